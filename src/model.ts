@@ -1,0 +1,153 @@
+// Plain data passed between stages. No stage-specific logic lives here.
+
+/** A cell value after extraction: numbers are JS numbers, dates are ISO `YYYY-MM-DD` strings tagged by the
+ * column type, suppressed/missing cells are null, everything else is text. */
+export type CellValue = string | number | null;
+
+/** Column types only ever widen: integer -> numeric -> text, date -> text. */
+export type ColumnType = 'integer' | 'numeric' | 'date' | 'text';
+
+export interface ColumnSpec {
+  /** SQL-safe, unique within the table: ^[a-z][a-z0-9_]{0,62}$ and never starting with `_dw_`. */
+  name: string;
+  /** The header text as it stands in the source (levels of multi-row headers joined with " | "). */
+  header: string;
+  type: ColumnType;
+  /** Per suppression marker, how many cells of this column carried it (they load as NULL). */
+  markers?: Record<string, number>;
+  description?: string;
+}
+
+export interface Fingerprint {
+  sheet: string;
+  title: string;
+  columns: string[];
+}
+
+export type SheetKind = 'data' | 'metadata' | 'empty';
+
+/** One detected table: where it is, what its columns are. No data rows (those travel in ExtractedTable). */
+export interface TableSpec {
+  /** Stable within one file: `<sheet or member>#<n>` */
+  id: string;
+  /** zip member path when the table came out of a zip */
+  member?: string;
+  sheet?: string;
+  hidden?: boolean;
+  /** A1-style range of header + data rows */
+  range?: string;
+  /** 1-based sheet rows that form the header (empty for headerless CSV) */
+  headerRows: number[];
+  firstDataRow: number;
+  headerless?: boolean;
+  title?: string;
+  notes?: string[];
+  /** Key/value metadata parsed from title blocks (Title:, Period:, Source:, Published: ...) */
+  meta?: Record<string, string>;
+  columns: ColumnSpec[];
+  rowCount: number;
+  /** Row numbers (1-based, source rows) of total rows kept and flagged */
+  totalRows?: number[];
+  fingerprint: Fingerprint;
+}
+
+export interface ExtractedTable {
+  spec: TableSpec;
+  /** rows[i][j] is the value of spec.columns[j]; sourceRows[i] is its 1-based row in the sheet/CSV. */
+  rows: CellValue[][];
+  sourceRows: number[];
+}
+
+/** Documentation sheets (cover, contents, notes) kept as context for enrichment. */
+export interface DocSheet {
+  sheet: string;
+  member?: string;
+  hidden?: boolean;
+  text: string;
+}
+
+export interface ExtractedFile {
+  tables: ExtractedTable[];
+  docs: DocSheet[];
+  /** sheets/members skipped and why (empty sheet, PDF in zip, __MACOSX ...) */
+  skipped: { name: string; reason: string }[];
+}
+
+/** A data file found on a release page. */
+export interface DataFileLink {
+  url: string;
+  title: string;
+  ext: 'xlsx' | 'xls' | 'csv' | 'zip' | 'ods' | 'xlsm';
+}
+
+export interface DownloadedFile extends DataFileLink {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** A table as the loader sees it: where rows go and what each column is called. */
+export interface SourcePlan {
+  /** `<pub>_<name>`; also the table name in schema `staging` */
+  sourceCode: string;
+  tableName: string;
+  description?: string;
+  columns: ColumnSpec[];
+}
+
+export interface ManifestFile {
+  url: string;
+  title: string;
+  sha256: string;
+  bytes: number;
+  tables: TableSpec[];
+  docs: { sheet: string; member?: string; hidden?: boolean; chars: number }[];
+  skipped: { name: string; reason: string }[];
+}
+
+/** Written as manifests/backfill/<pub>/<pub>_<period>.yaml */
+export interface Manifest {
+  pub: string;
+  period: string;
+  page_url: string;
+  generated_at: string;
+  files: ManifestFile[];
+}
+
+export interface EnrichedSource {
+  /** TableSpec.id within the file plus file url makes the key */
+  file_url: string;
+  table_id: string;
+  source_code: string;
+  table_name: string;
+  description: string;
+  /** how the names were obtained */
+  origin: 'reference' | 'llm' | 'deterministic';
+  /** source column name (TableSpec.columns[].name) -> enriched column */
+  columns: { source: string; name: string; header: string; description: string; type: ColumnType }[];
+}
+
+export interface DriftReport {
+  matched: string[];
+  unmatched: string[];
+  renamed: { table: string; from: string; to: string }[];
+  added: { table: string; column: string }[];
+  missing: { table: string; column: string }[];
+}
+
+/** Written as manifests/backfill/<pub>/<pub>_<period>_enriched.yaml */
+export interface EnrichedManifest extends Manifest {
+  sources: EnrichedSource[];
+  drift?: DriftReport;
+}
+
+export interface LoadResult {
+  rowsLoaded: number;
+  files: {
+    file_url: string;
+    sheet: string;
+    table_name: string;
+    rows_loaded: number;
+    status: 'loaded' | 'skipped' | 'failed';
+  }[];
+}
