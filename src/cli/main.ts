@@ -1,0 +1,252 @@
+// `datawarp <command>`: backfill | status | init-state | validate
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { ConfigError, loadConfig, parsePeriod, type Config } from '../config/index.js';
+import type { TableNamer } from '../enrich/index.js';
+import { createOpenAiNamer } from '../enrich/llm.js';
+import { createHttpClient } from '../http/index.js';
+import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
+import { backfill, type BackfillResult, type Paths } from '../pipeline.js';
+import { emptyState, itemKey, readState, StateError, writeState, type State } from '../state/index.js';
+import { createReporter, type Io } from './reporter.js';
+import { renderStatus, statusData } from './status.js';
+
+export const VERSION = '0.1.0';
+
+const USAGE = `Usage: datawarp <command> [options]
+
+Commands:
+  backfill     process every (publication, period) not yet done
+                 --pub P  --period P  --dry-run  --retry-failed  --force
+  status       progress per publication (--json for machine-readable output)
+  init-state   rebuild state.json from manifests and the load ledger
+  validate     check the config, print every problem
+
+Options for every command:
+  --config F   publications config (default config/publications.yaml)
+  --state F    state file (default state/state.json)
+  -h, --help   this help
+
+Environment: DATABASE_URL (PostgreSQL; unset = embedded PGlite in .datawarp/),
+  OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (enrichment; unset = deterministic names),
+  HTTPS_PROXY, NODE_EXTRA_CA_CERTS.
+Exit codes: 0 ok, 1 some item failed, 2 could not start (usage, config, database).
+`;
+
+export interface CliEnv {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  io: Io;
+  /** receives the structured result of a backfill (the action turns it into outputs and a summary) */
+  onBackfill?(result: BackfillResult): void;
+}
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], ctx: CliEnv): Promise<number> {
+  const { io } = ctx;
+  try {
+    return await dispatch(argv, ctx);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`${e.message}\n${e.problems.length} problem${e.problems.length > 1 ? 's' : ''} in the config.\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`datawarp: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof DbUnavailableError || e instanceof StateError) {
+      io.err(`datawarp: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`datawarp: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    ctx.io.out(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    ctx.io.out(`${VERSION}\n`);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: {
+        config: { type: 'string' },
+        state: { type: 'string' },
+        pub: { type: 'string' },
+        period: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'retry-failed': { type: 'boolean' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    ctx.io.out(USAGE);
+    return 0;
+  }
+  const configPath = resolve(ctx.cwd, v.config ?? 'config/publications.yaml');
+  const statePath = resolve(ctx.cwd, v.state ?? 'state/state.json');
+  switch (command) {
+    case 'validate': {
+      const config = loadConfig(configPath);
+      const n = config.publications.reduce((s, p) => s + p.urls.length, 0);
+      ctx.io.out(`${configPath}: OK (${config.publications.length} publications, ${n} periods)\n`);
+      return 0;
+    }
+    case 'backfill':
+      return runBackfill(ctx, configPath, statePath, v);
+    case 'status':
+      return runStatus(ctx, configPath, statePath, Boolean(v.json));
+    case 'init-state':
+      return runInitState(ctx, configPath, statePath);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+export function defaultPaths(cwd: string): Paths {
+  return { manifests: join(cwd, 'manifests'), output: join(cwd, 'output'), downloads: join(cwd, '.datawarp', 'downloads') };
+}
+
+export function dbOptions(ctx: CliEnv) {
+  return { databaseUrl: ctx.env.DATABASE_URL || undefined, dataDir: join(ctx.cwd, '.datawarp', 'pglite') };
+}
+
+function makeNamer(ctx: CliEnv, log: (m: string) => void): TableNamer | undefined {
+  const apiKey = ctx.env.OPENAI_API_KEY;
+  if (!apiKey) return undefined;
+  return createOpenAiNamer({ apiKey, baseURL: ctx.env.OPENAI_BASE_URL || undefined, model: ctx.env.OPENAI_MODEL || undefined, log });
+}
+
+function checkFilters(config: Config, v: { pub?: string; period?: string }): { pub?: string; period?: string } {
+  if (v.pub && !config.publications.some((p) => p.code === v.pub)) {
+    throw new UsageError(`--pub ${v.pub}: no such publication in ${config.file} (have: ${config.publications.map((p) => p.code).join(', ')})`);
+  }
+  let period: string | undefined;
+  if (v.period) {
+    const freq = config.publications.find((p) => p.code === v.pub)?.frequency;
+    const pr = parsePeriod(v.period, freq);
+    if (pr.error) throw new UsageError(`--period: ${pr.error}`);
+    period = pr.period;
+  }
+  return { pub: v.pub, period };
+}
+
+async function runBackfill(
+  ctx: CliEnv,
+  configPath: string,
+  statePath: string,
+  v: { pub?: string; period?: string; 'dry-run'?: boolean; 'retry-failed'?: boolean; force?: boolean },
+): Promise<number> {
+  const config = loadConfig(configPath);
+  const filters = checkFilters(config, v);
+  readState(statePath); // a broken state file stops the run before anything happens
+  const reporter = createReporter(ctx.io);
+  const result = await backfill(
+    {
+      config,
+      statePath,
+      paths: defaultPaths(ctx.cwd),
+      http: createHttpClient({ allowedHosts: config.allowedHosts, userAgent: `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)` }),
+      openDb: () => openDb(dbOptions(ctx)),
+      namer: makeNamer(ctx, reporter.warn),
+      reporter,
+      onChunk: faultHook(ctx.env),
+    },
+    { ...filters, dryRun: v['dry-run'], retryFailed: v['retry-failed'], force: v.force },
+  );
+  ctx.onBackfill?.(result);
+  const by = (s: string) => result.outcomes.filter((o) => o.status === s).length;
+  const rows = result.outcomes.reduce((s, o) => s + (o.rowsLoaded ?? 0), 0);
+  if (v['dry-run']) ctx.io.out(`Dry run: ${by('planned')} to process, ${by('skipped')} skipped. Nothing was written.\n`);
+  else ctx.io.out(`Done: ${by('processed')} processed (${rows.toLocaleString('en-GB')} rows loaded), ${by('skipped')} skipped, ${by('failed')} failed.\n`);
+  for (const o of result.outcomes.filter((x) => x.status === 'failed')) ctx.io.err(`  ✗ ${o.key}: ${o.error}\n`);
+  return result.exitCode;
+}
+
+/** Test-only fault injection: DATAWARP_FAULT=fail|kill:<item>:<file>:<chunk> (e.g. kill:demo/2020-09:2:1). */
+function faultHook(env: NodeJS.ProcessEnv) {
+  const spec = env.DATAWARP_FAULT;
+  if (!spec) return undefined;
+  const [mode, item, file, chunk] = spec.split(':');
+  return (info: { item: string; file: number; chunk: number }) => {
+    if (info.item !== item || info.file !== Number(file) || info.chunk !== Number(chunk ?? 1)) return;
+    if (mode === 'kill') process.kill(process.pid, 'SIGKILL');
+    throw new Error(`injected fault (DATAWARP_FAULT=${spec})`);
+  };
+}
+
+async function tryOpenDb(ctx: CliEnv): Promise<Db | undefined> {
+  const opts = dbOptions(ctx);
+  if (!opts.databaseUrl && !existsSync(opts.dataDir)) return undefined;
+  try {
+    return await openDb(opts);
+  } catch {
+    return undefined;
+  }
+}
+
+async function runStatus(ctx: CliEnv, configPath: string, statePath: string, json: boolean): Promise<number> {
+  const config = loadConfig(configPath);
+  const state = readState(statePath);
+  const db = await tryOpenDb(ctx);
+  let ledger: { pub: string; period: string; rows_loaded: number | string; status: string }[] | undefined;
+  try {
+    ledger = db ? await ledgerRows(db).catch(() => undefined) : undefined;
+  } finally {
+    await db?.close();
+  }
+  const data = statusData(config, state, ledger);
+  ctx.io.out(json ? JSON.stringify(data, null, 2) + '\n' : renderStatus(data));
+  return 0;
+}
+
+async function runInitState(ctx: CliEnv, configPath: string, statePath: string): Promise<number> {
+  const config = loadConfig(configPath);
+  const db = await openDb(dbOptions(ctx));
+  let rows;
+  try {
+    rows = await ledgerRows(db).catch(() => []);
+  } finally {
+    await db.close();
+  }
+  const old = existsSync(statePath) ? readState(statePath) : emptyState();
+  const state: State = emptyState();
+  const paths = defaultPaths(ctx.cwd);
+  for (const pub of config.publications) {
+    for (const u of pub.urls) {
+      const key = itemKey(pub.code, u.period);
+      const mine = rows.filter((r) => r.pub === pub.code && r.period === u.period && r.status === 'loaded');
+      const manifest = join(paths.manifests, 'backfill', pub.code, `${pub.code}_${u.period}_enriched.yaml`);
+      if (mine.length && existsSync(manifest)) {
+        YAML.parse(readFileSync(manifest, 'utf8'));
+        const last = mine.map((r) => new Date(r.loaded_at).toISOString()).sort().at(-1)!;
+        state.processed[key] = { completed_at: last, rows_loaded: mine.reduce((s, r) => s + Number(r.rows_loaded), 0) };
+      } else if (old.failed[key]) {
+        state.failed[key] = old.failed[key];
+      }
+    }
+  }
+  writeState(statePath, state);
+  ctx.io.out(`${statePath}: ${Object.keys(state.processed).length} processed, ${Object.keys(state.failed).length} failed\n`);
+  return 0;
+}

@@ -1,0 +1,80 @@
+// The status view: per publication a bar, n/total, pending and failed, row totals from the ledger.
+import type { Config } from '../config/index.js';
+import { itemKey, type State } from '../state/index.js';
+import { bar } from './reporter.js';
+
+export interface PubStatus {
+  pub: string;
+  name: string;
+  total: number;
+  processed: number;
+  pending: number;
+  failed: number;
+  failed_items: { period: string; error: string }[];
+  rows_in_database?: number;
+}
+
+export interface StatusData {
+  publications: PubStatus[];
+  total: number;
+  processed: number;
+  pending: number;
+  failed: number;
+  rows_in_database?: number;
+}
+
+export function statusData(
+  config: Config,
+  state: State,
+  ledger?: { pub: string; rows_loaded: number | string; status: string }[],
+): StatusData {
+  const publications = config.publications.map((p): PubStatus => {
+    const keys = p.urls.map((u) => ({ period: u.period, key: itemKey(p.code, u.period) }));
+    const processed = keys.filter((k) => state.processed[k.key]).length;
+    const failed = keys.filter((k) => state.failed[k.key]);
+    const s: PubStatus = {
+      pub: p.code,
+      name: p.name,
+      total: keys.length,
+      processed,
+      pending: keys.length - processed - failed.length,
+      failed: failed.length,
+      failed_items: failed.map((k) => ({ period: k.period, error: state.failed[k.key].error })),
+    };
+    if (ledger) {
+      s.rows_in_database = ledger.filter((r) => r.pub === p.code && r.status === 'loaded').reduce((n, r) => n + Number(r.rows_loaded), 0);
+    }
+    return s;
+  });
+  const sum = (f: (p: PubStatus) => number) => publications.reduce((n, p) => n + f(p), 0);
+  return {
+    publications,
+    total: sum((p) => p.total),
+    processed: sum((p) => p.processed),
+    pending: sum((p) => p.pending),
+    failed: sum((p) => p.failed),
+    ...(ledger ? { rows_in_database: sum((p) => p.rows_in_database ?? 0) } : {}),
+  };
+}
+
+export function renderStatus(d: StatusData, width = 64): string {
+  const lines: string[] = [];
+  const row = (s: string) => {
+    const text = s.length > width - 4 ? s.slice(0, width - 5) + '…' : s;
+    lines.push(`│ ${text}${' '.repeat(Math.max(0, width - 4 - [...text].length))} │`);
+  };
+  lines.push(`┌${'─'.repeat(width - 2)}┐`);
+  for (const p of d.publications) {
+    row(p.name);
+    const mark = p.total > 0 && p.processed === p.total ? ' ✓' : p.failed ? ` ✗ ${p.failed} failed` : '';
+    row(`  ${bar(p.processed, p.total)} ${p.processed}/${p.total}${mark}`);
+    if (p.rows_in_database !== undefined) row(`  rows in database: ${p.rows_in_database.toLocaleString('en-GB')}`);
+    for (const f of p.failed_items) row(`  ✗ ${f.period}: ${f.error}`);
+    row('');
+  }
+  row(`Total: ${d.total} URLs, ${d.processed} processed, ${d.pending} pending, ${d.failed} failed`);
+  if (d.rows_in_database !== undefined) row(`Rows in database (ledger): ${d.rows_in_database.toLocaleString('en-GB')}`);
+  else row('Rows in database: no database reachable');
+  lines.push(`└${'─'.repeat(width - 2)}┘`);
+  return lines.join('\n') + '\n';
+}

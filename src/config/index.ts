@@ -1,0 +1,189 @@
+// publications.yaml -> validated, typed publications and periods.
+// Every problem names file:line:column and what to write instead.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { FREQUENCIES, parsePeriod, type Frequency } from './periods.js';
+
+export { parsePeriod, periodLabels, periodStart, FREQUENCIES, type Frequency } from './periods.js';
+
+export const DEFAULT_ALLOWED_HOSTS = ['digital.nhs.uk', 'files.digital.nhs.uk', 'www.england.nhs.uk'];
+
+export interface PublicationUrl {
+  period: string;
+  /** as written in the config */
+  periodWritten: string;
+  url: string;
+  line: number;
+}
+
+export interface Publication {
+  code: string;
+  name: string;
+  frequency: Frequency;
+  landingPage?: string;
+  referenceManifest?: string;
+  urls: PublicationUrl[];
+}
+
+export interface Config {
+  file: string;
+  allowedHosts: string[];
+  publications: Publication[];
+}
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+const CODE = /^[a-z][a-z0-9_]{0,39}$/;
+
+const urlSchema = z
+  .string({ error: 'must be a URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...' })
+  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
+    message: 'must be an absolute http(s) URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
+  });
+
+const schema = z.strictObject({
+  allowed_hosts: z
+    .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as digital.nhs.uk (no scheme, no path)'))
+    .optional(),
+  publications: z.record(
+    z.string().regex(CODE, 'a publication key is lower-case letters, digits and _ (e.g. gp_appointments), at most 40 characters'),
+    z.strictObject({
+      name: z.string({ error: 'name is required: the publication title, e.g. "ADHD Management Information"' }).min(1),
+      frequency: z.enum(FREQUENCIES as [Frequency, ...Frequency[]], {
+        error: `frequency must be one of: ${FREQUENCIES.join(', ')}`,
+      }),
+      landing_page: urlSchema.optional(),
+      reference_manifest: z.string().min(1).optional(),
+      urls: z
+        .array(
+          z.strictObject({
+            period: z.union([z.string(), z.number()], { error: 'period is required, e.g. aug25, 2025-08 or "August 2025"' }),
+            url: urlSchema,
+          }),
+          { error: 'urls must be a list of {period, url} entries' },
+        )
+        .default([]),
+    }),
+    { error: 'publications must be a mapping of publication key -> {name, frequency, urls}' },
+  ),
+});
+
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ file, line: 1, column: 1, message: `cannot read the config: ${(e as Error).message}` }]);
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file = 'config/publications.yaml'): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    const p = lineCounter.linePos(offset ?? 0);
+    return { line: p.line, column: p.col };
+  };
+  const problems: ConfigProblem[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    problems.push({ file, ...at(e.pos[0]), message: `YAML: ${e.message.split('\n')[0]}` });
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const nodeAt = (path: PropertyKey[]): YamlNode | undefined => {
+    let node: unknown = doc.contents;
+    let last: unknown = node;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+        node = pair?.value ?? pair?.key;
+      } else if (isSeq(node)) node = node.items[Number(key)];
+      else break;
+      if (node) last = node;
+    }
+    return last as YamlNode | undefined;
+  };
+  const posOf = (path: PropertyKey[]) => at((nodeAt(path) as { range?: number[] } | undefined)?.range?.[0]);
+
+  const data = doc.toJS() ?? {};
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const where = issue.path.length ? ` (${issue.path.join('.')})` : '';
+      let message = issue.message;
+      if (issue.code === 'unrecognized_keys') {
+        message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: allowed here are ${allowedKeys(issue.path)}`;
+      }
+      problems.push({ file, ...posOf(issue.path), message: `${message}${where}` });
+    }
+    throw new ConfigError(problems);
+  }
+
+  const allowedHosts = parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS;
+  const publications: Publication[] = [];
+  for (const [code, p] of Object.entries(parsed.data.publications)) {
+    const seen = new Map<string, number>();
+    const urls: PublicationUrl[] = [];
+    p.urls.forEach((u, i) => {
+      const path = ['publications', code, 'urls', i];
+      const pr = parsePeriod(u.period, p.frequency);
+      const line = posOf([...path, 'period']).line;
+      if (pr.error) {
+        problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
+        return;
+      }
+      const host = new URL(u.url).hostname;
+      if (!allowedHosts.includes(host)) {
+        problems.push({
+          file,
+          ...posOf([...path, 'url']),
+          message: `host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
+        });
+      }
+      const dup = seen.get(pr.period!);
+      if (dup !== undefined) {
+        problems.push({
+          file,
+          ...posOf([...path, 'period']),
+          message: `period ${pr.period} of ${code} is listed twice (also at line ${dup}): keep one entry per period`,
+        });
+      }
+      seen.set(pr.period!, line);
+      urls.push({ period: pr.period!, periodWritten: String(u.period), url: u.url, line });
+    });
+    publications.push({
+      code,
+      name: p.name,
+      frequency: p.frequency,
+      landingPage: p.landing_page,
+      referenceManifest: p.reference_manifest,
+      urls,
+    });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { file, allowedHosts, publications };
+}
+
+function allowedKeys(path: PropertyKey[]): string {
+  if (path.length === 0) return 'allowed_hosts, publications';
+  if (path.length === 2) return 'name, frequency, landing_page, reference_manifest, urls';
+  return 'period, url';
+}

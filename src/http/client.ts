@@ -1,0 +1,363 @@
+// Polite HTTP client for NHS publication sites: one request per host at a time, retries with backoff on
+// 429/5xx/network errors (honouring Retry-After), an optional host allow-list checked on every redirect hop,
+// proxy support through HTTP(S)_PROXY/NO_PROXY, and downloads streamed to disk with a running sha256.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+
+export interface TextResponse {
+  status: number;
+  /** final URL after redirects */
+  url: string;
+  text: string;
+  /** lower-case header names; repeated headers joined with ", " */
+  headers: Record<string, string>;
+}
+
+export interface DownloadResult {
+  sha256: string;
+  bytes: number;
+  contentType?: string;
+  etag?: string;
+}
+
+export interface DownloadOptions {
+  onProgress?(bytes: number, total?: number): void;
+}
+
+export interface HttpClient {
+  getText(url: string): Promise<TextResponse>;
+  download(url: string, destPath: string, opts?: DownloadOptions): Promise<DownloadResult>;
+}
+
+export interface HttpClientOptions {
+  userAgent?: string;
+  /** Hostnames that may be fetched (port ignored, case-insensitive, subdomains must be listed explicitly).
+   * Undefined or empty = any host. Checked for every redirect target too. */
+  allowedHosts?: string[];
+  /** Retries after the first attempt for transient failures (429, 5xx, network errors, timeouts). Default 3. */
+  retries?: number;
+  /** Connect / response-headers / body-inactivity timeout. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Base of the exponential backoff (base * 2^n plus up to one base of jitter). Default 1 000 ms. */
+  retryBaseMs?: number;
+  /** A Retry-After longer than this is not waited for: the request fails instead. Default 300 000 ms. */
+  maxRetryAfterMs?: number;
+  /** Redirect hops followed before giving up. Default 5. */
+  maxRedirects?: number;
+  sleep?(ms: number): Promise<void>;
+}
+
+export class HttpError extends Error {
+  status?: number;
+  url: string;
+  /** true when retrying later might succeed (429, 5xx, network error, timeout) */
+  transient: boolean;
+
+  constructor(message: string, opts: { url: string; status?: number; transient: boolean; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'HttpError';
+    this.url = opts.url;
+    this.status = opts.status;
+    this.transient = opts.transient;
+  }
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export const DEFAULT_USER_AGENT = `DataWarp/${packageVersion()} (+https://github.com/datawarp)`;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, t - now);
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function statusLine(status: number): string {
+  return STATUS_TEXT[status] ? `${status} ${STATUS_TEXT[status]}` : String(status);
+}
+
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: string }).code;
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return `${code ? `${code} ` : ''}${err.message}${cause}`;
+  }
+  return String(err);
+}
+
+function decodeText(buf: Buffer, contentType: string | undefined): string {
+  const charset = contentType?.match(/charset\s*=\s*"?([\w-]+)"?/i)?.[1];
+  if (charset) {
+    try {
+      return new TextDecoder(charset).decode(buf);
+    } catch {
+      // unknown label: fall through to UTF-8
+    }
+  }
+  return new TextDecoder('utf-8').decode(buf);
+}
+
+/** Serialises work per key: one task per host runs at a time, others wait in FIFO order. */
+class KeyedQueue {
+  private tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => mine);
+    this.tails.set(key, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+type HopOutcome<T> = { kind: 'done'; value: T } | { kind: 'redirect'; location: string };
+
+export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
+  const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+  const retries = Math.max(0, opts.retries ?? 3);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const retryBaseMs = opts.retryBaseMs ?? 1_000;
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 300_000;
+  const maxRedirects = opts.maxRedirects ?? 5;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const allowed = (opts.allowedHosts ?? []).map((h) => h.trim().toLowerCase().replace(/:\d+$/, '')).filter(Boolean);
+
+  // No `ca`/`connect.ca` given, so Node's default trust store (including NODE_EXTRA_CA_CERTS) applies.
+  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
+  let proxied: Dispatcher | undefined;
+  let direct: Dispatcher | undefined;
+  const dispatcherFor = (u: URL): Dispatcher => {
+    // Never send loopback traffic through a proxy (local test servers, demo site).
+    if (LOOPBACK.has(u.hostname.toLowerCase())) return (direct ??= new Agent(timeouts));
+    return (proxied ??= new EnvHttpProxyAgent(timeouts));
+  };
+
+  const queue = new KeyedQueue();
+
+  function parseAndCheck(raw: string, from?: string): URL {
+    let u: URL;
+    try {
+      u = from ? new URL(raw, from) : new URL(raw);
+    } catch {
+      throw new HttpError(`GET ${raw} refused: not a valid absolute URL${from ? ` (redirect from ${from})` : ''}`, {
+        url: raw,
+        transient: false,
+      });
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      throw new HttpError(`GET ${u.href} refused: only http and https URLs are fetched`, { url: u.href, transient: false });
+    }
+    const host = u.hostname.toLowerCase();
+    if (allowed.length && !allowed.includes(host)) {
+      throw new HttpError(
+        `GET ${u.href} refused: host "${host}" is not in the allowed hosts (${allowed.join(', ')})` +
+          (from ? ` (redirect from ${from})` : ''),
+        { url: u.href, transient: false },
+      );
+    }
+    return u;
+  }
+
+  /**
+   * Follows redirects; for each hop holds that host's slot while attempting (with retries) one request.
+   * `onOk` consumes a 2xx body inside the slot.
+   */
+  async function fetchWith<T>(
+    startUrl: string,
+    onOk: (res: Dispatcher.ResponseData, url: URL) => Promise<T>,
+  ): Promise<T> {
+    let url = parseAndCheck(startUrl);
+    for (let hop = 0; ; hop++) {
+      const current = url;
+      const outcome = await queue.run(current.host.toLowerCase(), () => attemptHop(current, onOk));
+      if (outcome.kind === 'done') return outcome.value;
+      if (hop >= maxRedirects) {
+        throw new HttpError(`GET ${startUrl} -> too many redirects (more than ${maxRedirects})`, {
+          url: startUrl,
+          transient: false,
+        });
+      }
+      url = parseAndCheck(outcome.location, current.href);
+    }
+  }
+
+  async function attemptHop<T>(
+    url: URL,
+    onOk: (res: Dispatcher.ResponseData, url: URL) => Promise<T>,
+  ): Promise<HopOutcome<T>> {
+    for (let attempt = 0; ; attempt++) {
+      let failure: HttpError;
+      let retryAfterMs: number | undefined;
+      try {
+        const res = await request(url, {
+          method: 'GET',
+          dispatcher: dispatcherFor(url),
+          headers: { 'user-agent': userAgent, accept: '*/*' },
+        });
+        const { statusCode } = res;
+        if (REDIRECT_STATUSES.has(statusCode)) {
+          await res.body.dump();
+          const loc = res.headers.location;
+          const location = Array.isArray(loc) ? loc[0] : loc;
+          if (!location) {
+            throw new HttpError(`GET ${url.href} -> ${statusCode} redirect without a Location header`, {
+              url: url.href,
+              status: statusCode,
+              transient: false,
+            });
+          }
+          return { kind: 'redirect', location };
+        }
+        if (statusCode >= 200 && statusCode < 300) {
+          return { kind: 'done', value: await onOk(res, url) };
+        }
+        await res.body.dump().catch(() => undefined);
+        const transient = isTransientStatus(statusCode);
+        failure = new HttpError(`GET ${url.href} -> ${statusLine(statusCode)}`, {
+          url: url.href,
+          status: statusCode,
+          transient,
+        });
+        if (!transient) throw failure;
+        const ra = res.headers['retry-after'];
+        retryAfterMs = parseRetryAfter(Array.isArray(ra) ? ra[0] : ra);
+      } catch (err) {
+        if (err instanceof HttpError) {
+          if (!err.transient || attempt >= retries) throw err;
+          failure = err;
+        } else {
+          failure = new HttpError(`GET ${url.href} -> network error: ${describeError(err)}`, {
+            url: url.href,
+            transient: true,
+            cause: err,
+          });
+          if (attempt >= retries) throw failure;
+        }
+      }
+      if (attempt >= retries) throw failure;
+      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+        failure.message += ` (Retry-After ${Math.round(retryAfterMs / 1000)} s is longer than the ${Math.round(maxRetryAfterMs / 1000)} s allowed)`;
+        throw failure;
+      }
+      const backoff = retryBaseMs * 2 ** attempt + Math.random() * retryBaseMs;
+      await sleep(Math.max(backoff, retryAfterMs ?? 0));
+    }
+  }
+
+  return {
+    async getText(rawUrl) {
+      return fetchWith(rawUrl, async (res, url) => {
+        const headers = flatHeaders(res.headers);
+        let buf: Buffer;
+        try {
+          buf = Buffer.from(await res.body.arrayBuffer());
+        } catch (err) {
+          throw new HttpError(`GET ${url.href} -> network error while reading body: ${describeError(err)}`, {
+            url: url.href,
+            transient: true,
+            cause: err,
+          });
+        }
+        return { status: res.statusCode, url: url.href, text: decodeText(buf, headers['content-type']), headers };
+      });
+    },
+
+    async download(rawUrl, destPath, dlOpts = {}) {
+      await mkdir(dirname(destPath), { recursive: true });
+      return fetchWith(rawUrl, async (res, url) => {
+        const headers = flatHeaders(res.headers);
+        const totalHeader = Number(headers['content-length']);
+        const total = Number.isFinite(totalHeader) && headers['content-length'] !== undefined ? totalHeader : undefined;
+        const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
+        const hash = createHash('sha256');
+        let bytes = 0;
+        const meter = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            hash.update(chunk);
+            bytes += chunk.length;
+            dlOpts.onProgress?.(bytes, total);
+            cb(null, chunk);
+          },
+        });
+        try {
+          await pipeline(res.body, meter, createWriteStream(tmp));
+          if (total !== undefined && bytes !== total) {
+            throw new Error(`received ${bytes} bytes, Content-Length said ${total}`);
+          }
+          await rename(tmp, destPath);
+        } catch (err) {
+          await rm(tmp, { force: true });
+          if (err instanceof HttpError) throw err;
+          const code = (err as { code?: string }).code;
+          const isFs = typeof code === 'string' && /^E(ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|EXIST|MFILE)$/.test(code);
+          throw new HttpError(
+            isFs
+              ? `GET ${url.href} -> could not write ${destPath}: ${describeError(err)}`
+              : `GET ${url.href} -> network error while downloading: ${describeError(err)}`,
+            { url: url.href, transient: !isFs, cause: err },
+          );
+        }
+        return {
+          sha256: hash.digest('hex'),
+          bytes,
+          contentType: headers['content-type'],
+          etag: headers.etag,
+        };
+      });
+    },
+  };
+}

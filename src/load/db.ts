@@ -1,0 +1,49 @@
+// The one database interface the loader (and the rest of the app) talks to. Two engines sit behind it:
+// a real PostgreSQL server (node-postgres + pg-copy-streams) or an embedded PGlite data directory.
+
+export type DbKind = 'pg' | 'pglite';
+
+export interface Tx {
+  query<R = any>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * COPY CSV text (no header, NULL = unquoted empty) into `table` (already quoted, e.g. `"staging"."x"`).
+   * `columns` are unquoted names (validated + quoted here). Returns the number of rows copied.
+   */
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<number>;
+}
+
+export interface Db {
+  readonly kind: DbKind;
+  query<R = any>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** BEGIN; fn; COMMIT — or ROLLBACK and rethrow when fn throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  /** postgres://... — when set, the real server is used. */
+  databaseUrl?: string;
+  /** PGlite data directory used when databaseUrl is unset (default `.datawarp/pglite`). */
+  dataDir?: string;
+}
+
+export const DEFAULT_PGLITE_DIR = '.datawarp/pglite';
+
+/** The database server could not be reached (or refused us). The CLI maps this to exit code 2. */
+export class DbUnavailableError extends Error {
+  readonly target: string;
+  constructor(target: string, reason: string, options?: { cause?: unknown }) {
+    super(`PostgreSQL at ${target} is unavailable: ${reason}`, options);
+    this.name = 'DbUnavailableError';
+    this.target = target;
+  }
+}
+
+export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
+  if (opts.databaseUrl) {
+    const { openPg } = await import('./pg.js');
+    return openPg(opts.databaseUrl);
+  }
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
+}

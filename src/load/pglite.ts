@@ -1,0 +1,55 @@
+// Embedded adapter: PGlite (WASM PostgreSQL) with a persistent data directory. The package is imported
+// dynamically so it is only loaded (and only needs to be present) when no DATABASE_URL is configured.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db, Tx } from './db.js';
+import { quoteIdent } from './ident.js';
+
+interface PgliteQueryable {
+  query<T>(sql: string, params?: any[], options?: { blob?: Blob }): Promise<{ rows: T[]; rowCount?: number; affectedRows?: number }>;
+}
+
+class PgliteTx implements Tx {
+  constructor(private readonly tx: PgliteQueryable) {}
+
+  async query<R = any>(sql: string, params?: unknown[]): Promise<R[]> {
+    const res = await this.tx.query<R>(sql, params as any[] | undefined);
+    return res.rows;
+  }
+
+  async copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<number> {
+    const sql = `COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+    let total = 0;
+    // One COPY per chunk, all inside the caller's transaction.
+    for await (const chunk of chunks) {
+      if (!chunk) continue;
+      const res = await this.tx.query(sql, [], { blob: new Blob([chunk]) });
+      total += res.rowCount ?? res.affectedRows ?? 0;
+    }
+    return total;
+  }
+}
+
+export async function openPglite(dataDir: string): Promise<Db> {
+  const dir = path.resolve(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pgl = await PGlite.create({ dataDir: dir });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    async query<R = any>(sql: string, params?: unknown[]): Promise<R[]> {
+      const res = await pgl.query<R>(sql, params as any[] | undefined);
+      return res.rows;
+    },
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      // PGlite rolls back and rethrows when the callback throws.
+      return pgl.transaction((tx) => fn(new PgliteTx(tx as unknown as PgliteQueryable)));
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await pgl.close();
+    },
+  };
+}

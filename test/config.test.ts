@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig, parsePeriod } from '../src/config/index.js';
+
+describe('parsePeriod', () => {
+  const cases: [string, string, string?][] = [
+    ['aug25', '2025-08'],
+    ['Feb15', '2015-02'],
+    ['August 2025', '2025-08'],
+    ['august-2025', '2025-08'],
+    ['2025-08', '2025-08'],
+    ['31 July 2023', '2023-07'],
+    ['30-september-2021', '2021-09'],
+    ['2024-Q1', '2024-Q1'],
+    ['Q1 2024', '2024-Q1'],
+    ['2024-25', 'FY2024-25'],
+    ['2024/25', 'FY2024-25'],
+    ['FY2024-25', 'FY2024-25'],
+    ['2024-2025', 'FY2024-25'],
+    ['FY2024-25-Q1', 'FY2024-25-Q1'],
+    ['Q1 2024-25', 'FY2024-25-Q1'],
+    ['2024', '2024'],
+    ['2011-12', '2011-12', 'monthly'],
+    ['2011-12', 'FY2011-12', 'financial_year'],
+    ['1999-00', 'FY1999-00'],
+  ];
+  it.each(cases)('%s -> %s', (input, want, freq) => {
+    expect(parsePeriod(input, freq as never)).toEqual({ period: want });
+  });
+  it.each(['2025-13', 'smarch 2025', 'FY2024-26', '2024-27', ''])('rejects %s with a hint', (input) => {
+    const r = parsePeriod(input);
+    expect(r.period).toBeUndefined();
+    expect(r.error).toMatch(/2025-08/);
+  });
+});
+
+const good = `allowed_hosts: [digital.nhs.uk, files.digital.nhs.uk]
+publications:
+  adhd:
+    name: "ADHD Management Information"
+    frequency: monthly
+    urls:
+      - period: aug25
+        url: https://digital.nhs.uk/x/august-2025
+      - period: November 2025
+        url: https://digital.nhs.uk/x/november-2025
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, 'pubs.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('parses the seed shape with canonical periods', () => {
+    const c = parseConfig(good);
+    expect(c.allowedHosts).toEqual(['digital.nhs.uk', 'files.digital.nhs.uk']);
+    expect(c.publications[0].code).toBe('adhd');
+    expect(c.publications[0].urls.map((u) => u.period)).toEqual(['2025-08', '2025-11']);
+    expect(c.publications[0].urls[1].line).toBe(9);
+  });
+
+  it('defaults allowed_hosts', () => {
+    const c = parseConfig(good.replace(/^allowed_hosts.*\n/, ''));
+    expect(c.allowedHosts).toEqual(['digital.nhs.uk', 'files.digital.nhs.uk', 'www.england.nhs.uk']);
+  });
+
+  it('names file:line:column and what to write for a bad period', () => {
+    expect(problems(good.replace('period: aug25', 'period: smarch25'))).toEqual([
+      expect.stringMatching(/^pubs\.yaml:7:17: "smarch25" is not a period.*write a month as 2025-08/),
+    ]);
+  });
+
+  it('reports every problem at once: frequency, url, host, unknown key, duplicate period', () => {
+    const text = good
+      .replace('frequency: monthly', 'frequency: fortnightly')
+      .replace('https://digital.nhs.uk/x/november-2025', 'https://evil.example.com/x.xlsx')
+      .replace('    name:', '    nmae: typo\n    name:');
+    const ps = problems(text);
+    expect(ps.some((p) => /^pubs\.yaml:6:16: frequency must be one of: monthly/.test(p))).toBe(true);
+    expect(ps.some((p) => /^pubs\.yaml:4:5: unknown key nmae/.test(p))).toBe(true);
+    const dup = good.replace('period: November 2025', 'period: 2025-08');
+    expect(problems(dup)).toEqual([expect.stringMatching(/^pubs\.yaml:9:17: period 2025-08 of adhd is listed twice \(also at line 7\)/)]);
+    const host = good.replace('https://digital.nhs.uk/x/november-2025', 'https://evil.example.com/x.xlsx');
+    expect(problems(host)).toEqual([expect.stringMatching(/^pubs\.yaml:10:14: host evil\.example\.com is not in allowed_hosts/)]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    expect(problems('publications:\n  adhd: [unclosed\n')[0]).toMatch(/^pubs\.yaml:\d+:\d+: YAML: /);
+  });
+
+  it('the shipped config is valid and uses real digital.nhs.uk release pages', () => {
+    const c = loadConfig('config/publications.yaml');
+    expect(c.publications.map((p) => p.code)).toEqual(['adhd', 'gp_appointments', 'gp_online_consultation', 'pcn_workforce']);
+    for (const p of c.publications) {
+      expect(p.urls.length).toBeGreaterThan(0);
+      for (const u of p.urls) expect(u.url).toMatch(/^https:\/\/digital\.nhs\.uk\/data-and-information\/publications\/statistical\//);
+    }
+    expect(c.publications.find((p) => p.code === 'pcn_workforce')!.urls.map((u) => u.period)).toContain('2023-07');
+  });
+});
