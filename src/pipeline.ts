@@ -48,6 +48,8 @@ export interface PipelineDeps {
   namer?: TableNamer;
   clock?: () => Date;
   reporter: Reporter;
+  /** rows per COPY chunk (default: the loader's) */
+  chunkRows?: number;
   /** test hook: called after each COPY chunk inside the file's transaction */
   onChunk?(info: { item: string; file: number; table: string; chunk: number }): void | Promise<void>;
 }
@@ -140,7 +142,7 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         const res = await processItem(deps, it, await getDb());
         recordProcessed(state, it.key, { completed_at: clock().toISOString(), rows_loaded: res.rowsLoaded });
         outcomes.push({ key: it.key, pub: it.pub.code, period: it.entry.period, status: 'processed', ...res });
-        r.info(`${it.key}  ✓ ${res.rowsLoaded} rows loaded`);
+        r.info(`${it.key}  ✓ ${res.rowsLoaded.toLocaleString('en-GB')} rows loaded`);
       } catch (e) {
         const error = errorText(e);
         recordFailed(state, it.key, { failed_at: clock().toISOString(), error });
@@ -232,6 +234,7 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
       db,
       { pub: pub.code, period: entry.period, fileUrl: file.url, sha256: file.sha256, tables },
       {
+        chunkRows: deps.chunkRows,
         onProgress: (rows: number) => r.progress(`load ${basename(new URL(file.url).pathname)}`, rows),
         onChunk: deps.onChunk ? (info) => deps.onChunk!({ item: it.key, file: fi + 1, ...info }) : undefined,
       },

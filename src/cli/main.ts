@@ -171,6 +171,7 @@ async function runBackfill(
       namer: makeNamer(ctx, reporter.warn),
       reporter,
       onChunk: faultHook(ctx.env),
+      chunkRows: Number(ctx.env.DATAWARP_COPY_CHUNK_ROWS) || undefined,
     },
     { ...filters, dryRun: v['dry-run'], retryFailed: v['retry-failed'], force: v.force },
   );

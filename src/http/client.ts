@@ -70,7 +70,9 @@ export class HttpError extends Error {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -83,7 +85,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 export function isTransientStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
+  return status === 429 || status >= 500;
 }
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
@@ -174,7 +176,9 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 300_000;
   const maxRedirects = opts.maxRedirects ?? 5;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const allowed = (opts.allowedHosts ?? []).map((h) => h.trim().toLowerCase().replace(/:\d+$/, '')).filter(Boolean);
+  const allowed = (opts.allowedHosts ?? [])
+    .map((h) => h.trim().toLowerCase().replace(/:\d+$/, ''))
+    .filter(Boolean);
 
   // No `ca`/`connect.ca` given, so Node's default trust store (including NODE_EXTRA_CA_CERTS) applies.
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
@@ -193,13 +197,19 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
     try {
       u = from ? new URL(raw, from) : new URL(raw);
     } catch {
-      throw new HttpError(`GET ${raw} refused: not a valid absolute URL${from ? ` (redirect from ${from})` : ''}`, {
-        url: raw,
-        transient: false,
-      });
+      throw new HttpError(
+        `GET ${raw} refused: not a valid absolute URL${from ? ` (redirect from ${from})` : ''}`,
+        {
+          url: raw,
+          transient: false,
+        },
+      );
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new HttpError(`GET ${u.href} refused: only http and https URLs are fetched`, { url: u.href, transient: false });
+      throw new HttpError(`GET ${u.href} refused: only http and https URLs are fetched`, {
+        url: u.href,
+        transient: false,
+      });
     }
     const host = u.hostname.toLowerCase();
     if (allowed.length && !allowed.includes(host)) {
@@ -312,7 +322,12 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
             cause: err,
           });
         }
-        return { status: res.statusCode, url: url.href, text: decodeText(buf, headers['content-type']), headers };
+        return {
+          status: res.statusCode,
+          url: url.href,
+          text: decodeText(buf, headers['content-type']),
+          headers,
+        };
       });
     },
 
@@ -321,7 +336,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       return fetchWith(rawUrl, async (res, url) => {
         const headers = flatHeaders(res.headers);
         const totalHeader = Number(headers['content-length']);
-        const total = Number.isFinite(totalHeader) && headers['content-length'] !== undefined ? totalHeader : undefined;
+        const total =
+          Number.isFinite(totalHeader) && headers['content-length'] !== undefined ? totalHeader : undefined;
         const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
         const hash = createHash('sha256');
         let bytes = 0;
@@ -343,7 +359,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
           await rm(tmp, { force: true });
           if (err instanceof HttpError) throw err;
           const code = (err as { code?: string }).code;
-          const isFs = typeof code === 'string' && /^E(ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|EXIST|MFILE)$/.test(code);
+          const isFs =
+            typeof code === 'string' && /^E(ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|EXIST|MFILE)$/.test(code);
           throw new HttpError(
             isFs
               ? `GET ${url.href} -> could not write ${destPath}: ${describeError(err)}`

@@ -9,7 +9,11 @@ export interface Tx {
    * COPY CSV text (no header, NULL = unquoted empty) into `table` (already quoted, e.g. `"staging"."x"`).
    * `columns` are unquoted names (validated + quoted here). Returns the number of rows copied.
    */
-  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<number>;
+  copyCsv(
+    table: string,
+    columns: string[],
+    chunks: AsyncIterable<string> | Iterable<string>,
+  ): Promise<number>;
 }
 
 export interface Db {

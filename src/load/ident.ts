@@ -16,7 +16,8 @@ export function assertIdent(name: string, what: string): string {
 /** Data columns must also stay clear of the loader's provenance columns. */
 export function assertDataColumn(name: string): string {
   assertIdent(name, 'column name');
-  if (name.startsWith('_dw_')) throw new Error(`invalid column name ${JSON.stringify(name)}: _dw_ is reserved`);
+  if (name.startsWith('_dw_'))
+    throw new Error(`invalid column name ${JSON.stringify(name)}: _dw_ is reserved`);
   return name;
 }
 

@@ -46,7 +46,10 @@ function isConnectionError(err: unknown): boolean {
 
 function reasonOf(err: unknown, databaseUrl: string): string {
   const e = err as { code?: string; message?: string; errors?: unknown[] };
-  let msg = e?.message || (Array.isArray(e?.errors) ? e.errors.map((x) => (x as Error).message).join('; ') : '') || String(err);
+  let msg =
+    e?.message ||
+    (Array.isArray(e?.errors) ? e.errors.map((x) => (x as Error).message).join('; ') : '') ||
+    String(err);
   // Belt and braces: never echo a password that may appear inside a driver message.
   try {
     const pw = new URL(databaseUrl).password;
@@ -61,7 +64,8 @@ async function connect(pool: pg.Pool, databaseUrl: string, target: string): Prom
   try {
     return await pool.connect();
   } catch (err) {
-    if (isConnectionError(err)) throw new DbUnavailableError(target, reasonOf(err, databaseUrl), { cause: err });
+    if (isConnectionError(err))
+      throw new DbUnavailableError(target, reasonOf(err, databaseUrl), { cause: err });
     throw err;
   }
 }
@@ -74,9 +78,15 @@ class PgTx implements Tx {
     return (res.rows ?? []) as R[];
   }
 
-  async copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<number> {
+  async copyCsv(
+    table: string,
+    columns: string[],
+    chunks: AsyncIterable<string> | Iterable<string>,
+  ): Promise<number> {
     const cols = columns.map(quoteIdent).join(', ');
-    const stream = this.client.query(copyStreams.from(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+    const stream = this.client.query(
+      copyStreams.from(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`),
+    );
     // pipeline() honours the socket's backpressure and, if the chunk source throws, destroys the COPY
     // stream, which sends CopyFail so the server aborts the COPY (the caller then rolls back).
     await pipeline(Readable.from(chunks, { objectMode: false }), stream);

@@ -6,7 +6,11 @@ import type { Db, Tx } from './db.js';
 import { quoteIdent } from './ident.js';
 
 interface PgliteQueryable {
-  query<T>(sql: string, params?: any[], options?: { blob?: Blob }): Promise<{ rows: T[]; rowCount?: number; affectedRows?: number }>;
+  query<T>(
+    sql: string,
+    params?: any[],
+    options?: { blob?: Blob },
+  ): Promise<{ rows: T[]; rowCount?: number; affectedRows?: number }>;
 }
 
 class PgliteTx implements Tx {
@@ -17,7 +21,11 @@ class PgliteTx implements Tx {
     return res.rows;
   }
 
-  async copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<number> {
+  async copyCsv(
+    table: string,
+    columns: string[],
+    chunks: AsyncIterable<string> | Iterable<string>,
+  ): Promise<number> {
     const sql = `COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
     let total = 0;
     // One COPY per chunk, all inside the caller's transaction.

@@ -11,7 +11,13 @@ export const LEDGER = `${quoteIdent(META_SCHEMA)}."tbl_manifest_files"`;
 export const TOTALS_VIEW = `${quoteIdent(META_SCHEMA)}."v_publication_totals"`;
 
 /** Provenance columns every staging table carries, in COPY order (`_dw_loaded_at` comes from its default). */
-export const PROVENANCE_COLUMNS = ['_dw_period', '_dw_file_url', '_dw_sha256', '_dw_sheet', '_dw_row'] as const;
+export const PROVENANCE_COLUMNS = [
+  '_dw_period',
+  '_dw_file_url',
+  '_dw_sha256',
+  '_dw_sheet',
+  '_dw_row',
+] as const;
 
 const SCHEMA_DDL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,
@@ -58,7 +64,11 @@ export interface ExistingColumn {
   data_type: string;
 }
 
-export async function columnsOf(q: Pick<Tx, 'query'>, schema: string, table: string): Promise<ExistingColumn[]> {
+export async function columnsOf(
+  q: Pick<Tx, 'query'>,
+  schema: string,
+  table: string,
+): Promise<ExistingColumn[]> {
   return q.query<ExistingColumn>(
     `SELECT column_name AS name, data_type
        FROM information_schema.columns

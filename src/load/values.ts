@@ -102,14 +102,19 @@ export function plainNumber(n: number): string {
   const exp = Number(m[4]);
   if (exp >= 0) {
     const pos = 1 + exp;
-    return sign + (digits.length <= pos ? digits + '0'.repeat(pos - digits.length) : `${digits.slice(0, pos)}.${digits.slice(pos)}`);
+    return (
+      sign +
+      (digits.length <= pos
+        ? digits + '0'.repeat(pos - digits.length)
+        : `${digits.slice(0, pos)}.${digits.slice(pos)}`)
+    );
   }
   return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
 }
 
 /** Always-quoted CSV text field; NUL cannot be stored in PostgreSQL text so it is dropped. */
 export function csvText(s: string): string {
-  const clean = s.includes('\u0000') ? s.replace(/\u0000/g, '') : s;
+  const clean = s.includes('\u0000') ? s.split('\u0000').join('') : s;
   return `"${clean.replace(/"/g, '""')}"`;
 }
 

@@ -98,7 +98,10 @@ class Collector {
     const urlExt = urlExtension(url);
     let ext = asDataExt(urlExt);
     // A URL with a known non-data extension (pdf, docx, html ...) is never a data file, whatever the tag says.
-    if (!ext && (!urlExt || !/^(pdf|docx?|pptx?|html?|aspx?|php|txt|rtf|odt|png|jpe?g|gif|svg)$/.test(urlExt))) {
+    if (
+      !ext &&
+      (!urlExt || !/^(pdf|docx?|pptx?|html?|aspx?|php|txt|rtf|odt|png|jpe?g|gif|svg)$/.test(urlExt))
+    ) {
       ext = asDataExt(hintExt);
     }
     if (!ext || this.seen.has(url)) return;
@@ -115,9 +118,11 @@ function isArchived($a: cheerio.Cheerio<any>, title: string): boolean {
 /** digital.nhs.uk Resources section in any of its three designs; undefined when the page has none. */
 function digitalResources($: cheerio.CheerioAPI, pageUrl: string): DataFileLink[] | undefined {
   const hasSection =
-    $('[data-uipath="ps.publication.resources-attachments"], [data-uipath="ps.publication.resources-attachment"]')
-      .length > 0 ||
-    $('[data-uipath="ps.publication.resources"], [data-uipath="ps.publication.resources-links"]').length > 0 ||
+    $(
+      '[data-uipath="ps.publication.resources-attachments"], [data-uipath="ps.publication.resources-attachment"]',
+    ).length > 0 ||
+    $('[data-uipath="ps.publication.resources"], [data-uipath="ps.publication.resources-links"]').length >
+      0 ||
     $('[data-uipath="ps.publication.resources-link"]').length > 0;
   if (!hasSection) return undefined;
 
@@ -133,7 +138,8 @@ function digitalResources($: cheerio.CheerioAPI, pageUrl: string): DataFileLink[
     const $a = $(el);
     if ($a.closest('.nhsd-m-download-card').length) {
       // (a) current design card
-      const title = clean($a.find('p.nhsd-t-heading-s, p.nhsd-t-heading-xs').first().text()) || clean($a.text());
+      const title =
+        clean($a.find('p.nhsd-t-heading-s, p.nhsd-t-heading-xs').first().text()) || clean($a.text());
       if (isArchived($a, title)) return;
       const tag = $a
         .find('span.nhsd-a-tag--meta')
@@ -238,7 +244,10 @@ interface ScannedLink {
 }
 
 /** Links in document order, each with the stack of headings it sits under. */
-function scanWithHeadings($: cheerio.CheerioAPI, root: cheerio.Cheerio<any>): { links: ScannedLink[]; headings: string[] } {
+function scanWithHeadings(
+  $: cheerio.CheerioAPI,
+  root: cheerio.Cheerio<any>,
+): { links: ScannedLink[]; headings: string[] } {
   const stack: { level: number; text: string }[] = [];
   const links: ScannedLink[] = [];
   const headings: string[] = [];
@@ -263,6 +272,11 @@ function scanWithHeadings($: cheerio.CheerioAPI, root: cheerio.Cheerio<any>): { 
       if (text && text.length <= 80 && parentText.startsWith(text)) push(7, text);
       return;
     }
+    // Navigation, sidebars and footers are never part of a release's files.
+    if (
+      $el.closest('nav, aside, footer, header, [role="navigation"], [role="complementary"], .sidebar').length
+    )
+      return;
     links.push({ href: $el.attr('href') ?? '', title: $el.text(), headings: stack.map((s) => s.text) });
   });
   return { links, headings };

@@ -1,0 +1,10 @@
+// Public entry of the loader: database access (server or PGlite), schema, loadFile and ledger queries.
+export { openDb, DbUnavailableError, DEFAULT_PGLITE_DIR } from './db.js';
+export type { Db, Tx, DbKind, OpenDbOptions } from './db.js';
+export { ensureSchema, STAGING_SCHEMA, META_SCHEMA, PROVENANCE_COLUMNS } from './schema.js';
+export { loadFile, LoadError, DEFAULT_CHUNK_ROWS } from './loader.js';
+export type { LoadFileInput, LoadFileOptions, LoadTableInput } from './loader.js';
+export { ledgerRows, ledgerTotals, tableColumns } from './ledger.js';
+export type { LedgerRow, PublicationTotals } from './ledger.js';
+export { isValidIdent, quoteIdent } from './ident.js';
+export { plainNumber } from './values.js';

@@ -1,0 +1,239 @@
+// loadFile: one downloaded file -> its staging tables + ledger rows, in a single transaction.
+import type { CellValue, ColumnType, ExtractedTable, LoadResult, SourcePlan } from '../model.js';
+import type { Db, Tx } from './db.js';
+import { assertDataColumn, assertIdent, qualified } from './ident.js';
+import {
+  LEDGER,
+  PROVENANCE_COLUMNS,
+  STAGING_SCHEMA,
+  advisoryLock,
+  createStagingTable,
+  evolveColumns,
+} from './schema.js';
+import { columnTypeFor, csvField, csvText } from './values.js';
+
+export interface LoadTableInput {
+  source: SourcePlan;
+  table: ExtractedTable;
+  /** sheet name, zip member or table id: the ledger's `sheet` */
+  sheet: string;
+}
+
+export interface LoadFileInput {
+  pub: string;
+  period: string;
+  fileUrl: string;
+  sha256: string;
+  tables: LoadTableInput[];
+}
+
+export interface LoadFileOptions {
+  /** rows per COPY chunk (default 50 000) */
+  chunkRows?: number;
+  /** rows copied so far for this file, after each chunk */
+  onProgress?(rowsSoFar: number): void;
+  /** after each COPY chunk has been handed to the database, inside the transaction (chunk is 1-based) */
+  onChunk?(info: { table: string; chunk: number }): void | Promise<void>;
+}
+
+export const DEFAULT_CHUNK_ROWS = 50_000;
+
+/** A load failure; everything of the file was rolled back. */
+export class LoadError extends Error {
+  readonly fileUrl: string;
+  readonly table?: string;
+  readonly sheet?: string;
+  constructor(fileUrl: string, where: { table?: string; sheet?: string }, cause: unknown) {
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    const at = where.table
+      ? ` at table staging.${where.table}${where.sheet !== undefined ? ` (sheet ${JSON.stringify(where.sheet)})` : ''}`
+      : '';
+    super(`loading ${fileUrl} failed${at}: ${msg}`, { cause });
+    this.name = 'LoadError';
+    this.fileUrl = fileUrl;
+    this.table = where.table;
+    this.sheet = where.sheet;
+  }
+}
+
+interface PreparedTable {
+  entry: LoadTableInput;
+  table: string;
+  columns: string[];
+  /** type each column needs for this file's values (declared type widened by the values) */
+  incoming: ColumnType[];
+}
+
+function prepare(entry: LoadTableInput): PreparedTable {
+  const { source, table } = entry;
+  if (!source || !table) throw new Error('each table needs a source plan and an extracted table');
+  const name = assertIdent(source.sourceCode, 'table name (sourceCode)');
+  const columns = source.columns.map((c) => assertDataColumn(c.name));
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) throw new Error(`duplicate column name ${JSON.stringify(c)}`);
+    seen.add(c);
+  }
+  if (table.spec?.columns && table.spec.columns.length !== columns.length) {
+    throw new Error(
+      `source plan has ${columns.length} columns but the extracted table has ${table.spec.columns.length}`,
+    );
+  }
+  if (table.sourceRows && table.sourceRows.length !== table.rows.length) {
+    throw new Error(
+      `rows (${table.rows.length}) and sourceRows (${table.sourceRows.length}) differ in length`,
+    );
+  }
+  const incoming = source.columns.map((c, j) =>
+    columnTypeFor(
+      c.type ?? 'text',
+      (function* () {
+        for (const row of table.rows) yield (row[j] ?? null) as CellValue;
+      })(),
+    ),
+  );
+  return { entry, table: name, columns, incoming };
+}
+
+function* csvChunks(
+  rows: CellValue[][],
+  sourceRows: number[] | undefined,
+  types: ColumnType[],
+  prefix: string,
+  chunkRows: number,
+): Generator<{ csv: string; rows: number }> {
+  const width = types.length;
+  for (let start = 0; start < rows.length; start += chunkRows) {
+    const end = Math.min(rows.length, start + chunkRows);
+    const lines: string[] = new Array(end - start);
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      const srcRow = sourceRows?.[i];
+      let line =
+        prefix + (Number.isInteger(srcRow) && Math.abs(srcRow as number) < 2 ** 31 ? String(srcRow) : '');
+      for (let j = 0; j < width; j++) line += ',' + csvField(row[j], types[j]);
+      lines[i - start] = line;
+    }
+    yield { csv: lines.join('\n') + '\n', rows: end - start };
+  }
+}
+
+async function loadTable(
+  tx: Tx,
+  input: LoadFileInput,
+  p: PreparedTable,
+  opts: LoadFileOptions,
+  progress: { rows: number },
+): Promise<LoadResult['files'][number]> {
+  const { entry, table } = p;
+  const key = [input.pub, input.period, input.fileUrl, entry.sheet, entry.source.tableName];
+  const base = { file_url: input.fileUrl, sheet: entry.sheet, table_name: entry.source.tableName };
+
+  await advisoryLock(tx, `datawarp:staging.${table}`);
+  const prior = await tx.query<{ sha256: string; status: string }>(
+    `SELECT sha256, status FROM ${LEDGER}
+      WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5
+      FOR UPDATE`,
+    key,
+  );
+  if (prior[0] && prior[0].status === 'loaded' && prior[0].sha256 === input.sha256) {
+    return { ...base, rows_loaded: 0, status: 'skipped' };
+  }
+
+  await createStagingTable(tx, table);
+  const { types } = await evolveColumns(
+    tx,
+    table,
+    p.columns.map((name, j) => ({ name, type: p.incoming[j] })),
+  );
+  const finalTypes = p.columns.map((c) => types.get(c) as ColumnType);
+
+  const target = qualified(STAGING_SCHEMA, table);
+  // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
+  await tx.query(
+    `DELETE FROM ${target} WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`,
+    [input.fileUrl, input.period, entry.sheet],
+  );
+
+  let copied = 0;
+  const { rows, sourceRows } = entry.table;
+  if (rows.length > 0) {
+    const prefix = [input.period, input.fileUrl, input.sha256, entry.sheet].map(csvText).join(',') + ',';
+    const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
+    async function* chunks(): AsyncGenerator<string> {
+      let n = 0;
+      for (const c of csvChunks(rows, sourceRows, finalTypes, prefix, chunkRows)) {
+        yield c.csv;
+        // Resumed only once the consumer has sent this chunk and wants the next one.
+        n++;
+        progress.rows += c.rows;
+        opts.onProgress?.(progress.rows);
+        await opts.onChunk?.({ table, chunk: n });
+      }
+    }
+    copied = await tx.copyCsv(target, [...PROVENANCE_COLUMNS, ...p.columns], chunks());
+    if (copied !== rows.length) throw new Error(`COPY reported ${copied} rows, expected ${rows.length}`);
+  }
+
+  await tx.query(
+    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL)
+     ON CONFLICT (pub, period, file_url, sheet, table_name) DO UPDATE
+        SET source_code = EXCLUDED.source_code, sha256 = EXCLUDED.sha256, rows_loaded = EXCLUDED.rows_loaded,
+            status = 'loaded', loaded_at = now(), error = NULL`,
+    [...key, entry.source.sourceCode, input.sha256, copied],
+  );
+  return { ...base, rows_loaded: copied, status: 'loaded' };
+}
+
+/**
+ * Load every table of one file in ONE transaction: unchanged (same sha256) tables are skipped, changed
+ * ones replace what the file loaded before, new columns are added and types widen as needed.
+ * On any error nothing of the file stays (tables and ledger) and a LoadError naming file and table is thrown.
+ */
+export async function loadFile(
+  db: Db,
+  input: LoadFileInput,
+  opts: LoadFileOptions = {},
+): Promise<LoadResult> {
+  const where: { table?: string; sheet?: string } = {};
+  try {
+    for (const k of ['pub', 'period', 'fileUrl', 'sha256'] as const) {
+      if (typeof input[k] !== 'string' || input[k] === '')
+        throw new Error(`input.${k} must be a non-empty string`);
+    }
+    const prepared: PreparedTable[] = [];
+    const keys = new Set<string>();
+    for (const entry of input.tables) {
+      where.table = entry.source?.sourceCode;
+      where.sheet = entry.sheet;
+      if (typeof entry.sheet !== 'string') throw new Error('sheet must be a string');
+      const k = JSON.stringify([entry.sheet, entry.source?.tableName]);
+      if (keys.has(k))
+        throw new Error(
+          `sheet ${JSON.stringify(entry.sheet)} / table ${entry.source.tableName} appears twice`,
+        );
+      keys.add(k);
+      prepared.push(prepare(entry));
+    }
+    where.table = undefined;
+    where.sheet = undefined;
+
+    const progress = { rows: 0 };
+    const files = await db.transaction(async (tx) => {
+      const out: LoadResult['files'] = [];
+      for (const p of prepared) {
+        where.table = p.table;
+        where.sheet = p.entry.sheet;
+        out.push(await loadTable(tx, input, p, opts, progress));
+      }
+      where.table = undefined;
+      where.sheet = undefined;
+      return out;
+    });
+    return { rowsLoaded: files.reduce((s, f) => s + f.rows_loaded, 0), files };
+  } catch (err) {
+    if (err instanceof LoadError) throw err;
+    throw new LoadError(input.fileUrl, where, err);
+  }
+}

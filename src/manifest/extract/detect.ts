@@ -1,0 +1,187 @@
+// Find every table on a sheet: header rows, data rows, columns, the text above and the notes below.
+import type { Grid, GridRow, Merge } from './grid.js';
+import { hasNumbers, headerLike, isFootnote, isFootnoteText, isMeta, noteLike, rowText } from './rows.js';
+
+export interface MetaEntry {
+  r: number;
+  c: number;
+  key: string;
+  value: string;
+}
+
+export interface Block {
+  /** header rows, top to bottom; the last one is the main header row */
+  headerRows: GridRow[];
+  dataRows: GridRow[];
+  /** text rows between the previous table and this one (titles, notes) */
+  texts: GridRow[];
+  meta: MetaEntry[];
+  /** footnotes found right after the data */
+  footnotes: string[];
+  minC: number;
+  maxC: number;
+}
+
+function horizontalMergeRows(merges: Merge[]): Set<number> {
+  const s = new Set<number>();
+  for (const m of merges) if (m.e.c > m.s.c) s.add(m.s.r);
+  return s;
+}
+
+function span(rows: GridRow[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const row of rows) {
+    lo = Math.min(lo, row.cells[0].c);
+    hi = Math.max(hi, row.cells[row.cells.length - 1].c);
+  }
+  return [lo, hi];
+}
+
+export function parseMeta(row: GridRow): MetaEntry[] {
+  const out: MetaEntry[] = [];
+  let cur: MetaEntry | undefined;
+  for (const x of row.cells) {
+    if (x.kind === 'text' && /:$/.test(x.text) && x.text.length <= 42) {
+      cur = { r: row.r, c: x.c, key: x.text.slice(0, -1).trim(), value: '' };
+      out.push(cur);
+    } else if (cur) {
+      cur.value = cur.value ? `${cur.value} ${x.text}` : x.text;
+    } else {
+      const m = /^([^:]{1,30}):\s+(.*)$/.exec(x.text);
+      if (m) out.push((cur = { r: row.r, c: x.c, key: m[1].trim(), value: m[2].trim() }));
+    }
+  }
+  return out;
+}
+
+/** Detect the tables of one sheet. */
+export function detectTables(grid: Grid): Block[] {
+  const rows = grid.rows;
+  const hmerge = horizontalMergeRows(grid.merges);
+  const blocks: Block[] = [];
+  let texts: GridRow[] = [];
+  let meta: MetaEntry[] = [];
+
+  // b directly under a is a further header row (a is an upper level: sparse, merged or dates)
+  const extends_ = (a: GridRow, b: GridRow | undefined): boolean => {
+    if (!b || b.r !== a.r + 1 || !headerLike(b) || isMeta(b)) return false;
+    if (a.cells.some((x) => x.kind === 'date') || hmerge.has(a.r)) return true;
+    return b.cells.length > a.cells.length + 1 || a.cells[0].c > b.cells[0].c;
+  };
+  const dataFor = (h: GridRow, d: GridRow | undefined): boolean => {
+    if (!d || d.r - h.r > 3 || isMeta(d) || isFootnote(d)) return false;
+    const [lo, hi] = span([h]);
+    if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) return false;
+    if (hasNumbers(d) || d.cells.some((x) => x.kind === 'date')) return true;
+    return d.cells.length >= 2 && d.cells.length <= h.cells.length + 1;
+  };
+  /** index of the main header row when a table starts at i, else -1 */
+  const headerStart = (i: number): number => {
+    const row = rows[i];
+    if (!headerLike(row) || isMeta(row) || row.cells.length < 2) return -1;
+    if (row.cells.every((x) => x.text.length > 60)) return -1;
+    let k = i;
+    while (k - i < 4 && extends_(rows[k], rows[k + 1])) k++;
+    return dataFor(rows[k], rows[k + 1]) ? k : -1;
+  };
+
+  const seenHeaders = new Set<string>();
+  let i = 0;
+  while (i < rows.length) {
+    const row = rows[i];
+    if (isMeta(row)) {
+      meta.push(...parseMeta(row));
+      i++;
+      continue;
+    }
+    const main = headerStart(i);
+    if (main < 0) {
+      texts.push(row);
+      i++;
+      continue;
+    }
+    const headerRows = rows.slice(i, main + 1);
+    // upper header levels sitting directly above (group labels such as "Mean" over value columns)
+    while (texts.length) {
+      const up = texts[texts.length - 1];
+      const top = headerRows[0];
+      if (up.r !== top.r - 1 || !headerLike(up) || up.cells.some((x) => x.text.length > 80 || noteLike(x.text))) break;
+      if (up.cells.length < 2 && up.cells[0].c <= headerRows[headerRows.length - 1].cells[0].c) break;
+      headerRows.unshift(texts.pop()!);
+    }
+    const mainRow = rows[main];
+    const mainText = rowText(mainRow);
+    const dataRows: GridRow[] = [];
+    const numericCols = new Set<number>();
+    let [lo, hi] = span(headerRows);
+    let j = main + 1;
+    let multi = 0;
+    for (; j < rows.length; j++) {
+      const d = rows[j];
+      const prev = dataRows.length ? dataRows[dataRows.length - 1] : mainRow;
+      const gap = d.r - prev.r - 1;
+      if (isMeta(d) || isFootnote(d)) break;
+      if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) break;
+      if (d.cells.length === 1 && d.cells[0].kind === 'text' && dataRows.length && multi / dataRows.length >= 0.8) break;
+      if (headerLike(d) && (gap > 0 || d.cells.some((x) => numericCols.has(x.c))) && headerStart(j) >= 0) break;
+      if (gap > 0 && rowText(d) === mainText) break;
+      if (gap > 0 && headerLike(d) && d.cells.some((x) => numericCols.has(x.c))) break;
+      if (gap > 1 && numericCols.size === 0) break;
+      dataRows.push(d);
+      if (d.cells.length > 1) multi++;
+      for (const x of d.cells) if (x.kind === 'num') numericCols.add(x.c);
+      lo = Math.min(lo, d.cells[0].c);
+      hi = Math.max(hi, d.cells[d.cells.length - 1].c);
+    }
+    if (dataRows.length < 2 && j < rows.length && !seenHeaders.has(mainText)) {
+      // a one-row "table" squeezed between titles is part of a title block
+      texts.push(...rows.slice(i, j));
+      i = j;
+      continue;
+    }
+    seenHeaders.add(mainText);
+    const block: Block = { headerRows, dataRows, texts, meta, footnotes: [], minC: lo, maxC: hi };
+    blocks.push(block);
+    texts = [];
+    meta = [];
+    // footnotes right below the table belong to it
+    while (j < rows.length && isFootnoteText(rows[j]) && !isMeta(rows[j])) {
+      block.footnotes.push(rowText(rows[j]));
+      j++;
+    }
+    i = j;
+  }
+  if (blocks.length && (texts.length || meta.length)) {
+    const last = blocks[blocks.length - 1];
+    last.footnotes.push(...texts.map((t) => rowText(t)), ...meta.map((m) => `${m.key}: ${m.value}`));
+  }
+  return blocks;
+}
+
+/** Leftover text when a sheet holds no table (cover sheets, notes). */
+export function sheetText(grid: Grid, maxChars = 100_000): string {
+  const lines: string[] = [];
+  let n = 0;
+  for (const row of grid.rows) {
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    for (const x of row.cells) {
+      if (seen.has(x.text)) continue;
+      seen.add(x.text);
+      parts.push(x.text);
+    }
+    const line = parts.join('\t');
+    n += line.length + 1;
+    if (n > maxChars) break;
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
+
+/** A sheet with numbers but no recognisable header: all its rows as one headerless table. */
+export function headerlessBlock(grid: Grid): Block | undefined {
+  const data = grid.rows.filter((r) => !isMeta(r));
+  if (data.filter((r) => hasNumbers(r) || r.cells.some((x) => x.kind === 'date')).length < 2) return undefined;
+  const [lo, hi] = span(data);
+  return { headerRows: [], dataRows: data, texts: [], meta: [], footnotes: [], minC: lo, maxC: hi };
+}

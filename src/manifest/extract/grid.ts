@@ -1,0 +1,88 @@
+// A worksheet bounded by its real cells: ghost used ranges (to column XFD) cost nothing.
+import * as XLSX from 'xlsx';
+import type { SheetCell } from './types.js';
+import { parseNumberText, serialToIso } from './types.js';
+import { markerOf } from './markers.js';
+
+export type Kind = 'text' | 'num' | 'date' | 'marker';
+
+export interface GridCell {
+  c: number;
+  cell: SheetCell;
+  /** cleaned display text (dates as ISO) */
+  text: string;
+  kind: Kind;
+}
+
+export interface GridRow {
+  /** 0-based sheet row */
+  r: number;
+  cells: GridCell[];
+}
+
+export interface Merge {
+  s: { r: number; c: number };
+  e: { r: number; c: number };
+}
+
+export interface Grid {
+  rows: GridRow[];
+  merges: Merge[];
+}
+
+const DATE_TEXT = /[A-Za-z]{3}|^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}/;
+
+function isDateCell(cell: XLSX.CellObject): boolean {
+  if (cell.t !== 'n') return false;
+  if (cell.t === 'n' && typeof cell.z === 'string' && XLSX.SSF.is_date(cell.z)) return true;
+  const w = cell.w;
+  return typeof w === 'string' && DATE_TEXT.test(w) && !/[%£$]/.test(w) && !/E[+-]\d/.test(w) && (cell.v as number) > 0;
+}
+
+function toCell(x: XLSX.CellObject | undefined): SheetCell | undefined {
+  if (!x || x.v === undefined || x.v === null) return undefined;
+  if (x.t === 's' || x.t === 'd') {
+    const v = String(x.t === 'd' ? (x.v as Date).toISOString().slice(0, 10) : x.v);
+    return v.trim() === '' ? undefined : { t: 's', v };
+  }
+  if (x.t === 'n') return { t: 'n', v: x.v as number, date: isDateCell(x) || undefined };
+  if (x.t === 'b') return { t: 'b', v: x.v as boolean };
+  if (x.t === 'e') return { t: 'e', v: String(x.w ?? '#ERR'), w: x.w };
+  return undefined;
+}
+
+export function cleanText(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function describe(cell: SheetCell): { text: string; kind: Kind } {
+  if (cell.t === 'n') {
+    const n = cell.v as number;
+    if (cell.date) return { text: serialToIso(n) ?? String(n), kind: 'date' };
+    return { text: String(n), kind: 'num' };
+  }
+  if (cell.t === 'e') return { text: String(cell.v), kind: 'marker' };
+  if (cell.t === 'b') return { text: String(cell.v), kind: 'text' };
+  const text = cleanText(String(cell.v));
+  if (markerOf(text) !== undefined) return { text, kind: 'marker' };
+  if (parseNumberText(text) !== undefined) return { text, kind: 'num' };
+  return { text, kind: 'text' };
+}
+
+/** Read a dense SheetJS worksheet into rows of real cells. */
+export function readGrid(ws: XLSX.WorkSheet): Grid {
+  const data = (ws['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
+  const rows: GridRow[] = [];
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r];
+    if (!row) continue;
+    const cells: GridCell[] = [];
+    for (let c = 0; c < row.length; c++) {
+      const cell = toCell(row[c]);
+      if (!cell) continue;
+      cells.push({ c, cell, ...describe(cell) });
+    }
+    if (cells.length) rows.push({ r, cells });
+  }
+  return { rows, merges: (ws['!merges'] ?? []) as Merge[] };
+}

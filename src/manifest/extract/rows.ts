@@ -1,0 +1,62 @@
+// Row-level tests used by the table detector.
+import type { GridRow } from './grid.js';
+
+const META_KEY = /^[A-Za-z][A-Za-z0-9 ()/&'.-]{0,40}:$/;
+const KNOWN_KEYS = /^(title|summary|period|source|basis|published|revised|status|contact|report for|date|last updated|publication date)$/i;
+const FOOTNOTE = /^(\*|source\b|sources\b|notes?\b|©|copyright|footnotes?\b|\d{1,2}[.)]\s|\(\d+\)|data (likely|are|is)\b|please note|figures may|totals may|return to contents)/i;
+
+export function isBlank(row: GridRow | undefined): boolean {
+  return !row || row.cells.length === 0;
+}
+
+/** Header-like: text and date cells only (no plain numbers, no suppression markers). */
+export function headerLike(row: GridRow): boolean {
+  return (
+    row.cells.length > 0 &&
+    row.cells.every((x) => x.kind === 'text' || x.kind === 'date') &&
+    row.cells.some((x) => x.kind === 'date' || /[A-Za-z]/.test(x.text))
+  );
+}
+
+export function hasNumbers(row: GridRow): boolean {
+  return row.cells.some((x) => x.kind === 'num' || x.kind === 'marker');
+}
+
+/** `Key:` + value rows (Title:, Period:, Primary Care Trust: ...). */
+export function isMeta(row: GridRow): boolean {
+  const first = row.cells[0];
+  if (first.kind !== 'text' || row.cells.length > 6) return false;
+  if (META_KEY.test(first.text)) return row.cells.length > 1 || KNOWN_KEYS.test(first.text.slice(0, -1).trim());
+  const m = /^([A-Za-z][A-Za-z ]{1,20}):\s+\S/.exec(first.text);
+  return row.cells.length === 1 && !!m && KNOWN_KEYS.test(m[1].trim());
+}
+
+/** Footnote / source / copyright lines that end a table. */
+export function isFootnote(row: GridRow): boolean {
+  const texts = row.cells.filter((x) => x.kind === 'text');
+  if (texts.length !== row.cells.length || texts.length > 2) return false;
+  const t = texts[0].text;
+  return FOOTNOTE.test(t) || t.length > 100;
+}
+
+export function rowText(row: GridRow, minC = 0, maxC = Infinity): string {
+  return row.cells
+    .filter((x) => x.c >= minC && x.c <= maxC)
+    .map((x) => x.text)
+    .join(' ')
+    .trim();
+}
+
+export function isTotalRow(row: GridRow): boolean {
+  return row.cells.some((x) => x.kind === 'text' && /^(grand\s+)?totals?:?$/i.test(x.text));
+}
+
+/** Footnote lines by their wording only (used below a table, where long titles of the next table also sit). */
+export function isFootnoteText(row: GridRow): boolean {
+  const texts = row.cells.filter((x) => x.kind === 'text');
+  return texts.length === row.cells.length && texts.length <= 2 && FOOTNOTE.test(texts[0].text) && !/^table\b/i.test(texts[0].text);
+}
+
+export function noteLike(text: string): boolean {
+  return FOOTNOTE.test(text);
+}

@@ -1,0 +1,148 @@
+// Turn detected pieces of a sheet into ExtractedTables (same-header blocks become one table).
+import * as XLSX from 'xlsx';
+import type { ColumnSpec, ExtractedTable, TableSpec } from '../../model.js';
+import type { Grid, GridRow } from './grid.js';
+import type { MetaEntry } from './detect.js';
+import type { Piece } from './header.js';
+import { isTotalRow } from './rows.js';
+import { typeColumn, type RawCell } from './types.js';
+import { columnNames } from './names.js';
+import { metaRecord, splitTitle } from './meta.js';
+import { makeFingerprint, normHeader } from '../fingerprint.js';
+
+interface PieceInfo {
+  piece: Piece;
+  title?: string;
+  notes: string[];
+  meta: Record<string, string>;
+  entries: MetaEntry[];
+  lines: string[];
+}
+
+function lineFor(row: GridRow, p: Piece): string {
+  return row.cells
+    .filter((x) => (x.c >= p.minC && x.c <= p.maxC) || x.c < p.block.minC)
+    .map((x) => x.text)
+    .join(' ')
+    .trim();
+}
+
+function infoOf(p: Piece, sheetMeta: MetaEntry[]): PieceInfo {
+  const b = p.block;
+  const first = p.minC === b.minC;
+  const entries = b.meta.filter((m) => (m.c >= p.minC && m.c <= p.maxC) || m.c < b.minC || (first && m.c <= p.maxC));
+  const lines = b.texts.map((r) => lineFor(r, p)).filter(Boolean);
+  const { title, notes } = splitTitle(lines);
+  const meta = metaRecord([...sheetMeta, ...entries]);
+  return {
+    piece: p,
+    title: title ?? meta.title,
+    notes: [...notes, ...b.footnotes],
+    meta,
+    entries,
+    lines,
+  };
+}
+
+function labels(infos: PieceInfo[]): { header: string; values: string[] } {
+  const keys = [...new Set(infos.flatMap((i) => i.entries.map((e) => e.key)))];
+  for (const key of keys) {
+    const vals = infos.map((i) => i.entries.find((e) => e.key === key)?.value ?? '');
+    if (new Set(vals).size > 1) return { header: key, values: vals };
+  }
+  const vals = infos.map((i, k) => i.lines.join(' | ') || `block ${k + 1}`);
+  return { header: 'block', values: vals };
+}
+
+export interface SheetContext {
+  sheet: string;
+  member?: string;
+  hidden?: boolean;
+  grid: Grid;
+}
+
+export function buildTables(pieces: Piece[], ctx: SheetContext, startId: number): ExtractedTable[] {
+  const sheetMeta = pieces.length ? pieces[0].block.meta : [];
+  const infos = pieces.map((p, k) => infoOf(p, k === 0 || p.block === pieces[0].block ? [] : sheetMeta));
+  const groups = new Map<string, PieceInfo[]>();
+  for (const info of infos) {
+    const key = info.piece.headers.map(normHeader).join('\u0001');
+    const g = groups.get(key);
+    if (g) g.push(info);
+    else groups.set(key, [info]);
+  }
+  const out: ExtractedTable[] = [];
+  for (const group of groups.values()) out.push(buildOne(group, ctx, startId + out.length));
+  return out;
+}
+
+function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTable {
+  const first = group[0];
+  const width = first.piece.cols.length;
+  const raws: RawCell[][] = Array.from({ length: width }, () => []);
+  const sourceRows: number[] = [];
+  const rowLabels: string[] = [];
+  const totalRows: number[] = [];
+  const lab = group.length > 1 ? labels(group) : undefined;
+  let minC = Infinity, maxC = -Infinity, minR = Infinity, maxR = -Infinity;
+  group.forEach((info, g) => {
+    const p = info.piece;
+    minC = Math.min(minC, p.minC);
+    maxC = Math.max(maxC, p.maxC);
+    minR = Math.min(minR, (p.block.headerRows[0] ?? p.block.dataRows[0]).r);
+    for (const row of p.block.dataRows) {
+      const at = new Map(row.cells.filter((x) => x.c >= p.minC && x.c <= p.maxC).map((x) => [x.c, x]));
+      if (at.size === 0) continue;
+      p.cols.forEach((c, k) => raws[k].push(at.get(c)?.cell));
+      sourceRows.push(row.r + 1);
+      maxR = Math.max(maxR, row.r);
+      if (lab) rowLabels.push(lab.values[g]);
+      if (isTotalRow({ r: row.r, cells: [...at.values()] })) totalRows.push(row.r + 1);
+    }
+  });
+  const typed = raws.map(typeColumn);
+  const hs = first.piece.headers;
+  const filled = typed.map((t) => t.values.some((v) => v !== null));
+  // an empty column is kept for its header, unless it is the blank half of a merged header cell
+  const keep = typed.map((_, k) => {
+    const h = hs[k];
+    if (filled[k]) return true;
+    if (h === '' || h.length > 80) return false;
+    return !((k > 0 && hs[k - 1] === h && filled[k - 1]) || (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1]));
+  });
+  const headers = first.piece.headers.filter((_, k) => keep[k]);
+  const kept = typed.filter((_, k) => keep[k]);
+  const names = columnNames(headers, lab ? ['block'] : []);
+  const columns: ColumnSpec[] = kept.map((t, k) => ({
+    name: names[k],
+    header: headers[k],
+    type: t.type,
+    ...(t.markers ? { markers: t.markers } : {}),
+  }));
+  const rows = sourceRows.map((_, i) => {
+    const r = kept.map((t) => t.values[i]);
+    if (lab) r.unshift(rowLabels[i]);
+    return r;
+  });
+  if (lab) columns.unshift({ name: 'block', header: lab.header, type: 'text' });
+  const notes = [...new Set(group.flatMap((i) => i.notes))];
+  const hdr = first.piece.block.headerRows.map((r) => r.r + 1);
+  const spec: TableSpec = {
+    id: `${ctx.member && !ctx.sheet ? ctx.member : ctx.sheet}#${n}`,
+    ...(ctx.member ? { member: ctx.member } : {}),
+    sheet: ctx.sheet,
+    ...(ctx.hidden ? { hidden: true } : {}),
+    range: `${XLSX.utils.encode_cell({ r: minR, c: minC })}:${XLSX.utils.encode_cell({ r: Math.max(maxR, minR), c: maxC })}`,
+    headerRows: hdr,
+    firstDataRow: first.piece.block.dataRows[0]?.r + 1 || hdr[hdr.length - 1] + 1,
+    ...(hdr.length === 0 ? { headerless: true } : {}),
+    ...(first.title ? { title: first.title } : {}),
+    ...(notes.length ? { notes } : {}),
+    ...(Object.keys(first.meta).length ? { meta: first.meta } : {}),
+    columns,
+    rowCount: rows.length,
+    ...(totalRows.length ? { totalRows } : {}),
+    fingerprint: makeFingerprint(ctx.sheet, first.title ?? '', columns),
+  };
+  return { spec, rows, sourceRows };
+}

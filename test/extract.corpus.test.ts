@@ -1,0 +1,139 @@
+// Every corpus file extracts; CSV row counts are exact; every number of every spreadsheet is loaded
+// except those on hand-checked non-data rows (test/fixtures/expectations/non-data-rows.json).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import * as XLSX from 'xlsx';
+import { extractFile } from '../src/manifest/extract.js';
+import type { ExtractedFile, ExtractedTable } from '../src/model.js';
+
+const DIR = 'test/fixtures/nhs/';
+const FILES = readdirSync(DIR).filter((f) => !f.endsWith('.md')).sort();
+const NON_DATA: Record<string, Record<string, number[]>> = JSON.parse(
+  readFileSync('test/fixtures/expectations/non-data-rows.json', 'utf8'),
+).files;
+const extOf = (f: string) => f.split('.').pop()!.toLowerCase() as 'csv';
+
+const results = new Map<string, ExtractedFile>();
+beforeAll(async () => {
+  for (const f of FILES) results.set(f, await extractFile(DIR + f, { ext: extOf(f) }));
+}, 300_000);
+
+/** Records in a CSV, counted by a quote-aware scan (independent of papaparse); blank lines don't count. */
+function countRecords(bytes: Uint8Array): number {
+  const s = Buffer.from(bytes).toString('latin1');
+  let n = 0, inQ = false, content = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '"') inQ = !inQ;
+    if (!inQ && (ch === '\n' || ch === '\r')) {
+      if (content) n++;
+      content = false;
+      if (ch === '\r' && s[i + 1] === '\n') i++;
+    } else if (ch !== '\uFEFF' && !(i < 3 && s.charCodeAt(i) > 0xee)) content = true;
+  }
+  return n + (content ? 1 : 0);
+}
+
+function csvMembers(f: string): { name: string; bytes: Uint8Array }[] {
+  const buf = new Uint8Array(readFileSync(DIR + f));
+  if (f.endsWith('.csv')) return [{ name: f, bytes: buf }];
+  const z = unzipSync(buf);
+  return Object.keys(z)
+    .filter((n) => n.endsWith('.csv') && !n.startsWith('__MACOSX'))
+    .map((name) => ({ name, bytes: z[name] }));
+}
+
+const key = (v: number) => String(Math.round(v * 1e9) / 1e9);
+const isoSerial = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86400000 + 25569;
+
+/** Numbers a table loaded, each with the source numbers it may stand for (an ISO date came from an Excel
+ * serial or from a yyyymmdd integer). */
+function loadedNumbers(t: ExtractedTable): number[][] {
+  const out: number[][] = [];
+  t.spec.columns.forEach((c, j) => {
+    for (const row of t.rows) {
+      const v = row[j];
+      if (typeof v === 'number') out.push([v]);
+      else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) out.push([isoSerial(v), Number(v.replace(/-/g, ''))]);
+      else if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) out.push([Number(v)]);
+    }
+  });
+  return out;
+}
+
+describe('corpus extraction', () => {
+  it.each(FILES)('%s yields at least one table', (f) => {
+    const r = results.get(f)!;
+    expect(r.tables.length).toBeGreaterThan(0);
+    for (const t of r.tables) {
+      expect(t.rows.length).toBe(t.spec.rowCount);
+      expect(t.sourceRows.length).toBe(t.rows.length);
+      for (const row of t.rows.slice(0, 50)) expect(row.length).toBe(t.spec.columns.length);
+      for (const c of t.spec.columns) expect(c.name).toMatch(/^[a-z][a-z0-9_]{0,62}$/);
+    }
+  });
+
+  const csvFiles = FILES.filter((f) => f.endsWith('.csv') || f.endsWith('.zip'));
+  it.each(csvFiles)('%s: CSV row counts are exact', (f) => {
+    const r = results.get(f)!;
+    for (const m of csvMembers(f)) {
+      const t = r.tables.find((x) => (f.endsWith('.zip') ? x.spec.member === m.name : true))!;
+      expect(t, m.name).toBeDefined();
+      const expected = countRecords(m.bytes) - (t.spec.headerless ? 0 : 1);
+      expect(t.spec.rowCount, m.name).toBe(expected);
+    }
+  });
+
+  it('headerless ODS extracts are detected', () => {
+    for (const f of ['etr.zip', 'epraccur.zip']) {
+      const t = results.get(f)!.tables[0];
+      expect(t.spec.headerless).toBe(true);
+      expect(t.spec.columns[0].name).toBe('col_1');
+    }
+    expect(results.get('etr.zip')!.skipped.map((s) => s.name)).toContain('etr.pdf');
+  });
+
+  const sheets = FILES.filter((f) => /\.(xlsx|xls)$/.test(f));
+  it.each(sheets)('%s: numbers loaded (coverage)', (f) => {
+    const wb = XLSX.read(readFileSync(DIR + f), { dense: true });
+    const r = results.get(f)!;
+    let expected = 0, matched = 0, fromNonData = 0;
+    const misses: string[] = [];
+    for (const sheet of wb.SheetNames) {
+      const skip = new Set(NON_DATA[f]?.[sheet] ?? []);
+      const want = new Map<string, number>();
+      let wantN = 0;
+      ((wb.Sheets[sheet]['!data'] ?? []) as (XLSX.CellObject[] | undefined)[]).forEach((row, i) => {
+        if (!row || skip.has(i + 1)) return;
+        for (const c of row)
+          if (c && c.t === 'n') {
+            want.set(key(c.v as number), (want.get(key(c.v as number)) ?? 0) + 1);
+            wantN++;
+          }
+      });
+      const tables = r.tables.filter((t) => t.spec.sheet === sheet);
+      for (const t of tables) fromNonData += t.sourceRows.filter((n) => skip.has(n)).length;
+      let got = 0;
+      for (const alts of tables.flatMap(loadedNumbers)) {
+        const k = alts.map(key).find((x) => (want.get(x) ?? 0) > 0);
+        if (k === undefined) continue;
+        want.set(k, want.get(k)! - 1);
+        got++;
+      }
+      expected += wantN;
+      matched += got;
+      if (got < wantN) misses.push(`${sheet}: ${wantN - got}`);
+    }
+    const coverage = expected ? matched / expected : 1;
+    console.log(`coverage ${f}: ${matched}/${expected} = ${(coverage * 100).toFixed(3)}%${misses.length ? ' missing ' + misses.join(', ') : ''}`);
+    expect(fromNonData).toBe(0);
+    expect(coverage).toBeGreaterThanOrEqual(0.995);
+  });
+
+  it('whole corpus extracts in well under a minute', async () => {
+    const t0 = Date.now();
+    for (const f of FILES.filter((x) => !x.startsWith('health_care'))) await extractFile(DIR + f, { ext: extOf(f) });
+    expect(Date.now() - t0).toBeLessThan(45_000);
+  }, 120_000);
+});
