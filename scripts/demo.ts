@@ -18,23 +18,39 @@ try {
     publications: Object.fromEntries(
       site.publications.map((p) => [
         p.pub,
-        { name: p.name, frequency: p.frequency, landing_page: p.landing_page, urls: p.urls.map((u) => ({ period: u.period, url: u.url })) },
+        {
+          name: p.name,
+          frequency: p.frequency,
+          landing_page: p.landing_page,
+          urls: p.urls.map((u) => ({ period: u.period, url: u.url })),
+        },
       ]),
     ),
   };
-  writeFileSync(join(root, 'config', 'publications.yaml'), `# written by scripts/demo.ts: release pages served by the local NHS site\n${YAML.stringify(config)}`);
+  writeFileSync(
+    join(root, 'config', 'publications.yaml'),
+    `# written by scripts/demo.ts: release pages served by the local NHS site\n${YAML.stringify(config)}`,
+  );
   const env = { ...process.env };
   delete env.DATABASE_URL; // the demo runs on the embedded default
   const ctx = {
     cwd: root,
     env,
-    io: { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) },
+    io: {
+      out: (s: string) => process.stdout.write(s),
+      err: (s: string) => process.stderr.write(s),
+      isTTY: Boolean(process.stderr.isTTY),
+    },
   };
-  console.log(`DataWarp demo: ${site.publications.length} publications served at ${site.url}, working in ${root}\n`);
+  console.log(
+    `DataWarp demo: ${site.publications.length} publications served at ${site.url}, working in ${root}\n`,
+  );
   const code = await runCli(['backfill'], ctx);
   console.log('');
   await runCli(['status'], ctx);
-  console.log(`\nParquet: ${join(root, 'output', 'parquet')}\nCatalog: ${join(root, 'output', 'catalog.json')}`);
+  console.log(
+    `\nParquet: ${join(root, 'output', 'parquet')}\nCatalog: ${join(root, 'output', 'catalog.json')}`,
+  );
   console.log('Run it again to see processed items skipped; `npm run demo -- --fresh` starts over.');
   process.exitCode = code;
 } finally {

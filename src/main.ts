@@ -6,10 +6,22 @@ import type { BackfillResult } from './pipeline.js';
 
 export type Core = Pick<
   typeof coreModule,
-  'getInput' | 'getBooleanInput' | 'setOutput' | 'setFailed' | 'setSecret' | 'info' | 'warning' | 'error' | 'summary'
+  | 'getInput'
+  | 'getBooleanInput'
+  | 'setOutput'
+  | 'setFailed'
+  | 'setSecret'
+  | 'info'
+  | 'warning'
+  | 'error'
+  | 'summary'
 >;
 
-export async function run(core: Core, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<void> {
+export async function run(
+  core: Core,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<void> {
   try {
     const command = core.getInput('command') || 'backfill';
     if (!['backfill', 'status', 'validate'].includes(command)) {
@@ -20,8 +32,18 @@ export async function run(core: Core, env: NodeJS.ProcessEnv = process.env, cwd 
     const openaiKey = core.getInput('openai-api-key');
     if (databaseUrl) core.setSecret(databaseUrl);
     if (openaiKey) core.setSecret(openaiKey);
-    const childEnv = { ...env, DATABASE_URL: databaseUrl || env.DATABASE_URL, OPENAI_API_KEY: openaiKey || env.OPENAI_API_KEY };
-    const args = [command, '--config', core.getInput('config') || 'config/publications.yaml', '--state', core.getInput('state') || 'state/state.json'];
+    const childEnv = {
+      ...env,
+      DATABASE_URL: databaseUrl || env.DATABASE_URL,
+      OPENAI_API_KEY: openaiKey || env.OPENAI_API_KEY,
+    };
+    const args = [
+      command,
+      '--config',
+      core.getInput('config') || 'config/publications.yaml',
+      '--state',
+      core.getInput('state') || 'state/state.json',
+    ];
     if (command === 'backfill') {
       const pub = core.getInput('pub');
       const period = core.getInput('period');
@@ -50,7 +72,10 @@ export async function run(core: Core, env: NodeJS.ProcessEnv = process.env, cwd 
     core.setOutput('processed', String(outcomes.filter((o) => o.status === 'processed').length));
     core.setOutput('failed', String(outcomes.filter((o) => o.status === 'failed').length));
     core.setOutput('rows-loaded', String(outcomes.reduce((n, o) => n + (o.rowsLoaded ?? 0), 0)));
-    await core.summary.addHeading(`DataWarp ${command}`, 2).addCodeBlock(out.trim() || '(no output)').write();
+    await core.summary
+      .addHeading(`DataWarp ${command}`, 2)
+      .addCodeBlock(out.trim() || '(no output)')
+      .write();
     if (code !== 0) core.setFailed(`datawarp ${command} exited with code ${code}`);
   } catch (e) {
     core.setFailed((e as Error).message);

@@ -11,6 +11,7 @@ import { ensureSchema, loadFile, type Db } from './load/index.js';
 import { downloadFiles } from './manifest/download.js';
 import { extractFile } from './manifest/extract.js';
 import { findDataFiles, isDataFileUrl } from './manifest/pages.js';
+import { checkSignature } from './manifest/signature.js';
 import type {
   DataFileLink,
   DriftReport,
@@ -112,9 +113,19 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
 
   if (opts.dryRun) {
     for (const it of plan) {
-      const what = it.action === 'process' ? 'would process' : it.action === 'skip-processed' ? 'skip ✓ (processed)' : 'skip ✗ (failed; --retry-failed to retry)';
+      const what =
+        it.action === 'process'
+          ? 'would process'
+          : it.action === 'skip-processed'
+            ? 'skip ✓ (processed)'
+            : 'skip ✗ (failed; --retry-failed to retry)';
       r.info(`${it.key}  ${what}  ${it.entry.url}`);
-      outcomes.push({ key: it.key, pub: it.pub.code, period: it.entry.period, status: it.action === 'process' ? 'planned' : 'skipped' });
+      outcomes.push({
+        key: it.key,
+        pub: it.pub.code,
+        period: it.entry.period,
+        status: it.action === 'process' ? 'planned' : 'skipped',
+      });
     }
     return { outcomes, exitCode: 0 };
   }
@@ -133,7 +144,9 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
     if (plan.some((it) => it.action === 'process')) await getDb();
     for (const it of plan) {
       if (it.action !== 'process') {
-        r.info(`${it.key}  skipped ${it.action === 'skip-processed' ? '✓' : '✗ (failed earlier; --retry-failed to retry)'}`);
+        r.info(
+          `${it.key}  skipped ${it.action === 'skip-processed' ? '✓' : '✗ (failed earlier; --retry-failed to retry)'}`,
+        );
         outcomes.push({ key: it.key, pub: it.pub.code, period: it.entry.period, status: 'skipped' });
         continue;
       }
@@ -141,7 +154,13 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
       try {
         const res = await processItem(deps, it, await getDb());
         recordProcessed(state, it.key, { completed_at: clock().toISOString(), rows_loaded: res.rowsLoaded });
-        outcomes.push({ key: it.key, pub: it.pub.code, period: it.entry.period, status: 'processed', ...res });
+        outcomes.push({
+          key: it.key,
+          pub: it.pub.code,
+          period: it.entry.period,
+          status: 'processed',
+          ...res,
+        });
         r.info(`${it.key}  ✓ ${res.rowsLoaded.toLocaleString('en-GB')} rows loaded`);
       } catch (e) {
         const error = errorText(e);
@@ -176,14 +195,24 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   const links = await findLinks(deps.http, entry);
   const dir = join(deps.paths.downloads, pub.code, entry.period);
   const downloaded = await downloadFiles(deps.http, links, dir, {
-    onProgress: (url: string, bytes: number, total?: number) => r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
+    reuse: false,
+    onProgress: (url: string, bytes: number, total?: number) =>
+      r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
   });
   const extracted: { file: (typeof downloaded)[number]; data: ExtractedFile }[] = [];
   for (const file of downloaded) {
+    const bad = checkSignature(file.path, file.ext);
+    if (bad) throw new Error(`cannot read ${file.url}: ${bad}`);
     try {
-      extracted.push({ file, data: await extractFile(file.path, { ext: file.ext, name: decodeURIComponent(basename(new URL(file.url).pathname)) }) });
+      extracted.push({
+        file,
+        data: await extractFile(file.path, {
+          ext: file.ext,
+          name: decodeURIComponent(basename(new URL(file.url).pathname)),
+        }),
+      });
     } catch (e) {
-      throw new Error(`cannot read ${file.url}: ${(e as Error).message}`);
+      throw new Error(`cannot read ${file.url}: ${(e as Error).message}`, { cause: e });
     }
   }
   const manifest: Manifest = {
@@ -197,19 +226,44 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
       sha256: file.sha256,
       bytes: file.bytes,
       tables: data.tables.map((t) => t.spec),
-      docs: data.docs.map((d) => ({ sheet: d.sheet, member: d.member, hidden: d.hidden, chars: d.text.length })),
+      docs: data.docs.map((d) => ({
+        sheet: d.sheet,
+        member: d.member,
+        hidden: d.hidden,
+        chars: d.text.length,
+      })),
       skipped: data.skipped,
     })),
   };
-  if (!manifest.files.some((f) => f.tables.length)) throw new Error(`no tables found in the data files of ${entry.url}`);
+  if (!manifest.files.some((f) => f.tables.length))
+    throw new Error(`no tables found in the data files of ${entry.url}`);
   const manifestDir = join(deps.paths.manifests, 'backfill', pub.code);
   writeYaml(join(manifestDir, `${pub.code}_${entry.period}.yaml`), manifest);
 
   // 2. enrich
   const reference = findReference(deps, pub, entry.period);
-  const samples = new Map(extracted.flatMap(({ file, data }) => data.tables.map((t) => [`${file.url}#${t.spec.id}`, t.rows.slice(0, 5)] as const)));
-  const docs = new Map(extracted.map(({ file, data }) => [file.url, data.docs.map((d) => `[${d.sheet}]\n${d.text}`).join('\n').slice(0, 8000)]));
-  const enriched = await enrichManifest(manifest, { pubName: pub.name, reference, namer: deps.namer, samples, docs, log: r.warn });
+  const samples = new Map(
+    extracted.flatMap(({ file, data }) =>
+      data.tables.map((t) => [`${file.url}#${t.spec.id}`, t.rows.slice(0, 5)] as const),
+    ),
+  );
+  const docs = new Map(
+    extracted.map(({ file, data }) => [
+      file.url,
+      data.docs
+        .map((d) => `[${d.sheet}]\n${d.text}`)
+        .join('\n')
+        .slice(0, 8000),
+    ]),
+  );
+  const enriched = await enrichManifest(manifest, {
+    pubName: pub.name,
+    reference,
+    namer: deps.namer,
+    samples,
+    docs,
+    log: r.warn,
+  });
   writeYaml(join(manifestDir, `${pub.code}_${entry.period}_enriched.yaml`), enriched);
   if (enriched.drift) reportDrift(r, it.key, enriched.drift);
 
@@ -242,7 +296,10 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
     r.done(`load ${basename(new URL(file.url).pathname)}`);
     rowsLoaded += res.rowsLoaded;
     for (const f of res.files) {
-      const t = perTable.get(f.table_name) ?? { rows: 0, columns: touched.get(f.table_name)?.columns.length ?? 0 };
+      const t = perTable.get(f.table_name) ?? {
+        rows: 0,
+        columns: touched.get(f.table_name)?.columns.length ?? 0,
+      };
       t.rows += f.rows_loaded;
       perTable.set(f.table_name, t);
     }
@@ -261,11 +318,16 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
 
 async function findLinks(http: HttpClient, entry: PublicationUrl): Promise<DataFileLink[]> {
   const direct = isDataFileUrl(entry.url);
-  if (direct) return [{ url: entry.url, title: decodeURIComponent(basename(new URL(entry.url).pathname)), ext: direct }];
+  if (direct)
+    return [
+      { url: entry.url, title: decodeURIComponent(basename(new URL(entry.url).pathname)), ext: direct },
+    ];
   const page = await http.getText(entry.url);
   const links = findDataFiles(page.text, page.url, { period: entry.period });
   if (!links.length) {
-    throw new Error(`no data files (xlsx, xls, csv, zip, ods) found on ${entry.url}: check the URL is the release page of ${entry.period}`);
+    throw new Error(
+      `no data files (xlsx, xls, csv, zip, ods) found on ${entry.url}: check the URL is the release page of ${entry.period}`,
+    );
   }
   return links;
 }
@@ -273,7 +335,8 @@ async function findLinks(http: HttpClient, entry: PublicationUrl): Promise<DataF
 function findReference(deps: PipelineDeps, pub: Publication, period: string): EnrichedManifest | undefined {
   if (pub.referenceManifest) {
     const p = pub.referenceManifest;
-    if (!existsSync(p)) throw new Error(`reference_manifest ${p} of ${pub.code} does not exist (${deps.config.file})`);
+    if (!existsSync(p))
+      throw new Error(`reference_manifest ${p} of ${pub.code} does not exist (${deps.config.file})`);
     return YAML.parse(readFileSync(p, 'utf8')) as EnrichedManifest;
   }
   // Rolling: the latest enriched manifest of an earlier period of this publication.
@@ -293,9 +356,11 @@ function findReference(deps: PipelineDeps, pub: Publication, period: string): En
 function reportDrift(r: Reporter, key: string, d: DriftReport): void {
   const parts = [
     `${d.matched.length} matched`,
-    d.renamed.length && `${d.renamed.length} renamed (${d.renamed.map((x) => `${x.from} → ${x.to}`).join('; ')})`,
+    d.renamed.length &&
+      `${d.renamed.length} renamed (${d.renamed.map((x) => `${x.from} → ${x.to}`).join('; ')})`,
     d.added.length && `${d.added.length} added (${d.added.map((x) => `${x.table}.${x.column}`).join(', ')})`,
-    d.missing.length && `${d.missing.length} missing (${d.missing.map((x) => `${x.table}.${x.column}`).join(', ')})`,
+    d.missing.length &&
+      `${d.missing.length} missing (${d.missing.map((x) => `${x.table}.${x.column}`).join(', ')})`,
     d.unmatched.length && `${d.unmatched.length} unmatched sources (${d.unmatched.join(', ')})`,
   ].filter(Boolean);
   r.info(`${key}  drift: ${parts.join(', ')}`);

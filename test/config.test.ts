@@ -84,9 +84,13 @@ describe('config', () => {
     expect(ps.some((p) => /^pubs\.yaml:6:16: frequency must be one of: monthly/.test(p))).toBe(true);
     expect(ps.some((p) => /^pubs\.yaml:4:5: unknown key nmae/.test(p))).toBe(true);
     const dup = good.replace('period: November 2025', 'period: 2025-08');
-    expect(problems(dup)).toEqual([expect.stringMatching(/^pubs\.yaml:9:17: period 2025-08 of adhd is listed twice \(also at line 7\)/)]);
+    expect(problems(dup)).toEqual([
+      expect.stringMatching(/^pubs\.yaml:9:17: period 2025-08 of adhd is listed twice \(also at line 7\)/),
+    ]);
     const host = good.replace('https://digital.nhs.uk/x/november-2025', 'https://evil.example.com/x.xlsx');
-    expect(problems(host)).toEqual([expect.stringMatching(/^pubs\.yaml:10:14: host evil\.example\.com is not in allowed_hosts/)]);
+    expect(problems(host)).toEqual([
+      expect.stringMatching(/^pubs\.yaml:10:14: host evil\.example\.com is not in allowed_hosts/),
+    ]);
   });
 
   it('reports YAML syntax errors with their position', () => {
@@ -95,11 +99,57 @@ describe('config', () => {
 
   it('the shipped config is valid and uses real digital.nhs.uk release pages', () => {
     const c = loadConfig('config/publications.yaml');
-    expect(c.publications.map((p) => p.code)).toEqual(['adhd', 'gp_appointments', 'gp_online_consultation', 'pcn_workforce']);
+    expect(c.publications.map((p) => p.code)).toEqual([
+      'adhd',
+      'gp_appointments',
+      'gp_online_consultation',
+      'pcn_workforce',
+    ]);
     for (const p of c.publications) {
       expect(p.urls.length).toBeGreaterThan(0);
-      for (const u of p.urls) expect(u.url).toMatch(/^https:\/\/digital\.nhs\.uk\/data-and-information\/publications\/statistical\//);
+      for (const u of p.urls)
+        expect(u.url).toMatch(
+          /^https:\/\/digital\.nhs\.uk\/data-and-information\/publications\/statistical\//,
+        );
     }
-    expect(c.publications.find((p) => p.code === 'pcn_workforce')!.urls.map((u) => u.period)).toContain('2023-07');
+    expect(c.publications.find((p) => p.code === 'pcn_workforce')!.urls.map((u) => u.period)).toContain(
+      '2023-07',
+    );
+  });
+});
+
+describe('datawarp validate', () => {
+  it('prints every problem with file:line:column and exits 2', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { runCli } = await import('../src/cli/main.js');
+    const dir = mkdtempSync(join(tmpdir(), 'dw-validate-'));
+    const file = join(dir, 'pubs.yaml');
+    writeFileSync(
+      file,
+      'publications:\n  x:\n    name: X\n    frequency: monthly\n    urls:\n      - period: smarch\n        url: https://digital.nhs.uk/a\n      - period: aug25\n        url: not a url\n',
+    );
+    let err = '';
+    const code = await runCli(['validate', '--config', file], {
+      cwd: dir,
+      env: {},
+      io: { out: () => {}, err: (s) => (err += s), isTTY: false },
+    });
+    expect(code).toBe(2);
+    expect(err).toContain(`${file}:6:17: "smarch" is not a period`);
+    expect(err).toContain(`${file}:9:14: must be an absolute http(s) URL`);
+    expect(err).toMatch(/2 problems in the config/);
+  });
+
+  it('unknown commands and flags are usage errors (exit 2)', async () => {
+    const { runCli } = await import('../src/cli/main.js');
+    let err = '';
+    const io = { out: () => {}, err: (s: string) => (err += s), isTTY: false };
+    expect(await runCli(['frobnicate'], { cwd: '.', env: {}, io })).toBe(2);
+    expect(err).toMatch(/unknown command "frobnicate"/);
+    expect(await runCli(['backfill', '--bogus'], { cwd: '.', env: {}, io })).toBe(2);
+    expect(await runCli(['backfill', '--pub', 'nope', '--dry-run'], { cwd: '.', env: {}, io })).toBe(2);
+    expect(err).toMatch(/--pub nope: no such publication/);
   });
 });

@@ -15,8 +15,12 @@ function files(dir: string): string[] {
 it('dist/ is up to date with src/ (run `npm run build` and commit dist/)', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'dw-dist-')), 'dist');
   execFileSync(process.execPath, ['scripts/build.mjs', out], { stdio: 'pipe' });
-  const fresh = files(out).map((f) => relative(out, f)).sort();
-  const committed = files('dist').map((f) => relative('dist', f)).sort();
+  const fresh = files(out)
+    .map((f) => relative(out, f))
+    .sort();
+  const committed = files('dist')
+    .map((f) => relative('dist', f))
+    .sort();
   expect(committed).toEqual(fresh);
   const stale = fresh.filter((f) => !readFileSync(join(out, f)).equals(readFileSync(join('dist', f))));
   expect(stale, `stale files in dist/: ${stale.join(', ')}`).toEqual([]);

@@ -8,7 +8,9 @@ import { extractFile } from '../src/manifest/extract.js';
 import type { ExtractedFile, ExtractedTable } from '../src/model.js';
 
 const DIR = 'test/fixtures/nhs/';
-const FILES = readdirSync(DIR).filter((f) => !f.endsWith('.md')).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => !f.endsWith('.md'))
+  .sort();
 const NON_DATA: Record<string, Record<string, number[]>> = JSON.parse(
   readFileSync('test/fixtures/expectations/non-data-rows.json', 'utf8'),
 ).files;
@@ -22,7 +24,9 @@ beforeAll(async () => {
 /** Records in a CSV, counted by a quote-aware scan (independent of papaparse); blank lines don't count. */
 function countRecords(bytes: Uint8Array): number {
   const s = Buffer.from(bytes).toString('latin1');
-  let n = 0, inQ = false, content = false;
+  let n = 0,
+    inQ = false,
+    content = false;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (ch === '"') inQ = !inQ;
@@ -55,7 +59,8 @@ function loadedNumbers(t: ExtractedTable): number[][] {
     for (const row of t.rows) {
       const v = row[j];
       if (typeof v === 'number') out.push([v]);
-      else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) out.push([isoSerial(v), Number(v.replace(/-/g, ''))]);
+      else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))
+        out.push([isoSerial(v), Number(v.replace(/-/g, ''))]);
       else if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) out.push([Number(v)]);
     }
   });
@@ -98,7 +103,9 @@ describe('corpus extraction', () => {
   it.each(sheets)('%s: numbers loaded (coverage)', (f) => {
     const wb = XLSX.read(readFileSync(DIR + f), { dense: true });
     const r = results.get(f)!;
-    let expected = 0, matched = 0, fromNonData = 0;
+    let expected = 0,
+      matched = 0,
+      fromNonData = 0;
     const misses: string[] = [];
     for (const sheet of wb.SheetNames) {
       const skip = new Set(NON_DATA[f]?.[sheet] ?? []);
@@ -126,14 +133,17 @@ describe('corpus extraction', () => {
       if (got < wantN) misses.push(`${sheet}: ${wantN - got}`);
     }
     const coverage = expected ? matched / expected : 1;
-    console.log(`coverage ${f}: ${matched}/${expected} = ${(coverage * 100).toFixed(3)}%${misses.length ? ' missing ' + misses.join(', ') : ''}`);
+    console.log(
+      `coverage ${f}: ${matched}/${expected} = ${(coverage * 100).toFixed(3)}%${misses.length ? ' missing ' + misses.join(', ') : ''}`,
+    );
     expect(fromNonData).toBe(0);
     expect(coverage).toBeGreaterThanOrEqual(0.995);
   });
 
   it('whole corpus extracts in well under a minute', async () => {
     const t0 = Date.now();
-    for (const f of FILES.filter((x) => !x.startsWith('health_care'))) await extractFile(DIR + f, { ext: extOf(f) });
+    for (const f of FILES.filter((x) => !x.startsWith('health_care')))
+      await extractFile(DIR + f, { ext: extOf(f) });
     expect(Date.now() - t0).toBeLessThan(45_000);
   }, 120_000);
 });

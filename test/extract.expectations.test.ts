@@ -28,7 +28,10 @@ describe('hand-checked expectations', () => {
       expect(got, t.id).toBeDefined();
       expect(got!.spec.headerRows, t.id).toEqual(t.headerRows);
       expect(got!.spec.firstDataRow, t.id).toBe(t.firstDataRow);
-      expect(got!.spec.columns.map((c) => c.name), t.id).toEqual(t.columns);
+      expect(
+        got!.spec.columns.map((c) => c.name),
+        t.id,
+      ).toEqual(t.columns);
     }
   });
 });

@@ -9,7 +9,20 @@ import { extractFile } from '../src/manifest/extract.js';
 const LEGAL = /^[a-z][a-z0-9_]{0,62}$/;
 
 describe('column names', () => {
-  const headers = ['"; DROP TABLE x; --', '__proto__', '_dw_period', 'Value', 'value', 'VALUE', '', '  ', '2019/20 [note 3]', 'x'.repeat(200), 'constructor', '£ Earnings (%)'];
+  const headers = [
+    '"; DROP TABLE x; --',
+    '__proto__',
+    '_dw_period',
+    'Value',
+    'value',
+    'VALUE',
+    '',
+    '  ',
+    '2019/20 [note 3]',
+    'x'.repeat(200),
+    'constructor',
+    '£ Earnings (%)',
+  ];
   const names = columnNames(headers);
 
   it('are legal, unique and never use the provenance prefix', () => {
@@ -31,7 +44,14 @@ describe('column names', () => {
     const t = r.tables[0];
     expect(t.spec.headerless).toBeUndefined();
     const cols = t.spec.columns;
-    expect(cols.map((c) => c.header)).toEqual(['"; DROP TABLE x; --', '__proto__', '_dw_period', 'a', 'a', '']);
+    expect(cols.map((c) => c.header)).toEqual([
+      '"; DROP TABLE x; --',
+      '__proto__',
+      '_dw_period',
+      'a',
+      'a',
+      '',
+    ]);
     for (const c of cols) expect(c.name).toMatch(LEGAL);
     expect(new Set(cols.map((c) => c.name)).size).toBe(cols.length);
     expect(cols[1].type).toBe('integer');

@@ -39,7 +39,12 @@ describe('ods', () => {
     expect(t.spec.firstDataRow).toBe(7);
     expect(t.spec.title).toBe('Table 1: Attendances by organisation');
     expect(t.spec.meta).toMatchObject({ title: 'Test publication', period: 'April 2024' });
-    expect(t.spec.columns.map((c) => c.name)).toEqual(['code', 'name', 'attendances_type_1', 'attendances_type_2']);
+    expect(t.spec.columns.map((c) => c.name)).toEqual([
+      'code',
+      'name',
+      'attendances_type_1',
+      'attendances_type_2',
+    ]);
     expect(t.spec.columns[2].header).toBe('Attendances | Type 1');
     expect(t.spec.columns.map((c) => c.type)).toEqual(['text', 'text', 'integer', 'integer']);
     expect(t.spec.columns[2].markers).toEqual({ '*': 1 });

@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeStates, readState, recordFailed, recordProcessed, StateError, writeState } from '../src/state/index.js';
+import {
+  mergeStates,
+  readState,
+  recordFailed,
+  recordProcessed,
+  StateError,
+  writeState,
+} from '../src/state/index.js';
 
 describe('state', () => {
   it('round-trips the seed shape and writes atomically (no temp files left)', () => {
@@ -37,8 +44,17 @@ describe('state', () => {
   });
 
   it('merges by key, newest timestamp wins, each key in exactly one section', () => {
-    const a = { processed: { 'x/1': { completed_at: '2026-01-01T00:00:00Z', rows_loaded: 5 } }, failed: { 'y/1': { failed_at: '2026-01-03T00:00:00Z', error: 'e' } } };
-    const b = { processed: { 'y/1': { completed_at: '2026-01-02T00:00:00Z', rows_loaded: 7 }, 'z/1': { completed_at: '2026-01-02T00:00:00Z', rows_loaded: 1 } }, failed: { 'x/1': { failed_at: '2026-01-04T00:00:00Z', error: 'later' } } };
+    const a = {
+      processed: { 'x/1': { completed_at: '2026-01-01T00:00:00Z', rows_loaded: 5 } },
+      failed: { 'y/1': { failed_at: '2026-01-03T00:00:00Z', error: 'e' } },
+    };
+    const b = {
+      processed: {
+        'y/1': { completed_at: '2026-01-02T00:00:00Z', rows_loaded: 7 },
+        'z/1': { completed_at: '2026-01-02T00:00:00Z', rows_loaded: 1 },
+      },
+      failed: { 'x/1': { failed_at: '2026-01-04T00:00:00Z', error: 'later' } },
+    };
     const m = mergeStates(a, b);
     expect(Object.keys(m.processed).sort()).toEqual(['z/1']);
     expect(Object.keys(m.failed).sort()).toEqual(['x/1', 'y/1']);

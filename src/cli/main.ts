@@ -51,7 +51,9 @@ export async function runCli(argv: string[], ctx: CliEnv): Promise<number> {
     return await dispatch(argv, ctx);
   } catch (e) {
     if (e instanceof ConfigError) {
-      io.err(`${e.message}\n${e.problems.length} problem${e.problems.length > 1 ? 's' : ''} in the config.\n`);
+      io.err(
+        `${e.message}\n${e.problems.length} problem${e.problems.length > 1 ? 's' : ''} in the config.\n`,
+      );
       return 2;
     }
     if (e instanceof UsageError) {
@@ -124,22 +126,39 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
 }
 
 export function defaultPaths(cwd: string): Paths {
-  return { manifests: join(cwd, 'manifests'), output: join(cwd, 'output'), downloads: join(cwd, '.datawarp', 'downloads') };
+  return {
+    manifests: join(cwd, 'manifests'),
+    output: join(cwd, 'output'),
+    downloads: join(cwd, '.datawarp', 'downloads'),
+  };
 }
 
 export function dbOptions(ctx: CliEnv) {
-  return { databaseUrl: ctx.env.DATABASE_URL || undefined, dataDir: join(ctx.cwd, '.datawarp', 'pglite') };
+  return {
+    databaseUrl: ctx.env.DATABASE_URL || undefined,
+    dataDir: ctx.env.DATAWARP_PGLITE_DIR || join(ctx.cwd, '.datawarp', 'pglite'),
+  };
 }
 
 function makeNamer(ctx: CliEnv, log: (m: string) => void): TableNamer | undefined {
   const apiKey = ctx.env.OPENAI_API_KEY;
   if (!apiKey) return undefined;
-  return createOpenAiNamer({ apiKey, baseURL: ctx.env.OPENAI_BASE_URL || undefined, model: ctx.env.OPENAI_MODEL || undefined, log });
+  return createOpenAiNamer({
+    apiKey,
+    baseURL: ctx.env.OPENAI_BASE_URL || undefined,
+    model: ctx.env.OPENAI_MODEL || undefined,
+    log,
+  });
 }
 
-function checkFilters(config: Config, v: { pub?: string; period?: string }): { pub?: string; period?: string } {
+function checkFilters(
+  config: Config,
+  v: { pub?: string; period?: string },
+): { pub?: string; period?: string } {
   if (v.pub && !config.publications.some((p) => p.code === v.pub)) {
-    throw new UsageError(`--pub ${v.pub}: no such publication in ${config.file} (have: ${config.publications.map((p) => p.code).join(', ')})`);
+    throw new UsageError(
+      `--pub ${v.pub}: no such publication in ${config.file} (have: ${config.publications.map((p) => p.code).join(', ')})`,
+    );
   }
   let period: string | undefined;
   if (v.period) {
@@ -166,7 +185,10 @@ async function runBackfill(
       config,
       statePath,
       paths: defaultPaths(ctx.cwd),
-      http: createHttpClient({ allowedHosts: config.allowedHosts, userAgent: `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)` }),
+      http: createHttpClient({
+        allowedHosts: config.allowedHosts,
+        userAgent: `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)`,
+      }),
       openDb: () => openDb(dbOptions(ctx)),
       namer: makeNamer(ctx, reporter.warn),
       reporter,
@@ -178,9 +200,14 @@ async function runBackfill(
   ctx.onBackfill?.(result);
   const by = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const rows = result.outcomes.reduce((s, o) => s + (o.rowsLoaded ?? 0), 0);
-  if (v['dry-run']) ctx.io.out(`Dry run: ${by('planned')} to process, ${by('skipped')} skipped. Nothing was written.\n`);
-  else ctx.io.out(`Done: ${by('processed')} processed (${rows.toLocaleString('en-GB')} rows loaded), ${by('skipped')} skipped, ${by('failed')} failed.\n`);
-  for (const o of result.outcomes.filter((x) => x.status === 'failed')) ctx.io.err(`  ✗ ${o.key}: ${o.error}\n`);
+  if (v['dry-run'])
+    ctx.io.out(`Dry run: ${by('planned')} to process, ${by('skipped')} skipped. Nothing was written.\n`);
+  else
+    ctx.io.out(
+      `Done: ${by('processed')} processed (${rows.toLocaleString('en-GB')} rows loaded), ${by('skipped')} skipped, ${by('failed')} failed.\n`,
+    );
+  for (const o of result.outcomes.filter((x) => x.status === 'failed'))
+    ctx.io.err(`  ✗ ${o.key}: ${o.error}\n`);
   return result.exitCode;
 }
 
@@ -240,14 +267,22 @@ async function runInitState(ctx: CliEnv, configPath: string, statePath: string):
       const manifest = join(paths.manifests, 'backfill', pub.code, `${pub.code}_${u.period}_enriched.yaml`);
       if (mine.length && existsSync(manifest)) {
         YAML.parse(readFileSync(manifest, 'utf8'));
-        const last = mine.map((r) => new Date(r.loaded_at).toISOString()).sort().at(-1)!;
-        state.processed[key] = { completed_at: last, rows_loaded: mine.reduce((s, r) => s + Number(r.rows_loaded), 0) };
+        const last = mine
+          .map((r) => new Date(r.loaded_at).toISOString())
+          .sort()
+          .at(-1)!;
+        state.processed[key] = {
+          completed_at: last,
+          rows_loaded: mine.reduce((s, r) => s + Number(r.rows_loaded), 0),
+        };
       } else if (old.failed[key]) {
         state.failed[key] = old.failed[key];
       }
     }
   }
   writeState(statePath, state);
-  ctx.io.out(`${statePath}: ${Object.keys(state.processed).length} processed, ${Object.keys(state.failed).length} failed\n`);
+  ctx.io.out(
+    `${statePath}: ${Object.keys(state.processed).length} processed, ${Object.keys(state.failed).length} failed\n`,
+  );
   return 0;
 }

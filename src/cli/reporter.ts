@@ -38,7 +38,9 @@ export function createReporter(io: Io, now: () => number = Date.now): Reporter {
       io.err(`${msg}\n`);
     },
     progress: (label, done, total) => {
-      const line = total ? `  ${label} ${bar(done, total)} ${human(done, label)} / ${human(total, label)}` : `  ${label} ${human(done, label)}`;
+      const line = total
+        ? `  ${label} ${bar(done, total)} ${human(done, label)} / ${human(total, label)}`
+        : `  ${label} ${human(done, label)}`;
       if (io.isTTY) {
         io.err(`\r\x1b[2K${line}`);
         drawn = true;

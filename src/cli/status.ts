@@ -42,7 +42,9 @@ export function statusData(
       failed_items: failed.map((k) => ({ period: k.period, error: state.failed[k.key].error })),
     };
     if (ledger) {
-      s.rows_in_database = ledger.filter((r) => r.pub === p.code && r.status === 'loaded').reduce((n, r) => n + Number(r.rows_loaded), 0);
+      s.rows_in_database = ledger
+        .filter((r) => r.pub === p.code && r.status === 'loaded')
+        .reduce((n, r) => n + Number(r.rows_loaded), 0);
     }
     return s;
   });
@@ -68,12 +70,14 @@ export function renderStatus(d: StatusData, width = 64): string {
     row(p.name);
     const mark = p.total > 0 && p.processed === p.total ? ' ✓' : p.failed ? ` ✗ ${p.failed} failed` : '';
     row(`  ${bar(p.processed, p.total)} ${p.processed}/${p.total}${mark}`);
-    if (p.rows_in_database !== undefined) row(`  rows in database: ${p.rows_in_database.toLocaleString('en-GB')}`);
+    if (p.rows_in_database !== undefined)
+      row(`  rows in database: ${p.rows_in_database.toLocaleString('en-GB')}`);
     for (const f of p.failed_items) row(`  ✗ ${f.period}: ${f.error}`);
     row('');
   }
   row(`Total: ${d.total} URLs, ${d.processed} processed, ${d.pending} pending, ${d.failed} failed`);
-  if (d.rows_in_database !== undefined) row(`Rows in database (ledger): ${d.rows_in_database.toLocaleString('en-GB')}`);
+  if (d.rows_in_database !== undefined)
+    row(`Rows in database (ledger): ${d.rows_in_database.toLocaleString('en-GB')}`);
   else row('Rows in database: no database reachable');
   lines.push(`└${'─'.repeat(width - 2)}┘`);
   return lines.join('\n') + '\n';

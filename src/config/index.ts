@@ -53,19 +53,31 @@ export function formatProblem(p: ConfigProblem): string {
 const CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
 const urlSchema = z
-  .string({ error: 'must be a URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...' })
+  .string({
+    error: 'must be a URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
+  })
   .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
-    message: 'must be an absolute http(s) URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
+    message:
+      'must be an absolute http(s) URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
   });
 
 const schema = z.strictObject({
   allowed_hosts: z
-    .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as digital.nhs.uk (no scheme, no path)'))
+    .array(
+      z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as digital.nhs.uk (no scheme, no path)'),
+    )
     .optional(),
   publications: z.record(
-    z.string().regex(CODE, 'a publication key is lower-case letters, digits and _ (e.g. gp_appointments), at most 40 characters'),
+    z
+      .string()
+      .regex(
+        CODE,
+        'a publication key is lower-case letters, digits and _ (e.g. gp_appointments), at most 40 characters',
+      ),
     z.strictObject({
-      name: z.string({ error: 'name is required: the publication title, e.g. "ADHD Management Information"' }).min(1),
+      name: z
+        .string({ error: 'name is required: the publication title, e.g. "ADHD Management Information"' })
+        .min(1),
       frequency: z.enum(FREQUENCIES as [Frequency, ...Frequency[]], {
         error: `frequency must be one of: ${FREQUENCIES.join(', ')}`,
       }),
@@ -74,7 +86,9 @@ const schema = z.strictObject({
       urls: z
         .array(
           z.strictObject({
-            period: z.union([z.string(), z.number()], { error: 'period is required, e.g. aug25, 2025-08 or "August 2025"' }),
+            period: z.union([z.string(), z.number()], {
+              error: 'period is required, e.g. aug25, 2025-08 or "August 2025"',
+            }),
             url: urlSchema,
           }),
           { error: 'urls must be a list of {period, url} entries' },
@@ -90,7 +104,9 @@ export function loadConfig(file: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ file, line: 1, column: 1, message: `cannot read the config: ${(e as Error).message}` }]);
+    throw new ConfigError([
+      { file, line: 1, column: 1, message: `cannot read the config: ${(e as Error).message}` },
+    ]);
   }
   return parseConfig(text, file);
 }
@@ -134,17 +150,27 @@ export function parseConfig(text: string, file = 'config/publications.yaml'): Co
       }
       problems.push({ file, ...posOf(issue.path), message: `${message}${where}` });
     }
-    throw new ConfigError(problems);
   }
 
-  const allowedHosts = parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS;
+  // Period, host and duplicate checks run even when the shape is wrong elsewhere, so every problem is printed.
+  const raw = (data as { allowed_hosts?: unknown; publications?: unknown }) ?? {};
+  const allowedHosts = parsed.success
+    ? (parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS)
+    : Array.isArray(raw.allowed_hosts)
+      ? raw.allowed_hosts.map(String)
+      : DEFAULT_ALLOWED_HOSTS;
+  const rawPubs =
+    raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
   const publications: Publication[] = [];
-  for (const [code, p] of Object.entries(parsed.data.publications)) {
+  for (const [code, p] of Object.entries(rawPubs)) {
+    const frequency = FREQUENCIES.includes(p?.frequency) ? (p.frequency as Frequency) : undefined;
     const seen = new Map<string, number>();
     const urls: PublicationUrl[] = [];
-    p.urls.forEach((u, i) => {
+    (Array.isArray(p?.urls) ? p.urls : []).forEach((u: any, i: number) => {
       const path = ['publications', code, 'urls', i];
-      const pr = parsePeriod(u.period, p.frequency);
+      if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !URL.canParse(u.url))
+        return;
+      const pr = parsePeriod(u.period, frequency);
       const line = posOf([...path, 'period']).line;
       if (pr.error) {
         problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
@@ -169,16 +195,22 @@ export function parseConfig(text: string, file = 'config/publications.yaml'): Co
       seen.set(pr.period!, line);
       urls.push({ period: pr.period!, periodWritten: String(u.period), url: u.url, line });
     });
-    publications.push({
-      code,
-      name: p.name,
-      frequency: p.frequency,
-      landingPage: p.landing_page,
-      referenceManifest: p.reference_manifest,
-      urls,
-    });
+    if (parsed.success) {
+      const q = parsed.data.publications[code];
+      publications.push({
+        code,
+        name: q.name,
+        frequency: q.frequency,
+        landingPage: q.landing_page,
+        referenceManifest: q.reference_manifest,
+        urls,
+      });
+    }
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) {
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new ConfigError(problems);
+  }
   return { file, allowedHosts, publications };
 }
 

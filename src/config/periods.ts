@@ -6,13 +6,7 @@
 //   year               2024
 
 export type Frequency =
-  | 'monthly'
-  | 'quarterly'
-  | 'financial_quarterly'
-  | 'annual'
-  | 'financial_year'
-  | 'weekly'
-  | 'adhoc';
+  'monthly' | 'quarterly' | 'financial_quarterly' | 'annual' | 'financial_year' | 'weekly' | 'adhoc';
 
 export const FREQUENCIES: readonly Frequency[] = [
   'monthly',
@@ -70,12 +64,17 @@ export function parsePeriod(input: string | number, frequency?: Frequency): Peri
 
   if ((m = s.match(/^FY ?(\d{4})[-/](\d{2}|\d{4})(?:[- ]Q([1-4]))?$/i))) {
     const start = Number(m[1]);
-    if (fullYear(m[2].slice(-2)) % 100 !== (start + 1) % 100) return bad(raw, 'the two years of a financial year follow each other');
+    if (fullYear(m[2].slice(-2)) % 100 !== (start + 1) % 100)
+      return bad(raw, 'the two years of a financial year follow each other');
     return { period: m[3] ? `${fy(start)}-Q${m[3]}` : fy(start) };
   }
-  if ((m = s.match(/^Q([1-4])[ -](\d{4})[-/](\d{2}|\d{4})$/i)) || (m = s.match(/^(\d{4})[-/](\d{2}|\d{4})[ -]Q([1-4])$/i))) {
+  if (
+    (m = s.match(/^Q([1-4])[ -](\d{4})[-/](\d{2}|\d{4})$/i)) ||
+    (m = s.match(/^(\d{4})[-/](\d{2}|\d{4})[ -]Q([1-4])$/i))
+  ) {
     const [start, end, q] = /^Q/i.test(s) ? [m[2], m[3], m[1]] : [m[1], m[2], m[3]];
-    if (Number(end.slice(-2)) !== (Number(start) + 1) % 100) return bad(raw, 'the two years of a financial year follow each other');
+    if (Number(end.slice(-2)) !== (Number(start) + 1) % 100)
+      return bad(raw, 'the two years of a financial year follow each other');
     return { period: `${fy(Number(start))}-Q${q}` };
   }
   if ((m = s.match(/^(\d{4})[- ]?Q([1-4])$/i)) || (m = s.match(/^Q([1-4])[ -](\d{4})$/i))) {
@@ -83,19 +82,23 @@ export function parsePeriod(input: string | number, frequency?: Frequency): Peri
     return { period: `${y}-Q${q}` };
   }
   if ((m = s.match(/^(\d{4})$/))) {
-    return frequency === 'financial_year' ? bad(raw, `a financial year needs both years, e.g. "${m[1]}-${pad((Number(m[1]) + 1) % 100)}"`) : { period: m[1] };
+    return frequency === 'financial_year'
+      ? bad(raw, `a financial year needs both years, e.g. "${m[1]}-${pad((Number(m[1]) + 1) % 100)}"`)
+      : { period: m[1] };
   }
   if ((m = s.match(/^(\d{4})[-/](\d{2})$/))) {
     const a = Number(m[1]);
     const b = Number(m[2]);
     const fyLike = b === (a + 1) % 100;
     const monthLike = b >= 1 && b <= 12;
-    if (fyLike && (!monthLike || frequency === 'financial_year' || frequency === 'annual')) return { period: fy(a) };
+    if (fyLike && (!monthLike || frequency === 'financial_year' || frequency === 'annual'))
+      return { period: fy(a) };
     if (monthLike) return { period: `${a}-${pad(b)}` };
     return bad(raw, 'neither a month (YYYY-MM) nor a financial year (2024-25)');
   }
   if ((m = s.match(/^(\d{4})[-/](\d{4})$/))) {
-    if (Number(m[2]) !== Number(m[1]) + 1) return bad(raw, 'the two years of a financial year follow each other');
+    if (Number(m[2]) !== Number(m[1]) + 1)
+      return bad(raw, 'the two years of a financial year follow each other');
     return { period: fy(Number(m[1])) };
   }
   if ((m = s.match(/^(\d{4})(\d{2})$/)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
@@ -129,7 +132,8 @@ export function periodLabels(period: string): string[] {
     const cap = name[0].toUpperCase() + name.slice(1);
     return [`${cap} ${m[1]}`, `${cap.slice(0, 3)} ${m[1]}`, `${cap.slice(0, 3)}-${m[1].slice(2)}`];
   }
-  if ((m = period.match(/^FY(\d{4})-(\d{2})-Q([1-4])$/))) return [`Q${m[3]} ${m[1]}-${m[2]}`, `Quarter ${m[3]} ${m[1]}-${m[2]}`];
+  if ((m = period.match(/^FY(\d{4})-(\d{2})-Q([1-4])$/)))
+    return [`Q${m[3]} ${m[1]}-${m[2]}`, `Quarter ${m[3]} ${m[1]}-${m[2]}`];
   if ((m = period.match(/^FY(\d{4})-(\d{2})$/))) return [`${m[1]}-${m[2]}`, `${m[1]}/${m[2]}`];
   if ((m = period.match(/^(\d{4})-Q([1-4])$/))) return [`Q${m[2]} ${m[1]}`, `${m[1]} Q${m[2]}`];
   return [period];

@@ -71,11 +71,19 @@ export async function enrichManifest(manifest: Manifest, opts: EnrichOptions): P
   // Matched sources first, so their names are reserved before new ones are made up.
   for (const [i, { file, table }] of tables.entries()) {
     const j = matchOf.get(i);
-    const ref = j === undefined ? undefined : refSources.get(`${refTables[j].fileUrl}#${refTables[j].table.id}`);
+    const ref =
+      j === undefined ? undefined : refSources.get(`${refTables[j].fileUrl}#${refTables[j].table.id}`);
     if (!ref) continue;
     takenTables.add(ref.table_name);
     const columns = mapColumns(table.columns, ref, drift);
-    sources[i] = { ...base(file.url, table), source_code: ref.source_code, table_name: ref.table_name, description: ref.description, origin: 'reference', columns };
+    sources[i] = {
+      ...base(file.url, table),
+      source_code: ref.source_code,
+      table_name: ref.table_name,
+      description: ref.description,
+      origin: 'reference',
+      columns,
+    };
     drift.matched.push(ref.table_name);
   }
   for (const [i, { file, table }] of tables.entries()) {
@@ -122,7 +130,9 @@ export function deterministicName(pub: string, fileTitle: string, table: TableSp
 }
 
 function describeTable(pubName: string, table: TableSpec, fileTitle: string): string {
-  const where = [table.sheet && `sheet "${table.sheet}"`, table.member && `file "${table.member}"`].filter(Boolean).join(', ');
+  const where = [table.sheet && `sheet "${table.sheet}"`, table.member && `file "${table.member}"`]
+    .filter(Boolean)
+    .join(', ');
   return `${table.title ?? fileTitle} (${pubName}${where ? `; ${where}` : ''})`;
 }
 
@@ -130,8 +140,17 @@ function nameColumns(columns: ColumnSpec[], llm?: { name: string; description: s
   const taken = new Set<string>();
   return columns.map((c, j) => {
     const suggestion = llm?.[j]?.name;
-    const name = uniqueName(legalColumn(suggestion && IDENT.test(safeIdent(suggestion)) ? suggestion : c.name), taken);
-    return { source: c.name, name, header: c.header, description: llm?.[j]?.description || c.header, type: c.type };
+    const name = uniqueName(
+      legalColumn(suggestion && IDENT.test(safeIdent(suggestion)) ? suggestion : c.name),
+      taken,
+    );
+    return {
+      source: c.name,
+      name,
+      header: c.header,
+      description: llm?.[j]?.description || c.header,
+      type: c.type,
+    };
   });
 }
 
@@ -164,7 +183,13 @@ function mapColumns(columns: ColumnSpec[], ref: EnrichedSource, drift: DriftRepo
     if (p.score < 0.5 || out[p.j] || used.has(p.r.name)) continue;
     used.add(p.r.name);
     const c = columns[p.j];
-    out[p.j] = { source: c.name, name: p.r.name, header: c.header, description: p.r.description, type: c.type };
+    out[p.j] = {
+      source: c.name,
+      name: p.r.name,
+      header: c.header,
+      description: p.r.description,
+      type: c.type,
+    };
     drift.renamed.push({ table: ref.table_name, from: p.r.header, to: c.header });
   }
   columns.forEach((c, j) => {
@@ -173,7 +198,8 @@ function mapColumns(columns: ColumnSpec[], ref: EnrichedSource, drift: DriftRepo
     out[j] = { source: c.name, name, header: c.header, description: c.header, type: c.type };
     drift.added.push({ table: ref.table_name, column: name });
   });
-  for (const r of ref.columns) if (!used.has(r.name)) drift.missing.push({ table: ref.table_name, column: r.name });
+  for (const r of ref.columns)
+    if (!used.has(r.name)) drift.missing.push({ table: ref.table_name, column: r.name });
   return out;
 }
 
@@ -187,7 +213,12 @@ export function headerSimilarity(a: string, b: string): number {
   return common / (x.size + y.size - common);
 }
 
-async function askNamer(opts: EnrichOptions, pub: string, fileUrl: string, table: TableSpec): Promise<LlmTableNames | undefined> {
+async function askNamer(
+  opts: EnrichOptions,
+  pub: string,
+  fileUrl: string,
+  table: TableSpec,
+): Promise<LlmTableNames | undefined> {
   try {
     const answer = await opts.namer!.nameTable({
       publication: opts.pubName,
@@ -198,7 +229,9 @@ async function askNamer(opts: EnrichOptions, pub: string, fileUrl: string, table
       sampleRows: opts.samples?.get(`${fileUrl}#${table.id}`)?.slice(0, 5) ?? [],
     });
     if (answer && answer.columns.length !== table.columns.length) {
-      opts.log?.(`LLM answer for ${pub} ${table.id} named ${answer.columns.length} of ${table.columns.length} columns; using deterministic column names`);
+      opts.log?.(
+        `LLM answer for ${pub} ${table.id} named ${answer.columns.length} of ${table.columns.length} columns; using deterministic column names`,
+      );
       return { ...answer, columns: [] };
     }
     return answer;

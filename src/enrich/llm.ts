@@ -66,7 +66,10 @@ export function createOpenAiNamer(opts: OpenAiNamerOptions): TableNamer & { call
           const res = await client.chat.completions.create({
             model,
             temperature: 0,
-            response_format: { type: 'json_schema', json_schema: { name: 'table_names', strict: true, schema: RESPONSE_SCHEMA } },
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: 'table_names', strict: true, schema: RESPONSE_SCHEMA },
+            },
             messages: [
               {
                 role: 'system',
@@ -80,12 +83,16 @@ export function createOpenAiNamer(opts: OpenAiNamerOptions): TableNamer & { call
           });
           content = res.choices[0]?.message?.content;
         } catch (e) {
-          throw new Error(`OpenAI request failed: ${redact((e as Error).message, opts.apiKey)}`);
+          throw new Error(`OpenAI request failed: ${redact((e as Error).message, opts.apiKey)}`, {
+            cause: e,
+          });
         }
         try {
           return answerSchema.parse(JSON.parse(content ?? ''));
         } catch {
-          opts.log?.(`LLM answer ${attempt}/${attempts} for "${input.title ?? input.sheet ?? 'table'}" did not match the schema`);
+          opts.log?.(
+            `LLM answer ${attempt}/${attempts} for "${input.title ?? input.sheet ?? 'table'}" did not match the schema`,
+          );
         }
       }
       return undefined;

@@ -42,7 +42,8 @@ export async function exportPeriod(
 ): Promise<ExportedFile[]> {
   const out: ExportedFile[] = [];
   for (const t of opts.tables) {
-    if (!IDENT.test(t.tableName)) throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
+    if (!IDENT.test(t.tableName))
+      throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
     const cols = await db.query<DbColumn>(
       `SELECT column_name, data_type FROM information_schema.columns
         WHERE table_schema = 'staging' AND table_name = $1 ORDER BY ordinal_position`,
@@ -62,7 +63,11 @@ export async function exportPeriod(
     }));
     const schema = [
       { name: 'root', num_children: cols.length },
-      ...cols.map((c) => ({ name: c.column_name, repetition_type: 'OPTIONAL' as const, ...parquetType(c.data_type) })),
+      ...cols.map((c) => ({
+        name: c.column_name,
+        repetition_type: 'OPTIONAL' as const,
+        ...parquetType(c.data_type),
+      })),
     ];
     const files = [...new Set(rows.map((r) => String(r._dw_file_url)))];
     const kvMetadata = [
@@ -78,12 +83,18 @@ export async function exportPeriod(
             name: c.column_name,
             type: c.data_type,
             header: described.get(c.column_name)?.header ?? null,
-            description: described.get(c.column_name)?.description ?? provenanceDescription(c.column_name) ?? null,
+            description:
+              described.get(c.column_name)?.description ?? provenanceDescription(c.column_name) ?? null,
           })),
         ),
       },
     ];
-    const buf = parquetWriteBuffer({ columnData, schema: schema as never, kvMetadata, createdBy: 'datawarp' });
+    const buf = parquetWriteBuffer({
+      columnData,
+      schema: schema as never,
+      kvMetadata,
+      createdBy: 'datawarp',
+    });
     const path = parquetPath(opts.outDir, t.tableName, opts.period);
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
@@ -178,7 +189,12 @@ export function readCatalog(path: string): Catalog {
 }
 
 /** Rebuild the catalog from the ledger and the database; descriptions come from `described` or the old catalog. */
-export async function writeCatalog(db: Db, path: string, described: ExportTable[], now = new Date()): Promise<Catalog> {
+export async function writeCatalog(
+  db: Db,
+  path: string,
+  described: ExportTable[],
+  now = new Date(),
+): Promise<Catalog> {
   const old = readCatalog(path);
   const oldByTable = new Map(old.tables.map((t) => [t.table, t]));
   const newByTable = new Map(described.map((t) => [t.tableName, t]));

@@ -7,7 +7,8 @@ export const DEFAULT_MATCH_THRESHOLD = 0.5;
 
 const WEIGHTS = { sheet: 0.2, title: 0.2, columns: 0.6 };
 
-const MONTHS = /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/g;
+const MONTHS =
+  /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/g;
 
 function words(s: string): string {
   return s
@@ -69,7 +70,8 @@ function columnSim(a: string[], b: string[]): number {
 
 /** Weighted similarity in [0,1] of sheet name, title and column set. Missing titles on both sides don't count. */
 export function fingerprintScore(a: Fingerprint, b: Fingerprint): number {
-  let total = 0, weight = 0;
+  let total = 0,
+    weight = 0;
   const add = (w: number, v: number) => {
     total += w * v;
     weight += w;
@@ -94,7 +96,8 @@ export function matchTables(
     }),
   );
   pairs.sort((p, q) => q.score - p.score || p.a - q.a || p.b - q.b);
-  const usedA = new Set<number>(), usedB = new Set<number>();
+  const usedA = new Set<number>(),
+    usedB = new Set<number>();
   const out: { a: number; b: number; score: number }[] = [];
   for (const p of pairs) {
     if (usedA.has(p.a) || usedB.has(p.b)) continue;

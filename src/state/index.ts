@@ -40,18 +40,27 @@ export function readState(file: string): State {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new StateError(`${file}: not valid JSON (${(e as Error).message}); fix it or rebuild it with \`datawarp init-state\``);
+    throw new StateError(
+      `${file}: not valid JSON (${(e as Error).message}); fix it or rebuild it with \`datawarp init-state\``,
+    );
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new StateError(`${file}: expected an object {"processed": {...}, "failed": {...}}`);
   }
   const d = data as Partial<State>;
-  return { ...(d as object), processed: { ...(d.processed ?? {}) }, failed: { ...(d.failed ?? {}) } } as State;
+  return {
+    ...(d as object),
+    processed: { ...(d.processed ?? {}) },
+    failed: { ...(d.failed ?? {}) },
+  } as State;
 }
 
 export function serializeState(state: State): string {
-  const sort = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify({ ...state, processed: sort(state.processed), failed: sort(state.failed) }, null, 2) + '\n';
+  const sort = <T>(o: Record<string, T>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return (
+    JSON.stringify({ ...state, processed: sort(state.processed), failed: sort(state.failed) }, null, 2) + '\n'
+  );
 }
 
 /** Atomic write: temp file in the same directory, then rename. */
@@ -82,7 +91,12 @@ export function mergeStates(a: State, b: State): State {
     if (f) return { t: f.failed_at, kind: 'failed' as const, v: f };
     return undefined;
   };
-  const keys = new Set([...Object.keys(a.processed), ...Object.keys(a.failed), ...Object.keys(b.processed), ...Object.keys(b.failed)]);
+  const keys = new Set([
+    ...Object.keys(a.processed),
+    ...Object.keys(a.failed),
+    ...Object.keys(b.processed),
+    ...Object.keys(b.failed),
+  ]);
   for (const k of keys) {
     const x = stamp(a, k);
     const y = stamp(b, k);

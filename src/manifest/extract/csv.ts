@@ -22,7 +22,9 @@ export function decodeText(buf: Uint8Array): string {
 function looksLikeHeader(row: string[]): boolean {
   const filled = row.filter((v) => v.trim() !== '');
   if (filled.length * 2 < row.length) return false;
-  return filled.every((v) => parseNumberText(v.trim()) === undefined && parseDateText(v.trim()) === undefined);
+  return filled.every(
+    (v) => parseNumberText(v.trim()) === undefined && parseDateText(v.trim()) === undefined,
+  );
 }
 
 export function readCsv(buf: Uint8Array, name: string, member?: string): ExtractedFile {
@@ -45,7 +47,12 @@ export function readCsv(buf: Uint8Array, name: string, member?: string): Extract
     for (let i = 0; i < n; i++) cells[i] = records[i + start][j];
     const t = typeColumn(cells);
     colValues.push(t.values);
-    columns.push({ name: names[j], header: headers[j], type: t.type, ...(t.markers ? { markers: t.markers } : {}) });
+    columns.push({
+      name: names[j],
+      header: headers[j],
+      type: t.type,
+      ...(t.markers ? { markers: t.markers } : {}),
+    });
   }
   const rows = new Array<(string | number | null)[]>(n);
   const sourceRows = new Array<number>(n);

@@ -29,7 +29,8 @@ function horizontalMergeRows(merges: Merge[]): Set<number> {
 }
 
 function span(rows: GridRow[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const row of rows) {
     lo = Math.min(lo, row.cells[0].c);
     hi = Math.max(hi, row.cells[row.cells.length - 1].c);
@@ -40,7 +41,10 @@ function span(rows: GridRow[]): [number, number] {
 export function parseMeta(row: GridRow): MetaEntry[] {
   const out: MetaEntry[] = [];
   let cur: MetaEntry | undefined;
+  let last = -1;
   for (const x of row.cells) {
+    if (cur && x.c - last > 2) cur = undefined;
+    last = x.c;
     if (x.kind === 'text' && /:$/.test(x.text) && x.text.length <= 42) {
       cur = { r: row.r, c: x.c, key: x.text.slice(0, -1).trim(), value: '' };
       out.push(cur);
@@ -105,7 +109,12 @@ export function detectTables(grid: Grid): Block[] {
     while (texts.length) {
       const up = texts[texts.length - 1];
       const top = headerRows[0];
-      if (up.r !== top.r - 1 || !headerLike(up) || up.cells.some((x) => x.text.length > 80 || noteLike(x.text))) break;
+      if (
+        up.r !== top.r - 1 ||
+        !headerLike(up) ||
+        up.cells.some((x) => x.text.length > 80 || noteLike(x.text))
+      )
+        break;
       if (up.cells.length < 2 && up.cells[0].c <= headerRows[headerRows.length - 1].cells[0].c) break;
       headerRows.unshift(texts.pop()!);
     }
@@ -122,8 +131,15 @@ export function detectTables(grid: Grid): Block[] {
       const gap = d.r - prev.r - 1;
       if (isMeta(d) || isFootnote(d)) break;
       if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) break;
-      if (d.cells.length === 1 && d.cells[0].kind === 'text' && dataRows.length && multi / dataRows.length >= 0.8) break;
-      if (headerLike(d) && (gap > 0 || d.cells.some((x) => numericCols.has(x.c))) && headerStart(j) >= 0) break;
+      if (
+        d.cells.length === 1 &&
+        d.cells[0].kind === 'text' &&
+        dataRows.length &&
+        multi / dataRows.length >= 0.8
+      )
+        break;
+      if (headerLike(d) && (gap > 0 || d.cells.some((x) => numericCols.has(x.c))) && headerStart(j) >= 0)
+        break;
       if (gap > 0 && rowText(d) === mainText) break;
       if (gap > 0 && headerLike(d) && d.cells.some((x) => numericCols.has(x.c))) break;
       if (gap > 1 && numericCols.size === 0) break;
@@ -181,7 +197,8 @@ export function sheetText(grid: Grid, maxChars = 100_000): string {
 /** A sheet with numbers but no recognisable header: all its rows as one headerless table. */
 export function headerlessBlock(grid: Grid): Block | undefined {
   const data = grid.rows.filter((r) => !isMeta(r));
-  if (data.filter((r) => hasNumbers(r) || r.cells.some((x) => x.kind === 'date')).length < 2) return undefined;
+  if (data.filter((r) => hasNumbers(r) || r.cells.some((x) => x.kind === 'date')).length < 2)
+    return undefined;
   const [lo, hi] = span(data);
   return { headerRows: [], dataRows: data, texts: [], meta: [], footnotes: [], minC: lo, maxC: hi };
 }

@@ -36,7 +36,13 @@ function isDateCell(cell: XLSX.CellObject): boolean {
   if (cell.t !== 'n') return false;
   if (cell.t === 'n' && typeof cell.z === 'string' && XLSX.SSF.is_date(cell.z)) return true;
   const w = cell.w;
-  return typeof w === 'string' && DATE_TEXT.test(w) && !/[%£$]/.test(w) && !/E[+-]\d/.test(w) && (cell.v as number) > 0;
+  return (
+    typeof w === 'string' &&
+    DATE_TEXT.test(w) &&
+    !/[%£$]/.test(w) &&
+    !/E[+-]\d/.test(w) &&
+    (cell.v as number) > 0
+  );
 }
 
 function toCell(x: XLSX.CellObject | undefined): SheetCell | undefined {

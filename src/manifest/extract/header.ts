@@ -15,7 +15,8 @@ export interface Piece {
 function levelsFor(block: Block, grid: Grid, cols: number[]): string[][] {
   const hr = block.headerRows;
   if (hr.length === 0) return cols.map(() => []);
-  const top = hr[0].r, bottom = hr[hr.length - 1].r;
+  const top = hr[0].r,
+    bottom = hr[hr.length - 1].r;
   const at = new Map<number, Map<number, GridCell>>();
   for (const row of hr) at.set(row.r, new Map(row.cells.map((x) => [x.c, x])));
   const text = (r: number, c: number): string => {
@@ -24,7 +25,7 @@ function levelsFor(block: Block, grid: Grid, cols: number[]): string[][] {
   };
   const filled = new Map<number, Map<number, string>>();
   for (const row of hr) filled.set(row.r, new Map());
-  let mergedRows = new Set<number>();
+  const mergedRows = new Set<number>();
   for (const m of grid.merges) {
     if (m.e.r < top || m.s.r > bottom || !at.has(m.s.r)) continue;
     const t = text(m.s.r, m.s.c);
@@ -44,10 +45,14 @@ function levelsFor(block: Block, grid: Grid, cols: number[]): string[][] {
       for (let c = x.c + 1; c < stop && mainCols.has(c); c++) if (!f.has(c)) f.set(c, x.text);
     });
   }
-  mergedRows = new Set();
+  // a lone label above the first header column ("England Level Data") is a section title, not a header level
+  const firstCol = main.cells[0].c;
+  const skip = (r: number, c: number) =>
+    r !== main.r && c === firstCol && !filled.get(r)!.has(c) && !!text(main.r, c);
   return cols.map((c) => {
     const levels: string[] = [];
     for (const row of hr) {
+      if (skip(row.r, c)) continue;
       const t = text(row.r, c) || filled.get(row.r)!.get(c) || '';
       if (t && levels[levels.length - 1] !== t) levels.push(t);
     }
@@ -79,7 +84,8 @@ export function piecesOf(block: Block, grid: Grid, previous: Piece[]): Piece[] {
     });
   }
   const dataAt = (c: number) => {
-    let text = 0, n = 0;
+    let text = 0,
+      n = 0;
     for (const row of block.dataRows)
       for (const x of row.cells)
         if (x.c === c) {

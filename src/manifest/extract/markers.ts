@@ -1,6 +1,24 @@
 // Suppression / missing-value markers used across NHS statistical publications. They load as NULL.
 
-const MARKERS = new Set(['*', '-', 'c', 'z', ':', '..', 'x', '[c]', '[z]', '[x]', 'n/a', 'N/A', 'NULL', '#N/A', 'NA', '–', '—']);
+const MARKERS = new Set([
+  '*',
+  '-',
+  'c',
+  'z',
+  ':',
+  '..',
+  'x',
+  '[c]',
+  '[z]',
+  '[x]',
+  'n/a',
+  'N/A',
+  'NULL',
+  '#N/A',
+  'NA',
+  '–',
+  '—',
+]);
 
 /** The marker a trimmed cell text stands for, or undefined when it is not a marker. */
 export function markerOf(text: string): string | undefined {

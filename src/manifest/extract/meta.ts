@@ -5,7 +5,12 @@ import { serialToIso } from './types.js';
 const DATE_KEY = /publish|revis|date|updated|period/i;
 
 export function metaKey(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'value';
+  return (
+    key
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'value'
+  );
 }
 
 /** Key/value record; Excel serial dates in date-like keys become ISO dates. */
@@ -20,14 +25,20 @@ export function metaRecord(entries: MetaEntry[]): Record<string, string> {
   return out;
 }
 
-const NOT_TITLE = /^(notes?\b|return to contents|contents$|back to contents|source\b|copyright|©|this worksheet|figures may|please note)/i;
+const NOT_TITLE =
+  /^(notes?\b|return to contents|contents$|back to contents|source\b|copyright|©|this worksheet|figures may|please note)/i;
 
 /** Pick a title among the text lines above a table; the rest are notes. */
 export function splitTitle(lines: string[]): { title?: string; notes: string[] } {
   let idx = lines.findIndex((l) => /^table\s*[a-z0-9.]+\s*[:.\-–—]/i.test(l));
   if (idx < 0) {
     for (let k = 0; k < lines.length; k++) {
-      if (lines[k].length <= 200 && !NOT_TITLE.test(lines[k]) && /[A-Za-z]{3}/.test(lines[k]) && !/^([czx]|\W)\s/.test(lines[k])) {
+      if (
+        lines[k].length <= 200 &&
+        !NOT_TITLE.test(lines[k]) &&
+        /[A-Za-z]{3}/.test(lines[k]) &&
+        !/^([czx]|\W)\s/.test(lines[k])
+      ) {
         idx = k;
         break;
       }

@@ -3,7 +3,10 @@
 const MAX = 63;
 
 function stripNotes(text: string): string {
-  return text.replace(/\[\s*notes?\s*[\d\s,&and]*\]/gi, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\[\s*notes?\s*[\d\s,&and]*\]/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** One legal name (^[a-z][a-z0-9_]{0,62}$, not starting with `_dw_`) for a header text. */

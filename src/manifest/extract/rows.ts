@@ -2,8 +2,10 @@
 import type { GridRow } from './grid.js';
 
 const META_KEY = /^[A-Za-z][A-Za-z0-9 ()/&'.-]{0,40}:$/;
-const KNOWN_KEYS = /^(title|summary|period|source|basis|published|revised|status|contact|report for|date|last updated|publication date)$/i;
-const FOOTNOTE = /^(\*|source\b|sources\b|notes?\b|©|copyright|footnotes?\b|\d{1,2}[.)]\s|\(\d+\)|data (likely|are|is)\b|please note|figures may|totals may|return to contents)/i;
+const KNOWN_KEYS =
+  /^(title|summary|period|source|basis|published|revised|status|contact|report for|date|last updated|publication date)$/i;
+const FOOTNOTE =
+  /^(\*|source\b|sources\b|notes?\b|©|copyright|footnotes?\b|\d{1,2}[.)]\s|\(\d+\)|data (likely|are|is)\b|please note|figures may|totals may|return to contents)/i;
 
 export function isBlank(row: GridRow | undefined): boolean {
   return !row || row.cells.length === 0;
@@ -24,11 +26,19 @@ export function hasNumbers(row: GridRow): boolean {
 
 /** `Key:` + value rows (Title:, Period:, Primary Care Trust: ...). */
 export function isMeta(row: GridRow): boolean {
-  const first = row.cells[0];
-  if (first.kind !== 'text' || row.cells.length > 6) return false;
-  if (META_KEY.test(first.text)) return row.cells.length > 1 || KNOWN_KEYS.test(first.text.slice(0, -1).trim());
+  const cells = nearCells(row);
+  const first = cells[0];
+  if (first.kind !== 'text' || cells.length > 6) return false;
+  if (META_KEY.test(first.text)) return cells.length > 1 || KNOWN_KEYS.test(first.text.slice(0, -1).trim());
   const m = /^([A-Za-z][A-Za-z ]{1,20}):\s+\S/.exec(first.text);
-  return row.cells.length === 1 && !!m && KNOWN_KEYS.test(m[1].trim());
+  return cells.length === 1 && !!m && KNOWN_KEYS.test(m[1].trim());
+}
+
+/** The leading cells of a row up to the first wide gap (stray labels far to the right are dropped). */
+export function nearCells(row: GridRow, gap = 2): GridRow['cells'] {
+  let k = 1;
+  while (k < row.cells.length && row.cells[k].c - row.cells[k - 1].c <= gap) k++;
+  return row.cells.slice(0, k);
 }
 
 /** Footnote / source / copyright lines that end a table. */
@@ -54,7 +64,12 @@ export function isTotalRow(row: GridRow): boolean {
 /** Footnote lines by their wording only (used below a table, where long titles of the next table also sit). */
 export function isFootnoteText(row: GridRow): boolean {
   const texts = row.cells.filter((x) => x.kind === 'text');
-  return texts.length === row.cells.length && texts.length <= 2 && FOOTNOTE.test(texts[0].text) && !/^table\b/i.test(texts[0].text);
+  return (
+    texts.length === row.cells.length &&
+    texts.length <= 2 &&
+    FOOTNOTE.test(texts[0].text) &&
+    !/^table\b/i.test(texts[0].text)
+  );
 }
 
 export function noteLike(text: string): boolean {

@@ -4,7 +4,7 @@ import type { ColumnSpec, ExtractedTable, TableSpec } from '../../model.js';
 import type { Grid, GridRow } from './grid.js';
 import type { MetaEntry } from './detect.js';
 import type { Piece } from './header.js';
-import { isTotalRow } from './rows.js';
+import { isTotalRow, rowText } from './rows.js';
 import { typeColumn, type RawCell } from './types.js';
 import { columnNames } from './names.js';
 import { metaRecord, splitTitle } from './meta.js';
@@ -12,6 +12,9 @@ import { makeFingerprint, normHeader } from '../fingerprint.js';
 
 interface PieceInfo {
   piece: Piece;
+  /** position among the side-by-side pieces of its block, and the text above that position in the first block */
+  pos: number;
+  side?: string;
   title?: string;
   notes: string[];
   meta: Record<string, string>;
@@ -20,8 +23,9 @@ interface PieceInfo {
 }
 
 function lineFor(row: GridRow, p: Piece): string {
+  const inside = row.cells.some((x) => x.c >= p.minC && x.c <= p.maxC);
   return row.cells
-    .filter((x) => (x.c >= p.minC && x.c <= p.maxC) || x.c < p.block.minC)
+    .filter((x) => (x.c >= p.minC && x.c <= p.maxC) || x.c < p.block.minC || (!inside && x.c < p.minC))
     .map((x) => x.text)
     .join(' ')
     .trim();
@@ -30,12 +34,15 @@ function lineFor(row: GridRow, p: Piece): string {
 function infoOf(p: Piece, sheetMeta: MetaEntry[]): PieceInfo {
   const b = p.block;
   const first = p.minC === b.minC;
-  const entries = b.meta.filter((m) => (m.c >= p.minC && m.c <= p.maxC) || m.c < b.minC || (first && m.c <= p.maxC));
+  const entries = b.meta.filter(
+    (m) => (m.c >= p.minC && m.c <= p.maxC) || m.c < b.minC || (first && m.c <= p.maxC),
+  );
   const lines = b.texts.map((r) => lineFor(r, p)).filter(Boolean);
   const { title, notes } = splitTitle(lines);
   const meta = metaRecord([...sheetMeta, ...entries]);
   return {
     piece: p,
+    pos: 0,
     title: title ?? meta.title,
     notes: [...notes, ...b.footnotes],
     meta,
@@ -44,14 +51,31 @@ function infoOf(p: Piece, sheetMeta: MetaEntry[]): PieceInfo {
   };
 }
 
+/** Labels telling same-header blocks apart: side-by-side position text, the `Key:` values that vary, the title
+ * when it varies; the whole text above the block when nothing else does. */
 function labels(infos: PieceInfo[]): { header: string; values: string[] } {
+  const parts: string[][] = infos.map(() => []);
+  const headers: string[] = [];
+  const varies = (vals: string[]) => new Set(vals).size > 1;
+  if (varies(infos.map((i) => String(i.pos)))) infos.forEach((i, k) => i.side && parts[k].push(i.side));
   const keys = [...new Set(infos.flatMap((i) => i.entries.map((e) => e.key)))];
   for (const key of keys) {
     const vals = infos.map((i) => i.entries.find((e) => e.key === key)?.value ?? '');
-    if (new Set(vals).size > 1) return { header: key, values: vals };
+    if (!varies(vals)) continue;
+    headers.push(key);
+    vals.forEach((v, k) => v && parts[k].push(v));
   }
-  const vals = infos.map((i, k) => i.lines.join(' | ') || `block ${k + 1}`);
-  return { header: 'block', values: vals };
+  const titles = infos.map((i) => i.title ?? '');
+  if (varies(titles)) {
+    headers.push('title');
+    titles.forEach((t, k) => t && !parts[k].includes(t) && parts[k].push(t));
+  }
+  if (!headers.length)
+    infos.forEach((i, k) => parts[k].push(...i.lines.filter((l) => !parts[k].includes(l))));
+  return {
+    header: headers.length === 1 && headers[0] !== 'title' ? headers[0] : 'block',
+    values: parts.map((p, k) => p.join(' | ') || `block ${k + 1}`),
+  };
 }
 
 export interface SheetContext {
@@ -64,6 +88,23 @@ export interface SheetContext {
 export function buildTables(pieces: Piece[], ctx: SheetContext, startId: number): ExtractedTable[] {
   const sheetMeta = pieces.length ? pieces[0].block.meta : [];
   const infos = pieces.map((p, k) => infoOf(p, k === 0 || p.block === pieces[0].block ? [] : sheetMeta));
+  const sides: string[] = [];
+  infos.forEach((info, k) => {
+    info.pos = pieces.slice(0, k).filter((q) => q.block === info.piece.block).length;
+  });
+  // text rows spanning several side-by-side pieces ("ASTRO PU 2013" ... "ASTRO PU 2009") name the positions
+  for (const b of new Set(pieces.map((p) => p.block))) {
+    const mine = pieces.filter((p) => p.block === b);
+    if (mine.length < 2) continue;
+    for (const r of b.texts) {
+      const texts = mine.map((p) => rowText(r, p.minC, p.maxC));
+      if (texts.filter(Boolean).length < 2) continue;
+      texts.forEach((t, pos) => {
+        if (t && sides[pos] === undefined) sides[pos] = t;
+      });
+    }
+  }
+  for (const info of infos) info.side = sides[info.pos];
   const groups = new Map<string, PieceInfo[]>();
   for (const info of infos) {
     const key = info.piece.headers.map(normHeader).join('\u0001');
@@ -84,7 +125,10 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
   const rowLabels: string[] = [];
   const totalRows: number[] = [];
   const lab = group.length > 1 ? labels(group) : undefined;
-  let minC = Infinity, maxC = -Infinity, minR = Infinity, maxR = -Infinity;
+  let minC = Infinity,
+    maxC = -Infinity,
+    minR = Infinity,
+    maxR = -Infinity;
   group.forEach((info, g) => {
     const p = info.piece;
     minC = Math.min(minC, p.minC);
@@ -108,7 +152,10 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     const h = hs[k];
     if (filled[k]) return true;
     if (h === '' || h.length > 80) return false;
-    return !((k > 0 && hs[k - 1] === h && filled[k - 1]) || (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1]));
+    return !(
+      (k > 0 && hs[k - 1] === h && filled[k - 1]) ||
+      (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1])
+    );
   });
   const headers = first.piece.headers.filter((_, k) => keep[k]);
   const kept = typed.filter((_, k) => keep[k]);

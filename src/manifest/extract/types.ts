@@ -22,7 +22,18 @@ type Parsed =
   | { k: 'text'; text: string };
 
 const MONTHS: Record<string, number> = {
-  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
+  JAN: 1,
+  FEB: 2,
+  MAR: 3,
+  APR: 4,
+  MAY: 5,
+  JUN: 6,
+  JUL: 7,
+  AUG: 8,
+  SEP: 9,
+  OCT: 10,
+  NOV: 11,
+  DEC: 12,
 };
 
 function iso(y: number, m: number, d: number): string | undefined {
@@ -81,6 +92,8 @@ function parseText(s: string): Parsed {
   if (text === '') return { k: 'null' };
   const marker = markerOf(text);
   if (marker !== undefined) return { k: 'null', marker };
+  // every number and date spelling holds a digit: plain words skip the parsers
+  if (!/\d/.test(text)) return { k: 'text', text };
   const n = parseNumberText(text);
   if (n !== undefined) return { k: 'num', n, text, date: compactDate(text) };
   const d = parseDateText(text);
@@ -118,10 +131,25 @@ export interface ColumnResult {
 
 /** Infer one column's type from all its cells and convert them. */
 export function typeColumn(cells: RawCell[]): ColumnResult {
-  let nonNull = 0, nums = 0, ints = 0, dates = 0, serialDates = 0, compact = 0;
+  let nonNull = 0,
+    nums = 0,
+    ints = 0,
+    dates = 0,
+    serialDates = 0,
+    compact = 0;
   const markers: Record<string, number> = {};
   let nMarkers = 0;
-  const parsed = cells.map(parseCell);
+  // long-format files repeat the same few strings in a column: parse each distinct string once
+  const cache = new Map<string, Parsed>();
+  const parsed = cells.map((raw) => {
+    if (typeof raw !== 'string') return parseCell(raw);
+    let p = cache.get(raw);
+    if (p === undefined) {
+      p = parseText(raw);
+      if (cache.size < 50_000) cache.set(raw, p);
+    }
+    return p;
+  });
   for (const p of parsed) {
     if (p.k === 'null') {
       if (p.marker !== undefined) {
@@ -144,7 +172,8 @@ export function typeColumn(cells: RawCell[]): ColumnResult {
   if (nonNull === 0) type = 'text';
   else if (dates === nonNull) type = 'date';
   else if (compact === nonNull) type = 'date';
-  else if (nums + serialDates === nonNull && nums > 0) type = ints === nums && serialDates === 0 ? 'integer' : 'numeric';
+  else if (nums + serialDates === nonNull && nums > 0)
+    type = ints === nums && serialDates === 0 ? 'integer' : 'numeric';
   else if (nums === nonNull) type = ints === nums ? 'integer' : 'numeric';
   const values: CellValue[] = parsed.map((p) => {
     switch (p.k) {

@@ -6,10 +6,17 @@ import { detectTables, headerlessBlock, sheetText } from './detect.js';
 import { piecesOf, type Piece } from './header.js';
 import { buildTables } from './table.js';
 
-const DOC_SHEET = /^(cover|contents|index|notes|definitions|glossary|read ?me|about|information|metadata|title( sheet)?|guidance|background|methodology)\b/i;
+const DOC_SHEET =
+  /^(cover|contents|index|notes|definitions|glossary|read ?me|about|information|metadata|title( sheet)?|guidance|background|methodology)\b/i;
 
 export function readWorkbook(buf: Uint8Array, member?: string): ExtractedFile {
-  const wb = XLSX.read(buf, { dense: true, cellDates: false, cellFormula: false, cellHTML: false, cellStyles: false });
+  const wb = XLSX.read(buf, {
+    dense: true,
+    cellDates: false,
+    cellFormula: false,
+    cellHTML: false,
+    cellStyles: false,
+  });
   const out: ExtractedFile = { tables: [], docs: [], skipped: [] };
   const props = wb.Workbook?.Sheets ?? [];
   for (const sheet of wb.SheetNames) {
@@ -25,7 +32,12 @@ export function readWorkbook(buf: Uint8Array, member?: string): ExtractedFile {
     const fallback = doc || blocks.length ? undefined : headerlessBlock(grid);
     if (fallback) blocks.push(fallback);
     if (blocks.length === 0) {
-      out.docs.push({ sheet, ...(member ? { member } : {}), ...(hidden ? { hidden } : {}), text: sheetText(grid) });
+      out.docs.push({
+        sheet,
+        ...(member ? { member } : {}),
+        ...(hidden ? { hidden } : {}),
+        text: sheetText(grid),
+      });
       continue;
     }
     const pieces: Piece[] = [];

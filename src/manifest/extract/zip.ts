@@ -17,7 +17,12 @@ export function readZip(buf: Uint8Array): ExtractedFile {
   const files = unzipSync(buf, {
     filter: (f) => {
       names.push(f.name);
-      return !f.name.endsWith('/') && !f.name.startsWith('__MACOSX/') && DATA.test(f.name) && !/(^|\/)\./.test(f.name);
+      return (
+        !f.name.endsWith('/') &&
+        !f.name.startsWith('__MACOSX/') &&
+        DATA.test(f.name) &&
+        !/(^|\/)\./.test(f.name)
+      );
     },
   });
   const sheets = new Set(names.filter((n) => SHEET.test(n)).map(stem));
