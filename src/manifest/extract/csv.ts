@@ -6,6 +6,18 @@ import { typeColumn } from './types.js';
 import { columnNames } from './names.js';
 import { parseDateText, parseNumberText } from './types.js';
 import { makeFingerprint } from '../fingerprint.js';
+import { TOTAL } from './rows.js';
+
+// Windows-1252 0x80-0x9F (Node's decoder may hand these back as C1 control characters)
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function decodeCp1252(bytes: Uint8Array): string {
+  return new TextDecoder('windows-1252')
+    .decode(bytes)
+    .replace(/[\u0080-\u009f]/g, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80]);
+}
 
 /** UTF-8 when the bytes are valid UTF-8, else Windows-1252. BOM removed. */
 export function decodeText(buf: Uint8Array): string {
@@ -14,7 +26,7 @@ export function decodeText(buf: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return decodeCp1252(bytes);
   }
 }
 
@@ -62,7 +74,7 @@ export function readCsv(buf: Uint8Array, name: string, member?: string): Extract
     for (let j = 0; j < width; j++) r[j] = colValues[j][i];
     rows[i] = r;
     sourceRows[i] = i + start + 1;
-    if (records[i + start].some((v) => /^\s*(grand\s+)?totals?\s*$/i.test(v))) totalRows.push(i + start + 1);
+    if (records[i + start].filter((v) => v.trim() !== '').slice(0, 3).some((v) => TOTAL.test(v))) totalRows.push(i + start + 1);
   }
   const spec: TableSpec = {
     id: `${label}#1`,

@@ -57,8 +57,12 @@ export function rowText(row: GridRow, minC = 0, maxC = Infinity): string {
     .trim();
 }
 
+/** "Total", "Grand total", "TOTAL:" as a whole cell. */
+export const TOTAL = /^\s*(grand\s+)?totals?:?\s*$/i;
+
+/** A total row names itself in one of its leading label cells. */
 export function isTotalRow(row: GridRow): boolean {
-  return row.cells.some((x) => x.kind === 'text' && /^(grand\s+)?totals?:?$/i.test(x.text));
+  return row.cells.slice(0, 3).some((x) => x.kind === 'text' && TOTAL.test(x.text));
 }
 
 /** Footnote lines by their wording only (used below a table, where long titles of the next table also sit). */
