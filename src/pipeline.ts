@@ -7,7 +7,7 @@ import { periodStart, type Config, type Publication, type PublicationUrl } from 
 import { enrichManifest, sourcePlan, type TableNamer } from './enrich/index.js';
 import { exportPeriod, writeCatalog, type ExportTable } from './export/index.js';
 import type { HttpClient } from './http/index.js';
-import { ensureSchema, loadFile, type Db } from './load/index.js';
+import { ensureSchema, loadFile, recordLlmCalls, type Db } from './load/index.js';
 import { downloadFiles } from './manifest/download.js';
 import { extractFile } from './manifest/extract.js';
 import { findDataFiles, isDataFileUrl } from './manifest/pages.js';
@@ -49,6 +49,10 @@ export interface PipelineDeps {
   namer?: TableNamer;
   clock?: () => Date;
   reporter: Reporter;
+  /** called after each processed or failed item, once state.json holds its outcome (commit-back, uploads) */
+  onItemDone?(outcome: ItemOutcome, state: State): void | Promise<void>;
+  /** checked before each item: true stops starting new items (time budget); the rest stay pending */
+  shouldStop?(): boolean;
   /** rows per COPY chunk (default: the loader's) */
   chunkRows?: number;
   /** test hook: called after each COPY chunk inside the file's transaction */
@@ -142,7 +146,22 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
   try {
     // Open the database before the first item so that an unreachable server stops the run (exit 2) up front.
     if (plan.some((it) => it.action === 'process')) await getDb();
+    let stopped = false;
     for (const it of plan) {
+      if (it.action === 'process' && !stopped && deps.shouldStop?.()) {
+        stopped = true;
+        r.warn('time budget used up: no new items are started; the rest stay pending for the next run');
+      }
+      if (stopped && it.action === 'process') {
+        outcomes.push({
+          key: it.key,
+          pub: it.pub.code,
+          period: it.entry.period,
+          status: 'skipped',
+          error: 'time budget',
+        });
+        continue;
+      }
       if (it.action !== 'process') {
         r.info(
           `${it.key}  skipped ${it.action === 'skip-processed' ? '✓' : '✗ (failed earlier; --retry-failed to retry)'}`,
@@ -169,6 +188,7 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         r.warn(`${it.key}  ✗ ${error}`);
       }
       writeState(deps.statePath, state);
+      await deps.onItemDone?.(outcomes[outcomes.length - 1], state);
     }
   } finally {
     await db?.close();
@@ -265,6 +285,8 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
     log: r.warn,
   });
   writeYaml(join(manifestDir, `${pub.code}_${entry.period}_enriched.yaml`), enriched);
+  const calls = deps.namer?.takeCalls?.() ?? [];
+  if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
   if (enriched.drift) reportDrift(r, it.key, enriched.drift);
 
   // 3. load: one transaction per file

@@ -147,7 +147,10 @@ describe('corpus extraction', () => {
     const ae = results.get('ae_activity_2024-04.csv')!.tables[0];
     expect(ae.spec.totalRows).toEqual([ae.sourceRows[ae.sourceRows.length - 1]]);
     const deaths = results.get('refreshed_daily_deaths_england.xlsx')!.tables[0].spec;
-    expect(deaths.meta).toMatchObject({ published: '2020-04-05', period: 'All data up to 5pm 04 April 2020' });
+    expect(deaths.meta).toMatchObject({
+      published: '2020-04-05',
+      period: 'All data up to 5pm 04 April 2020',
+    });
     expect(deaths.headerRows).toEqual([16]);
     const stps = results.get('stps.xlsx')!.tables;
     expect(new Set(stps.filter((t) => t.spec.hidden).map((t) => t.spec.sheet))).toEqual(
@@ -159,7 +162,9 @@ describe('corpus extraction', () => {
     const pcn = results.get('1.Primary Care Networks – March 2020 Individual Level.csv')!.tables[0];
     const role = pcn.spec.columns.findIndex((c) => c.name === 'detailed_staff_role');
     expect(pcn.rows.some((r) => r[role] === 'Clinical Director – Medical')).toBe(true);
-    expect(pcn.rows.every((r) => typeof r[role] !== 'string' || r[role] === (r[role] as string).trim())).toBe(true);
+    expect(pcn.rows.every((r) => typeof r[role] !== 'string' || r[role] === (r[role] as string).trim())).toBe(
+      true,
+    );
     const heec = results.get('heec_gp_earnings_2023.csv')!.tables[0].spec.columns.map((c) => c.header);
     expect(heec.some((h) => h.includes('£'))).toBe(true);
     const earn = results.get('gpearnextime_202223 (3).xlsx')!;

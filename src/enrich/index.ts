@@ -31,9 +31,21 @@ export interface LlmTableNames {
   columns: { name: string; description: string }[];
 }
 
+export interface LlmCall {
+  table_id: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  ok: boolean;
+  called_at?: string;
+}
+
 /** The LLM edge: anything that can name a table (the OpenAI client, or a fake in tests). */
 export interface TableNamer {
   nameTable(input: LlmTableInput): Promise<LlmTableNames | undefined>;
+  /** calls made since the last take (the pipeline records them in datawarp.tbl_llm_calls) */
+  takeCalls?(): LlmCall[];
 }
 
 export interface EnrichOptions {

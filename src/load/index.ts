@@ -8,3 +8,5 @@ export { ledgerRows, ledgerTotals, tableColumns } from './ledger.js';
 export type { LedgerRow, PublicationTotals } from './ledger.js';
 export { isValidIdent, quoteIdent } from './ident.js';
 export { plainNumber } from './values.js';
+export { recordLlmCalls } from './llm-calls.js';
+export type { LlmCallRow } from './llm-calls.js';

@@ -36,6 +36,17 @@ const SCHEMA_DDL = [
      error text,
      CONSTRAINT tbl_manifest_files_key UNIQUE (pub, period, file_url, sheet, table_name)
    )`,
+  `CREATE TABLE IF NOT EXISTS ${quoteIdent(META_SCHEMA)}.tbl_llm_calls (
+     pub text NOT NULL,
+     period text NOT NULL,
+     table_id text NOT NULL,
+     model text NOT NULL,
+     prompt_tokens integer NOT NULL DEFAULT 0,
+     completion_tokens integer NOT NULL DEFAULT 0,
+     cost_usd numeric NOT NULL DEFAULT 0,
+     ok boolean NOT NULL,
+     called_at timestamptz NOT NULL DEFAULT now()
+   )`,
   `CREATE OR REPLACE VIEW ${TOTALS_VIEW} AS
      SELECT pub,
             count(DISTINCT period)::bigint AS periods_loaded,

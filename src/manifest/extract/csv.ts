@@ -74,7 +74,13 @@ export function readCsv(buf: Uint8Array, name: string, member?: string): Extract
     for (let j = 0; j < width; j++) r[j] = colValues[j][i];
     rows[i] = r;
     sourceRows[i] = i + start + 1;
-    if (records[i + start].filter((v) => v.trim() !== '').slice(0, 3).some((v) => TOTAL.test(v))) totalRows.push(i + start + 1);
+    if (
+      records[i + start]
+        .filter((v) => v.trim() !== '')
+        .slice(0, 3)
+        .some((v) => TOTAL.test(v))
+    )
+      totalRows.push(i + start + 1);
   }
   const spec: TableSpec = {
     id: `${label}#1`,
