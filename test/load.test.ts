@@ -99,6 +99,7 @@ forEachEngine('loader', (ctx) => {
         WHERE table_schema = 'datawarp' ORDER BY table_name`,
     );
     expect(rels.map((r) => `${r.table_name}:${r.table_type}`)).toEqual([
+      'tbl_llm_calls:BASE TABLE',
       'tbl_manifest_files:BASE TABLE',
       'v_publication_totals:VIEW',
     ]);
