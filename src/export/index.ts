@@ -1,7 +1,7 @@
 // Export: Parquet per table and period, descriptions and provenance in the key-value metadata, and a catalog.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Db } from '../load/index.js';
 
 export interface ExportColumn {
@@ -30,6 +30,8 @@ interface DbColumn {
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+/** rows per cursor fetch and Parquet row group */
+const EXPORT_BATCH = 100_000;
 
 export function parquetPath(outDir: string, table: string, period: string): string {
   return join(outDir, 'parquet', table, `${period}.parquet`);
@@ -51,16 +53,7 @@ export async function exportPeriod(
     );
     if (!cols.length) continue;
     const select = cols.map((c) => selectExpr(c)).join(', ');
-    const rows = await db.query<Record<string, unknown>>(
-      `SELECT ${select} FROM staging."${t.tableName}" WHERE _dw_period = $1 ORDER BY _dw_file_url, _dw_sheet, _dw_row`,
-      [opts.period],
-    );
-    if (!rows.length) continue;
     const described = new Map(t.columns.map((c) => [c.name, c]));
-    const columnData = cols.map((c) => ({
-      name: c.column_name,
-      data: rows.map((r) => toParquet(c.data_type, r[c.column_name])),
-    }));
     const schema = [
       { name: 'root', num_children: cols.length },
       ...cols.map((c) => ({
@@ -69,7 +62,13 @@ export async function exportPeriod(
         ...parquetType(c.data_type),
       })),
     ];
-    const files = [...new Set(rows.map((r) => String(r._dw_file_url)))];
+    const files = (
+      await db.query<{ f: string }>(
+        `SELECT DISTINCT _dw_file_url AS f FROM staging."${t.tableName}" WHERE _dw_period = $1 ORDER BY 1`,
+        [opts.period],
+      )
+    ).map((r) => r.f);
+    if (!files.length) continue;
     const kvMetadata = [
       { key: 'datawarp.publication', value: t.pub },
       { key: 'datawarp.table', value: t.tableName },
@@ -89,18 +88,42 @@ export async function exportPeriod(
         ),
       },
     ];
-    const buf = parquetWriteBuffer({
-      columnData,
+    const path = parquetPath(opts.outDir, t.tableName, opts.period);
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    // Stream the period's rows through a cursor, one row group per batch: memory stays bounded by the batch.
+    const writer = new ParquetWriter({
+      writer: fileWriter(tmp),
       schema: schema as never,
       kvMetadata,
       createdBy: 'datawarp',
     });
-    const path = parquetPath(opts.outDir, t.tableName, opts.period);
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, new Uint8Array(buf));
+    let total = 0;
+    try {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `DECLARE dw_export NO SCROLL CURSOR FOR SELECT ${select} FROM staging."${t.tableName}"
+          WHERE _dw_period = '${opts.period.replace(/'/g, "''")}' ORDER BY _dw_file_url, _dw_sheet, _dw_row`,
+        );
+        for (;;) {
+          const rows = await tx.query<Record<string, unknown>>(`FETCH ${EXPORT_BATCH} FROM dw_export`);
+          if (!rows.length) break;
+          total += rows.length;
+          const columnData = cols.map((c) => ({
+            name: c.column_name,
+            data: rows.map((r) => toParquet(c.data_type, r[c.column_name])),
+          }));
+          await writer.write({ columnData, rowGroupSize: rows.length });
+        }
+        await tx.query('CLOSE dw_export');
+      });
+      writer.finish();
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
     renameSync(tmp, path);
-    out.push({ table: t.tableName, period: opts.period, path, rows: rows.length });
+    out.push({ table: t.tableName, period: opts.period, path, rows: total });
   }
   return out;
 }
