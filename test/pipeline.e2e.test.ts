@@ -238,6 +238,38 @@ for (const kind of testEngines()) {
       await ws.withDb(async (db) => expect(await snapshot(db)).toEqual(first));
     });
 
+    it('init-state rebuilds state.json from manifests and the ledger', async () => {
+      const { rmSync } = await import('node:fs');
+      const before = ws.state();
+      rmSync(ws.statePath);
+      const r = await ws.run(['init-state']);
+      expect(r.code).toBe(0);
+      const s = ws.state();
+      expect(Object.keys(s.processed).sort()).toEqual(Object.keys(before.processed).sort());
+      await ws.withDb(async (db) => {
+        for (const [key, entry] of Object.entries(s.processed)) {
+          const [pub, period] = key.split('/');
+          const [sum] = await db.query(
+            `SELECT coalesce(sum(rows_loaded), 0)::int AS n FROM datawarp.tbl_manifest_files WHERE pub = $1 AND period = $2 AND status = 'loaded'`,
+            [pub, period],
+          );
+          expect(entry.rows_loaded, key).toBe(sum.n);
+          expect(entry.rows_loaded, key).toBeGreaterThan(0);
+        }
+      });
+    });
+
+    it('an unreachable database stops the run before any item (exit 2), password not shown', async () => {
+      const before = readFileSync(ws.statePath);
+      const r = await ws.run(['backfill', '--force'], {
+        DATABASE_URL: 'postgres://someone:s3cret-pw@127.0.0.1:1/nowhere',
+      });
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/127\.0\.0\.1:1/);
+      expect(`${r.out}${r.err}`).not.toContain('s3cret-pw');
+      expect(readFileSync(ws.statePath).equals(before)).toBe(true);
+    });
+
     it('status reports per-publication progress and ledger totals', async () => {
       const r = await ws.run(['status', '--json']);
       expect(r.code).toBe(0);
