@@ -376,16 +376,17 @@ function findReference(deps: PipelineDeps, pub: Publication, period: string): En
 }
 
 function reportDrift(r: Reporter, key: string, d: DriftReport): void {
+  const some = (xs: string[]) =>
+    xs.length > 4 ? `${xs.slice(0, 4).join('; ')}; +${xs.length - 4} more` : xs.join('; ');
   const parts = [
     `${d.matched.length} matched`,
-    d.renamed.length &&
-      `${d.renamed.length} renamed (${d.renamed.map((x) => `${x.from} → ${x.to}`).join('; ')})`,
-    d.added.length && `${d.added.length} added (${d.added.map((x) => `${x.table}.${x.column}`).join(', ')})`,
+    d.renamed.length && `${d.renamed.length} renamed (${some(d.renamed.map((x) => `${x.from} → ${x.to}`))})`,
+    d.added.length && `${d.added.length} added (${some(d.added.map((x) => `${x.table}.${x.column}`))})`,
     d.missing.length &&
-      `${d.missing.length} missing (${d.missing.map((x) => `${x.table}.${x.column}`).join(', ')})`,
-    d.unmatched.length && `${d.unmatched.length} unmatched sources (${d.unmatched.join(', ')})`,
+      `${d.missing.length} missing (${some(d.missing.map((x) => `${x.table}.${x.column}`))})`,
+    d.unmatched.length && `${d.unmatched.length} unmatched sources (${some(d.unmatched)})`,
   ].filter(Boolean);
-  r.info(`${key}  drift: ${parts.join(', ')}`);
+  r.info(`${key}  drift: ${parts.join(', ')} (full report in the enriched manifest)`);
 }
 
 function writeYaml(path: string, data: unknown): void {
