@@ -1,15 +1,8 @@
 // The cost ledger of enrichment: one row per LLM call (datawarp.tbl_llm_calls, created by ensureSchema).
+import type { LlmCall } from '../enrich/index.js';
 import type { Db } from './db.js';
 
-export interface LlmCallRow {
-  table_id: string;
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  ok: boolean;
-  called_at?: string;
-}
+export type LlmCallRow = LlmCall;
 
 export async function recordLlmCalls(
   db: Db,

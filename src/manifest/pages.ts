@@ -12,25 +12,11 @@
 // chapter sub-pages are never returned.
 
 import * as cheerio from 'cheerio';
+import { MONTHS } from '../config/periods.js';
 import type { DataFileLink } from '../model.js';
 
 type Ext = DataFileLink['ext'];
 const DATA_EXTS: readonly Ext[] = ['xlsx', 'xls', 'xlsm', 'csv', 'zip', 'ods'];
-
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 
 function urlExtension(url: string): string | undefined {
   let path: string;
