@@ -9,6 +9,7 @@ import { createOpenAiNamer } from '../enrich/llm.js';
 import { createHttpClient } from '../http/index.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
 import { backfill, type BackfillResult, type Paths } from '../pipeline.js';
+import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, StateError, writeState, type State } from '../state/index.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
@@ -23,6 +24,7 @@ Commands:
   status       progress per publication (--json for machine-readable output)
   init-state   rebuild state.json from manifests and the load ledger
   validate     check the config, print every problem
+  restore      rebuild tables and ledger from Parquet (--from DIR | --repo OWNER/NAME)
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -75,6 +77,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
     ctx.io.out(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'restore') return runRestore(rest, ctx);
   if (command === '--version' || command === '-v') {
     ctx.io.out(`${VERSION}\n`);
     return 0;

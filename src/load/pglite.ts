@@ -41,7 +41,8 @@ class PgliteTx implements Tx {
 export async function openPglite(dataDir: string): Promise<Db> {
   const dir = path.resolve(dataDir);
   fs.mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
+  // webpackIgnore keeps the import dynamic in the ncc bundle: a runner has no node_modules beside dist/
+  const { PGlite } = await import(/* webpackIgnore: true */ '@electric-sql/pglite');
   const pgl = await PGlite.create({ dataDir: dir });
   let closed = false;
   return {

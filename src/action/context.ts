@@ -1,0 +1,154 @@
+// Inputs and the runner's event context, read once into plain data.
+import { readFileSync } from 'node:fs';
+import type * as coreModule from '@actions/core';
+
+export type Core = Pick<
+  typeof coreModule,
+  | 'getInput'
+  | 'getBooleanInput'
+  | 'setOutput'
+  | 'setFailed'
+  | 'setSecret'
+  | 'info'
+  | 'notice'
+  | 'warning'
+  | 'error'
+  | 'summary'
+>;
+
+export interface ActionInputs {
+  command: 'backfill' | 'status' | 'validate';
+  pub: string;
+  period: string;
+  dryRun: boolean;
+  retryFailed: boolean;
+  force: boolean;
+  config: string;
+  state: string;
+  databaseUrl: string;
+  openaiApiKey: string;
+  githubToken: string;
+  commitState: boolean;
+  release: boolean;
+  openIssues: boolean;
+  /** 0 = no budget */
+  timeBudgetMinutes: number;
+  retryCooldownHours: number;
+}
+
+export class InputError extends Error {}
+
+function bool(core: Core, name: string, dflt: boolean): boolean {
+  const v = core.getInput(name).trim().toLowerCase();
+  if (v === '') return dflt;
+  if (['true', 'yes', 'on', '1'].includes(v)) return true;
+  if (['false', 'no', 'off', '0'].includes(v)) return false;
+  throw new InputError(`input ${name}: "${v}" is not a boolean (use true or false)`);
+}
+
+function num(core: Core, name: string, dflt: number): number {
+  const v = core.getInput(name).trim();
+  if (v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new InputError(`input ${name}: "${v}" is not a non-negative number`);
+  return n;
+}
+
+/** Secrets are masked before anything else can print them. */
+export function readInputs(core: Core): ActionInputs {
+  const databaseUrl = core.getInput('database-url');
+  const openaiApiKey = core.getInput('openai-api-key');
+  const githubToken = core.getInput('github-token');
+  for (const s of [databaseUrl, openaiApiKey, githubToken]) if (s) core.setSecret(s);
+  if (databaseUrl) {
+    try {
+      const u = new URL(databaseUrl);
+      if (u.password) {
+        core.setSecret(u.password);
+        core.setSecret(decodeURIComponent(u.password));
+      }
+    } catch {
+      // not a URL: masked as a whole above
+    }
+  }
+  const command = (core.getInput('command') || 'backfill').trim();
+  if (command !== 'backfill' && command !== 'status' && command !== 'validate')
+    throw new InputError(`input command: "${command}" is not one of backfill, status, validate`);
+  return {
+    command,
+    pub: core.getInput('pub').trim(),
+    period: core.getInput('period').trim(),
+    dryRun: bool(core, 'dry-run', false),
+    retryFailed: bool(core, 'retry-failed', false),
+    force: bool(core, 'force', false),
+    config: core.getInput('config') || 'config/publications.yaml',
+    state: core.getInput('state') || 'state/state.json',
+    databaseUrl,
+    openaiApiKey,
+    githubToken,
+    commitState: bool(core, 'commit-state', true),
+    release: bool(core, 'release', true),
+    openIssues: bool(core, 'open-issues', true),
+    timeBudgetMinutes: num(core, 'time-budget-minutes', 330),
+    retryCooldownHours: num(core, 'retry-cooldown-hours', 24),
+  };
+}
+
+export interface PullRequestInfo {
+  number: number;
+  baseSha: string;
+  headSha: string;
+  /** head repository differs from the base one: read-only token, no secrets */
+  fromFork: boolean;
+}
+
+export interface RunContext {
+  eventName: string;
+  payload: Record<string, any>;
+  owner: string;
+  repo: string;
+  /** the branch that triggered the run (undefined for tags and PR merge refs) */
+  branch?: string;
+  runUrl?: string;
+  /** file name of the running workflow, e.g. backfill.yml */
+  workflowFile?: string;
+  pullRequest?: PullRequestInfo;
+}
+
+export function readContext(env: NodeJS.ProcessEnv): RunContext {
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  let payload: Record<string, any> = {};
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+    } catch {
+      payload = {};
+    }
+  }
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const ref = env.GITHUB_REF ?? '';
+  const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+  const server = env.GITHUB_SERVER_URL || 'https://github.com';
+  const runUrl = env.GITHUB_RUN_ID
+    ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
+    : undefined;
+  const wfRef = env.GITHUB_WORKFLOW_REF ?? '';
+  const wfPath = wfRef.split('@')[0];
+  const workflowFile = wfPath.includes('/.github/workflows/') ? wfPath.split('/').pop() : undefined;
+  let pullRequest: PullRequestInfo | undefined;
+  const pr = payload.pull_request;
+  if (pr && (eventName === 'pull_request' || eventName === 'pull_request_target')) {
+    pullRequest = {
+      number: Number(pr.number ?? payload.number),
+      baseSha: String(pr.base?.sha ?? ''),
+      headSha: String(pr.head?.sha ?? ''),
+      fromFork:
+        Boolean(pr.head?.repo?.fork) ||
+        (pr.head?.repo?.full_name !== undefined &&
+          pr.base?.repo?.full_name !== undefined &&
+          pr.head.repo.full_name !== pr.base.repo.full_name),
+    };
+  }
+  return { eventName, payload, owner, repo, branch, runUrl, workflowFile, pullRequest };
+}

@@ -1,0 +1,150 @@
+// Issues: one per failing (publication, period), found again by a label and a hidden marker in the body
+// (listing by label with state=all, paginated: search lags and would create duplicates). A repeated failure
+// comments, a closed issue that fails again is reopened, a later success closes it. Writes are serial.
+import type { GitHubClient } from './octokit.js';
+
+export interface TrackedIssue {
+  number: number;
+  state: 'open' | 'closed';
+  body: string;
+  url: string;
+}
+
+export interface IssueTracker {
+  /** every issue (open and closed, not pull requests) with this label */
+  listByLabel(label: string): Promise<TrackedIssue[]>;
+  create(title: string, body: string, labels: string[]): Promise<TrackedIssue>;
+  comment(number: number, body: string): Promise<void>;
+  update(number: number, change: { state?: 'open' | 'closed'; body?: string; title?: string }): Promise<void>;
+}
+
+export const FAILURE_LABEL = 'datawarp-failure';
+export const STATUS_LABEL = 'datawarp-status';
+export const failureMarker = (key: string) => `<!-- datawarp:failure key=${key} -->`;
+export const STATUS_MARKER = '<!-- datawarp:status -->';
+
+export function createOctokitIssues(gh: GitHubClient, owner: string, repo: string): IssueTracker {
+  const toIssue = (i: {
+    number: number;
+    state: string;
+    body?: string | null;
+    html_url: string;
+  }): TrackedIssue => ({
+    number: i.number,
+    state: i.state === 'closed' ? 'closed' : 'open',
+    body: i.body ?? '',
+    url: i.html_url,
+  });
+  return {
+    async listByLabel(label) {
+      const all = await gh.paginate(gh.rest.issues.listForRepo, {
+        owner,
+        repo,
+        labels: label,
+        state: 'all',
+        per_page: 100,
+      });
+      return all.filter((i) => !i.pull_request).map(toIssue);
+    },
+    async create(title, body, labels) {
+      return toIssue((await gh.rest.issues.create({ owner, repo, title, body, labels })).data);
+    },
+    async comment(number, body) {
+      await gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    },
+    async update(number, change) {
+      await gh.rest.issues.update({
+        owner,
+        repo,
+        issue_number: number,
+        ...change,
+        ...(change.state === 'closed' ? { state_reason: 'completed' as const } : {}),
+      });
+    },
+  };
+}
+
+export interface FailureItem {
+  key: string;
+  status: 'processed' | 'failed';
+  error?: string;
+  url?: string;
+}
+
+export interface IssueSyncResult {
+  opened: number[];
+  commented: number[];
+  reopened: number[];
+  closed: number[];
+}
+
+/** Open, comment on, reopen or close one issue per item; serial. */
+export async function syncFailureIssues(
+  tracker: IssueTracker,
+  items: FailureItem[],
+  ctx: { runUrl?: string; label?: string },
+): Promise<IssueSyncResult> {
+  const label = ctx.label ?? FAILURE_LABEL;
+  const res: IssueSyncResult = { opened: [], commented: [], reopened: [], closed: [] };
+  const relevant = items.filter((i) => i.status === 'failed' || i.status === 'processed');
+  if (!relevant.length) return res;
+  const existing = await tracker.listByLabel(label);
+  const find = (key: string) => {
+    const hits = existing.filter((i) => i.body.includes(failureMarker(key)));
+    // Prefer an open one; the oldest otherwise.
+    return hits.find((i) => i.state === 'open') ?? hits.sort((a, b) => a.number - b.number)[0];
+  };
+  const run = ctx.runUrl ? ` in [this run](${ctx.runUrl})` : '';
+  for (const it of relevant) {
+    const issue = find(it.key);
+    if (it.status === 'failed') {
+      const detail = `\`\`\`\n${(it.error ?? 'unknown error').slice(0, 4000)}\n\`\`\``;
+      if (!issue) {
+        const body = [
+          failureMarker(it.key),
+          `DataWarp could not process **${it.key}**${it.url ? ` (${it.url})` : ''}${run}:`,
+          '',
+          detail,
+          '',
+          'This issue is updated by DataWarp: a repeated failure adds a comment, a later success closes it.',
+        ].join('\n');
+        const created = await tracker.create(`DataWarp: ${it.key} failed`, body, [label]);
+        existing.push(created);
+        res.opened.push(created.number);
+      } else {
+        if (issue.state === 'closed') {
+          await tracker.update(issue.number, { state: 'open' });
+          issue.state = 'open';
+          res.reopened.push(issue.number);
+        }
+        await tracker.comment(issue.number, `Failed again${run}:\n\n${detail}`);
+        res.commented.push(issue.number);
+      }
+    } else if (issue && issue.state === 'open') {
+      await tracker.comment(issue.number, `Processed successfully${run}; closing.`);
+      await tracker.update(issue.number, { state: 'closed' });
+      issue.state = 'closed';
+      res.closed.push(issue.number);
+    }
+  }
+  return res;
+}
+
+/** The one status issue (label + marker), created or edited in place. */
+export async function upsertStatusIssue(
+  tracker: IssueTracker,
+  title: string,
+  markdown: string,
+): Promise<TrackedIssue> {
+  const body = `${STATUS_MARKER}\n${markdown}`;
+  const found = (await tracker.listByLabel(STATUS_LABEL))
+    .filter((i) => i.body.includes(STATUS_MARKER))
+    .sort((a, b) => a.number - b.number)[0];
+  if (!found) return tracker.create(title, body, [STATUS_LABEL]);
+  await tracker.update(found.number, {
+    body,
+    title,
+    ...(found.state === 'closed' ? { state: 'open' as const } : {}),
+  });
+  return { ...found, body, state: 'open' };
+}

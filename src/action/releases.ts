@@ -1,0 +1,207 @@
+// Releases: one per publication and year (tag datawarp-<pub>-<yyyy>), assets <table>__<period>.parquet, and a
+// rolling datawarp-catalog release holding catalog.json. A re-run replaces an asset: list, delete, upload;
+// a 422 already_exists (another run uploaded the same name meanwhile) is handled once the same way.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { GitHubClient } from './octokit.js';
+
+export interface Release {
+  id: number;
+  tag: string;
+  htmlUrl: string;
+  uploadUrl: string;
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+  label: string | null;
+}
+
+/** The few release operations the action needs (a fake in unit tests, Octokit in the action). */
+export interface Releaser {
+  /** the release with this tag, created (published, not a draft) when missing */
+  ensureRelease(tag: string, name: string, body: string): Promise<Release>;
+  listAssets(release: Release): Promise<ReleaseAsset[]>;
+  deleteAsset(id: number): Promise<void>;
+  /** throws an error with `status === 422` when the name is taken */
+  uploadAsset(release: Release, name: string, data: Buffer, label: string): Promise<ReleaseAsset>;
+}
+
+export const MAX_ASSETS_PER_RELEASE = 1000;
+export const MAX_ASSET_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+export const CATALOG_TAG = 'datawarp-catalog';
+
+export const releaseTag = (pub: string, year: string) => `datawarp-${pub}-${year}`;
+export const assetName = (table: string, period: string) => normaliseAssetName(`${table}__${period}.parquet`);
+
+/** GitHub renames uploaded assets: characters outside [A-Za-z0-9._+-] become '.', runs of dots collapse,
+ * leading and trailing dots go. Naming assets that way up front lets a re-run find them again. */
+export function normaliseAssetName(name: string): string {
+  return name
+    .replace(/[^A-Za-z0-9._+-]/g, '.')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+}
+
+const status = (e: unknown) => (e as { status?: number }).status;
+const isAlreadyExists = (e: unknown) =>
+  status(e) === 422 &&
+  /already_exists|already exists/i.test(
+    JSON.stringify((e as { response?: { data?: unknown } }).response?.data ?? (e as Error).message),
+  );
+
+export function createOctokitReleaser(gh: GitHubClient, owner: string, repo: string): Releaser {
+  const toRelease = (r: { id: number; tag_name: string; html_url: string; upload_url: string }): Release => ({
+    id: r.id,
+    tag: r.tag_name,
+    htmlUrl: r.html_url,
+    uploadUrl: r.upload_url,
+  });
+  const byTag = async (tag: string) => {
+    try {
+      return toRelease((await gh.rest.repos.getReleaseByTag({ owner, repo, tag })).data);
+    } catch (e) {
+      if (status(e) === 404) return undefined;
+      throw e;
+    }
+  };
+  return {
+    async ensureRelease(tag, name, body) {
+      const found = await byTag(tag);
+      if (found) return found;
+      try {
+        const { data } = await gh.rest.repos.createRelease({
+          owner,
+          repo,
+          tag_name: tag,
+          name,
+          body,
+          draft: false,
+          prerelease: false,
+        });
+        return toRelease(data);
+      } catch (e) {
+        // Another run created it meanwhile.
+        if (status(e) === 422) {
+          const again = await byTag(tag);
+          if (again) return again;
+        }
+        throw e;
+      }
+    },
+    async listAssets(release) {
+      const assets = await gh.paginate(gh.rest.repos.listReleaseAssets, {
+        owner,
+        repo,
+        release_id: release.id,
+        per_page: 100,
+      });
+      return assets.map((a) => ({ id: a.id, name: a.name, size: a.size, label: a.label ?? null }));
+    },
+    async deleteAsset(id) {
+      try {
+        await gh.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: id });
+      } catch (e) {
+        if (status(e) !== 404) throw e; // already gone
+      }
+    },
+    async uploadAsset(release, name, data, label) {
+      const { data: a } = await gh.rest.repos.uploadReleaseAsset({
+        owner,
+        repo,
+        release_id: release.id,
+        url: release.uploadUrl,
+        name,
+        label,
+        data: data as unknown as string,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': data.length },
+      });
+      return { id: a.id, name: a.name, size: a.size, label: a.label ?? null };
+    },
+  };
+}
+
+export interface AssetFile {
+  name: string;
+  path: string;
+  /** rows in the file (the label records it) */
+  rows?: number;
+  /** rows the load ledger records for this (table, period): a file with fewer is never uploaded */
+  ledgerRows?: number;
+}
+
+export interface PublishResult {
+  uploaded: string[];
+  replaced: string[];
+  unchanged: string[];
+  refused: { name: string; reason: string }[];
+}
+
+const labelOf = (f: AssetFile, sha: string) =>
+  `${f.rows !== undefined ? `${f.rows} rows, ` : ''}sha256 ${sha.slice(0, 16)}`;
+
+/**
+ * Upload files to a release; an asset with the same name is replaced (deleted, then uploaded) unless its
+ * label shows the same content and `force` is off. Serial, so GitHub's secondary rate limits are respected.
+ */
+export async function publishAssets(
+  rel: Releaser,
+  release: Release,
+  files: AssetFile[],
+  opts: { force?: boolean; log?(msg: string): void } = {},
+): Promise<PublishResult> {
+  const log = opts.log ?? (() => {});
+  const out: PublishResult = { uploaded: [], replaced: [], unchanged: [], refused: [] };
+  if (!files.length) return out;
+  let existing = await rel.listAssets(release);
+  for (const f of files) {
+    const name = normaliseAssetName(f.name);
+    const size = statSync(f.path).size;
+    if (size > MAX_ASSET_BYTES) {
+      out.refused.push({ name, reason: `${size} bytes is over GitHub's 2 GiB asset limit` });
+      continue;
+    }
+    if (f.ledgerRows !== undefined && f.rows !== undefined && f.rows < f.ledgerRows) {
+      out.refused.push({
+        name,
+        reason: `the file holds ${f.rows} rows but the ledger records ${f.ledgerRows}; the released asset is kept`,
+      });
+      continue;
+    }
+    const data = readFileSync(f.path);
+    const sha = createHash('sha256').update(data).digest('hex');
+    const label = labelOf(f, sha);
+    const old = existing.find((a) => a.name === name);
+    if (old && old.label === label && old.size === size && !opts.force) {
+      out.unchanged.push(name);
+      continue;
+    }
+    if (!old && existing.length >= MAX_ASSETS_PER_RELEASE) {
+      out.refused.push({
+        name,
+        reason: `release ${release.tag} already has ${existing.length} assets (GitHub allows ${MAX_ASSETS_PER_RELEASE})`,
+      });
+      continue;
+    }
+    if (old) await rel.deleteAsset(old.id);
+    let uploaded: ReleaseAsset | undefined;
+    for (let attempt = 1; !uploaded; attempt++) {
+      try {
+        uploaded = await rel.uploadAsset(release, name, data, label);
+      } catch (e) {
+        if (!isAlreadyExists(e) || attempt >= 4) throw e;
+        // Someone uploaded the same name between our list and our upload: replace theirs.
+        log(`${release.tag}/${name}: 422 already_exists; replacing the asset uploaded meanwhile`);
+        if (attempt > 1) await new Promise((r) => setTimeout(r, 200 + Math.random() * 800 * attempt));
+        existing = await rel.listAssets(release);
+        const dup = existing.find((a) => a.name === name);
+        if (dup) await rel.deleteAsset(dup.id);
+      }
+    }
+    existing = [...existing.filter((a) => a.name !== name), uploaded];
+    (old ? out.replaced : out.uploaded).push(name);
+  }
+  return out;
+}

@@ -1,0 +1,239 @@
+// The action's pieces with fakes: source cache (filesystem fake and an unavailable service), transient-failure
+// retry, catalog merge, asset publishing rules, and `datawarp restore` from Parquet into PostgreSQL.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { cachedHttpClient, createDirCache, createSourceCache } from '../src/action/cache.js';
+import { mergeCatalogs } from '../src/action/git.js';
+import {
+  normaliseAssetName,
+  publishAssets,
+  type Release,
+  type ReleaseAsset,
+  type Releaser,
+} from '../src/action/releases.js';
+import { isTransientError, transientRetryKeys } from '../src/action/transient.js';
+import type { Catalog } from '../src/export/index.js';
+import type { HttpClient } from '../src/http/index.js';
+import { HttpError } from '../src/http/index.js';
+import { openDb } from '../src/load/index.js';
+import { dirSource, restoreFromParquet } from '../src/restore/index.js';
+import { openTestDb, testEngines } from './support/db.js';
+import { makeWorkspace, type Workspace } from './support/workspace.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'dw-unit-'));
+
+describe('source cache', () => {
+  const flaky = (fail: { now: boolean }): HttpClient => ({
+    getText: async () => ({ status: 200, url: '', text: '', headers: {} }),
+    async download(url, dest) {
+      if (fail.now)
+        throw new HttpError(`GET ${url} -> 503 Service Unavailable`, { url, status: 503, transient: true });
+      writeFileSync(dest, 'a,b\n1,2\n');
+      return { sha256: 'abc', bytes: 8, etag: '"v1"' };
+    },
+  });
+
+  it('filesystem fake: a download is saved; when the site fails the cached copy is used', async () => {
+    const cache = createDirCache(tmp());
+    const fail = { now: false };
+    const http = cachedHttpClient(flaky(fail), cache);
+    const dir = tmp();
+    await http.download('https://files.digital.nhs.uk/x.csv', join(dir, 'x.csv'));
+    fail.now = true;
+    const dest = join(tmp(), 'x.csv');
+    const r = await http.download('https://files.digital.nhs.uk/x.csv', dest);
+    expect(readFileSync(dest, 'utf8')).toBe('a,b\n1,2\n');
+    expect(r.bytes).toBe(8);
+    // a URL never cached still fails with the original error
+    await expect(http.download('https://files.digital.nhs.uk/y.csv', join(dir, 'y.csv'))).rejects.toThrow(
+      /503/,
+    );
+  });
+
+  it('an unavailable cache service is one notice, not a failure', async () => {
+    const notices: string[] = [];
+    const saved = { ...process.env };
+    delete process.env.ACTIONS_CACHE_URL;
+    delete process.env.ACTIONS_RESULTS_URL;
+    try {
+      const http = cachedHttpClient(
+        flaky({ now: false }),
+        createSourceCache({ log: (m) => notices.push(m) }),
+      );
+      await http.download('https://files.digital.nhs.uk/x.csv', join(tmp(), 'x.csv'));
+      await http.download('https://files.digital.nhs.uk/z.csv', join(tmp(), 'z.csv'));
+    } finally {
+      process.env = saved;
+    }
+    expect(notices).toEqual([
+      'the Actions cache service is unavailable: source files are downloaded without a cache',
+    ]);
+  });
+});
+
+describe('transient failures', () => {
+  const url = 'https://digital.nhs.uk/pub/march-2026';
+  it('5xx, timeouts and an unpublished release page are transient; a broken file is not', () => {
+    expect(isTransientError(`GET ${url} -> 503 Service Unavailable`, url)).toBe(true);
+    expect(isTransientError('GET https://x/y.csv -> network error while downloading: ETIMEDOUT', url)).toBe(
+      true,
+    );
+    expect(isTransientError(`GET ${url} -> 404 Not Found`, url)).toBe(true);
+    expect(isTransientError('GET https://files/other.csv -> 404 Not Found', url)).toBe(false);
+    expect(isTransientError('cannot read https://x/y.xlsx: not a zip file', url)).toBe(false);
+  });
+  it('only after the cool-down', () => {
+    const now = new Date('2026-01-02T12:00:00Z');
+    const state = {
+      processed: {},
+      failed: {
+        'a/2026-03': { failed_at: '2026-01-01T06:00:00Z', error: `GET ${url} -> 404 Not Found` },
+        'b/2026-03': { failed_at: '2026-01-02T06:00:00Z', error: `GET ${url} -> 502 Bad Gateway` },
+        'c/2026-03': { failed_at: '2025-01-01T06:00:00Z', error: 'no tables found' },
+      },
+    };
+    const urls = new Map([
+      ['a/2026-03', url],
+      ['b/2026-03', url],
+      ['c/2026-03', url],
+    ]);
+    expect(transientRetryKeys(state, urls, 24, now)).toEqual(['a/2026-03']);
+  });
+});
+
+describe('catalog merge', () => {
+  it('unions tables and files by key; ours win on equal keys; rows and periods recomputed', () => {
+    const t = (table: string, files: [string, number][]) => ({
+      table,
+      publication: 'p',
+      description: '',
+      periods: files.map(([period]) => period),
+      rows: files.reduce((n, [, rows]) => n + rows, 0),
+      columns: [{ name: 'a', type: 'text' }],
+      files: files.map(([period, rows]) => ({ period, url: 'u', sheet: 's', sha256: 'h', rows })),
+    });
+    const a: Catalog = {
+      generated_at: '2026-01-01T00:00:00Z',
+      tables: [t('x', [['2020-01', 5]]), t('y', [['2020-01', 1]])],
+    };
+    const b: Catalog = {
+      generated_at: '2026-01-02T00:00:00Z',
+      tables: [
+        t('x', [
+          ['2020-01', 7],
+          ['2020-02', 3],
+        ]),
+      ],
+    };
+    const m = mergeCatalogs(a, b);
+    expect(m.tables.map((x) => [x.table, x.rows, x.periods])).toEqual([
+      ['x', 10, ['2020-01', '2020-02']],
+      ['y', 1, ['2020-01']],
+    ]);
+    expect(m.generated_at).toBe(b.generated_at);
+  });
+});
+
+describe('publishing assets', () => {
+  function memReleaser() {
+    const assets: ReleaseAsset[] = [];
+    const calls: string[] = [];
+    let id = 1;
+    const rel: Releaser = {
+      ensureRelease: async (tag) => ({ id: 1, tag, htmlUrl: '', uploadUrl: '' }),
+      listAssets: async () => (calls.push('list'), [...assets]),
+      deleteAsset: async (i) => {
+        calls.push(`delete ${i}`);
+        assets.splice(
+          assets.findIndex((a) => a.id === i),
+          1,
+        );
+      },
+      uploadAsset: async (_r, name, data, label) => {
+        calls.push(`upload ${name}`);
+        const a = { id: id++, name, size: data.length, label };
+        assets.push(a);
+        return a;
+      },
+    };
+    return { rel, assets, calls };
+  }
+  const release: Release = { id: 1, tag: 'datawarp-x-2020', htmlUrl: '', uploadUrl: '' };
+
+  it('never replaces an asset with a file holding fewer rows than the ledger records', async () => {
+    const m = memReleaser();
+    const f = join(tmp(), 'f.parquet');
+    writeFileSync(f, 'x');
+    const r = await publishAssets(m.rel, release, [
+      { name: 't__2020-01.parquet', path: f, rows: 3, ledgerRows: 10 },
+    ]);
+    expect(r.refused).toHaveLength(1);
+    expect(m.calls.filter((c) => c.startsWith('upload'))).toEqual([]);
+  });
+
+  it('same content is left alone; changed content or force replaces (delete, then upload)', async () => {
+    const m = memReleaser();
+    const f = join(tmp(), 'f.parquet');
+    writeFileSync(f, 'x');
+    const file = { name: 't__2020-01.parquet', path: f, rows: 1, ledgerRows: 1 };
+    await publishAssets(m.rel, release, [file]);
+    expect((await publishAssets(m.rel, release, [file])).unchanged).toEqual(['t__2020-01.parquet']);
+    expect((await publishAssets(m.rel, release, [file], { force: true })).replaced).toEqual([
+      't__2020-01.parquet',
+    ]);
+    writeFileSync(f, 'y');
+    expect((await publishAssets(m.rel, release, [file])).replaced).toEqual(['t__2020-01.parquet']);
+    expect(m.assets).toHaveLength(1);
+  });
+
+  it('asset names are normalised the way GitHub does', () => {
+    expect(normaliseAssetName('my table__2020 03.parquet')).toBe('my.table__2020.03.parquet');
+    expect(normaliseAssetName('.a..b.')).toBe('a.b');
+    expect(normaliseAssetName('gp_x__FY2020-21.parquet')).toBe('gp_x__FY2020-21.parquet');
+  });
+});
+
+(testEngines().includes('pg') ? describe : describe.skip)('datawarp restore from Parquet [pg]', () => {
+  let site: NhsSite;
+  let ws: Workspace;
+  beforeAll(async () => {
+    site = await startNhsSite();
+    ws = await makeWorkspace('pg', site, ['qof', 'pcn_workforce']);
+  });
+  afterAll(async () => {
+    await ws?.dispose();
+    await site?.close();
+  });
+
+  it('rebuilds every table and the ledger in an empty PostgreSQL with the same rows', async () => {
+    const r = await ws.run(['backfill', '--pub', 'qof']);
+    expect(r.code, r.err).toBe(0);
+    const count = (db: Awaited<ReturnType<typeof openDb>>) =>
+      db.query<{ table_name: string; period: string; n: string }>(
+        `SELECT table_name, period, sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE status = 'loaded' GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+    const before = await ws.withDb(count);
+    expect(before.length).toBeGreaterThan(0);
+    const target = await openTestDb('pg');
+    try {
+      const res = await restoreFromParquet(target.db, dirSource(join(ws.dir, 'output', 'parquet')));
+      expect(res.files).toBe(before.length);
+      expect(await count(target.db)).toEqual(before);
+      for (const b of before) {
+        const n = await target.db.query(
+          `SELECT count(*)::text AS n FROM staging."${b.table_name}" WHERE _dw_period = $1`,
+          [b.period],
+        );
+        expect(n[0].n).toBe(b.n);
+      }
+      // restoring twice replaces, it does not duplicate
+      await restoreFromParquet(target.db, dirSource(join(ws.dir, 'output', 'parquet')));
+      expect(await count(target.db)).toEqual(before);
+    } finally {
+      await target.dispose();
+    }
+  });
+});

@@ -1,0 +1,177 @@
+// Runs the committed bundle (dist/index.js) the way the runner does: INPUT_* (action.yml defaults filled in,
+// hyphens kept), GITHUB_EVENT_NAME/EVENT_PATH, GITHUB_OUTPUT/STEP_SUMMARY files, GITHUB_API_URL; the workspace
+// is a clone of a local bare repository acting as `origin`.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { REPO } from './workspace.js';
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  }).trim();
+}
+
+export interface Origin {
+  bare: string;
+  /** a fresh clone of `branch` (what actions/checkout gives a runner) */
+  clone(branch?: string): string;
+  show(path: string, rev?: string): string | undefined;
+  head(branch?: string): string;
+}
+
+/** A bare repository seeded with `files` on main. */
+export function makeOrigin(files: Record<string, string>): Origin {
+  const root = mkdtempSync(join(tmpdir(), 'dw-origin-'));
+  const bare = join(root, 'origin.git');
+  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+  const seed = join(root, 'seed');
+  execFileSync('git', ['init', '--quiet', '--initial-branch=main', seed]);
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(join(seed, p, '..'), { recursive: true });
+    writeFileSync(join(seed, p), c);
+  }
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '--quiet', '-m', 'seed');
+  git(seed, 'remote', 'add', 'origin', bare);
+  git(seed, 'push', '--quiet', 'origin', 'main');
+  let n = 0;
+  return {
+    bare,
+    clone(branch = 'main') {
+      const dir = join(root, `ws${n++}`);
+      execFileSync('git', ['clone', '--quiet', '--branch', branch, bare, dir]);
+      return dir;
+    },
+    show(path, rev = 'main') {
+      try {
+        return execFileSync('git', ['show', `${rev}:${path}`], {
+          cwd: bare,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+      } catch {
+        return undefined;
+      }
+    },
+    head(branch = 'main') {
+      return git(bare, 'rev-parse', branch);
+    },
+  };
+}
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+const actionInputs = (): Record<string, { default?: string }> =>
+  (
+    YAML.parse(readFileSync(join(REPO, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    }
+  ).inputs;
+
+/** Parse a GITHUB_OUTPUT file (name<<delimiter heredocs, or name=value lines). */
+export function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (m) {
+      const val: string[] = [];
+      for (i++; i < lines.length && lines[i] !== m[2]; i++) val.push(lines[i]);
+      out[m[1]] = val.join('\n');
+    } else if (lines[i].includes('=')) {
+      const [k, ...v] = lines[i].split('=');
+      out[k] = v.join('=');
+    }
+  }
+  return out;
+}
+
+export interface RunActionOptions {
+  cwd: string;
+  apiUrl: string;
+  repository: string;
+  event: { name: string; payload: Record<string, unknown> };
+  inputs?: Record<string, string>;
+  /** default refs/heads/main */
+  ref?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+export function runAction(o: RunActionOptions): Promise<ActionRun> {
+  const tmp = mkdtempSync(join(tmpdir(), 'dw-runner-'));
+  const eventPath = join(tmp, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(o.event.payload));
+  const files = Object.fromEntries(
+    ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_PATH'].map((k) => {
+      const p = join(tmp, k.toLowerCase());
+      writeFileSync(p, '');
+      return [k, p];
+    }),
+  );
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_EVENT_NAME: o.event.name,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: o.repository,
+    GITHUB_REF: o.ref ?? 'refs/heads/main',
+    GITHUB_SHA: git(o.cwd, 'rev-parse', 'HEAD'),
+    GITHUB_WORKSPACE: o.cwd,
+    GITHUB_API_URL: o.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: String(Date.now()),
+    GITHUB_WORKFLOW_REF: `${o.repository}/.github/workflows/backfill.yml@${o.ref ?? 'refs/heads/main'}`,
+    RUNNER_TEMP: tmp,
+    ...files,
+    ...o.env,
+  };
+  const inputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(actionInputs())) {
+    const d = spec.default ?? '';
+    inputs[name] = d.includes('${{') ? '' : d; // the runner evaluates expressions; the harness leaves them empty
+  }
+  inputs['github-token'] = 'ghs_faketoken0123456789';
+  Object.assign(inputs, o.inputs ?? {});
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  return new Promise((resolve) => {
+    // DATAWARP_ACTION_BUNDLE: a bundle built elsewhere by scripts/build.mjs (default: the committed dist/index.js)
+    const bundle =
+      o.env?.DATAWARP_ACTION_BUNDLE || process.env.DATAWARP_ACTION_BUNDLE || join(REPO, 'dist', 'index.js');
+    const child = spawn(process.execPath, [bundle], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 150_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+        summary: existsSync(files.GITHUB_STEP_SUMMARY) ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '',
+      });
+    });
+  });
+}
