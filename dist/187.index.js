@@ -2,17 +2,17 @@ export const id = 187;
 export const ids = [187];
 export const modules = {
 
-/***/ 5187:
+/***/ 75187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   openPglite: () => (/* binding */ openPglite)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8470);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(78470);
 // Embedded adapter: PGlite (WASM PostgreSQL) with a persistent data directory. The package is imported
 // dynamically so it is only loaded (and only needs to be present) when no DATABASE_URL is configured.
 
@@ -43,7 +43,8 @@ class PgliteTx {
 async function openPglite(dataDir) {
     const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dataDir);
     node_fs__WEBPACK_IMPORTED_MODULE_0___default().mkdirSync(dir, { recursive: true });
-    const { PGlite } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7556));
+    // webpackIgnore keeps the import dynamic in the ncc bundle: a runner has no node_modules beside dist/
+    const { PGlite } = await import(/* webpackIgnore: true */ '@electric-sql/pglite');
     const pgl = await PGlite.create({ dataDir: dir });
     let closed = false;
     return {

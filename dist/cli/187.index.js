@@ -43,7 +43,8 @@ class PgliteTx {
 async function openPglite(dataDir) {
     const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dataDir);
     node_fs__WEBPACK_IMPORTED_MODULE_0___default().mkdirSync(dir, { recursive: true });
-    const { PGlite } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7556));
+    // webpackIgnore keeps the import dynamic in the ncc bundle: a runner has no node_modules beside dist/
+    const { PGlite } = await import(/* webpackIgnore: true */ '@electric-sql/pglite');
     const pgl = await PGlite.create({ dataDir: dir });
     let closed = false;
     return {
