@@ -44,7 +44,7 @@ import {
   periodStart,
   type Config,
 } from './config/index.js';
-import { createOpenAiNamer } from './enrich/llm.js';
+import { openAiNamerFromEnv } from './enrich/llm.js';
 import { parquetPath, readCatalog } from './export/index.js';
 import { createHttpClient } from './http/index.js';
 import { openDb, type Db } from './load/index.js';
@@ -290,14 +290,7 @@ async function runBackfill(
           );
         return db;
       },
-      namer: inputs.openaiApiKey
-        ? createOpenAiNamer({
-            apiKey: inputs.openaiApiKey,
-            baseURL: env.OPENAI_BASE_URL || undefined,
-            model: env.OPENAI_MODEL || undefined,
-            log: reporter.warn,
-          })
-        : undefined,
+      namer: openAiNamerFromEnv({ ...env, OPENAI_API_KEY: inputs.openaiApiKey }, reporter.warn),
       reporter,
       shouldStop: () =>
         inputs.timeBudgetMinutes > 0 && Date.now() - started > inputs.timeBudgetMinutes * 60_000,
@@ -700,9 +693,7 @@ async function runPullRequest(
             databaseUrl: inputs.databaseUrl || env.DATABASE_URL || undefined,
             dataDir: join(cwd, '.datawarp', 'pglite'),
           }),
-        namer: inputs.openaiApiKey
-          ? createOpenAiNamer({ apiKey: inputs.openaiApiKey, log: reporter.warn })
-          : undefined,
+        namer: openAiNamerFromEnv({ ...env, OPENAI_API_KEY: inputs.openaiApiKey }, reporter.warn),
         reporter,
       },
       { pub: a.pub, period: a.period },

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { basename, dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { periodStart, type Config, type Publication, type PublicationUrl } from './config/index.js';
-import { enrichManifest, sourcePlan, type TableNamer } from './enrich/index.js';
+import { enrichManifest, formatDrift, sourcePlan, type TableNamer } from './enrich/index.js';
 import { exportPeriod, writeCatalog, type ExportTable } from './export/index.js';
 import type { HttpClient } from './http/index.js';
 import { ensureSchema, loadFile, recordLlmCalls, type Db } from './load/index.js';
@@ -376,17 +376,7 @@ function findReference(deps: PipelineDeps, pub: Publication, period: string): En
 }
 
 function reportDrift(r: Reporter, key: string, d: DriftReport): void {
-  const some = (xs: string[]) =>
-    xs.length > 4 ? `${xs.slice(0, 4).join('; ')}; +${xs.length - 4} more` : xs.join('; ');
-  const parts = [
-    `${d.matched.length} matched`,
-    d.renamed.length && `${d.renamed.length} renamed (${some(d.renamed.map((x) => `${x.from} → ${x.to}`))})`,
-    d.added.length && `${d.added.length} added (${some(d.added.map((x) => `${x.table}.${x.column}`))})`,
-    d.missing.length &&
-      `${d.missing.length} missing (${some(d.missing.map((x) => `${x.table}.${x.column}`))})`,
-    d.unmatched.length && `${d.unmatched.length} unmatched sources (${some(d.unmatched)})`,
-  ].filter(Boolean);
-  r.info(`${key}  drift: ${parts.join(', ')} (full report in the enriched manifest)`);
+  r.info(`${key}  drift: ${formatDrift(d)}`);
 }
 
 function writeYaml(path: string, data: unknown): void {

@@ -149,7 +149,7 @@ for (const kind of testEngines()) {
         ['pcn_workforce_individual_level', 'fte', 'numeric'],
         ['pcn_workforce_individual_level', 'census_year', 'bigint'],
         ['dtoc_la_by_responsible_org', 'average_number_of_people_delayed_per_day_total', 'numeric'],
-        ['dtoc_la_by_type_of_care', 'delayed_days_acute', 'bigint'],
+        ['dtoc_la_by_type_of_care', 'acute', 'bigint'],
         ['ods_trusts_etr', 'col_11', 'date'],
         ['ods_trusts_epraccur', 'col_11', 'date'],
         ['ods_trusts_epraccur', 'col_22', 'bigint'],

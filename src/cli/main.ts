@@ -1,16 +1,17 @@
-// `datawarp <command>`: backfill | status | init-state | validate
+// `datawarp <command>`: backfill | status | init-state | validate | enrich
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { ConfigError, loadConfig, parsePeriod, type Config } from '../config/index.js';
 import type { TableNamer } from '../enrich/index.js';
-import { createOpenAiNamer } from '../enrich/llm.js';
+import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { createHttpClient } from '../http/index.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
 import { backfill, type BackfillResult, type Paths } from '../pipeline.js';
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, StateError, writeState, type State } from '../state/index.js';
+import { runEnrichCommand } from './enrich.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
 
@@ -24,6 +25,7 @@ Commands:
   status       progress per publication (--json for machine-readable output)
   init-state   rebuild state.json from manifests and the load ledger
   validate     check the config, print every problem
+  enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
   restore      rebuild tables and ledger from Parquet (--from DIR | --repo OWNER/NAME)
 
 Options for every command:
@@ -82,6 +84,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
     ctx.io.out(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'enrich') return runEnrichCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({
@@ -144,14 +147,7 @@ export function dbOptions(ctx: CliEnv) {
 }
 
 function makeNamer(ctx: CliEnv, log: (m: string) => void): TableNamer | undefined {
-  const apiKey = ctx.env.OPENAI_API_KEY;
-  if (!apiKey) return undefined;
-  return createOpenAiNamer({
-    apiKey,
-    baseURL: ctx.env.OPENAI_BASE_URL || undefined,
-    model: ctx.env.OPENAI_MODEL || undefined,
-    log,
-  });
+  return openAiNamerFromEnv(ctx.env, log);
 }
 
 function checkFilters(

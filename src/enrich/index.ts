@@ -1,6 +1,6 @@
 // Enrich: a stable semantic name and description for every table and column.
-// Reference manifest first (matched by fingerprint, no LLM cost), then the LLM when one is configured,
-// else deterministic names. Whatever the source or model says, identifiers stay legal and unique.
+// Reference manifest first (each source matched one to one by fingerprint, no LLM cost), then the LLM when one is
+// configured, else deterministic names. Whatever the source or the model says, identifiers stay legal and unique.
 import { matchTables } from '../manifest/fingerprint.js';
 import type {
   CellValue,
@@ -12,23 +12,45 @@ import type {
   SourcePlan,
   TableSpec,
 } from '../model.js';
-import { IDENT, safeIdent, slug, stableName, uniqueName } from './names.js';
+import { mapColumns, sampleValues, type EnrichedColumn, type EnrichedSourceX } from './columns.js';
+import { compressColumns, compressRows, expandAnswer, type PromptColumn } from './compress.js';
+import { legalColumn, prefixedTable, safeIdent, slug, stableName, uniqueName } from './names.js';
 
-export { IDENT, safeIdent } from './names.js';
+export { IDENT, legalColumn, safeIdent } from './names.js';
+export {
+  COLUMN_MATCH_THRESHOLD,
+  columnScore,
+  headerSimilarity,
+  mapColumns,
+  type EnrichedColumn,
+  type EnrichedSourceX,
+} from './columns.js';
 
 export interface LlmTableInput {
   publication: string;
+  /** recorded with the call (datawarp.tbl_llm_calls.table_id): `<file name>#<TableSpec.id>` */
+  table_id?: string;
   sheet?: string;
   title?: string;
+  /** notes, contents and cover text from the same workbook */
   context: string;
-  columns: { header: string; type: string }[];
+  /** one entry per column, or per header pattern of a wide table (`repeated`, see compress.ts) */
+  columns: PromptColumn[];
   sampleRows: CellValue[][];
+}
+
+export interface LlmColumnNames {
+  name: string;
+  description: string;
+  unit?: string | null;
+  is_dimension?: boolean;
+  is_measure?: boolean;
 }
 
 export interface LlmTableNames {
   table_name: string;
   description: string;
-  columns: { name: string; description: string }[];
+  columns: LlmColumnNames[];
 }
 
 export interface LlmCall {
@@ -43,6 +65,7 @@ export interface LlmCall {
 
 /** The LLM edge: anything that can name a table (the OpenAI client, or a fake in tests). */
 export interface TableNamer {
+  /** names for the table, or undefined (invalid answers, spend cap, outage): deterministic names are used */
   nameTable(input: LlmTableInput): Promise<LlmTableNames | undefined>;
   /** calls made since the last take (the pipeline records them in datawarp.tbl_llm_calls) */
   takeCalls?(): LlmCall[];
@@ -52,22 +75,30 @@ export interface EnrichOptions {
   pubName: string;
   reference?: EnrichedManifest;
   namer?: TableNamer;
-  /** per `${file_url}#${table_id}`: a few sample rows for the prompt */
+  /** per `${file_url}#${table_id}`: the first rows of the table (prompt samples, value matching) */
   samples?: Map<string, CellValue[][]>;
-  /** documentation text (cover, notes) per file url */
+  /** documentation text (cover, notes, contents) per file url */
   docs?: Map<string, string>;
   log?: (msg: string) => void;
 }
 
-const PROVENANCE = /^_?dw_/;
+/** The enriched manifest DataWarp writes: shared contract plus per-column LLM facets and sample values. */
+export interface EnrichedManifestX extends EnrichedManifest {
+  sources: EnrichedSourceX[];
+}
 
-export async function enrichManifest(manifest: Manifest, opts: EnrichOptions): Promise<EnrichedManifest> {
+const SAMPLE_ROWS_IN_PROMPT = 5;
+const CONTEXT_CHARS = 4000;
+
+export async function enrichManifest(manifest: Manifest, opts: EnrichOptions): Promise<EnrichedManifestX> {
   const pub = manifest.pub;
   const tables = manifest.files.flatMap((f) => f.tables.map((t) => ({ file: f, table: t })));
-  const refTables = opts.reference
-    ? opts.reference.files.flatMap((f) => f.tables.map((t) => ({ fileUrl: f.url, table: t })))
-    : [];
-  const refSources = new Map((opts.reference?.sources ?? []).map((s) => [`${s.file_url}#${s.table_id}`, s]));
+  const ref = opts.reference;
+  const refTables = ref ? ref.files.flatMap((f) => f.tables.map((t) => ({ fileUrl: f.url, table: t }))) : [];
+  const refSources = new Map(
+    ((ref?.sources ?? []) as EnrichedSourceX[]).map((s) => [`${s.file_url}#${s.table_id}`, s]),
+  );
+  // One to one by fingerprint score (sheet name, title, column set), whatever the files are called.
   const matches = refTables.length
     ? matchTables(
         tables.map((t) => t.table),
@@ -77,52 +108,58 @@ export async function enrichManifest(manifest: Manifest, opts: EnrichOptions): P
   const matchOf = new Map(matches.map((m) => [m.a, m.b]));
 
   const drift: DriftReport = { matched: [], unmatched: [], renamed: [], added: [], missing: [] };
-  const takenTables = new Set<string>();
-  const sources: EnrichedSource[] = new Array(tables.length);
+  // Every table name of the reference is reserved: a new source never lands in another source's table.
+  const takenTables = new Set<string>((ref?.sources ?? []).map((s) => s.table_name));
+  const sources: EnrichedSourceX[] = new Array(tables.length);
+  const samplesOf = (fileUrl: string, table: TableSpec) => opts.samples?.get(`${fileUrl}#${table.id}`);
 
-  // Matched sources first, so their names are reserved before new ones are made up.
   for (const [i, { file, table }] of tables.entries()) {
     const j = matchOf.get(i);
-    const ref =
+    const r =
       j === undefined ? undefined : refSources.get(`${refTables[j].fileUrl}#${refTables[j].table.id}`);
-    if (!ref) continue;
-    takenTables.add(ref.table_name);
-    const columns = mapColumns(table.columns, ref, drift);
+    if (!r || !IDENT_OK(r.table_name)) continue;
+    const m = mapColumns(table.columns, sanitizeRef(r), samplesOf(file.url, table));
     sources[i] = {
-      ...base(file.url, table),
-      source_code: ref.source_code,
-      table_name: ref.table_name,
-      description: ref.description,
+      file_url: file.url,
+      table_id: table.id,
+      source_code: IDENT_OK(r.source_code) ? r.source_code : r.table_name,
+      table_name: r.table_name,
+      description: r.description,
       origin: 'reference',
-      columns,
+      columns: m.columns,
+      ...(m.retired.length ? { retired: m.retired } : {}),
     };
-    drift.matched.push(ref.table_name);
+    drift.matched.push(r.table_name);
+    for (const x of m.renamed) drift.renamed.push({ table: r.table_name, from: x.from, to: x.to });
+    for (const c of m.added) drift.added.push({ table: r.table_name, column: c });
+    for (const c of m.missing) drift.missing.push({ table: r.table_name, column: c });
   }
   for (const [i, { file, table }] of tables.entries()) {
     if (sources[i]) continue;
-    const named = opts.namer ? await askNamer(opts, pub, file.url, table) : undefined;
+    const rows = samplesOf(file.url, table);
+    const named = opts.namer ? await askNamer(opts, file.url, file.title, table, rows) : undefined;
     const fallback = deterministicName(pub, file.title || file.url, table);
-    const tableName = uniqueName(named ? prefixed(pub, named.table_name) : fallback, takenTables);
+    const tableName = uniqueName(named ? prefixedTable(pub, named.table_name) : fallback, takenTables);
     sources[i] = {
-      ...base(file.url, table),
+      file_url: file.url,
+      table_id: table.id,
       source_code: tableName,
       table_name: tableName,
       description: named?.description || describeTable(opts.pubName, table, file.title),
       origin: named ? 'llm' : 'deterministic',
-      columns: nameColumns(table.columns, named?.columns),
+      columns: nameColumns(table.columns, named?.columns, rows),
     };
-    if (opts.reference) drift.unmatched.push(tableName);
+    if (ref) drift.unmatched.push(tableName);
   }
-  return { ...manifest, sources, ...(opts.reference ? { drift } : {}) };
+  return { ...manifest, sources, ...(ref ? { drift } : {}) };
 }
 
-function base(fileUrl: string, table: TableSpec) {
-  return { file_url: fileUrl, table_id: table.id };
-}
+const IDENT_OK = (s: unknown): s is string => typeof s === 'string' && /^[a-z][a-z0-9_]{0,62}$/.test(s);
 
-function prefixed(pub: string, name: string): string {
-  const s = safeIdent(name, 'table', 63 - pub.length - 1);
-  return s.startsWith(`${pub}_`) ? s.slice(0, 63) : `${pub}_${s}`.slice(0, 63).replace(/_+$/, '');
+/** A reference manifest is a file someone may have edited: only legal, non-provenance names are reused. */
+function sanitizeRef(r: EnrichedSourceX): EnrichedSourceX {
+  const ok = (c: EnrichedColumn) => IDENT_OK(c.name) && !/^_?dw_/.test(c.name);
+  return { ...r, columns: (r.columns ?? []).filter(ok), retired: (r.retired ?? []).filter(ok) };
 }
 
 const GENERIC_SHEET = /^(sheet|data|table|tab|worksheet)?_?\d*[a-z]?$/;
@@ -138,7 +175,7 @@ export function deterministicName(pub: string, fileTitle: string, table: TableSp
   else parts.push(fileName || title || sheet || 'data');
   const id = table.id.match(/#(\d+)$/)?.[1];
   if (id && id !== '1' && id !== '0') parts.push(`t${id}`);
-  return prefixed(pub, parts.filter(Boolean).join('_'));
+  return prefixedTable(pub, parts.filter(Boolean).join('_'));
 }
 
 function describeTable(pubName: string, table: TableSpec, fileTitle: string): string {
@@ -148,105 +185,60 @@ function describeTable(pubName: string, table: TableSpec, fileTitle: string): st
   return `${table.title ?? fileTitle} (${pubName}${where ? `; ${where}` : ''})`;
 }
 
-function nameColumns(columns: ColumnSpec[], llm?: { name: string; description: string }[]) {
+/** Column names from the LLM when it gave usable ones, else from the source; legal and unique either way. */
+function nameColumns(
+  columns: ColumnSpec[],
+  llm: LlmColumnNames[] | undefined,
+  rows: CellValue[][] | undefined,
+): EnrichedColumn[] {
   const taken = new Set<string>();
   return columns.map((c, j) => {
-    const suggestion = llm?.[j]?.name;
-    const name = uniqueName(
-      legalColumn(suggestion && IDENT.test(safeIdent(suggestion)) ? suggestion : c.name),
-      taken,
-    );
+    const a = llm?.[j];
+    const suggestion = a?.name ? safeIdent(a.name, '') : '';
+    const name = uniqueName(legalColumn(suggestion || c.name), taken);
+    const sample = sampleValues(rows, j);
     return {
       source: c.name,
       name,
       header: c.header,
-      description: llm?.[j]?.description || c.header,
+      description: a?.description || c.header,
       type: c.type,
+      ...(a ? { unit: a.unit ?? null, is_dimension: !!a.is_dimension, is_measure: !!a.is_measure } : {}),
+      ...(sample ? { sample } : {}),
     };
   });
-}
-
-function legalColumn(name: string): string {
-  const s = safeIdent(name, 'col');
-  return PROVENANCE.test(s) ? `src_${s}`.slice(0, 63) : s;
-}
-
-/** Reuse the reference's column names; map reworded headers by similarity; add new ones. */
-function mapColumns(columns: ColumnSpec[], ref: EnrichedSource, drift: DriftReport) {
-  const refBySource = new Map(ref.columns.map((c) => [c.source, c]));
-  const used = new Set<string>();
-  const out: EnrichedSource['columns'] = new Array(columns.length);
-  columns.forEach((c, j) => {
-    const r = refBySource.get(c.name);
-    if (r && !used.has(r.name)) {
-      used.add(r.name);
-      out[j] = { source: c.name, name: r.name, header: c.header, description: r.description, type: c.type };
-    }
-  });
-  // Reworded headers: best token similarity above 0.5, one to one.
-  const free = ref.columns.filter((r) => !used.has(r.name));
-  const pairs: { j: number; r: (typeof free)[number]; score: number }[] = [];
-  columns.forEach((c, j) => {
-    if (out[j]) return;
-    for (const r of free) pairs.push({ j, r, score: headerSimilarity(c.header, r.header) });
-  });
-  pairs.sort((a, b) => b.score - a.score);
-  for (const p of pairs) {
-    if (p.score < 0.5 || out[p.j] || used.has(p.r.name)) continue;
-    used.add(p.r.name);
-    const c = columns[p.j];
-    out[p.j] = {
-      source: c.name,
-      name: p.r.name,
-      header: c.header,
-      description: p.r.description,
-      type: c.type,
-    };
-    drift.renamed.push({ table: ref.table_name, from: p.r.header, to: c.header });
-  }
-  columns.forEach((c, j) => {
-    if (out[j]) return;
-    const name = uniqueName(legalColumn(c.name), used);
-    out[j] = { source: c.name, name, header: c.header, description: c.header, type: c.type };
-    drift.added.push({ table: ref.table_name, column: name });
-  });
-  for (const r of ref.columns)
-    if (!used.has(r.name)) drift.missing.push({ table: ref.table_name, column: r.name });
-  return out;
-}
-
-export function headerSimilarity(a: string, b: string): number {
-  const tokens = (s: string) => new Set(slug(s).split('_').filter(Boolean));
-  const x = tokens(a);
-  const y = tokens(b);
-  if (!x.size || !y.size) return 0;
-  let common = 0;
-  for (const t of x) if (y.has(t)) common++;
-  return common / (x.size + y.size - common);
 }
 
 async function askNamer(
   opts: EnrichOptions,
-  pub: string,
   fileUrl: string,
+  fileTitle: string,
   table: TableSpec,
+  rows: CellValue[][] | undefined,
 ): Promise<LlmTableNames | undefined> {
+  const compressed = compressColumns(table.columns.map((c) => ({ header: c.header, type: c.type })));
+  const fileName = decodeURIComponent(new URL(fileUrl, 'file:///').pathname.split('/').pop() || fileTitle);
   try {
     const answer = await opts.namer!.nameTable({
       publication: opts.pubName,
+      table_id: `${fileName}#${table.id}`.slice(0, 300),
       sheet: table.sheet,
       title: table.title,
-      context: [table.notes?.join('\n'), opts.docs?.get(fileUrl)].filter(Boolean).join('\n').slice(0, 4000),
-      columns: table.columns.map((c) => ({ header: c.header, type: c.type })),
-      sampleRows: opts.samples?.get(`${fileUrl}#${table.id}`)?.slice(0, 5) ?? [],
+      context: [table.notes?.join('\n'), opts.docs?.get(fileUrl)]
+        .filter(Boolean)
+        .join('\n')
+        .slice(0, CONTEXT_CHARS),
+      columns: compressed.entries,
+      sampleRows: compressRows((rows ?? []).slice(0, SAMPLE_ROWS_IN_PROMPT), compressed),
     });
-    if (answer && answer.columns.length !== table.columns.length) {
+    if (!answer) return undefined;
+    if (answer.columns.length !== compressed.entries.length) {
       opts.log?.(
-        `LLM answer for ${pub} ${table.id} named ${answer.columns.length} of ${table.columns.length} columns; using deterministic column names`,
+        `LLM answer for ${table.id} named ${answer.columns.length} of ${compressed.entries.length} columns; using deterministic column names`,
       );
       return { ...answer, columns: [] };
     }
-    return answer;
+    return { ...answer, columns: expandAnswer(answer.columns, compressed) };
   } catch (e) {
     opts.log?.(`LLM naming failed for ${table.id}: ${(e as Error).message}; using deterministic names`);
     return undefined;
@@ -262,7 +254,22 @@ export function sourcePlan(source: EnrichedSource, table: TableSpec): SourcePlan
     description: source.description,
     columns: table.columns.map((c) => {
       const e = bySource.get(c.name);
-      return { ...c, name: e?.name ?? c.name, description: e?.description ?? c.header };
+      return { ...c, name: e?.name ?? legalColumn(c.name), description: e?.description ?? c.header };
     }),
   };
+}
+
+/** One line: `2 matched, 1 renamed (A → B), 1 added (t.c), 1 missing (t.c), 1 unmatched sources (t)`. */
+export function formatDrift(d: DriftReport): string {
+  return [
+    `${d.matched.length} matched`,
+    d.renamed.length &&
+      `${d.renamed.length} renamed (${d.renamed.map((x) => `${x.from} → ${x.to}`).join('; ')})`,
+    d.added.length && `${d.added.length} added (${d.added.map((x) => `${x.table}.${x.column}`).join(', ')})`,
+    d.missing.length &&
+      `${d.missing.length} missing (${d.missing.map((x) => `${x.table}.${x.column}`).join(', ')})`,
+    d.unmatched.length && `${d.unmatched.length} unmatched sources (${d.unmatched.join(', ')})`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }

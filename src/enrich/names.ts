@@ -54,3 +54,16 @@ export function uniqueName(name: string, taken: Set<string>): string {
   taken.add(candidate);
   return candidate;
 }
+
+/** A legal data column name: never one of the loader's provenance columns (`_dw_*`, and `dw_*` look-alikes). */
+export function legalColumn(name: string): string {
+  const s = safeIdent(name, 'col');
+  return /^_?dw_/.test(s) ? `src_${s}`.slice(0, 63).replace(/_+$/, '') : s;
+}
+
+/** `<pub>_<name>` as a legal table name of at most 63 characters (the prefix is not doubled). */
+export function prefixedTable(pub: string, name: string): string {
+  const s = safeIdent(name, 'table', Math.max(8, 63 - pub.length - 1));
+  const out = s.startsWith(`${pub}_`) ? s : `${pub}_${s}`;
+  return out.slice(0, 63).replace(/_+$/, '');
+}

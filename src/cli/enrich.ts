@@ -1,0 +1,186 @@
+// `datawarp enrich <manifest.yaml> [--reference F] [--out F] [--config F]`: the enrichment step alone.
+// Reads a manifest written by the pipeline, names it (reference, LLM, deterministic), writes
+// `<...>_enriched.yaml` (or --out) and prints the drift report. LLM calls are not recorded in the database here
+// (no database is opened); their count and cost are printed.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { loadConfig, periodStart, type Publication } from '../config/index.js';
+import { enrichManifest, formatDrift } from '../enrich/index.js';
+import { openAiNamerFromEnv } from '../enrich/llm.js';
+import { safeFileName } from '../manifest/download.js';
+import { extractFile } from '../manifest/extract.js';
+import type { CellValue, DataFileLink, EnrichedManifest, Manifest } from '../model.js';
+import type { CliEnv } from './main.js';
+
+export const ENRICH_USAGE = `Usage: datawarp enrich <manifest.yaml> [--reference F] [--out F] [--config F]
+
+  Names the tables of a manifest written by backfill (manifests/backfill/<pub>/<pub>_<period>.yaml):
+  matched to the reference by fingerprint (no LLM calls), else by the LLM (OPENAI_API_KEY), else deterministic.
+  --reference F  enriched manifest to match against (default: the publication's reference_manifest in the
+                 config, else the latest earlier <pub>_<period>_enriched.yaml next to the manifest)
+  --out F        where to write (default: <manifest>_enriched.yaml)
+  --config F     publications config, for the publication's name (default config/publications.yaml)
+  Sample rows and notes are read from the downloaded files (.datawarp/downloads/<pub>/<period>/) when present.
+`;
+
+export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        reference: { type: 'string' },
+        out: { type: 'string' },
+        config: { type: 'string' },
+        state: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    ctx.io.err(`datawarp enrich: ${(e as Error).message}\n\n${ENRICH_USAGE}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    ctx.io.out(ENRICH_USAGE);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) {
+    ctx.io.err(`datawarp enrich: give exactly one manifest file\n\n${ENRICH_USAGE}`);
+    return 2;
+  }
+  const manifestPath = resolve(ctx.cwd, parsed.positionals[0]);
+  if (!existsSync(manifestPath)) {
+    ctx.io.err(`datawarp enrich: ${manifestPath} does not exist\n`);
+    return 2;
+  }
+  let manifest: Manifest;
+  try {
+    manifest = YAML.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    if (!manifest?.pub || !manifest.period || !Array.isArray(manifest.files))
+      throw new Error('not a DataWarp manifest');
+  } catch (e) {
+    ctx.io.err(`datawarp enrich: cannot read ${manifestPath}: ${(e as Error).message}\n`);
+    return 2;
+  }
+
+  const configPath = resolve(ctx.cwd, v.config ?? 'config/publications.yaml');
+  let pub: Publication | undefined;
+  if (v.config || existsSync(configPath))
+    pub = loadConfig(configPath).publications.find((p) => p.code === manifest.pub);
+
+  const out = resolve(ctx.cwd, v.out ?? manifestPath.replace(/(\.ya?ml)?$/i, '_enriched.yaml'));
+  let referencePath: string | undefined;
+  if (v.reference) referencePath = resolve(ctx.cwd, v.reference);
+  else if (pub?.referenceManifest) referencePath = resolve(ctx.cwd, pub.referenceManifest);
+  else referencePath = rollingReference(dirname(manifestPath), manifest, out);
+  if (referencePath && !existsSync(referencePath)) {
+    ctx.io.err(`datawarp enrich: reference ${referencePath} does not exist\n`);
+    return 2;
+  }
+  const reference = referencePath
+    ? (YAML.parse(readFileSync(referencePath, 'utf8')) as EnrichedManifest)
+    : undefined;
+
+  const warn = (m: string) => ctx.io.err(`  ! ${m}\n`);
+  const { samples, docs, found } = await readDownloads(ctx.cwd, manifest, warn);
+  const namer = openAiNamerFromEnv(ctx.env, warn);
+  const enriched = await enrichManifest(manifest, {
+    pubName: pub?.name ?? manifest.pub,
+    reference,
+    namer,
+    samples,
+    docs,
+    log: warn,
+  });
+  writeYaml(out, enriched);
+
+  const by = (o: string) => enriched.sources.filter((s) => s.origin === o).length;
+  const calls = namer?.takeCalls() ?? [];
+  const io = ctx.io;
+  io.out(`${manifest.pub}/${manifest.period}: ${enriched.sources.length} sources`);
+  io.out(` (${by('reference')} reference, ${by('llm')} llm, ${by('deterministic')} deterministic)\n`);
+  io.out(`  reference: ${referencePath ?? 'none'}\n`);
+  io.out(`  samples from ${found} of ${manifest.files.length} downloaded files\n`);
+  if (namer)
+    io.out(
+      `  LLM calls: ${calls.length} (${calls.filter((c) => c.ok).length} ok), $${calls.reduce((s, c) => s + c.cost_usd, 0).toFixed(4)}\n`,
+    );
+  for (const s of enriched.sources) io.out(`  ${s.origin.padEnd(13)} ${s.table_name}  <- ${s.table_id}\n`);
+  if (enriched.drift) io.out(`  drift: ${formatDrift(enriched.drift)}\n`);
+  io.out(`wrote ${out}\n`);
+  return 0;
+}
+
+/** The latest enriched manifest of an earlier period of the same publication, next to the manifest. */
+function rollingReference(dir: string, manifest: Manifest, out: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const suffix = '_enriched.yaml';
+  const mine = periodStart(manifest.period);
+  const pick = readdirSync(dir)
+    .filter((f) => f.startsWith(`${manifest.pub}_`) && f.endsWith(suffix) && join(dir, f) !== out)
+    .map((f) => ({ f, start: safeStart(f.slice(manifest.pub.length + 1, -suffix.length)) }))
+    .filter((c): c is { f: string; start: string } => !!c.start && c.start < mine)
+    .sort((a, b) => a.start.localeCompare(b.start))
+    .at(-1);
+  return pick ? join(dir, pick.f) : undefined;
+}
+
+function safeStart(period: string): string | undefined {
+  try {
+    return periodStart(period);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readDownloads(
+  cwd: string,
+  manifest: Manifest,
+  warn: (m: string) => void,
+): Promise<{ samples: Map<string, CellValue[][]>; docs: Map<string, string>; found: number }> {
+  const samples = new Map<string, CellValue[][]>();
+  const docs = new Map<string, string>();
+  let found = 0;
+  const dir = join(cwd, '.datawarp', 'downloads', manifest.pub, manifest.period);
+  for (const f of manifest.files) {
+    const ext = (f.url.split(/[?#]/)[0].split('.').pop() ?? '').toLowerCase() as DataFileLink['ext'];
+    const path = join(dir, safeFileName(f.url, ext));
+    if (!existsSync(path)) continue;
+    const buf = readFileSync(path);
+    if (f.sha256 && createHash('sha256').update(buf).digest('hex') !== f.sha256) {
+      warn(`${basename(path)} differs from the manifest's file (sha256); not used for samples`);
+      continue;
+    }
+    try {
+      const data = await extractFile(path, {
+        ext,
+        name: decodeURIComponent(basename(new URL(f.url).pathname)),
+      });
+      for (const t of data.tables) samples.set(`${f.url}#${t.spec.id}`, t.rows.slice(0, 5));
+      docs.set(
+        f.url,
+        data.docs
+          .map((d) => `[${d.sheet}]\n${d.text}`)
+          .join('\n')
+          .slice(0, 8000),
+      );
+      found++;
+    } catch (e) {
+      warn(`cannot read ${basename(path)}: ${(e as Error).message}; enriching without its samples`);
+    }
+  }
+  return { samples, docs, found };
+}
+
+function writeYaml(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
+  renameSync(tmp, path);
+}
