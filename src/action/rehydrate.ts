@@ -6,7 +6,8 @@ import type { Catalog } from '../export/index.js';
 import { ensureSchema, quoteIdent, type Db } from '../load/index.js';
 import { createStagingTable } from '../load/schema.js';
 
-const TYPES = new Set([
+/** Column types a catalog or Parquet file may ask for (anything else is refused as text). */
+export const RESTORABLE_TYPES = new Set([
   'text',
   'bigint',
   'integer',
@@ -17,7 +18,8 @@ const TYPES = new Set([
   'timestamp with time zone',
   'timestamp without time zone',
 ]);
-const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+/** staging identifiers, provenance `_dw_*` included */
+export const STAGING_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface RehydrateResult {
   tables: number;
@@ -29,11 +31,12 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
   let tables = 0;
   let ledgerRows = 0;
   for (const t of catalog.tables ?? []) {
-    if (!IDENT.test(t.table)) continue;
+    if (!STAGING_IDENT.test(t.table)) continue;
     await db.transaction(async (tx) => {
       await createStagingTable(tx, t.table);
       for (const c of t.columns ?? []) {
-        if (!IDENT.test(c.name) || c.name.startsWith('_dw_') || !TYPES.has(c.type)) continue;
+        if (!STAGING_IDENT.test(c.name) || c.name.startsWith('_dw_') || !RESTORABLE_TYPES.has(c.type))
+          continue;
         await tx.query(
           `ALTER TABLE staging.${quoteIdent(t.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}`,
         );

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { GitHubClient } from '../action/octokit.js';
+import { RESTORABLE_TYPES, STAGING_IDENT } from '../action/rehydrate.js';
 import { ensureSchema, openDb, quoteIdent, type Db } from '../load/index.js';
 import { createStagingTable } from '../load/schema.js';
 
@@ -26,19 +27,6 @@ export interface RestoreResult {
   rows: number;
   ledgerRows: number;
 }
-
-const TYPES = new Set([
-  'text',
-  'bigint',
-  'integer',
-  'numeric',
-  'double precision',
-  'date',
-  'boolean',
-  'timestamp with time zone',
-  'timestamp without time zone',
-]);
-const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Every *.parquet under `dir` (e.g. output/parquet or a folder of downloaded release assets). */
 export function dirSource(dir: string): ParquetSource {
@@ -119,7 +107,7 @@ export async function restoreFromParquet(
     const table = kv.get('datawarp.table') ?? '';
     const period = kv.get('datawarp.period') ?? '';
     const pub = kv.get('datawarp.publication') ?? '';
-    if (!IDENT.test(table) || !period || !pub) {
+    if (!STAGING_IDENT.test(table) || !period || !pub) {
       log(
         `${asset.name}: not a DataWarp Parquet file (no datawarp.table/period/publication metadata); skipped`,
       );
@@ -127,12 +115,13 @@ export async function restoreFromParquet(
     }
     const columns = JSON.parse(kv.get('datawarp.columns') ?? '[]') as { name: string; type: string }[];
     const rows = (await parquetReadObjects({ file: buf })) as Record<string, unknown>[];
-    const names = columns.map((c) => c.name).filter((n) => IDENT.test(n));
+    const names = columns.map((c) => c.name).filter((n) => STAGING_IDENT.test(n));
     const copyCols = names.filter((n) => n !== '_dw_loaded_at' || rows.some((r) => r[n] != null));
     await db.transaction(async (tx) => {
       await createStagingTable(tx, table);
       for (const c of columns) {
-        if (!IDENT.test(c.name) || c.name.startsWith('_dw_') || !TYPES.has(c.type)) continue;
+        if (!STAGING_IDENT.test(c.name) || c.name.startsWith('_dw_') || !RESTORABLE_TYPES.has(c.type))
+          continue;
         await tx.query(
           `ALTER TABLE staging.${quoteIdent(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}`,
         );
