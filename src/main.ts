@@ -33,7 +33,7 @@ import {
 } from './action/releases.js';
 import { rehydrate } from './action/rehydrate.js';
 import { transientRetryKeys } from './action/transient.js';
-import { defaultPaths, VERSION } from './cli/main.js';
+import { dbOptions, defaultPaths, VERSION } from './cli/main.js';
 import { createReporter } from './cli/reporter.js';
 import { renderStatus, statusData } from './cli/status.js';
 import {
@@ -279,10 +279,9 @@ async function runBackfill(
         cache,
       ),
       openDb: async () => {
-        db = await openDb({
-          databaseUrl: inputs.databaseUrl || env.DATABASE_URL || undefined,
-          dataDir: join(cwd, '.datawarp', 'pglite'),
-        });
+        db = await openDb(
+          dbOptions({ cwd, env: { ...env, DATABASE_URL: inputs.databaseUrl || env.DATABASE_URL } }),
+        );
         const r = await rehydrate(db, readCatalog(catalogPath));
         if (r.ledgerRows)
           log.info(
@@ -689,10 +688,7 @@ async function runPullRequest(
         paths,
         http,
         openDb: () =>
-          openDb({
-            databaseUrl: inputs.databaseUrl || env.DATABASE_URL || undefined,
-            dataDir: join(cwd, '.datawarp', 'pglite'),
-          }),
+          openDb(dbOptions({ cwd, env: { ...env, DATABASE_URL: inputs.databaseUrl || env.DATABASE_URL } })),
         namer: openAiNamerFromEnv({ ...env, OPENAI_API_KEY: inputs.openaiApiKey }, reporter.warn),
         reporter,
       },

@@ -139,7 +139,7 @@ export function defaultPaths(cwd: string): Paths {
   };
 }
 
-export function dbOptions(ctx: CliEnv) {
+export function dbOptions(ctx: Pick<CliEnv, 'cwd' | 'env'>) {
   return {
     databaseUrl: ctx.env.DATABASE_URL || undefined,
     dataDir: ctx.env.DATAWARP_PGLITE_DIR || join(ctx.cwd, '.datawarp', 'pglite'),
