@@ -2,7 +2,7 @@
 import type { CellValue, ColumnType, ExtractedTable, LoadResult, SourcePlan } from '../model.js';
 import type { Db, Tx } from './db.js';
 import { assertDataColumn, assertIdent, qualified, quoteIdent } from './ident.js';
-import { LEDGER, STAGING_SCHEMA, advisoryLock, createStagingTable, evolveColumns } from './schema.js';
+import { LEDGER, STAGING_SCHEMA, createStagingTable, evolveColumns, lockTables } from './schema.js';
 import { columnTypeFor, csvField } from './values.js';
 
 export interface LoadTableInput {
@@ -134,7 +134,6 @@ async function loadTable(
   const key = [input.pub, input.period, input.fileUrl, entry.sheet, entry.source.tableName];
   const base = { file_url: input.fileUrl, sheet: entry.sheet, table_name: entry.source.tableName };
 
-  await advisoryLock(tx, `datawarp:staging.${table}`);
   const prior = await tx.query<{ sha256: string; status: string }>(
     `SELECT sha256, status FROM ${LEDGER}
       WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5
@@ -240,6 +239,10 @@ export async function loadFile(
 
     const progress = { rows: 0 };
     const files = await db.transaction(async (tx) => {
+      await lockTables(
+        tx,
+        prepared.map((p) => p.table),
+      );
       const out: LoadResult['files'] = [];
       for (const p of prepared) {
         where.table = p.table;

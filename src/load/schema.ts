@@ -62,6 +62,14 @@ export async function advisoryLock(tx: Tx, key: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
 }
 
+/**
+ * Take the schema-change locks of several staging tables in one fixed (sorted) order, so that transactions
+ * loading overlapping sets of tables cannot deadlock. Held until the transaction ends.
+ */
+export async function lockTables(tx: Tx, tables: string[]): Promise<void> {
+  for (const t of [...new Set(tables)].sort()) await advisoryLock(tx, `datawarp:staging.${t}`);
+}
+
 /** Create schemas, ledger and view. Idempotent. */
 export async function ensureSchema(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
