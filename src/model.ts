@@ -58,6 +58,48 @@ export interface ExtractedTable {
   sourceRows: number[];
 }
 
+/** A batch of a table's rows as they stream: values converted to `types`, the column types settled so far
+ * (they only ever widen from one batch to the next). */
+export interface RowBatch {
+  rows: CellValue[][];
+  /** 1-based source row of each row */
+  sourceRows: number[];
+  types: ColumnType[];
+}
+
+/** The file's own bytes, for PostgreSQL to parse as CSV when the head of the file showed clean values
+ * (plain numbers and dates, no markers, trimmed text, one width): the fast path. The loader falls back to
+ * `batches` when PostgreSQL rejects a later value. */
+export interface RawCsv {
+  /** the bytes of the CSV (BOM removed); each call reads them again */
+  open(): AsyncIterable<Uint8Array>;
+  encoding: 'UTF8' | 'WIN1252';
+  delimiter: string;
+  /** the first line is a header to skip */
+  header: boolean;
+  /** source row of the first data record */
+  firstRow: number;
+  /** the column types the head showed; the loader uses the fast path only when the table's are the same or wider */
+  types: ColumnType[];
+}
+
+/** A table whose rows are read on demand: as batches (any number of times), or as raw CSV for the fast path.
+ * Reading the batches to the end settles `spec` (rowCount, range, markers, totalRows, column types). */
+export interface TableSource {
+  spec: TableSpec;
+  /** the first rows, as the head typed them (samples for enrichment) */
+  sample: CellValue[][];
+  batches(batchRows: number): AsyncIterable<RowBatch>;
+  raw?: RawCsv;
+}
+
+/** A file opened for loading: tables as sources, documentation text, what was skipped. */
+export interface SourceFile {
+  tables: TableSource[];
+  docs: DocSheet[];
+  skipped: { name: string; reason: string }[];
+}
+
 /** Documentation sheets (cover, contents, notes) kept as context for enrichment. */
 export interface DocSheet {
   sheet: string;

@@ -1,10 +1,11 @@
-// Public entry: detect and extract every table of a downloaded file, with no per-file recipe.
+// Public entry of extraction: detect the tables of a downloaded file, with no per-file recipe. `openFile` gives
+// streamed sources (what the pipeline loads); `extractFile` reads every row into memory (small files, tests).
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ExtractedFile } from '../model.js';
-import { readCsv } from './extract/csv.js';
-import { readWorkbook } from './extract/workbook.js';
-import { readZip } from './extract/zip.js';
+import type { CellValue, ExtractedFile, ExtractedTable, SourceFile, TableSource } from '../model.js';
+import { openCsv } from './extract/csv.js';
+import { fileBytes, workbookSource } from './extract/source.js';
+import { openZip } from './extract/zip.js';
 
 export interface ExtractOptions {
   ext: 'xlsx' | 'xls' | 'csv' | 'zip' | 'ods' | 'xlsm';
@@ -12,18 +13,35 @@ export interface ExtractOptions {
   name?: string;
 }
 
-export async function extractFile(path: string, opts: ExtractOptions): Promise<ExtractedFile> {
-  const buf = new Uint8Array(await readFile(path));
-  return extractBuffer(buf, opts.ext, opts.name ?? basename(path));
+export async function openFile(path: string, opts: ExtractOptions): Promise<SourceFile> {
+  switch (opts.ext) {
+    case 'csv':
+      return openCsv(fileBytes(path), opts.name ?? basename(path));
+    case 'zip':
+      return openZip(path);
+    default:
+      return workbookSource(new Uint8Array(await readFile(path)));
+  }
 }
 
-export function extractBuffer(buf: Uint8Array, ext: ExtractOptions['ext'], name: string): ExtractedFile {
-  switch (ext) {
-    case 'csv':
-      return readCsv(buf, name);
-    case 'zip':
-      return readZip(buf);
-    default:
-      return readWorkbook(buf);
+/** Every row of a source, in memory. */
+export async function collectTable(t: TableSource): Promise<ExtractedTable> {
+  const rows: CellValue[][] = [];
+  const sourceRows: number[] = [];
+  for await (const b of t.batches(50_000)) {
+    for (const r of b.rows) rows.push(r);
+    for (const n of b.sourceRows) sourceRows.push(n);
   }
+  // a column widened after some rows were typed: give every value the final column type's form
+  const types = t.spec.columns.map((c) => c.type);
+  for (const r of rows)
+    types.forEach((ty, j) => ty === 'text' && typeof r[j] === 'number' && (r[j] = String(r[j])));
+  return { spec: t.spec, rows, sourceRows };
+}
+
+export async function extractFile(path: string, opts: ExtractOptions): Promise<ExtractedFile> {
+  const f = await openFile(path, opts);
+  const tables: ExtractedTable[] = [];
+  for (const t of f.tables) tables.push(await collectTable(t));
+  return { tables, docs: f.docs, skipped: f.skipped };
 }

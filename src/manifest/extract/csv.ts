@@ -1,34 +1,21 @@
-// CSV files: encoding detection (UTF-8 or cp1252), BOM, CRLF, headerless extracts.
-import Papa from 'papaparse';
+// CSV files as streamed tables: the head (first HEAD_ROWS records) decides header, names and column types; the
+// rest is read again on demand, in batches, each value typed as it passes and a column widened (never failed)
+// when a later value does not fit. When the head is clean, the bytes themselves go to COPY (RawCsv).
 import * as XLSX from 'xlsx';
-import type { ColumnSpec, ExtractedFile, TableSpec } from '../../model.js';
-import { typeColumn } from './types.js';
+import type { CellValue, ColumnSpec, ColumnType, RowBatch, SourceFile, TableSource } from '../../model.js';
 import { columnNames } from './names.js';
-import { parseDateText, parseNumberText } from './types.js';
+import { cellValue, fitType, parseDateText, parseNumberText, parseText, typeColumn } from './types.js';
+import type { Parsed } from './types.js';
 import { makeFingerprint } from '../fingerprint.js';
 import { TOTAL } from './rows.js';
+import { bomOf, decodeStream, type DecodeInfo } from './decode.js';
+import { CsvParseError, csvRecords, type CsvDialect } from './csv-parse.js';
+import { isCleanHead } from './csv-clean.js';
 
-// Windows-1252 0x80-0x9F (Node's decoder may hand these back as C1 control characters)
-const CP1252_HIGH =
-  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
-  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+/** Records that decide a CSV's header and column types. */
+export const HEAD_ROWS = 50_000;
 
-function decodeCp1252(bytes: Uint8Array): string {
-  return new TextDecoder('windows-1252')
-    .decode(bytes)
-    .replace(/[\u0080-\u009f]/g, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80]);
-}
-
-/** UTF-8 when the bytes are valid UTF-8, else Windows-1252. BOM removed. */
-export function decodeText(buf: Uint8Array): string {
-  let bytes = buf;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return decodeCp1252(bytes);
-  }
-}
+export type ByteSource = () => AsyncIterable<Uint8Array>;
 
 /** A first row is a header unless it holds numbers or dates, or is mostly empty. */
 function looksLikeHeader(row: string[]): boolean {
@@ -39,60 +26,221 @@ function looksLikeHeader(row: string[]): boolean {
   );
 }
 
-export function readCsv(buf: Uint8Array, name: string, member?: string): ExtractedFile {
-  const text = decodeText(buf);
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
-  const records = parsed.data;
+function isTotal(rec: string[]): boolean {
+  let seen = 0;
+  for (let j = 0; j < rec.length && seen < 3; j++) {
+    const v = rec[j];
+    if (v === '' || v.trim() === '') continue;
+    seen++;
+    if (TOTAL.test(v)) return true;
+  }
+  return false;
+}
+
+interface Head {
+  records: string[][];
+  complete: boolean;
+  blankLines: number;
+  dialect: CsvDialect;
+  info: DecodeInfo;
+}
+
+async function readHead(open: ByteSource): Promise<Head> {
+  const info: DecodeInfo = { encoding: 'utf-8', bom: false };
+  const opts: { dialect?: CsvDialect } = {};
+  const records: string[][] = [];
+  let blankLines = 0;
+  let complete = true;
+  const it = csvRecords(decodeStream(open(), info), opts)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      for (const rec of r.value.records) records.push(rec);
+      blankLines += r.value.blankLines;
+      if (records.length > HEAD_ROWS) {
+        complete = false;
+        break;
+      }
+    }
+  } finally {
+    if (!complete) await it.return?.(undefined);
+  }
+  return { records, complete, blankLines, dialect: opts.dialect ?? { delimiter: ',', newline: '\n' }, info };
+}
+
+async function* withoutBom(open: ByteSource): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for await (const b of open()) {
+    if (first) {
+      first = false;
+      const bom = bomOf(b);
+      if (bom) {
+        if (b.length > bom.length) yield b.subarray(bom.length);
+        continue;
+      }
+    }
+    yield b;
+  }
+}
+
+export async function openCsv(open: ByteSource, name: string, member?: string): Promise<SourceFile> {
   const label = member ?? name;
-  if (records.length === 0) return { tables: [], docs: [], skipped: [{ name: label, reason: 'empty CSV' }] };
-  const headerless = !looksLikeHeader(records[0]);
+  const head = await readHead(open);
+  if (head.records.length === 0)
+    return { tables: [], docs: [], skipped: [{ name: label, reason: 'empty CSV' }] };
+  const first = head.records[0];
+  const headerless = !looksLikeHeader(first);
   const start = headerless ? 0 : 1;
-  let width = headerless ? 0 : records[0].length;
-  for (let i = start; i < records.length; i++) width = Math.max(width, records[i].length);
-  const headers = Array.from({ length: width }, (_, j) => (headerless ? '' : (records[0][j] ?? '').trim()));
-  const n = records.length - start;
-  const columns: ColumnSpec[] = [];
-  const colValues: (string | number | null)[][] = [];
+  const data = head.complete ? head.records.slice(start) : head.records.slice(start, HEAD_ROWS + start);
+  let width = headerless ? 0 : first.length;
+  for (const r of data) width = Math.max(width, r.length);
+  const headers = Array.from({ length: width }, (_, j) => (headerless ? '' : (first[j] ?? '').trim()));
   const names = columnNames(headers.map((h, j) => h || `col_${j + 1}`));
-  for (let j = 0; j < width; j++) {
-    const cells = new Array<string | undefined>(n);
-    for (let i = 0; i < n; i++) cells[i] = records[i + start][j];
-    const t = typeColumn(cells);
-    colValues.push(t.values);
-    columns.push({
-      name: names[j],
-      header: headers[j],
-      type: t.type,
-      ...(t.markers ? { markers: t.markers } : {}),
-    });
-  }
-  const rows = new Array<(string | number | null)[]>(n);
-  const sourceRows = new Array<number>(n);
+  const typed = headers.map((_, j) => typeColumn(data.map((r) => r[j])));
+  const columns: ColumnSpec[] = typed.map((t, j) => ({
+    name: names[j],
+    header: headers[j],
+    type: t.type,
+    ...(t.markers ? { markers: t.markers } : {}),
+  }));
+  const headRows = data.map((_, i) => typed.map((t) => t.values[i]));
   const totalRows: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = new Array<string | number | null>(width);
-    for (let j = 0; j < width; j++) r[j] = colValues[j][i];
-    rows[i] = r;
-    sourceRows[i] = i + start + 1;
-    if (
-      records[i + start]
-        .filter((v) => v.trim() !== '')
-        .slice(0, 3)
-        .some((v) => TOTAL.test(v))
-    )
-      totalRows.push(i + start + 1);
-  }
-  const spec: TableSpec = {
+  data.forEach((r, i) => isTotal(r) && totalRows.push(i + start + 1));
+  const spec = {
     id: `${label}#1`,
     ...(member ? { member } : {}),
-    range: `A1:${XLSX.utils.encode_cell({ r: Math.max(records.length - 1, 0), c: Math.max(width - 1, 0) })}`,
+    range: rangeOf(data.length + start, width),
     headerRows: headerless ? [] : [1],
     firstDataRow: start + 1,
     ...(headerless ? { headerless: true } : {}),
     columns,
-    rowCount: n,
+    rowCount: data.length,
     ...(totalRows.length ? { totalRows } : {}),
     fingerprint: makeFingerprint(label.replace(/^.*\//, ''), '', columns),
   };
-  return { tables: [{ spec, rows, sourceRows }], docs: [], skipped: [] };
+  const types = columns.map((c) => c.type);
+  const reread = { open, dialect: head.dialect, start, width, types };
+  const source: TableSource = {
+    spec,
+    sample: headRows.slice(0, 5),
+    batches: head.complete
+      ? (n) => fromMemory(headRows, start, types, n)
+      : (n) => streamBatches(source, reread, n),
+  };
+  if (isCleanHead({ head, data, width, types, headerless, markers: columns.some((c) => c.markers) })) {
+    source.raw = {
+      open: () => withoutBom(open),
+      encoding: head.info.encoding === 'utf-8' ? 'UTF8' : 'WIN1252',
+      delimiter: head.dialect.delimiter,
+      header: !headerless,
+      firstRow: start + 1,
+      types,
+    };
+  }
+  return { tables: [source], docs: [], skipped: [] };
+}
+
+function rangeOf(records: number, width: number): string {
+  return `A1:${XLSX.utils.encode_cell({ r: Math.max(records - 1, 0), c: Math.max(width - 1, 0) })}`;
+}
+
+async function* fromMemory(
+  rows: CellValue[][],
+  start: number,
+  types: ColumnType[],
+  n: number,
+): AsyncGenerator<RowBatch> {
+  for (let i = 0; i < rows.length; i += n) {
+    const slice = rows.slice(i, i + n);
+    yield { rows: slice, sourceRows: slice.map((_, k) => i + k + start + 1), types: [...types] };
+  }
+}
+
+interface Reread {
+  open: ByteSource;
+  dialect: CsvDialect;
+  start: number;
+  width: number;
+  types: ColumnType[];
+}
+
+/** Every data record of the file, typed as it passes; the spec is settled when the end is reached. */
+async function* streamBatches(src: TableSource, r: Reread, batchRows: number): AsyncGenerator<RowBatch> {
+  const types = [...r.types];
+  const caches = types.map(() => new Map<string, Parsed>());
+  const markers: Record<string, number>[] = types.map(() => ({}));
+  const totalRows: number[] = [];
+  let rows: CellValue[][] = [];
+  let sourceRows: number[] = [];
+  let count = 0;
+  const opts = { dialect: { ...r.dialect } };
+  for await (const b of csvRecords(decodeStream(r.open()), opts)) {
+    for (let i = 0; i < b.records.length; i++) {
+      const recNo = b.firstRecord + i;
+      if (recNo <= r.start) continue;
+      const rec = b.records[i];
+      if (rec.length > r.width && rec.slice(r.width).some((v) => v.trim() !== ''))
+        throw new CsvParseError(
+          recNo,
+          `${rec.length} fields where the table has ${r.width} columns (record ${recNo})`,
+        );
+      const row = new Array<CellValue>(r.width);
+      for (let j = 0; j < r.width; j++) {
+        const s = rec[j];
+        if (s === undefined || s === '') {
+          row[j] = null;
+          continue;
+        }
+        const cache = caches[j];
+        let p = cache.get(s);
+        if (p === undefined) {
+          p = parseText(s);
+          if (cache.size < 50_000) cache.set(s, p);
+        }
+        if (p.k === 'null') {
+          if (p.marker !== undefined) markers[j][p.marker] = (markers[j][p.marker] ?? 0) + 1;
+          row[j] = null;
+          continue;
+        }
+        const t = fitType(types[j], p);
+        if (t !== types[j]) types[j] = t;
+        row[j] = cellValue(p, t);
+      }
+      if (isTotal(rec)) totalRows.push(recNo);
+      rows.push(row);
+      sourceRows.push(recNo);
+      count++;
+      if (rows.length >= batchRows) {
+        yield { rows, sourceRows, types: [...types] };
+        rows = [];
+        sourceRows = [];
+      }
+    }
+  }
+  if (rows.length) yield { rows, sourceRows, types: [...types] };
+  settle(src, { count, types, markers, totalRows, start: r.start, width: r.width });
+}
+
+function settle(
+  src: TableSource,
+  s: {
+    count: number;
+    types: ColumnType[];
+    markers: Record<string, number>[];
+    totalRows: number[];
+    start: number;
+    width: number;
+  },
+): void {
+  const spec = src.spec;
+  spec.rowCount = s.count;
+  spec.range = rangeOf(s.count + s.start, s.width);
+  spec.columns.forEach((c, j) => {
+    c.type = s.types[j];
+    if (Object.keys(s.markers[j]).length) c.markers = s.markers[j];
+    else delete c.markers;
+  });
+  if (s.totalRows.length) spec.totalRows = s.totalRows;
+  else delete spec.totalRows;
 }

@@ -15,7 +15,7 @@ export interface SheetCell {
 /** CSV cells are plain strings; sheet cells are SheetCell; empty is undefined. */
 export type RawCell = string | SheetCell | undefined;
 
-type Parsed =
+export type Parsed =
   | { k: 'null'; marker?: string }
   | { k: 'num'; n: number; date?: string; text: string }
   | { k: 'date'; iso: string; text: string; serial?: number }
@@ -87,7 +87,7 @@ export function parseNumberText(s: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function parseText(s: string): Parsed {
+export function parseText(s: string): Parsed {
   const text = s.trim();
   if (text === '') return { k: 'null' };
   const marker = markerOf(text);
@@ -175,21 +175,36 @@ export function typeColumn(cells: RawCell[]): ColumnResult {
   else if (nums + serialDates === nonNull && nums > 0)
     type = ints === nums && serialDates === 0 ? 'integer' : 'numeric';
   else if (nums === nonNull) type = ints === nums ? 'integer' : 'numeric';
-  const values: CellValue[] = parsed.map((p) => {
-    switch (p.k) {
-      case 'null':
-        return null;
-      case 'num':
-        if (type === 'integer' || type === 'numeric') return p.n;
-        if (type === 'date') return p.date ?? null;
-        return p.text;
-      case 'date':
-        if (type === 'date') return p.iso;
-        if ((type === 'numeric' || type === 'integer') && p.serial !== undefined) return p.serial;
-        return p.text;
-      default:
-        return p.text;
-    }
-  });
+  const values: CellValue[] = parsed.map((p) => cellValue(p, type));
   return { type, values, markers: nMarkers ? markers : undefined };
+}
+
+/** The narrowest type >= `t` that holds `p` (types only widen: integer -> numeric -> text, date -> text). */
+export function fitType(t: ColumnType, p: Parsed): ColumnType {
+  if (p.k === 'null' || t === 'text') return t;
+  if (p.k === 'text') return 'text';
+  if (p.k === 'num') {
+    if (t === 'date') return p.date ? 'date' : 'text';
+    return t === 'integer' && !Number.isSafeInteger(p.n) ? 'numeric' : t;
+  }
+  if (t === 'date') return 'date';
+  return p.serial !== undefined ? 'numeric' : 'text';
+}
+
+/** The value a parsed cell loads as in a column of type `t` (the same rule `typeColumn` applies). */
+export function cellValue(p: Parsed, t: ColumnType): CellValue {
+  switch (p.k) {
+    case 'null':
+      return null;
+    case 'num':
+      if (t === 'integer' || t === 'numeric') return p.n;
+      if (t === 'date') return p.date ?? null;
+      return p.text;
+    case 'date':
+      if (t === 'date') return p.iso;
+      if ((t === 'numeric' || t === 'integer') && p.serial !== undefined) return p.serial;
+      return p.text;
+    default:
+      return p.text;
+  }
 }

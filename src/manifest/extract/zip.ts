@@ -1,8 +1,11 @@
-// Zip archives: data members extracted, PDFs and __MACOSX skipped, a spreadsheet preferred over its CSV twin.
-import { unzipSync } from 'fflate';
-import type { ExtractedFile } from '../../model.js';
-import { readCsv } from './csv.js';
-import { readWorkbook } from './workbook.js';
+// Zip archives, read from disk with yauzl (Node's native zlib inflates): CSV members stream, spreadsheets are
+// read into memory one at a time; PDFs, __MACOSX and unsafe paths are skipped with the reason, a spreadsheet is
+// preferred over its CSV twin.
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import type { SourceFile } from '../../model.js';
+import { openCsv } from './csv.js';
+import { workbookSource } from './source.js';
 
 const SHEET = /\.(xlsx|xlsm|xls|ods)$/i;
 const DATA = /\.(csv|txt|xlsx|xlsm|xls|ods)$/i;
@@ -11,36 +14,88 @@ function stem(path: string): string {
   return path.replace(/\.[^./]+$/, '').toLowerCase();
 }
 
-export function readZip(buf: Uint8Array): ExtractedFile {
-  const out: ExtractedFile = { tables: [], docs: [], skipped: [] };
-  const names: string[] = [];
-  const files = unzipSync(buf, {
-    filter: (f) => {
-      names.push(f.name);
-      return (
-        !f.name.endsWith('/') &&
-        !f.name.startsWith('__MACOSX/') &&
-        DATA.test(f.name) &&
-        !/(^|\/)\./.test(f.name)
-      );
-    },
-  });
-  const sheets = new Set(names.filter((n) => SHEET.test(n)).map(stem));
-  for (const name of names) {
-    if (name.endsWith('/')) continue;
-    if (name.startsWith('__MACOSX/') || /(^|\/)\./.test(name)) {
-      out.skipped.push({ name, reason: 'macOS metadata' });
+export interface ZipMember {
+  name: string;
+  /** index in the central directory */
+  index: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  encrypted: boolean;
+  /** why the name cannot be used as a path, if it cannot */
+  unsafe?: string;
+}
+
+/** The members of a zip, from its central directory (nothing is inflated). */
+export async function listZip(path: string): Promise<ZipMember[]> {
+  const zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, autoClose: false });
+  const out: ZipMember[] = [];
+  try {
+    let index = 0;
+    for await (const e of zip.eachEntry()) {
+      const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
+      const unsafe = yauzl.validateFileName(name) ?? undefined;
+      out.push({
+        name,
+        index: index++,
+        compressedSize: e.compressedSize,
+        uncompressedSize: e.uncompressedSize,
+        encrypted: e.isEncrypted(),
+        ...(unsafe ? { unsafe } : {}),
+      });
+    }
+  } finally {
+    zip.close();
+  }
+  return out;
+}
+
+/** The inflated bytes of one member, as a stream (the zip is opened for this read and closed after it). */
+export async function* memberBytes(path: string, index: number): AsyncGenerator<Uint8Array> {
+  const zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, autoClose: false });
+  let stream: Readable | undefined;
+  try {
+    let i = 0;
+    for await (const e of zip.eachEntry()) {
+      if (i++ !== index) continue;
+      stream = await zip.openReadStreamPromise(e);
+      for await (const chunk of stream) yield chunk as Uint8Array;
+      return;
+    }
+    throw new Error(`zip member ${index} not found in ${path}`);
+  } finally {
+    stream?.destroy();
+    zip.close();
+  }
+}
+
+async function memberBuffer(path: string, index: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const b of memberBytes(path, index)) parts.push(b);
+  return Buffer.concat(parts);
+}
+
+function skipReason(m: ZipMember, sheets: Set<string>): string | undefined {
+  if (m.unsafe) return `unsafe path (${m.unsafe})`;
+  if (m.name.startsWith('__MACOSX/') || /(^|\/)\./.test(m.name)) return 'macOS metadata';
+  if (!DATA.test(m.name)) return `not a data file (${m.name.replace(/^.*\./, '.').toLowerCase()})`;
+  if (!SHEET.test(m.name) && sheets.has(stem(m.name))) return 'spreadsheet twin preferred';
+  if (m.encrypted) return 'encrypted (password-protected) member';
+  return undefined;
+}
+
+export async function openZip(path: string): Promise<SourceFile> {
+  const out: SourceFile = { tables: [], docs: [], skipped: [] };
+  const members = (await listZip(path)).filter((m) => !m.name.endsWith('/'));
+  const sheets = new Set(members.filter((m) => !m.unsafe && SHEET.test(m.name)).map((m) => stem(m.name)));
+  for (const m of members) {
+    const reason = skipReason(m, sheets);
+    if (reason) {
+      out.skipped.push({ name: m.name, reason });
       continue;
     }
-    if (!files[name]) {
-      out.skipped.push({ name, reason: `not a data file (${name.replace(/^.*\./, '.').toLowerCase()})` });
-      continue;
-    }
-    if (!SHEET.test(name) && sheets.has(stem(name))) {
-      out.skipped.push({ name, reason: 'spreadsheet twin preferred' });
-      continue;
-    }
-    const part = SHEET.test(name) ? readWorkbook(files[name], name) : readCsv(files[name], name, name);
+    const part = SHEET.test(m.name)
+      ? workbookSource(await memberBuffer(path, m.index), m.name)
+      : await openCsv(() => memberBytes(path, m.index), m.name, m.name);
     out.tables.push(...part.tables);
     out.docs.push(...part.docs);
     out.skipped.push(...part.skipped);
