@@ -191,5 +191,9 @@ export interface LoadResult {
     table_name: string;
     rows_loaded: number;
     status: 'loaded' | 'skipped' | 'failed';
+    /** the file's bytes went to COPY as they are (no JavaScript parse) */
+    fast?: boolean;
+    /** the table's column types after this file (loaded files only) */
+    types?: Record<string, ColumnType>;
   }[];
 }

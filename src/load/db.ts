@@ -14,6 +14,10 @@ export interface Tx {
     columns: string[],
     chunks: AsyncIterable<string> | Iterable<string>,
   ): Promise<number>;
+  /** Run a whole `COPY ... FROM STDIN` statement fed by `data` (server only). Returns the rows copied. */
+  copyStream?(sql: string, data: AsyncIterable<Uint8Array | string>): Promise<number>;
+  /** Run a whole `COPY ... TO STDOUT` statement; its output as a stream (server only). */
+  copyOut?(sql: string): AsyncIterable<Buffer>;
 }
 
 export interface Db {

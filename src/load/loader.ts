@@ -1,13 +1,16 @@
 // loadFile: one downloaded file -> its staging tables + ledger rows, in a single transaction.
-import type { CellValue, ColumnType, ExtractedTable, LoadResult, SourcePlan } from '../model.js';
+import type { ExtractedTable, LoadResult, SourcePlan, TableSource } from '../model.js';
 import type { Db, Tx } from './db.js';
 import { assertDataColumn, assertIdent, qualified, quoteIdent } from './ident.js';
 import { LEDGER, STAGING_SCHEMA, createStagingTable, evolveColumns, lockTables } from './schema.js';
-import { columnTypeFor, csvField } from './values.js';
+import { copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 
 export interface LoadTableInput {
   source: SourcePlan;
-  table: ExtractedTable;
+  /** the rows in memory (workbooks, tests) ... */
+  table?: ExtractedTable;
+  /** ... or streamed from their source */
+  rows?: TableSource;
   /** sheet name, zip member or table id: the ledger's `sheet` */
   sheet: string;
 }
@@ -25,6 +28,8 @@ export interface LoadFileOptions {
   chunkRows?: number;
   /** rows copied so far for this file, after each chunk */
   onProgress?(rowsSoFar: number): void;
+  /** false: never COPY raw bytes (always the typed rows) */
+  fastPath?: boolean;
   /** after each COPY chunk has been handed to the database, inside the transaction (chunk is 1-based) */
   onChunk?(info: { table: string; chunk: number }): void | Promise<void>;
 }
@@ -53,13 +58,38 @@ interface PreparedTable {
   entry: LoadTableInput;
   table: string;
   columns: string[];
-  /** type each column needs for this file's values (declared type widened by the values) */
-  incoming: ColumnType[];
+  rows: TableSource;
+  /** re-derive each batch's types from its values (rows that did not come through the typing extractor) */
+  check: boolean;
+}
+
+/** In-memory rows as a source; their declared types are checked against the values batch by batch. */
+function tableSource(table: ExtractedTable): TableSource {
+  if (table.sourceRows && table.sourceRows.length !== table.rows.length) {
+    throw new Error(
+      `rows (${table.rows.length}) and sourceRows (${table.sourceRows.length}) differ in length`,
+    );
+  }
+  return {
+    spec: table.spec,
+    sample: [],
+    async *batches(n: number) {
+      const types = table.spec.columns.map((c) => c.type ?? 'text');
+      for (let i = 0; i < table.rows.length; i += n) {
+        yield {
+          rows: table.rows.slice(i, i + n),
+          sourceRows: table.sourceRows?.slice(i, i + n) ?? [],
+          types,
+        };
+      }
+    },
+  };
 }
 
 function prepare(entry: LoadTableInput): PreparedTable {
-  const { source, table } = entry;
-  if (!source || !table) throw new Error('each table needs a source plan and an extracted table');
+  const { source } = entry;
+  if (!source || !(entry.table || entry.rows))
+    throw new Error('each table needs a source plan and its rows (table or rows)');
   const name = assertIdent(source.sourceCode, 'table name (sourceCode)');
   const columns = source.columns.map((c) => assertDataColumn(c.name));
   const seen = new Set<string>();
@@ -67,60 +97,22 @@ function prepare(entry: LoadTableInput): PreparedTable {
     if (seen.has(c)) throw new Error(`duplicate column name ${JSON.stringify(c)}`);
     seen.add(c);
   }
-  if (table.spec?.columns && table.spec.columns.length !== columns.length) {
+  const rows = entry.rows ?? tableSource(entry.table!);
+  if (rows.spec?.columns && rows.spec.columns.length !== columns.length) {
     throw new Error(
-      `source plan has ${columns.length} columns but the extracted table has ${table.spec.columns.length}`,
+      `source plan has ${columns.length} columns but the extracted table has ${rows.spec.columns.length}`,
     );
   }
-  if (table.sourceRows && table.sourceRows.length !== table.rows.length) {
-    throw new Error(
-      `rows (${table.rows.length}) and sourceRows (${table.sourceRows.length}) differ in length`,
-    );
+  if (entry.table && !entry.rows) {
+    // declared types, then each batch checked against its values
+    rows.spec = { ...rows.spec, columns: source.columns.map((c) => ({ ...c, type: c.type ?? 'text' })) };
   }
-  const incoming = source.columns.map((c, j) =>
-    columnTypeFor(
-      c.type ?? 'text',
-      (function* () {
-        for (const row of table.rows) yield (row[j] ?? null) as CellValue;
-      })(),
-    ),
-  );
-  return { entry, table: name, columns, incoming };
+  return { entry, table: name, columns, rows, check: !entry.rows };
 }
 
 /** A SQL string literal (standard_conforming_strings: only quotes need doubling; NUL cannot be stored). */
 function sqlLiteral(s: string): string {
   return `'${s.split('\u0000').join('').replace(/'/g, "''")}'`;
-}
-
-function joinLines(parts: string[], perLine: number): string {
-  const lines: string[] = new Array(parts.length / perLine);
-  for (let i = 0, k = 0; k < parts.length; i++, k += perLine)
-    lines[i] = parts.slice(k, k + perLine).join(',');
-  return lines.join('\n') + '\n';
-}
-
-function* csvChunks(
-  rows: CellValue[][],
-  sourceRows: number[] | undefined,
-  types: ColumnType[],
-  chunkRows: number,
-): Generator<{ csv: string; rows: number }> {
-  const width = types.length;
-  for (let start = 0; start < rows.length; start += chunkRows) {
-    const end = Math.min(rows.length, start + chunkRows);
-    // One flat list of fields joined once: far less garbage than concatenating a string per line.
-    const parts: string[] = new Array((end - start) * (width + 1));
-    let k = 0;
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const srcRow = sourceRows?.[i];
-      parts[k++] = Number.isInteger(srcRow) && Math.abs(srcRow as number) < 2 ** 31 ? String(srcRow) : '';
-      for (let j = 0; j < width; j++) parts[k++] = csvField(row[j], types[j]);
-    }
-    // fields are separated by ',' and lines by '\n': join with ',' then turn each line's leading ',' into '\n'
-    yield { csv: joinLines(parts, width + 1), rows: end - start };
-  }
 }
 
 async function loadTable(
@@ -148,9 +140,9 @@ async function loadTable(
   const { types } = await evolveColumns(
     tx,
     table,
-    p.columns.map((name, j) => ({ name, type: p.incoming[j] })),
+    p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' })),
   );
-  const finalTypes = p.columns.map((c) => types.get(c) as ColumnType);
+  const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!) };
 
   const target = qualified(STAGING_SCHEMA, table);
   // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
@@ -159,39 +151,35 @@ async function loadTable(
     [input.fileUrl, input.period, entry.sheet],
   );
 
-  let copied = 0;
-  const { rows, sourceRows } = entry.table;
-  if (rows.length > 0) {
-    // The file's constant provenance (period, URL, sha256, sheet) goes in as column defaults for the length of
-    // this COPY rather than on every CSV line: half the bytes to build, send and parse. ALTER ... SET DEFAULT is
-    // catalog-only and, like the rows, undone on rollback.
-    const constants: [string, string][] = [
-      ['_dw_period', input.period],
-      ['_dw_file_url', input.fileUrl],
-      ['_dw_sha256', input.sha256],
-      ['_dw_sheet', entry.sheet],
-    ];
-    await tx.query(
-      `ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`,
-    );
+  // The file's constant provenance (period, URL, sha256, sheet) goes in as column defaults for the length of
+  // the COPY rather than on every line. ALTER ... SET DEFAULT is catalog-only and, like the rows, undone on
+  // rollback.
+  const constants: [string, string][] = [
+    ['_dw_period', input.period],
+    ['_dw_file_url', input.fileUrl],
+    ['_dw_sha256', input.sha256],
+    ['_dw_sheet', entry.sheet],
+  ];
+  await tx.query(
+    `ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`,
+  );
+  const hooks = {
+    rowsBefore: progress.rows,
+    onRows: opts.onProgress,
+    onChunk: opts.onChunk ? (chunk: number) => opts.onChunk!({ table, chunk }) : undefined,
+  };
+  let copied = p.rows.raw && opts.fastPath !== false ? await copyRawCsv(tx, t, p.rows.raw, hooks) : undefined;
+  const fast = copied !== undefined;
+  if (copied === undefined) {
     const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
-    async function* chunks(): AsyncGenerator<string> {
-      let n = 0;
-      for (const c of csvChunks(rows, sourceRows, finalTypes, chunkRows)) {
-        yield c.csv;
-        // Resumed only once the consumer has sent this chunk and wants the next one.
-        n++;
-        progress.rows += c.rows;
-        opts.onProgress?.(progress.rows);
-        await opts.onChunk?.({ table, chunk: n });
-      }
-    }
-    copied = await tx.copyCsv(target, ['_dw_row', ...p.columns], chunks());
-    await tx.query(
-      `ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`,
-    );
-    if (copied !== rows.length) throw new Error(`COPY reported ${copied} rows, expected ${rows.length}`);
+    copied = await copyRows(tx, t, p.rows.batches(chunkRows), { ...hooks, check: p.check });
   }
+  progress.rows += copied;
+  await tx.query(
+    `ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`,
+  );
+  if (p.check && entry.table && copied !== entry.table.rows.length)
+    throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
 
   await tx.query(
     `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error)
@@ -201,7 +189,13 @@ async function loadTable(
             status = 'loaded', loaded_at = now(), error = NULL`,
     [...key, entry.source.sourceCode, input.sha256, copied],
   );
-  return { ...base, rows_loaded: copied, status: 'loaded' };
+  return {
+    ...base,
+    rows_loaded: copied,
+    status: 'loaded',
+    fast,
+    types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
+  };
 }
 
 /**

@@ -92,6 +92,21 @@ class PgTx implements Tx {
     await pipeline(Readable.from(chunks, { objectMode: false }), stream);
     return stream.rowCount;
   }
+
+  async copyStream(sql: string, data: AsyncIterable<Uint8Array | string>): Promise<number> {
+    const stream = this.client.query(copyStreams.from(sql));
+    await pipeline(Readable.from(data, { objectMode: false }), stream);
+    return stream.rowCount;
+  }
+
+  async *copyOut(sql: string): AsyncIterable<Buffer> {
+    const stream = this.client.query(copyStreams.to(sql));
+    try {
+      for await (const chunk of stream) yield chunk as Buffer;
+    } finally {
+      stream.destroy();
+    }
+  }
 }
 
 export async function openPg(databaseUrl: string): Promise<Db> {

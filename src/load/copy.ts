@@ -1,0 +1,171 @@
+// COPY of one table's rows into staging, inside the file's transaction. Two ways in:
+// - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
+//   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load;
+// - raw (the fast path, PostgreSQL server only): the file's own bytes go straight to COPY, PostgreSQL parses
+//   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
+//   the fast attempt is rolled back to a savepoint and the caller replays the rows.
+import { randomBytes } from 'node:crypto';
+import type { CellValue, ColumnType, RawCsv, RowBatch } from '../model.js';
+import type { Tx } from './db.js';
+import { qualified, quoteIdent } from './ident.js';
+import { META_SCHEMA, STAGING_SCHEMA, evolveColumns } from './schema.js';
+import { columnTypeFor, csvField, joinTypes } from './values.js';
+
+export interface CopyHooks {
+  /** rows copied so far for this file */
+  onRows?(rows: number): void;
+  /** after each batch has been handed to the database (chunk is 1-based per table) */
+  onChunk?(chunk: number): void | Promise<void>;
+}
+
+export interface CopyTarget {
+  table: string;
+  columns: string[];
+  /** the table's current type of each column; updated when a column widens */
+  types: ColumnType[];
+}
+
+/** A batch's column types widened by its own values (for rows that did not come from the typing extractor). */
+export function checkedTypes(batch: RowBatch): ColumnType[] {
+  return batch.types.map((t, j) =>
+    columnTypeFor(
+      t,
+      (function* () {
+        for (const row of batch.rows) yield (row[j] ?? null) as CellValue;
+      })(),
+    ),
+  );
+}
+
+function encode(batch: RowBatch, types: ColumnType[]): string {
+  const width = types.length;
+  const parts: string[] = new Array(batch.rows.length * (width + 1));
+  let k = 0;
+  for (let i = 0; i < batch.rows.length; i++) {
+    const row = batch.rows[i];
+    const srcRow = batch.sourceRows[i];
+    parts[k++] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
+    for (let j = 0; j < width; j++) parts[k++] = csvField(row[j], types[j]);
+  }
+  // fields joined by ',' and lines by '\n', in one join per line
+  const lines: string[] = new Array(batch.rows.length);
+  for (let i = 0, s = 0; i < lines.length; i++, s += width + 1)
+    lines[i] = parts.slice(s, s + width + 1).join(',');
+  return lines.join('\n') + '\n';
+}
+
+async function widen(tx: Tx, t: CopyTarget, wanted: ColumnType[]): Promise<void> {
+  const changed = t.columns
+    .map((name, j) => ({ name, type: joinTypes(t.types[j], wanted[j]), j }))
+    .filter((c) => c.type !== t.types[c.j]);
+  if (!changed.length) return;
+  await evolveColumns(tx, t.table, changed);
+  for (const c of changed) t.types[c.j] = c.type;
+}
+
+function needsWidening(t: CopyTarget, wanted: ColumnType[]): boolean {
+  return wanted.some((w, j) => joinTypes(t.types[j], w) !== t.types[j]);
+}
+
+/** COPY every batch; returns the rows copied. `check` re-derives each batch's types from its values. */
+export async function copyRows(
+  tx: Tx,
+  t: CopyTarget,
+  batches: AsyncIterable<RowBatch>,
+  opts: CopyHooks & { check?: boolean; rowsBefore?: number },
+): Promise<number> {
+  const target = qualified(STAGING_SCHEMA, t.table);
+  const it = batches[Symbol.asyncIterator]();
+  let pending: { batch: RowBatch; types: ColumnType[] } | undefined;
+  let done = false;
+  let copied = 0;
+  let chunk = 0;
+  const next = async () => {
+    const r = await it.next();
+    if (r.done) return undefined;
+    return { batch: r.value, types: opts.check ? checkedTypes(r.value) : r.value.types };
+  };
+  while (!done) {
+    if (!pending) pending = await next();
+    if (!pending) break;
+    await widen(tx, t, pending.types);
+    // One COPY until a batch needs a wider column: then the COPY ends, the column widens, another starts.
+    const chunks = async function* (): AsyncGenerator<string> {
+      while (pending) {
+        const b = pending;
+        pending = undefined;
+        yield encode(b.batch, t.types);
+        copied += b.batch.rows.length;
+        opts.onRows?.((opts.rowsBefore ?? 0) + copied);
+        await opts.onChunk?.(++chunk);
+        pending = await next();
+        if (!pending) done = true;
+        else if (needsWidening(t, pending.types)) return;
+      }
+    };
+    await tx.copyCsv(target, ['_dw_row', ...t.columns], chunks());
+  }
+  return copied;
+}
+
+/** SQLSTATEs of values PostgreSQL would not take (data exceptions, bad CSV): the fast path gives way. */
+export function isDataRejection(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code.startsWith('22') || code === '0A000';
+}
+
+/** The fast path: COPY the file's bytes. Returns the rows copied, or undefined when PostgreSQL refused a value
+ * (nothing of the attempt is left). */
+export async function copyRawCsv(
+  tx: Tx,
+  t: CopyTarget,
+  raw: RawCsv,
+  opts: CopyHooks & { rowsBefore?: number },
+): Promise<number | undefined> {
+  if (!tx.copyStream) return undefined;
+  const target = qualified(STAGING_SCHEMA, t.table);
+  const seq = qualified(META_SCHEMA, `dw_rows_${randomBytes(6).toString('hex')}`);
+  const cols = t.columns.map(quoteIdent).join(', ');
+  await tx.query('SAVEPOINT dw_fast');
+  try {
+    await tx.query(`CREATE SEQUENCE ${seq} START ${raw.firstRow} MINVALUE 0`);
+    await tx.query(`ALTER TABLE ${target} ALTER COLUMN "_dw_row" SET DEFAULT nextval('${seq}')`);
+    const options = [
+      'FORMAT csv',
+      `HEADER ${raw.header}`,
+      `DELIMITER '${raw.delimiter === "'" ? "''" : raw.delimiter}'`,
+      `ENCODING '${raw.encoding}'`,
+      `FORCE_NULL (${cols})`,
+    ];
+    const copied = await tx.copyStream(
+      `COPY ${target} (${cols}) FROM STDIN WITH (${options.join(', ')})`,
+      counted(raw.open(), opts),
+    );
+    await tx.query(`ALTER TABLE ${target} ALTER COLUMN "_dw_row" DROP DEFAULT`);
+    await tx.query(`DROP SEQUENCE ${seq}`);
+    await tx.query('RELEASE SAVEPOINT dw_fast');
+    return copied;
+  } catch (err) {
+    if (!isDataRejection(err)) throw err;
+    await tx.query('ROLLBACK TO SAVEPOINT dw_fast');
+    return undefined;
+  }
+}
+
+/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every 8 MB for the hooks. */
+async function* counted(src: AsyncIterable<Uint8Array>, opts: CopyHooks & { rowsBefore?: number }) {
+  let lines = 0;
+  let bytes = 0;
+  let chunk = 0;
+  for await (const b of src) {
+    yield b;
+    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
+    bytes += b.length;
+    if (bytes >= 8 << 20) {
+      bytes = 0;
+      opts.onRows?.((opts.rowsBefore ?? 0) + lines);
+      await opts.onChunk?.(++chunk);
+    }
+  }
+}
