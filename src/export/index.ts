@@ -1,5 +1,5 @@
 // Export: Parquet per table and period, descriptions and provenance in the key-value metadata, and a catalog.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Db } from '../load/index.js';
@@ -100,22 +100,14 @@ export async function exportPeriod(
     });
     let total = 0;
     try {
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `DECLARE dw_export NO SCROLL CURSOR FOR SELECT ${select} FROM staging."${t.tableName}"
-          WHERE _dw_period = '${opts.period.replace(/'/g, "''")}' ORDER BY _dw_file_url, _dw_sheet, _dw_row`,
-        );
-        for (;;) {
-          const rows = await tx.query<Record<string, unknown>>(`FETCH ${EXPORT_BATCH} FROM dw_export`);
-          if (!rows.length) break;
-          total += rows.length;
-          const columnData = cols.map((c) => ({
-            name: c.column_name,
-            data: rows.map((r) => toParquet(c.data_type, r[c.column_name])),
-          }));
-          await writer.write({ columnData, rowGroupSize: rows.length });
-        }
-        await tx.query('CLOSE dw_export');
+      const sql = `SELECT ${select} FROM staging."${t.tableName}" WHERE _dw_period = '${opts.period.replace(/'/g, "''")}'`;
+      await periodRows(db, sql, cols.length, async (rows) => {
+        total += rows[0]?.length ?? 0;
+        const columnData = cols.map((c, j) => ({
+          name: c.column_name,
+          data: rows[j].map((v) => toParquet(c.data_type, v)),
+        }));
+        await writer.write({ columnData, rowGroupSize: rows[0].length });
       });
       writer.finish();
     } catch (e) {
@@ -126,6 +118,70 @@ export async function exportPeriod(
     out.push({ table: t.tableName, period: opts.period, path, rows: total });
   }
   return out;
+}
+
+/** The rows of a query as column arrays of text (null for NULL), EXPORT_BATCH rows at a time, handed to `onBatch`
+ * in the table's physical order (no sort). The server streams `COPY ... TO STDOUT` (paused while `onBatch`
+ * works); PGlite pages through a cursor. */
+async function periodRows(
+  db: Db,
+  sql: string,
+  width: number,
+  onBatch: (columns: (string | null)[][]) => Promise<void>,
+): Promise<void> {
+  const fresh = () => Array.from({ length: width }, (): (string | null)[] => []);
+  await db.transaction(async (tx) => {
+    if (!tx.copyOut) {
+      await tx.query(`DECLARE dw_export NO SCROLL CURSOR FOR ${sql}`);
+      for (;;) {
+        const got = await tx.query<Record<string, unknown>>(`FETCH ${EXPORT_BATCH} FROM dw_export`);
+        if (!got.length) break;
+        const keys = Object.keys(got[0]);
+        await onBatch(keys.map((k) => got.map((r) => (r[k] == null ? null : String(r[k])))));
+      }
+      return;
+    }
+    let rows = fresh();
+    let n = 0;
+    let carry = '';
+    for await (const buf of tx.copyOut(`COPY (${sql}) TO STDOUT`)) {
+      const text = carry + buf.toString('utf8');
+      const end = text.lastIndexOf('\n');
+      carry = text.slice(end + 1);
+      if (end < 0) continue;
+      for (const line of text.slice(0, end).split('\n')) {
+        const f = line.split('\t');
+        for (let j = 0; j < width; j++) rows[j].push(unescapeCopy(f[j]));
+        if (++n === EXPORT_BATCH) {
+          await onBatch(rows);
+          rows = fresh();
+          n = 0;
+        }
+      }
+    }
+    if (n) await onBatch(rows);
+  });
+}
+
+/** A field of COPY's text format: \N is NULL, backslash escapes otherwise. */
+function unescapeCopy(f: string | undefined): string | null {
+  if (f === undefined || f === '\\N') return null;
+  if (!f.includes('\\')) return f;
+  return f.replace(/\\(.)/g, (_, c: string) =>
+    c === 'n'
+      ? '\n'
+      : c === 't'
+        ? '\t'
+        : c === 'r'
+          ? '\r'
+          : c === 'b'
+            ? '\b'
+            : c === 'f'
+              ? '\f'
+              : c === 'v'
+                ? '\v'
+                : c,
+  );
 }
 
 function selectExpr(c: DbColumn): string {
@@ -175,7 +231,7 @@ function toParquet(dataType: string, v: unknown): unknown {
   }
 }
 
-function provenanceDescription(name: string): string | undefined {
+export function provenanceDescription(name: string): string | undefined {
   return {
     _dw_period: 'DataWarp: canonical period of the release this row came from',
     _dw_file_url: 'DataWarp: URL of the source file',
@@ -186,98 +242,5 @@ function provenanceDescription(name: string): string | undefined {
   }[name];
 }
 
-// ---------------------------------------------------------------- catalog
-
-export interface CatalogTable {
-  table: string;
-  publication: string;
-  description: string;
-  periods: string[];
-  rows: number;
-  columns: { name: string; type: string; header?: string; description?: string }[];
-  files: { period: string; url: string; sheet: string; sha256: string; rows: number }[];
-}
-
-export interface Catalog {
-  generated_at: string;
-  tables: CatalogTable[];
-}
-
-export function readCatalog(path: string): Catalog {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Catalog;
-  } catch {
-    return { generated_at: new Date(0).toISOString(), tables: [] };
-  }
-}
-
-/** Rebuild the catalog from the ledger and the database; descriptions come from `described` or the old catalog. */
-export async function writeCatalog(
-  db: Db,
-  path: string,
-  described: ExportTable[],
-  now = new Date(),
-): Promise<Catalog> {
-  const old = readCatalog(path);
-  const oldByTable = new Map(old.tables.map((t) => [t.table, t]));
-  const newByTable = new Map(described.map((t) => [t.tableName, t]));
-  const ledger = await db.query<{
-    pub: string;
-    table_name: string;
-    period: string;
-    file_url: string;
-    sheet: string;
-    sha256: string;
-    rows_loaded: string | number;
-  }>(
-    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded FROM datawarp.tbl_manifest_files
-      WHERE status = 'loaded' ORDER BY table_name, period, file_url, sheet`,
-  );
-  const cols = await db.query<{ table_name: string; column_name: string; data_type: string }>(
-    `SELECT table_name, column_name, data_type FROM information_schema.columns
-      WHERE table_schema = 'staging' ORDER BY table_name, ordinal_position`,
-  );
-  const tables = new Map<string, CatalogTable>();
-  for (const l of ledger) {
-    let t = tables.get(l.table_name);
-    if (!t) {
-      const d = newByTable.get(l.table_name);
-      const o = oldByTable.get(l.table_name);
-      t = {
-        table: l.table_name,
-        publication: l.pub,
-        description: d?.description ?? o?.description ?? '',
-        periods: [],
-        rows: 0,
-        columns: [],
-        files: [],
-      };
-      tables.set(l.table_name, t);
-    }
-    const n = Number(l.rows_loaded);
-    t.rows += n;
-    if (!t.periods.includes(l.period)) t.periods.push(l.period);
-    t.files.push({ period: l.period, url: l.file_url, sheet: l.sheet, sha256: l.sha256, rows: n });
-  }
-  for (const c of cols) {
-    const t = tables.get(c.table_name);
-    if (!t) continue;
-    const d = newByTable.get(c.table_name)?.columns.find((x) => x.name === c.column_name);
-    const o = oldByTable.get(c.table_name)?.columns.find((x) => x.name === c.column_name);
-    t.columns.push({
-      name: c.column_name,
-      type: c.data_type,
-      header: d?.header ?? o?.header,
-      description: d?.description ?? o?.description ?? provenanceDescription(c.column_name),
-    });
-  }
-  const catalog: Catalog = {
-    generated_at: now.toISOString(),
-    tables: [...tables.values()].sort((a, b) => a.table.localeCompare(b.table)),
-  };
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
-  renameSync(tmp, path);
-  return catalog;
-}
+export { readCatalog, writeCatalog } from './catalog.js';
+export type { Catalog, CatalogTable } from './catalog.js';

@@ -1,0 +1,99 @@
+// The catalog: every table with its publication, periods, rows, columns (with descriptions) and files.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Db } from '../load/index.js';
+import { provenanceDescription, type ExportTable } from './index.js';
+
+export interface CatalogTable {
+  table: string;
+  publication: string;
+  description: string;
+  periods: string[];
+  rows: number;
+  columns: { name: string; type: string; header?: string; description?: string }[];
+  files: { period: string; url: string; sheet: string; sha256: string; rows: number }[];
+}
+
+export interface Catalog {
+  generated_at: string;
+  tables: CatalogTable[];
+}
+
+export function readCatalog(path: string): Catalog {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+  } catch {
+    return { generated_at: new Date(0).toISOString(), tables: [] };
+  }
+}
+
+/** Rebuild the catalog from the ledger and the database; descriptions come from `described` or the old catalog. */
+export async function writeCatalog(
+  db: Db,
+  path: string,
+  described: ExportTable[],
+  now = new Date(),
+): Promise<Catalog> {
+  const old = readCatalog(path);
+  const oldByTable = new Map(old.tables.map((t) => [t.table, t]));
+  const newByTable = new Map(described.map((t) => [t.tableName, t]));
+  const ledger = await db.query<{
+    pub: string;
+    table_name: string;
+    period: string;
+    file_url: string;
+    sheet: string;
+    sha256: string;
+    rows_loaded: string | number;
+  }>(
+    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded FROM datawarp.tbl_manifest_files
+      WHERE status = 'loaded' ORDER BY table_name, period, file_url, sheet`,
+  );
+  const cols = await db.query<{ table_name: string; column_name: string; data_type: string }>(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns
+      WHERE table_schema = 'staging' ORDER BY table_name, ordinal_position`,
+  );
+  const tables = new Map<string, CatalogTable>();
+  for (const l of ledger) {
+    let t = tables.get(l.table_name);
+    if (!t) {
+      const d = newByTable.get(l.table_name);
+      const o = oldByTable.get(l.table_name);
+      t = {
+        table: l.table_name,
+        publication: l.pub,
+        description: d?.description ?? o?.description ?? '',
+        periods: [],
+        rows: 0,
+        columns: [],
+        files: [],
+      };
+      tables.set(l.table_name, t);
+    }
+    const n = Number(l.rows_loaded);
+    t.rows += n;
+    if (!t.periods.includes(l.period)) t.periods.push(l.period);
+    t.files.push({ period: l.period, url: l.file_url, sheet: l.sheet, sha256: l.sha256, rows: n });
+  }
+  for (const c of cols) {
+    const t = tables.get(c.table_name);
+    if (!t) continue;
+    const d = newByTable.get(c.table_name)?.columns.find((x) => x.name === c.column_name);
+    const o = oldByTable.get(c.table_name)?.columns.find((x) => x.name === c.column_name);
+    t.columns.push({
+      name: c.column_name,
+      type: c.data_type,
+      header: d?.header ?? o?.header,
+      description: d?.description ?? o?.description ?? provenanceDescription(c.column_name),
+    });
+  }
+  const catalog: Catalog = {
+    generated_at: now.toISOString(),
+    tables: [...tables.values()].sort((a, b) => a.table.localeCompare(b.table)),
+  };
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
+  renameSync(tmp, path);
+  return catalog;
+}
