@@ -153,3 +153,153 @@ describe('datawarp validate', () => {
     expect(err).toMatch(/--pub nope: no such publication/);
   });
 });
+
+describe('hostile config (issue 11)', () => {
+  const one = (url: string, extra = '') =>
+    `publications:\n  x:\n    name: X\n    frequency: monthly\n${extra}    urls:\n      - period: aug25\n        url: ${url}\n`;
+
+  it('a URL with credentials is an error at its position that does not show the password', () => {
+    const ps = problems(one('https://alice:s3cr3t-pw@digital.nhs.uk/f.csv'));
+    expect(ps).toEqual([expect.stringMatching(/^pubs\.yaml:7:14: .*user name or password/)]);
+    expect(ps.join('\n')).not.toContain('s3cr3t-pw');
+    const lp = problems(
+      one('https://digital.nhs.uk/f.csv', '    landing_page: http://bob:hunter22@digital.nhs.uk/p\n'),
+    );
+    expect(lp).toEqual([expect.stringMatching(/^pubs\.yaml:5:19: .*user name or password/)]);
+    expect(lp.join('\n')).not.toContain('hunter22');
+    // a user name alone is refused too
+    expect(problems(one('https://alice@digital.nhs.uk/f.csv'))).toEqual([
+      expect.stringMatching(/^pubs\.yaml:7:14: .*user name or password/),
+    ]);
+  });
+
+  it('a YAML alias bomb is a config error with a position, not a crash', () => {
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      'publications: {}',
+    ].join('\n');
+    const ps = problems(bomb);
+    expect(ps).toEqual([expect.stringMatching(/^pubs\.yaml:2:8: YAML: .*alias/i)]);
+  });
+
+  it('deeply nested YAML is a config error too', () => {
+    expect(problems(`publications: ${'['.repeat(20_000)}${']'.repeat(20_000)}`)[0]).toMatch(
+      /^pubs\.yaml:\d+:\d+: YAML: /,
+    );
+  });
+
+  it('allowed_hosts accepts upper case and compares host names without case', () => {
+    const c = parseConfig(
+      `allowed_hosts: [Digital.NHS.uk, FILES.digital.nhs.uk]\n${one('https://DIGITAL.nhs.uk/f.csv')}`,
+    );
+    expect(c.allowedHosts).toEqual(['digital.nhs.uk', 'files.digital.nhs.uk']);
+    expect(c.publications[0].urls).toHaveLength(1);
+  });
+});
+
+describe('limits (issue 11)', () => {
+  const GiB = 1024 ** 3;
+  const MiB = 1024 ** 2;
+
+  it('defaults', () => {
+    expect(parseConfig(good, 'pubs.yaml', {}).limits).toEqual({
+      maxDownloadBytes: 4 * GiB,
+      maxMemberBytes: 16 * GiB,
+      maxInflationRatio: 100,
+      inflationRatioAfterBytes: 64 * MiB,
+      maxZipMembers: 10_000,
+      maxColumns: 1_600,
+      maxCellBytes: 32 * MiB,
+      minDownloadBytesPerSecond: 1024,
+      minDownloadWindowSeconds: 60,
+    });
+  });
+
+  it('a limits: block with human-friendly sizes', () => {
+    const c = parseConfig(
+      `limits:\n  max_download_bytes: 500MB\n  max_member_bytes: 2 GiB\n  max_inflation_ratio: "50:1"\n  max_zip_members: 200\n  max_cell_bytes: 1048576\n  min_download_bytes_per_second: 10kB\n  min_download_window_seconds: 2m\n${good}`,
+      'pubs.yaml',
+      {},
+    );
+    expect(c.limits).toMatchObject({
+      maxDownloadBytes: 500_000_000,
+      maxMemberBytes: 2 * GiB,
+      maxInflationRatio: 50,
+      maxZipMembers: 200,
+      maxCellBytes: MiB,
+      minDownloadBytesPerSecond: 10_000,
+      minDownloadWindowSeconds: 120,
+      maxColumns: 1_600,
+    });
+  });
+
+  it('environment variables override the file', () => {
+    const c = parseConfig(`limits:\n  max_download_bytes: 500MB\n${good}`, 'pubs.yaml', {
+      DATAWARP_MAX_DOWNLOAD_BYTES: '1GiB',
+      DATAWARP_MAX_COLUMNS: '300',
+      DATAWARP_MIN_DOWNLOAD_BYTES_PER_SECOND: '0',
+      DATAWARP_MAX_ZIP_MEMBERS: '',
+    });
+    expect(c.limits).toMatchObject({
+      maxDownloadBytes: GiB,
+      maxColumns: 300,
+      minDownloadBytesPerSecond: 0,
+      maxZipMembers: 10_000,
+    });
+  });
+
+  it('bad limits are errors at their position; a bad environment variable is named', () => {
+    const ps = (() => {
+      try {
+        parseConfig(
+          `limits:\n  max_download_bytes: lots\n  max_columns: -3\n  max_widgets: 1\n${good}`,
+          'pubs.yaml',
+          { DATAWARP_MAX_CELL_BYTES: '12 parsecs' },
+        );
+      } catch (e) {
+        return (e as ConfigError).problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(ps).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^pubs\.yaml:2:3: unknown key max_widgets: allowed here are max_download_bytes/,
+        ),
+        expect.stringMatching(/^pubs\.yaml:2:23: .*size such as 4GiB/),
+        expect.stringMatching(/^pubs\.yaml:3:16: /),
+        expect.stringMatching(/DATAWARP_MAX_CELL_BYTES.*size such as 4GiB/),
+      ]),
+    );
+    expect(ps).toHaveLength(4);
+  });
+});
+
+describe('datawarp validate, hostile', () => {
+  it('an alias bomb exits 2 with a config message and no stack trace', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { runCli } = await import('../src/cli/main.js');
+    const dir = mkdtempSync(join(tmpdir(), 'dw-validate-'));
+    const file = join(dir, 'pubs.yaml');
+    const lines = ['a: &a [1,2,3,4,5,6,7,8,9,10]'];
+    for (let i = 1; i < 8; i++)
+      lines.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`)}]`);
+    writeFileSync(file, `${lines.join('\n')}\npublications: {}\n`);
+    let err = '';
+    const code = await runCli(['validate', '--config', file], {
+      cwd: dir,
+      env: {},
+      io: { out: () => {}, err: (s) => (err += s), isTTY: false },
+    });
+    expect(code).toBe(2);
+    expect(err).toMatch(new RegExp(`^${file}:\\d+:\\d+: YAML: .*alias`, 'm'));
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});

@@ -387,3 +387,111 @@ describe('proxy', () => {
     }
   });
 });
+
+describe('download limits (issue 11)', () => {
+  const GiB = 1024 ** 3;
+  const parts = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+
+  it('refuses a Content-Length over the cap before writing anything, naming the URL and the cap', async () => {
+    let served = 0;
+    srv.on('/huge.zip', (_q, res) => {
+      res.writeHead(200, { 'content-length': String(5 * GiB) });
+      res.write(Buffer.alloc(1024, 1));
+      served += 1024; // then hangs: a client that waits for 5 GiB never finishes
+    });
+    const dir = join(tmp, 'huge');
+    const t0 = Date.now();
+    const e = await rejection(client().download(`${srv.url}/huge.zip`, join(dir, 'huge.zip')));
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(e.transient).toBe(false);
+    expect(e.message).toContain(`${srv.url}/huge.zip`);
+    expect(e.message).toMatch(/5 GiB.*over the download size cap of 4 GiB/);
+    expect(srv.hits.get('/huge.zip')).toBe(1); // terminal: not retried
+    expect(served).toBe(1024);
+    expect(parts(dir)).toEqual([]);
+  }, 4_000);
+
+  it('stops a body without Content-Length at the cap and removes the partial file at once', async () => {
+    let sent = 0;
+    srv.on('/endless.csv', (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      const chunk = Buffer.alloc(64 * 1024, 44);
+      const pump = () => {
+        while (sent < 8 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    });
+    const dir = join(tmp, 'endless');
+    const e = await rejection(
+      client({ maxDownloadBytes: 256 * 1024 }).download(`${srv.url}/endless.csv`, join(dir, 'endless.csv')),
+    );
+    expect(e.transient).toBe(false);
+    expect(e.message).toContain(`${srv.url}/endless.csv`);
+    expect(e.message).toMatch(/over the download size cap of 256 KiB/);
+    expect(parts(dir)).toEqual([]);
+    expect(sent).toBeLessThan(8 * 1024 * 1024);
+  }, 4_000);
+
+  it('fails a download slower than the minimum throughput over the window (transient), keeping nothing', async () => {
+    srv.on('/trickle.csv', (_q, res) => {
+      res.writeHead(200, { 'content-length': String(40 * 100) });
+      let n = 0;
+      const t = setInterval(() => {
+        res.write(Buffer.alloc(100, 65));
+        if (++n === 40) {
+          clearInterval(t);
+          res.end();
+        }
+      }, 50);
+      res.on('close', () => clearInterval(t));
+    });
+    const dir = join(tmp, 'trickle');
+    const t0 = Date.now();
+    const e = await rejection(
+      client({ retries: 0, minBytesPerSecond: 10_000, throughputWindowMs: 400 }).download(
+        `${srv.url}/trickle.csv`,
+        join(dir, 'trickle.csv'),
+      ),
+    );
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(350);
+    expect(took).toBeLessThan(1_500);
+    expect(e.transient).toBe(true);
+    expect(e.message).toContain(`${srv.url}/trickle.csv`);
+    expect(e.message).toMatch(/too slow: .* under the minimum of 9\.8 KiB\/s over 0\.4 s/);
+    expect(parts(dir)).toEqual([]);
+    // a fast enough download under the same rule succeeds
+    srv.on('/quick.csv', (_q, res) => res.writeHead(200).end(Buffer.alloc(50_000, 66)));
+    const ok = await client({ minBytesPerSecond: 10_000, throughputWindowMs: 400 }).download(
+      `${srv.url}/quick.csv`,
+      join(dir, 'quick.csv'),
+    );
+    expect(ok.bytes).toBe(50_000);
+  }, 4_000);
+
+  it('a page (getText) is held to the same cap', async () => {
+    srv.on('/bigpage', (_q, res) => res.writeHead(200).end(Buffer.alloc(100_000, 60)));
+    const e = await rejection(client({ maxDownloadBytes: 10_000 }).getText(`${srv.url}/bigpage`));
+    expect(e.transient).toBe(false);
+    expect(e.message).toMatch(/over the download size cap of 9\.8 KiB/);
+  }, 4_000);
+
+  it('refuses a URL with credentials without printing the password', async () => {
+    const e = await rejection(client().getText(`http://alice:pw-s3cret@127.0.0.1:${srv.port}/ok`));
+    expect(e.transient).toBe(false);
+    expect(e.message).toMatch(/user name or password/);
+    expect(e.message).not.toContain('pw-s3cret');
+    expect(e.url).not.toContain('pw-s3cret');
+  });
+
+  it('allowed hosts are compared without case', async () => {
+    srv.on('/case', (_q, res) => res.writeHead(200).end('ok'));
+    const r = await client({ allowedHosts: ['LOCALHOST'] }).getText(`http://localhost:${srv.port}/case`);
+    expect(r.text).toBe('ok');
+  });
+});

@@ -72,7 +72,7 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
   const configPath = resolve(ctx.cwd, v.config ?? 'config/publications.yaml');
   let pub: Publication | undefined;
   if (v.config || existsSync(configPath))
-    pub = loadConfig(configPath).publications.find((p) => p.code === manifest.pub);
+    pub = loadConfig(configPath, ctx.env).publications.find((p) => p.code === manifest.pub);
 
   const out = resolve(ctx.cwd, v.out ?? manifestPath.replace(/(\.ya?ml)?$/i, '_enriched.yaml'));
   let referencePath: string | undefined;

@@ -6,11 +6,12 @@ import YAML from 'yaml';
 import { ConfigError, loadConfig, parsePeriod, type Config } from '../config/index.js';
 import type { TableNamer } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
-import { createHttpClient } from '../http/index.js';
+import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
 import { backfill, type BackfillResult, type Paths } from '../pipeline.js';
+import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
 import { runRestore } from '../restore/index.js';
-import { emptyState, itemKey, readState, StateError, writeState, type State } from '../state/index.js';
+import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { runEnrichCommand } from './enrich.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
@@ -35,8 +36,11 @@ Options for every command:
 
 Environment: DATABASE_URL (PostgreSQL; unset = embedded PGlite in .datawarp/),
   OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (enrichment; unset = deterministic names),
-  HTTPS_PROXY, NODE_EXTRA_CA_CERTS.
-Exit codes: 0 ok, 1 some item failed, 2 could not start (usage, config, database).
+  HTTPS_PROXY, NODE_EXTRA_CA_CERTS,
+  DATAWARP_MAX_DOWNLOAD_BYTES and the other limits (see limits: in the config; the variable wins).
+Exit codes: 0 ok, 1 some item failed (the others were processed),
+  2 could not start (usage, config, unwritable state/manifests/output directory, database unreachable),
+  or lost the database during the run.
 `;
 
 export interface CliEnv {
@@ -64,7 +68,7 @@ export async function runCli(argv: string[], ctx: CliEnv): Promise<number> {
       io.err(`datawarp: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof DbUnavailableError || e instanceof StateError) {
+    if (e instanceof DbUnavailableError || e instanceof StateError || e instanceof PreflightError) {
       io.err(`datawarp: ${e.message}\n`);
       return 2;
     }
@@ -115,7 +119,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   const statePath = resolve(ctx.cwd, v.state ?? 'state/state.json');
   switch (command) {
     case 'validate': {
-      const config = loadConfig(configPath);
+      const config = loadConfig(configPath, ctx.env);
       const n = config.publications.reduce((s, p) => s + p.urls.length, 0);
       ctx.io.out(`${configPath}: OK (${config.publications.length} publications, ${n} periods)\n`);
       return 0;
@@ -138,6 +142,13 @@ export function defaultPaths(cwd: string): Paths {
     downloads: join(cwd, '.datawarp', 'downloads'),
   };
 }
+
+/** The HTTP client of a backfill: the config's allowed hosts and limits (size cap, minimum throughput). */
+export function createCliHttpClient(config: Config, userAgent = CLI_USER_AGENT): HttpClient {
+  return createHttpClient({ allowedHosts: config.allowedHosts, userAgent, ...httpLimits(config.limits) });
+}
+
+const CLI_USER_AGENT = `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)`;
 
 export function dbOptions(ctx: Pick<CliEnv, 'cwd' | 'env'>) {
   return {
@@ -175,19 +186,27 @@ async function runBackfill(
   statePath: string,
   v: { pub?: string; period?: string; 'dry-run'?: boolean; 'retry-failed'?: boolean; force?: boolean },
 ): Promise<number> {
-  const config = loadConfig(configPath);
+  const config = loadConfig(configPath, ctx.env);
   const filters = checkFilters(config, v);
+  const paths = defaultPaths(ctx.cwd);
+  const write = !v['dry-run'];
+  // Every directory the run writes must be writable before anything is downloaded (exit 2 otherwise).
+  if (write) checkWritable({ statePath, paths });
   readState(statePath); // a broken state file stops the run before anything happens
   const reporter = createReporter(ctx.io);
+  if (write) {
+    const removed = removeStaleTempFiles({ statePath, paths });
+    if (removed.length)
+      reporter.info(
+        `removed ${removed.length} temporary file${removed.length > 1 ? 's' : ''} left by an earlier run that was stopped`,
+      );
+  }
   const result = await backfill(
     {
       config,
       statePath,
-      paths: defaultPaths(ctx.cwd),
-      http: createHttpClient({
-        allowedHosts: config.allowedHosts,
-        userAgent: `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)`,
-      }),
+      paths,
+      http: createCliHttpClient(config),
       openDb: () => openDb(dbOptions(ctx)),
       namer: makeNamer(ctx, reporter.warn),
       reporter,
@@ -233,7 +252,7 @@ async function tryOpenDb(ctx: CliEnv): Promise<Db | undefined> {
 }
 
 async function runStatus(ctx: CliEnv, configPath: string, statePath: string, json: boolean): Promise<number> {
-  const config = loadConfig(configPath);
+  const config = loadConfig(configPath, ctx.env);
   const state = readState(statePath);
   const db = await tryOpenDb(ctx);
   let ledger: { pub: string; period: string; rows_loaded: number | string; status: string }[] | undefined;
@@ -248,7 +267,7 @@ async function runStatus(ctx: CliEnv, configPath: string, statePath: string, jso
 }
 
 async function runInitState(ctx: CliEnv, configPath: string, statePath: string): Promise<number> {
-  const config = loadConfig(configPath);
+  const config = loadConfig(configPath, ctx.env);
   const db = await openDb(dbOptions(ctx));
   let rows;
   try {
@@ -279,7 +298,7 @@ async function runInitState(ctx: CliEnv, configPath: string, statePath: string):
       }
     }
   }
-  writeState(statePath, state);
+  replaceState(statePath, state); // a rebuild: what the ledger says replaces the file (under the state lock)
   ctx.io.out(
     `${statePath}: ${Object.keys(state.processed).length} processed, ${Object.keys(state.failed).length} failed\n`,
   );

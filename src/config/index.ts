@@ -1,11 +1,22 @@
 // publications.yaml -> validated, typed publications and periods.
 // Every problem names file:line:column and what to write instead.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { LIMIT_KEYS, limitsSchema, resolveLimits, type Limits } from './limits.js';
 import { FREQUENCIES, parsePeriod, type Frequency } from './periods.js';
 
 export { parsePeriod, periodLabels, periodStart, FREQUENCIES, type Frequency } from './periods.js';
+export {
+  DEFAULT_LIMITS,
+  envName,
+  formatSize,
+  parseSize,
+  resolveLimits,
+  LIMIT_KEYS,
+  type LimitKey,
+  type Limits,
+} from './limits.js';
 
 export const DEFAULT_ALLOWED_HOSTS = ['digital.nhs.uk', 'files.digital.nhs.uk', 'www.england.nhs.uk'];
 
@@ -28,12 +39,17 @@ export interface Publication {
 
 export interface Config {
   file: string;
+  /** lower case */
   allowedHosts: string[];
   publications: Publication[];
+  /** the `limits:` block over the defaults, with DATAWARP_* environment variables applied */
+  limits: Limits;
 }
 
 export interface ConfigProblem {
+  /** the config file, or "environment" for a DATAWARP_* variable */
   file: string;
+  /** 0 when the problem has no position (an environment variable) */
   line: number;
   column: number;
   message: string;
@@ -47,8 +63,11 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+  return p.line > 0 ? `${p.file}:${p.line}:${p.column}: ${p.message}` : `${p.file}: ${p.message}`;
 }
+
+/** Most aliases a config may expand (`yaml`'s own guard against "billion laughs" alias bombs). */
+const MAX_ALIAS_COUNT = 100;
 
 const CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
@@ -59,14 +78,30 @@ const urlSchema = z
   .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
     message:
       'must be an absolute http(s) URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
+  })
+  .refine((u) => !hasCredentials(u), {
+    // never echo the URL: the password would end up in logs, annotations and the state file
+    message:
+      'must not contain a user name or password (user:password@host): DataWarp fetches public pages only, and a password here would be printed and stored; remove it',
   });
+
+/** true when the URL carries userinfo (user:password@ or user@ before the host). */
+export function hasCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const u = new URL(url);
+  return u.username !== '' || u.password !== '';
+}
 
 const schema = z.strictObject({
   allowed_hosts: z
     .array(
-      z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as digital.nhs.uk (no scheme, no path)'),
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+$/i, 'must be a host name such as digital.nhs.uk (no scheme, no path)')
+        .transform((h) => h.toLowerCase()),
     )
     .optional(),
+  limits: limitsSchema,
   publications: z.record(
     z
       .string()
@@ -99,7 +134,8 @@ const schema = z.strictObject({
   ),
 });
 
-export function loadConfig(file: string): Config {
+/** `env` supplies DATAWARP_* limit overrides (default: this process's environment). */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -108,21 +144,55 @@ export function loadConfig(file: string): Config {
       { file, line: 1, column: 1, message: `cannot read the config: ${(e as Error).message}` },
     ]);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, env);
 }
 
-export function parseConfig(text: string, file = 'config/publications.yaml'): Config {
+/** `env` supplies DATAWARP_* limit overrides (default: this process's environment). */
+export function parseConfig(
+  text: string,
+  file = 'config/publications.yaml',
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
     const p = lineCounter.linePos(offset ?? 0);
     return { line: p.line, column: p.col };
   };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, keepSourceTokens: false, uniqueKeys: true });
+  } catch (e) {
+    // the parser reports its own errors in doc.errors; anything thrown is still the config's problem
+    throw new ConfigError([{ file, line: 1, column: 1, message: `YAML: ${firstLine(e)}` }]);
+  }
   const problems: ConfigProblem[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     problems.push({ file, ...at(e.pos[0]), message: `YAML: ${e.message.split('\n')[0]}` });
   }
   if (problems.length) throw new ConfigError(problems);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    let firstAlias: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node)) firstAlias = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const aliasBomb = /alias/i.test(firstLine(e));
+    throw new ConfigError([
+      {
+        file,
+        ...at(aliasBomb ? firstAlias : 0),
+        message: aliasBomb
+          ? `YAML: the aliases (*name) here expand to too many values (more than ${MAX_ALIAS_COUNT} alias expansions; an "alias bomb"): write the values out instead`
+          : `YAML: ${firstLine(e)}`,
+      },
+    ]);
+  }
 
   const nodeAt = (path: PropertyKey[]): YamlNode | undefined => {
     let node: unknown = doc.contents;
@@ -139,7 +209,6 @@ export function parseConfig(text: string, file = 'config/publications.yaml'): Co
   };
   const posOf = (path: PropertyKey[]) => at((nodeAt(path) as { range?: number[] } | undefined)?.range?.[0]);
 
-  const data = doc.toJS() ?? {};
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -157,8 +226,13 @@ export function parseConfig(text: string, file = 'config/publications.yaml'): Co
   const allowedHosts = parsed.success
     ? (parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS)
     : Array.isArray(raw.allowed_hosts)
-      ? raw.allowed_hosts.map(String)
+      ? raw.allowed_hosts.map((h) => String(h).toLowerCase())
       : DEFAULT_ALLOWED_HOSTS;
+  const { limits, problems: envProblems } = resolveLimits(
+    parsed.success ? parsed.data.limits : undefined,
+    env,
+  );
+  for (const message of envProblems) problems.push({ file: 'environment', line: 0, column: 0, message });
   const rawPubs =
     raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
   const publications: Publication[] = [];
@@ -211,11 +285,16 @@ export function parseConfig(text: string, file = 'config/publications.yaml'): Co
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new ConfigError(problems);
   }
-  return { file, allowedHosts, publications };
+  return { file, allowedHosts, publications, limits };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
 function allowedKeys(path: PropertyKey[]): string {
-  if (path.length === 0) return 'allowed_hosts, publications';
+  if (path.length === 0) return 'allowed_hosts, limits, publications';
+  if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
   if (path.length === 2) return 'name, frequency, landing_page, reference_manifest, urls';
   return 'period, url';
 }

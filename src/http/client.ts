@@ -1,6 +1,8 @@
 // Polite HTTP client for NHS publication sites: one request per host at a time, retries with backoff on
 // 429/5xx/network errors (honouring Retry-After), an optional host allow-list checked on every redirect hop,
 // proxy support through HTTP(S)_PROXY/NO_PROXY, and downloads streamed to disk with a running sha256.
+// Limits against hostile servers: a size cap (checked from Content-Length before writing and again while
+// streaming) and a minimum throughput averaged over a window; a partial file is removed at once.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { DEFAULT_LIMITS, formatSize, type Limits } from '../config/limits.js';
 
 export interface TextResponse {
   status: number;
@@ -50,21 +53,52 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Redirect hops followed before giving up. Default 5. */
   maxRedirects?: number;
+  /** Largest body accepted (download or page), bytes: a larger Content-Length is refused before anything is
+   * written, a body that grows past it is stopped. Default 4 GiB (limits.max_download_bytes). */
+  maxDownloadBytes?: number;
+  /** A body averaging fewer bytes per second than this over `throughputWindowMs` fails (transient).
+   * 0 = no minimum. Default 1 KiB/s (limits.min_download_bytes_per_second). */
+  minBytesPerSecond?: number;
+  /** The window of that average. Default 60 000 ms (limits.min_download_window_seconds). */
+  throughputWindowMs?: number;
   sleep?(ms: number): Promise<void>;
+}
+
+/** The client options that come from the config's limits (see src/config/limits.ts). */
+export function httpLimits(
+  limits: Pick<Limits, 'maxDownloadBytes' | 'minDownloadBytesPerSecond' | 'minDownloadWindowSeconds'>,
+): Pick<HttpClientOptions, 'maxDownloadBytes' | 'minBytesPerSecond' | 'throughputWindowMs'> {
+  return {
+    maxDownloadBytes: limits.maxDownloadBytes,
+    minBytesPerSecond: limits.minDownloadBytesPerSecond,
+    throughputWindowMs: limits.minDownloadWindowSeconds * 1000,
+  };
 }
 
 export class HttpError extends Error {
   status?: number;
   url: string;
-  /** true when retrying later might succeed (429, 5xx, network error, timeout) */
+  /** true when retrying later might succeed (429, 5xx, network error, timeout, too slow) */
   transient: boolean;
+  /** which limit refused the body, if one did: 'size' (terminal) or 'throughput' (transient) */
+  limit?: 'size' | 'throughput';
 
-  constructor(message: string, opts: { url: string; status?: number; transient: boolean; cause?: unknown }) {
+  constructor(
+    message: string,
+    opts: {
+      url: string;
+      status?: number;
+      transient: boolean;
+      cause?: unknown;
+      limit?: 'size' | 'throughput';
+    },
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'HttpError';
     this.url = opts.url;
     this.status = opts.status;
     this.transient = opts.transient;
+    if (opts.limit) this.limit = opts.limit;
   }
 }
 
@@ -175,6 +209,9 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const retryBaseMs = opts.retryBaseMs ?? 1_000;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 300_000;
   const maxRedirects = opts.maxRedirects ?? 5;
+  const maxBytes = opts.maxDownloadBytes ?? DEFAULT_LIMITS.maxDownloadBytes;
+  const minBps = opts.minBytesPerSecond ?? DEFAULT_LIMITS.minDownloadBytesPerSecond;
+  const windowMs = opts.throughputWindowMs ?? DEFAULT_LIMITS.minDownloadWindowSeconds * 1000;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const allowed = (opts.allowedHosts ?? [])
     .map((h) => h.trim().toLowerCase().replace(/:\d+$/, ''))
@@ -210,6 +247,14 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
         url: u.href,
         transient: false,
       });
+    }
+    if (u.username || u.password) {
+      u.username = '***';
+      u.password = '';
+      throw new HttpError(
+        `GET ${u.href} refused: the URL contains a user name or password, which would be logged${from ? ` (redirect from ${from})` : ''}`,
+        { url: u.href, transient: false },
+      );
     }
     const host = u.hostname.toLowerCase();
     if (allowed.length && !allowed.includes(host)) {
@@ -308,20 +353,91 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
     }
   }
 
+  const capHint = '(limits.max_download_bytes in the config, or DATAWARP_MAX_DOWNLOAD_BYTES)';
+
+  /** A Content-Length over the cap: refused before a byte is written (the body is not read). */
+  function checkLength(res: Dispatcher.ResponseData, url: URL): number | undefined {
+    const header = res.headers['content-length'];
+    const value = Array.isArray(header) ? header[0] : header;
+    const total = value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
+    if (total !== undefined && total > maxBytes) {
+      res.body.destroy();
+      throw new HttpError(
+        `GET ${url.href} refused: Content-Length ${formatSize(total)} is over the download size cap of ${formatSize(maxBytes)} ${capHint}`,
+        { url: url.href, status: res.statusCode, transient: false, limit: 'size' },
+      );
+    }
+    return total;
+  }
+
+  function overCap(url: URL, bytes: number): HttpError {
+    return new HttpError(
+      `GET ${url.href} -> stopped after ${formatSize(bytes)}: over the download size cap of ${formatSize(maxBytes)} ${capHint}`,
+      { url: url.href, transient: false, limit: 'size' },
+    );
+  }
+
+  /**
+   * Fails the body (via `fail`) once it has run for a whole window and averaged under minBps over the last
+   * window. Returns the function that stops watching.
+   */
+  function watchThroughput(url: URL, received: () => number, fail: (e: HttpError) => void): () => void {
+    if (!(minBps > 0) || !(windowMs > 0)) return () => undefined;
+    const samples = [{ t: Date.now(), b: 0 }];
+    const timer = setInterval(
+      () => {
+        const now = Date.now();
+        const b = received();
+        samples.push({ t: now, b });
+        while (samples.length > 1 && samples[1].t <= now - windowMs) samples.shift();
+        const first = samples[0];
+        const span = now - first.t;
+        if (span < windowMs) return;
+        const rate = ((b - first.b) * 1000) / span;
+        if (rate >= minBps) return;
+        clearInterval(timer);
+        fail(
+          new HttpError(
+            `GET ${url.href} -> too slow: ${formatSize(b - first.b)} in the last ${Number((span / 1000).toFixed(1))} s, under the minimum of ${formatSize(minBps)}/s over ${Number((windowMs / 1000).toFixed(1))} s (limits.min_download_bytes_per_second / min_download_window_seconds)`,
+            { url: url.href, transient: true, limit: 'throughput' },
+          ),
+        );
+      },
+      Math.max(10, Math.min(1000, Math.floor(windowMs / 8))),
+    );
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   return {
     async getText(rawUrl) {
       return fetchWith(rawUrl, async (res, url) => {
         const headers = flatHeaders(res.headers);
-        let buf: Buffer;
+        checkLength(res, url);
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        const stop = watchThroughput(
+          url,
+          () => bytes,
+          (e) => res.body.destroy(e),
+        );
         try {
-          buf = Buffer.from(await res.body.arrayBuffer());
+          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+            bytes += chunk.length;
+            if (bytes > maxBytes) throw overCap(url, bytes);
+            chunks.push(chunk);
+          }
         } catch (err) {
+          if (err instanceof HttpError) throw err;
           throw new HttpError(`GET ${url.href} -> network error while reading body: ${describeError(err)}`, {
             url: url.href,
             transient: true,
             cause: err,
           });
+        } finally {
+          stop();
         }
+        const buf = Buffer.concat(chunks);
         return {
           status: res.statusCode,
           url: url.href,
@@ -335,20 +451,25 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       await mkdir(dirname(destPath), { recursive: true });
       return fetchWith(rawUrl, async (res, url) => {
         const headers = flatHeaders(res.headers);
-        const totalHeader = Number(headers['content-length']);
-        const total =
-          Number.isFinite(totalHeader) && headers['content-length'] !== undefined ? totalHeader : undefined;
-        const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
+        const total = checkLength(res, url);
+        // <dest>.<pid>.<random>.part: the pid lets a later run tell a killed run's leftovers from a live one's
+        const tmp = `${destPath}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
         const hash = createHash('sha256');
         let bytes = 0;
         const meter = new Transform({
           transform(chunk: Buffer, _enc, cb) {
-            hash.update(chunk);
             bytes += chunk.length;
+            if (bytes > maxBytes) return cb(overCap(url, bytes));
+            hash.update(chunk);
             dlOpts.onProgress?.(bytes, total);
             cb(null, chunk);
           },
         });
+        const stop = watchThroughput(
+          url,
+          () => bytes,
+          (e) => res.body.destroy(e),
+        );
         try {
           await pipeline(res.body, meter, createWriteStream(tmp));
           if (total !== undefined && bytes !== total) {
@@ -356,6 +477,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
           }
           await rename(tmp, destPath);
         } catch (err) {
+          stop();
           await rm(tmp, { force: true });
           if (err instanceof HttpError) throw err;
           const code = (err as { code?: string }).code;
@@ -367,6 +489,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
               : `GET ${url.href} -> network error while downloading: ${describeError(err)}`,
             { url: url.href, transient: !isFs, cause: err },
           );
+        } finally {
+          stop();
         }
         return {
           sha256: hash.digest('hex'),

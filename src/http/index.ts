@@ -1,6 +1,7 @@
 export {
   createHttpClient,
   HttpError,
+  httpLimits,
   DEFAULT_USER_AGENT,
   isTransientStatus,
   parseRetryAfter,
