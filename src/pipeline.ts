@@ -5,21 +5,11 @@ import { basename, dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { periodStart, type Config, type Publication, type PublicationUrl } from './config/index.js';
 import { enrichManifest, formatDrift, sourcePlan, type TableNamer } from './enrich/index.js';
-import { exportPeriod, writeCatalog, type ExportTable } from './export/index.js';
-import type { HttpClient } from './http/index.js';
+import { exportPeriod, writeCatalog, type ExportTable, type ExportedFile } from './export/index.js';
+import { HttpError, type HttpClient } from './http/index.js';
 import { ensureSchema, loadFile, recordLlmCalls, type Db } from './load/index.js';
-import { downloadFiles } from './manifest/download.js';
-import { extractFile } from './manifest/extract.js';
-import { findDataFiles, isDataFileUrl } from './manifest/pages.js';
-import { checkSignature } from './manifest/signature.js';
-import type {
-  DataFileLink,
-  DriftReport,
-  EnrichedManifest,
-  ExtractedFile,
-  Manifest,
-  ManifestFile,
-} from './model.js';
+import { buildManifest, manifestFile, type BuiltManifest } from './manifest/index.js';
+import type { DriftReport, EnrichedManifest, SourceFile, TableSpec } from './model.js';
 import { itemKey, readState, recordFailed, recordProcessed, writeState, type State } from './state/index.js';
 
 export interface Paths {
@@ -85,6 +75,18 @@ export interface ItemOutcome {
   error?: string;
   tables?: { table: string; rows: number; columns: number }[];
   drift?: DriftReport;
+  /** Parquet written for the item (processed items) */
+  exported?: ExportedFile[];
+  /** why the item failed, with whether a later retry may succeed */
+  failure?: ItemFailure;
+}
+
+export interface ItemFailure {
+  message: string;
+  /** a retry later may succeed (server or network trouble, a page not yet published) */
+  transient: boolean;
+  /** HTTP status, when an HTTP request failed */
+  status?: number;
 }
 
 export interface BackfillResult {
@@ -182,9 +184,17 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         });
         r.info(`${it.key}  ✓ ${res.rowsLoaded.toLocaleString('en-GB')} rows loaded`);
       } catch (e) {
-        const error = errorText(e);
+        const failure = failureOf(e);
+        const error = failure.message;
         recordFailed(state, it.key, { failed_at: clock().toISOString(), error });
-        outcomes.push({ key: it.key, pub: it.pub.code, period: it.entry.period, status: 'failed', error });
+        outcomes.push({
+          key: it.key,
+          pub: it.pub.code,
+          period: it.entry.period,
+          status: 'failed',
+          error,
+          failure,
+        });
         r.warn(`${it.key}  ✗ ${error}`);
       }
       writeState(deps.statePath, state);
@@ -196,6 +206,16 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
   return { outcomes, exitCode: outcomes.some((o) => o.status === 'failed') ? 1 : 0 };
 }
 
+/** A typed failure from what was thrown: HTTP errors know whether they are transient. */
+function failureOf(e: unknown): ItemFailure {
+  const message = errorText(e);
+  for (let c: unknown = e; c; c = (c as { cause?: unknown }).cause) {
+    if (c instanceof HttpError)
+      return { message, transient: c.transient, ...(c.status ? { status: c.status } : {}) };
+  }
+  return { message, transient: false };
+}
+
 function errorText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.replace(/postgres(ql)?:\/\/[^@\s]*@/gi, 'postgres://***@');
@@ -205,83 +225,39 @@ interface ItemResult {
   rowsLoaded: number;
   tables: { table: string; rows: number; columns: number }[];
   drift?: DriftReport;
+  exported: ExportedFile[];
 }
 
 async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<ItemResult> {
   const { pub, entry } = it;
   const r = deps.reporter;
+  const now = (deps.clock ?? (() => new Date()))();
 
-  // 1. manifest: page -> links -> downloads -> tables
-  const links = await findLinks(deps.http, entry);
-  const dir = join(deps.paths.downloads, pub.code, entry.period);
-  const downloaded = await downloadFiles(deps.http, links, dir, {
-    reuse: false,
-    onProgress: (url: string, bytes: number, total?: number) =>
-      r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
-  });
-  const extracted: { file: (typeof downloaded)[number]; data: ExtractedFile }[] = [];
-  for (const file of downloaded) {
-    const bad = checkSignature(file.path, file.ext);
-    if (bad) throw new Error(`cannot read ${file.url}: ${bad}`);
-    try {
-      extracted.push({
-        file,
-        data: await extractFile(file.path, {
-          ext: file.ext,
-          name: decodeURIComponent(basename(new URL(file.url).pathname)),
-        }),
-      });
-    } catch (e) {
-      throw new Error(`cannot read ${file.url}: ${(e as Error).message}`, { cause: e });
-    }
-  }
-  const manifest: Manifest = {
+  // 1. manifest: page -> links -> downloads -> tables (rows stay in their files until the load reads them)
+  const built = await buildManifest(deps.http, {
     pub: pub.code,
     period: entry.period,
-    page_url: entry.url,
-    generated_at: (deps.clock ?? (() => new Date()))().toISOString(),
-    files: extracted.map(({ file, data }): ManifestFile => ({
-      url: file.url,
-      title: file.title,
-      sha256: file.sha256,
-      bytes: file.bytes,
-      tables: data.tables.map((t) => t.spec),
-      docs: data.docs.map((d) => ({
-        sheet: d.sheet,
-        member: d.member,
-        hidden: d.hidden,
-        chars: d.text.length,
-      })),
-      skipped: data.skipped,
-    })),
-  };
-  if (!manifest.files.some((f) => f.tables.length))
-    throw new Error(`no tables found in the data files of ${entry.url}`);
+    url: entry.url,
+    downloads: deps.paths.downloads,
+    now,
+    onProgress: (url, bytes, total) =>
+      r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
+  });
   const manifestDir = join(deps.paths.manifests, 'backfill', pub.code);
-  writeYaml(join(manifestDir, `${pub.code}_${entry.period}.yaml`), manifest);
+  const manifestPath = join(manifestDir, `${pub.code}_${entry.period}.yaml`);
+  writeYaml(manifestPath, built.manifest);
 
   // 2. enrich
-  const reference = findReference(deps, pub, entry.period);
-  const samples = new Map(
-    extracted.flatMap(({ file, data }) =>
-      data.tables.map((t) => [`${file.url}#${t.spec.id}`, t.rows.slice(0, 5)] as const),
-    ),
-  );
-  const docs = new Map(
-    extracted.map(({ file, data }) => [
-      file.url,
-      data.docs
-        .map((d) => `[${d.sheet}]\n${d.text}`)
-        .join('\n')
-        .slice(0, 8000),
-    ]),
-  );
-  const enriched = await enrichManifest(manifest, {
+  const enriched = await enrichManifest(built.manifest, {
     pubName: pub.name,
-    reference,
+    reference: findReference(deps, pub, entry.period),
     namer: deps.namer,
-    samples,
-    docs,
+    samples: new Map(
+      built.files.flatMap(({ file, source }) =>
+        source.tables.map((t) => [`${file.url}#${t.spec.id}`, t.sample] as const),
+      ),
+    ),
+    docs: new Map(built.files.map(({ file, source }) => [file.url, docText(source)])),
     log: r.warn,
   });
   writeYaml(join(manifestDir, `${pub.code}_${entry.period}_enriched.yaml`), enriched);
@@ -289,69 +265,94 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
   if (enriched.drift) reportDrift(r, it.key, enriched.drift);
 
-  // 3. load: one transaction per file
-  let rowsLoaded = 0;
-  const touched = new Map<string, ExportTable>();
-  const perTable = new Map<string, { rows: number; columns: number }>();
-  for (const [fi, { file, data }] of extracted.entries()) {
-    const tables = data.tables.map((table) => {
-      const source = enriched.sources.find((s) => s.file_url === file.url && s.table_id === table.spec.id)!;
-      const plan = sourcePlan(source, table.spec);
-      touched.set(plan.tableName, {
-        pub: pub.code,
+  // 3. load: one transaction per file, rows streamed from the file
+  const loaded = await loadItem(deps, it, db, built, enriched);
+  // the specs are settled now (row counts, widened types): the manifest says what was loaded
+  built.manifest.files = built.files.map(manifestFile);
+  writeYaml(manifestPath, built.manifest);
+
+  // 4. export
+  const touched = [...loaded.touched.values()];
+  const exported = await exportPeriod(db, {
+    outDir: deps.paths.output,
+    period: entry.period,
+    tables: touched,
+  });
+  await writeCatalog(db, join(deps.paths.output, 'catalog.json'), touched);
+
+  return {
+    rowsLoaded: loaded.rowsLoaded,
+    tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),
+    drift: enriched.drift,
+    exported,
+  };
+}
+
+function docText(source: SourceFile): string {
+  return source.docs
+    .map((d) => `[${d.sheet}]\n${d.text}`)
+    .join('\n')
+    .slice(0, 8000);
+}
+
+interface LoadedItem {
+  rowsLoaded: number;
+  touched: Map<string, ExportTable>;
+  perTable: Map<string, { rows: number; columns: number }>;
+}
+
+async function loadItem(
+  deps: PipelineDeps,
+  it: PlanItem,
+  db: Db,
+  built: BuiltManifest,
+  enriched: EnrichedManifest,
+): Promise<LoadedItem> {
+  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
+  const r = deps.reporter;
+  for (const [fi, { file, source }] of built.files.entries()) {
+    const tables = source.tables.map((rows) => {
+      const src = enriched.sources.find((s) => s.file_url === file.url && s.table_id === rows.spec.id)!;
+      const plan = sourcePlan(src, rows.spec);
+      out.touched.set(plan.tableName, {
+        pub: it.pub.code,
         tableName: plan.tableName,
         description: plan.description,
         columns: plan.columns.map((c) => ({ name: c.name, header: c.header, description: c.description })),
       });
-      return { source: plan, table, sheet: table.spec.id };
+      return { source: plan, rows, sheet: rows.spec.id };
     });
     if (!tables.length) continue;
+    const label = `load ${basename(new URL(file.url).pathname)}`;
     const res = await loadFile(
       db,
-      { pub: pub.code, period: entry.period, fileUrl: file.url, sha256: file.sha256, tables },
+      { pub: it.pub.code, period: it.entry.period, fileUrl: file.url, sha256: file.sha256, tables },
       {
         chunkRows: deps.chunkRows,
-        onProgress: (rows: number) => r.progress(`load ${basename(new URL(file.url).pathname)}`, rows),
+        onProgress: (rows: number) => r.progress(label, rows),
         onChunk: deps.onChunk ? (info) => deps.onChunk!({ item: it.key, file: fi + 1, ...info }) : undefined,
       },
     );
-    r.done(`load ${basename(new URL(file.url).pathname)}`);
-    rowsLoaded += res.rowsLoaded;
-    for (const f of res.files) {
-      const t = perTable.get(f.table_name) ?? {
+    r.done(label);
+    out.rowsLoaded += res.rowsLoaded;
+    res.files.forEach((f, k) => {
+      if (f.fast) settleFast(tables[k].rows.spec, f.rows_loaded);
+      const t = out.perTable.get(f.table_name) ?? {
         rows: 0,
-        columns: touched.get(f.table_name)?.columns.length ?? 0,
+        columns: out.touched.get(f.table_name)?.columns.length ?? 0,
       };
       t.rows += f.rows_loaded;
-      perTable.set(f.table_name, t);
-    }
+      out.perTable.set(f.table_name, t);
+    });
   }
-
-  // 4. export
-  await exportPeriod(db, { outDir: deps.paths.output, period: entry.period, tables: [...touched.values()] });
-  await writeCatalog(db, join(deps.paths.output, 'catalog.json'), [...touched.values()]);
-
-  return {
-    rowsLoaded,
-    tables: [...perTable.entries()].map(([table, v]) => ({ table, ...v })),
-    drift: enriched.drift,
-  };
+  return out;
 }
 
-async function findLinks(http: HttpClient, entry: PublicationUrl): Promise<DataFileLink[]> {
-  const direct = isDataFileUrl(entry.url);
-  if (direct)
-    return [
-      { url: entry.url, title: decodeURIComponent(basename(new URL(entry.url).pathname)), ext: direct },
-    ];
-  const page = await http.getText(entry.url);
-  const links = findDataFiles(page.text, page.url, { period: entry.period });
-  if (!links.length) {
-    throw new Error(
-      `no data files (xlsx, xls, csv, zip, ods) found on ${entry.url}: check the URL is the release page of ${entry.period}`,
-    );
-  }
-  return links;
+/** A table PostgreSQL parsed itself: its row count is COPY's, its types the head's (PostgreSQL took them all). */
+function settleFast(spec: TableSpec, rows: number): void {
+  spec.rowCount = rows;
+  const end = /^A1:([A-Z]+)\d+$/.exec(spec.range ?? '');
+  if (end) spec.range = `A1:${end[1]}${rows + spec.firstDataRow - 1}`;
 }
 
 function findReference(deps: PipelineDeps, pub: Publication, period: string): EnrichedManifest | undefined {
