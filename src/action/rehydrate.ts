@@ -1,10 +1,12 @@
 // The runner's database starts empty every run. What skipping, schema evolution and the catalog need is
 // rebuilt from the committed catalog: staging tables with their columns and types, and the load ledger
 // (which file, sheet and sha256 was loaded for which table and period, with how many rows). Idempotent, so a
-// persistent database given as `database-url` is left as it is.
+// persistent database given as `database-url` is left as it is. Safe when several runs rehydrate one database at
+// once: each table is created and extended under its schema-change lock (see src/load/schema.ts).
 import type { Catalog } from '../export/index.js';
-import { ensureSchema, quoteIdent, type Db } from '../load/index.js';
-import { createStagingTable } from '../load/schema.js';
+import { ensureSchema, quoteIdent, type Db, type Tx } from '../load/index.js';
+import { STAGING_SCHEMA, columnsOf, createStagingTable, evolveColumns, lockTables } from '../load/schema.js';
+import { kindOfSqlType } from '../load/values.js';
 
 /** Column types a catalog or Parquet file may ask for (anything else is refused as text). */
 export const RESTORABLE_TYPES = new Set([
@@ -26,6 +28,32 @@ export interface RehydrateResult {
   ledgerRows: number;
 }
 
+/**
+ * Give staging.<table> at least `columns` (unknown types and `_dw_*` names are left out), creating it if
+ * missing; a column it has with a narrower type is widened as the loader does (bigint -> numeric -> text).
+ * Takes the table's schema-change lock first, so call it before any other lock of the transaction.
+ */
+export async function restoreTable(
+  tx: Tx,
+  table: string,
+  columns: { name: string; type: string }[],
+): Promise<void> {
+  await lockTables(tx, [table]);
+  await createStagingTable(tx, table);
+  const existing = new Map((await columnsOf(tx, STAGING_SCHEMA, table)).map((c) => [c.name, c.data_type]));
+  const wanted = columns.filter(
+    (c) => STAGING_IDENT.test(c.name) && !c.name.startsWith('_dw_') && RESTORABLE_TYPES.has(c.type),
+  );
+  for (const c of wanted.filter((x) => !existing.has(x.name)))
+    await tx.query(`ALTER TABLE staging.${quoteIdent(table)} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+  const differing = wanted.filter((c) => existing.has(c.name) && existing.get(c.name) !== c.type);
+  await evolveColumns(
+    tx,
+    table,
+    differing.map((c) => ({ name: c.name, type: kindOfSqlType(c.type) })),
+  );
+}
+
 export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResult> {
   await ensureSchema(db);
   let tables = 0;
@@ -33,14 +61,7 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
   for (const t of catalog.tables ?? []) {
     if (!STAGING_IDENT.test(t.table)) continue;
     await db.transaction(async (tx) => {
-      await createStagingTable(tx, t.table);
-      for (const c of t.columns ?? []) {
-        if (!STAGING_IDENT.test(c.name) || c.name.startsWith('_dw_') || !RESTORABLE_TYPES.has(c.type))
-          continue;
-        await tx.query(
-          `ALTER TABLE staging.${quoteIdent(t.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}`,
-        );
-      }
+      await restoreTable(tx, t.table, t.columns ?? []);
       for (const f of t.files ?? []) {
         const r = await tx.query(
           `INSERT INTO datawarp.tbl_manifest_files

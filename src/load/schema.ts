@@ -1,4 +1,5 @@
-// DDL: the datawarp/staging schemas, the ledger, staging tables and their (widen-only) evolution.
+// DDL: the datawarp/staging schemas, the ledger, staging tables and their (widen-only) evolution, and the
+// locks that keep all of it safe when several runs share one database.
 import { createHash } from 'node:crypto';
 import type { ColumnType } from '../model.js';
 import type { Db, Tx } from './db.js';
@@ -57,23 +58,56 @@ const SCHEMA_DDL = [
       GROUP BY pub`,
 ];
 
-/** Serialise concurrent DDL on the same object (a no-op cost when there is no contention). */
-export async function advisoryLock(tx: Tx, key: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
-}
+// ---- Schema-change locks: the one place that decides how concurrent runs change the schema ------------------
+// `CREATE ... IF NOT EXISTS` checks the catalog and then inserts, so two runs creating the same table at once
+// both insert and one fails on a catalog unique index (pg_type_typname_nsp_index); an ADD COLUMN or widening
+// decided from an information_schema read that another run is about to change fails the same way. So every
+// schema change runs in a transaction that FIRST takes transaction-scoped advisory locks on what it changes:
+//   datawarp:ensureSchema       the datawarp/staging schemas, the ledger, tbl_llm_calls, the totals view
+//   datawarp:staging.<table>    one staging table: create, add column, widen type, set/drop defaults, and
+//                               the reads those decisions rest on (loader, rehydrate, restore)
+// A transaction takes all its locks in one call, in sorted order, so transactions wanting overlapping sets
+// of tables cannot wait on each other in a cycle (no deadlock, however many runs). PostgreSQL releases them
+// at COMMIT or ROLLBACK. A hashtext collision only adds serialisation. The key strings must not change: runs
+// of older and newer versions against one database have to agree on them.
+
+const SCHEMA_LOCK = 'datawarp:ensureSchema';
+const tableLock = (table: string) => `datawarp:staging.${table}`;
+
+/** lock keys each open transaction holds, in the order taken (always ascending) */
+const held = new WeakMap<Tx, string[]>();
 
 /**
- * Take the schema-change locks of several staging tables in one fixed (sorted) order, so that transactions
- * loading overlapping sets of tables cannot deadlock. Held until the transaction ends.
+ * Take advisory locks on `keys` in sorted order, held until the transaction ends. Refuses a key that sorts
+ * before one the transaction already holds: all locks of a transaction must be asked for at once.
  */
+export async function lockKeys(tx: Tx, keys: string[]): Promise<void> {
+  const taken = held.get(tx) ?? [];
+  const fresh = [...new Set(keys)].filter((k) => !taken.includes(k)).sort();
+  const last = taken.at(-1);
+  if (last !== undefined && fresh.length > 0 && fresh[0] < last)
+    throw new Error(`lock ${fresh[0]} asked for after ${last}: take every lock of a transaction at once`);
+  held.set(tx, taken);
+  for (const k of fresh) {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [k]);
+    taken.push(k);
+  }
+}
+
+/** Lock the staging tables a transaction will create or change (all of them, in one call, up front). */
 export async function lockTables(tx: Tx, tables: string[]): Promise<void> {
-  for (const t of [...new Set(tables)].sort()) await advisoryLock(tx, `datawarp:staging.${t}`);
+  await lockKeys(tx, tables.map(tableLock));
+}
+
+function assertLocked(tx: Tx, table: string): void {
+  if (!held.get(tx)?.includes(tableLock(table)))
+    throw new Error(`schema change of staging.${table} without its lock: call lockTables first`);
 }
 
 /** Create schemas, ledger and view. Idempotent. */
 export async function ensureSchema(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
-    await advisoryLock(tx, 'datawarp:ensureSchema');
+    await lockKeys(tx, [SCHEMA_LOCK]);
     for (const sql of SCHEMA_DDL) await tx.query(sql);
   });
 }
@@ -101,9 +135,13 @@ function provenanceIndexName(table: string): string {
   return `dw_prov_${createHash('sha1').update(table).digest('hex').slice(0, 16)}`;
 }
 
-/** CREATE staging.<table> if it is missing (provenance columns + an index to find one file's rows). */
+/**
+ * CREATE staging.<table> if it is missing (provenance columns + an index to find one file's rows).
+ * The transaction must hold the table's lock (lockTables).
+ */
 export async function createStagingTable(tx: Tx, table: string): Promise<void> {
   assertIdent(table, 'table name');
+  assertLocked(tx, table);
   const t = qualified(STAGING_SCHEMA, table);
   await tx.query(`CREATE TABLE IF NOT EXISTS ${t} (
      "_dw_period" text NOT NULL,
@@ -134,12 +172,14 @@ export interface ColumnChange {
 /**
  * Make staging.<table> able to take `wanted` columns: add the missing ones, widen those whose current
  * type is narrower. Never narrows. Returns the final ColumnType of every wanted column plus the changes.
+ * The transaction must hold the table's lock (lockTables), taken before the columns are read.
  */
 export async function evolveColumns(
   tx: Tx,
   table: string,
   wanted: { name: string; type: ColumnType }[],
 ): Promise<{ types: Map<string, ColumnType>; changes: ColumnChange[] }> {
+  assertLocked(tx, table);
   const t = qualified(STAGING_SCHEMA, table);
   const existing = new Map((await columnsOf(tx, STAGING_SCHEMA, table)).map((c) => [c.name, c.data_type]));
   const types = new Map<string, ColumnType>();

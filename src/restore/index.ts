@@ -6,9 +6,8 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { GitHubClient } from '../action/octokit.js';
-import { RESTORABLE_TYPES, STAGING_IDENT } from '../action/rehydrate.js';
+import { STAGING_IDENT, restoreTable } from '../action/rehydrate.js';
 import { ensureSchema, openDb, quoteIdent, type Db } from '../load/index.js';
-import { createStagingTable } from '../load/schema.js';
 
 export interface ParquetAsset {
   /** <table>__<period>.parquet (release assets) or <table>/<period>.parquet (output/parquet) */
@@ -118,14 +117,8 @@ export async function restoreFromParquet(
     const names = columns.map((c) => c.name).filter((n) => STAGING_IDENT.test(n));
     const copyCols = names.filter((n) => n !== '_dw_loaded_at' || rows.some((r) => r[n] != null));
     await db.transaction(async (tx) => {
-      await createStagingTable(tx, table);
-      for (const c of columns) {
-        if (!STAGING_IDENT.test(c.name) || c.name.startsWith('_dw_') || !RESTORABLE_TYPES.has(c.type))
-          continue;
-        await tx.query(
-          `ALTER TABLE staging.${quoteIdent(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}`,
-        );
-      }
+      // the table's schema-change lock also serialises concurrent restores of the same (table, period)
+      await restoreTable(tx, table, columns);
       await tx.query(`DELETE FROM staging.${quoteIdent(table)} WHERE _dw_period = $1`, [period]);
       const chunks = function* () {
         for (let i = 0; i < rows.length; i += 5000)
