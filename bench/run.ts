@@ -1,23 +1,32 @@
-// `npm run bench`: speed and memory of the stages, measured in one run on this machine.
-//   1. extraction of the whole NHS corpus (test/fixtures/nhs)
-//   2. loading N generated rows into PostgreSQL with DataWarp's loader vs `psql \copy` of the same data (ratio)
-//   3. Parquet export of the loaded table
-//   4. the same load into PGlite
-// BENCH_ROWS (default 1,000,000) and BENCH_PGLITE_ROWS (default 300,000) set the sizes.
+// `npm run bench`: the whole path as a user runs it, beside `psql \copy` of the same data in the same run.
+//   1. extraction of the NHS corpus (test/fixtures/nhs): time and peak RSS
+//   2. a GPAD-shaped zipped release (BENCH_ROWS rows, default 5,000,000) served on 127.0.0.1, loaded by
+//      `datawarp backfill` (a child process under /usr/bin/time -v) into PostgreSQL; `psql \copy` of the same
+//      unzipped CSVs into a table of the staging shape; rows/s, ratio, peak RSS
+//   3. Parquet alone: re-export of the loaded period
+//   4. a plain re-run over 200 processed items (no network, no database writes)
+//   5. PGlite end to end on BENCH_PGLITE_ROWS (default 1,000,000) against the PostgreSQL path on the same rows
 // DATABASE_URL is used when set, else a throwaway cluster is started (Debian's postgresql).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { exportPeriod } from '../src/export/index.js';
-import { ensureSchema, loadFile, openDb, type Db } from '../src/load/index.js';
+import { openDb } from '../src/load/index.js';
 import { extractFile } from '../src/manifest/extract.js';
-import type { CellValue, ColumnSpec, ExtractedTable } from '../src/model.js';
 import { startCluster } from '../scripts/pg-cluster.js';
+import { GPAD_HEADER, generateGpad, serveGpad, type GpadRelease } from './gpad.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const N = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const N_PGLITE = Number(process.env.BENCH_PGLITE_ROWS ?? 300_000);
+const N = Number(process.env.BENCH_ROWS ?? 5_000_000);
+const N_PGLITE = Number(process.env.BENCH_PGLITE_ROWS ?? 1_000_000);
+const DATA = process.env.BENCH_DATA ?? join(tmpdir(), 'datawarp-bench');
+const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+const lines: string[] = [];
+const say = (s: string) => {
+  console.log(s);
+  lines.push(s);
+};
 
 function rssSampler() {
   let peak = process.memoryUsage().rss;
@@ -28,212 +37,201 @@ function rssSampler() {
   };
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number; rssMb: number }> {
-  const stop = rssSampler();
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, s: (performance.now() - t0) / 1000, rssMb: stop() };
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
-
 // ------------------------------------------------------------------ 1. extraction
 async function benchExtraction(): Promise<void> {
   const dir = join(ROOT, 'test/fixtures/nhs');
   const files = readdirSync(dir).filter((f) => /\.(xlsx|xls|csv|zip|ods)$/i.test(f));
-  console.log(
-    `\n1. Extraction of the NHS corpus (${files.length} files, ${(files.reduce((s, f) => s + statSync(join(dir, f)).size, 0) / 1e6).toFixed(1)} MB)`,
-  );
-  let total = 0;
-  let rows = 0;
   const stop = rssSampler();
+  const t0 = performance.now();
+  let rows = 0;
   for (const f of files) {
-    const ext = extname(f).slice(1).toLowerCase() as 'xlsx';
-    const t0 = performance.now();
-    const x = await extractFile(join(dir, f), { ext, name: f });
-    const s = (performance.now() - t0) / 1000;
-    total += s;
-    const r = x.tables.reduce((n, t) => n + t.rows.length, 0);
-    rows += r;
-    console.log(
-      `   ${f.padEnd(72)} ${s.toFixed(2).padStart(6)} s  ${String(x.tables.length).padStart(3)} tables ${fmt(r).padStart(10)} rows`,
-    );
+    const x = await extractFile(join(dir, f), { ext: extname(f).slice(1).toLowerCase() as 'xlsx', name: f });
+    rows += x.tables.reduce((n, t) => n + t.rows.length, 0);
   }
-  console.log(`   total: ${total.toFixed(1)} s for ${fmt(rows)} rows; peak RSS ${stop().toFixed(0)} MB`);
-}
-
-// ------------------------------------------------------------------ 2-4. load and export
-const COLUMNS: ColumnSpec[] = [
-  { name: 'appointment_date', header: 'Appointment date', type: 'date' },
-  { name: 'sub_icb_code', header: 'Sub ICB code', type: 'text' },
-  { name: 'region_code', header: 'Region code', type: 'text' },
-  { name: 'category', header: 'Category', type: 'text' },
-  { name: 'count_of_appointments', header: 'Count of appointments', type: 'integer' },
-  { name: 'attended', header: 'Attended', type: 'integer' },
-  { name: 'dna_rate', header: 'DNA rate', type: 'numeric' },
-  { name: 'note', header: 'Note', type: 'text' },
-];
-
-function generate(n: number): CellValue[][] {
-  let seed = 42;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-  const cats = Array.from({ length: 20 }, (_, i) => `Category ${i + 1}, "quoted"`);
-  const rows: CellValue[][] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = new Date(Date.UTC(2024, 0, 1 + (i % 366)));
-    rows[i] = [
-      d.toISOString().slice(0, 10),
-      `E38${String(Math.floor(rnd() * 1e6)).padStart(6, '0')}`,
-      `E40${String(i % 7).padStart(6, '0')}`,
-      cats[i % 20],
-      Math.floor(rnd() * 10000),
-      Math.floor(rnd() * 9000),
-      rnd() < 0.1 ? null : Math.round(rnd() * 10000) / 10000,
-      i % 1000 === 0 ? 'line one\nline two' : '',
-    ];
-  }
-  return rows;
-}
-
-function toCsv(rows: CellValue[][]): string {
-  const q = (v: CellValue) =>
-    v === null ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`;
-  const out: string[] = [COLUMNS.map((c) => c.name).join(',')];
-  for (const r of rows) out.push(r.map(q).join(','));
-  return out.join('\n') + '\n';
-}
-
-function table(rows: CellValue[][]): ExtractedTable {
-  return {
-    spec: {
-      id: 'bench#1',
-      headerRows: [1],
-      firstDataRow: 2,
-      columns: COLUMNS,
-      rowCount: rows.length,
-      fingerprint: { sheet: '', title: '', columns: COLUMNS.map((c) => c.name) },
-    },
-    rows,
-    sourceRows: rows.map((_, i) => i + 2),
-  };
-}
-
-async function loadWithDataWarp(db: Db, rows: CellValue[][], sourceCode: string) {
-  await ensureSchema(db);
-  return timed(() =>
-    loadFile(db, {
-      pub: 'bench',
-      period: '2024-01',
-      fileUrl: `https://example.invalid/${sourceCode}.csv`,
-      sha256: `${sourceCode}-${Date.now()}`,
-      tables: [
-        {
-          source: { sourceCode, tableName: sourceCode, columns: COLUMNS },
-          table: table(rows),
-          sheet: 'bench#1',
-        },
-      ],
-    }),
+  const s = (performance.now() - t0) / 1000;
+  say(
+    `1. corpus extraction: ${files.length} files, ${fmt(rows)} rows in ${s.toFixed(1)} s; peak RSS ${stop().toFixed(0)} MB`,
   );
 }
 
-function psqlCopy(url: string, csvPath: string): number {
-  const ddl = `DROP TABLE IF EXISTS bench_psql; CREATE TABLE bench_psql (appointment_date date, sub_icb_code text, region_code text,
-    category text, count_of_appointments bigint, attended bigint, dna_rate numeric, note text);`;
-  execFileSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', ddl], { stdio: 'pipe' });
+// ------------------------------------------------------------------ helpers
+interface Run {
+  s: number;
+  rssMb: number;
+  code: number | null;
+  out: string;
+}
+
+/** Run `datawarp <args>` as a user would (bin/datawarp.js), under /usr/bin/time -v for its peak RSS. */
+function datawarp(cwd: string, args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  return new Promise((ok, fail) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, join(ROOT, 'bin/datawarp.js'), ...args], {
+      cwd,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(out)?.[1] ?? 0);
+      ok({ s: (performance.now() - t0) / 1000, rssMb: kb / 1024, code, out });
+    });
+  });
+}
+
+function psql(url: string, sql: string): string {
+  return execFileSync('psql', [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+}
+
+function dbUrl(base: string, name: string): string {
+  psql(base, `DROP DATABASE IF EXISTS ${name}`);
+  psql(base, `CREATE DATABASE ${name}`);
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function workspace(name: string, pageUrl: string): string {
+  const ws = mkdtempSync(join(tmpdir(), `datawarp-bench-${name}-`));
+  mkdirSync(join(ws, 'config'));
+  writeFileSync(
+    join(ws, 'config/publications.yaml'),
+    `allowed_hosts: ['127.0.0.1']\npublications:\n  gpad:\n    name: Appointments in General Practice\n` +
+      `    frequency: monthly\n    urls:\n      - period: 2024-01\n        url: ${pageUrl}\n`,
+  );
+  return ws;
+}
+
+/** `psql \copy` of the unzipped CSVs into one table of the staging shape (provenance defaults, row sequence,
+ * provenance index). */
+function psqlCopy(url: string, rel: GpadRelease): number {
+  const types: Record<string, string> = { Appointment_Date: 'date', COUNT_OF_APPOINTMENTS: 'bigint' };
+  const cols = GPAD_HEADER.map((h) => `${h.toLowerCase()} ${types[h] ?? 'text'}`).join(', ');
+  psql(
+    url,
+    `CREATE SEQUENCE bench_rows START 2; CREATE TABLE bench_psql (
+       _dw_period text NOT NULL DEFAULT '2024-01', _dw_file_url text NOT NULL DEFAULT 'http://127.0.0.1/files/gpad.zip',
+       _dw_sha256 text NOT NULL DEFAULT '${'0'.repeat(64)}', _dw_sheet text NOT NULL DEFAULT 'Regional_CSV.csv#1',
+       _dw_row integer DEFAULT nextval('bench_rows'), _dw_loaded_at timestamptz NOT NULL DEFAULT now(), ${cols});
+     CREATE INDEX ON bench_psql (_dw_file_url, _dw_period, _dw_sheet);`,
+  );
+  const list = GPAD_HEADER.map((h) => h.toLowerCase()).join(', ');
   const t0 = performance.now();
-  execFileSync(
-    'psql',
-    [
+  for (const csv of rel.csvs)
+    execFileSync('psql', [
       url,
       '-q',
       '-v',
       'ON_ERROR_STOP=1',
       '-c',
-      `\\copy bench_psql FROM '${csvPath}' WITH (FORMAT csv, HEADER true)`,
-    ],
-    { stdio: 'pipe' },
-  );
+      `\\copy bench_psql (${list}) FROM '${csv}' WITH (FORMAT csv, HEADER true)`,
+    ]);
   return (performance.now() - t0) / 1000;
 }
 
-async function benchLoad(url: string): Promise<void> {
-  console.log(
-    `\n2. Load ${fmt(N)} rows × ${COLUMNS.length} columns into PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')})`,
+async function endToEnd(base: string, rel: GpadRelease, tag: string, pglite: boolean) {
+  const { url, server } = await serveGpad(rel);
+  try {
+    const ws = workspace(tag, url);
+    const db = pglite ? undefined : dbUrl(base, `bench_dw_${tag}`);
+    const run = await datawarp(ws, ['backfill'], { DATABASE_URL: db });
+    if (run.code !== 0) throw new Error(`datawarp exited ${run.code}:\n${run.out.slice(-3000)}`);
+    return { run, db, ws };
+  } finally {
+    server.close();
+  }
+}
+
+// ------------------------------------------------------------------ main
+async function main(): Promise<void> {
+  say(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   );
-  const rows = generate(N);
-  const dir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
-  const csv = join(dir, 'data.csv');
-  writeFileSync(csv, toCsv(rows));
-  console.log(`   data: ${(statSync(csv).size / 1e6).toFixed(1)} MB as CSV`);
-  const db = await openDb({ databaseUrl: url });
-  try {
-    await db.query('DROP TABLE IF EXISTS staging.bench_load');
-    await db.query(`DELETE FROM datawarp.tbl_manifest_files WHERE pub = 'bench'`).catch(() => undefined);
-    const psqlS = psqlCopy(url, csv);
-    const dw = await loadWithDataWarp(db, rows, 'bench_load');
-    const n = Number((await db.query('SELECT count(*) AS n FROM staging.bench_load'))[0].n);
-    const m = Number((await db.query('SELECT count(*) AS n FROM bench_psql'))[0].n);
-    if (n !== N || m !== N) throw new Error(`row counts differ: datawarp ${n}, psql ${m}, expected ${N}`);
-    console.log(
-      `   psql \\copy (CSV file)           ${psqlS.toFixed(2).padStart(6)} s  ${fmt(N / psqlS).padStart(10)} rows/s`,
-    );
-    console.log(
-      `   DataWarp loadFile (COPY stream) ${dw.s.toFixed(2).padStart(6)} s  ${fmt(N / dw.s).padStart(10)} rows/s  peak RSS ${dw.rssMb.toFixed(0)} MB`,
-    );
-    console.log(
-      `   ratio DataWarp / psql \\copy: ${(psqlS / dw.s).toFixed(2)} of psql's speed (rows verified: ${fmt(n)})`,
-    );
+  if (!process.env.BENCH_SKIP_CORPUS) await benchExtraction();
 
-    console.log(`\n3. Parquet export of the loaded table`);
-    const out = join(dir, 'out');
-    const ex = await timed(() =>
-      exportPeriod(db, {
-        outDir: out,
-        period: '2024-01',
-        tables: [{ pub: 'bench', tableName: 'bench_load', columns: [] }],
-      }),
+  const cluster = process.env.DATABASE_URL ? undefined : startCluster();
+  const base = process.env.DATABASE_URL ?? cluster!.databaseUrl;
+  say(`PostgreSQL: ${psql(base, 'SHOW server_version').trim()}`);
+  try {
+    const rel = generateGpad(DATA, N);
+    say(`\n2. GPAD-shaped release: ${fmt(N)} rows, zip ${(statSync(rel.zip).size / 1e6).toFixed(0)} MB`);
+    const psqlS = psqlCopy(dbUrl(base, 'bench_psql'), rel);
+    const e2e = await endToEnd(base, rel, 'pg', false);
+    const dwRate = N / e2e.run.s;
+    const psqlRate = N / psqlS;
+    const got = psql(
+      e2e.db!,
+      `SELECT sum(rows_loaded) FROM datawarp.tbl_manifest_files WHERE status = 'loaded'`,
+    ).trim();
+    say(
+      `   datawarp backfill (process start to exit): ${e2e.run.s.toFixed(1)} s, ${fmt(dwRate)} rows/s, peak RSS ${e2e.run.rssMb.toFixed(0)} MB, ledger rows ${fmt(Number(got))}`,
     );
-    const f = ex.value[0];
-    console.log(
-      `   ${fmt(f.rows)} rows in ${ex.s.toFixed(2)} s (${fmt(f.rows / ex.s)} rows/s), ${(statSync(f.path).size / 1e6).toFixed(1)} MB, peak RSS ${ex.rssMb.toFixed(0)} MB`,
-    );
-    await db.query('DROP TABLE IF EXISTS staging.bench_load');
-    await db.query('DROP TABLE IF EXISTS bench_psql');
-    await db.query(`DELETE FROM datawarp.tbl_manifest_files WHERE pub = 'bench'`);
-  } finally {
+    say(`   psql \\copy (staging shape):               ${psqlS.toFixed(1)} s, ${fmt(psqlRate)} rows/s`);
+    say(`   ratio datawarp / psql: ${(dwRate / psqlRate).toFixed(2)}x`);
+
+    // 3. Parquet alone
+    const db = await openDb({ databaseUrl: e2e.db });
+    const tables = psql(e2e.db!, `SELECT DISTINCT table_name FROM datawarp.tbl_manifest_files`)
+      .trim()
+      .split('\n');
+    const out = mkdtempSync(join(tmpdir(), 'datawarp-bench-parquet-'));
+    const t0 = performance.now();
+    const files = await exportPeriod(db, {
+      outDir: out,
+      period: '2024-01',
+      tables: tables.map((t) => ({ pub: 'gpad', tableName: t, columns: [] })),
+    });
+    const ps = (performance.now() - t0) / 1000;
     await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+    const prow = files.reduce((n, f) => n + f.rows, 0);
+    say(
+      `\n3. Parquet re-export of the period: ${fmt(prow)} rows in ${ps.toFixed(1)} s, ${fmt(prow / ps)} rows/s (${(prow / ps / psqlRate).toFixed(2)}x psql \\copy)`,
+    );
+    rmSync(out, { recursive: true, force: true });
 
-async function benchPglite(): Promise<void> {
-  console.log(`\n4. Load ${fmt(N_PGLITE)} rows into PGlite (persistent data dir)`);
-  const dir = mkdtempSync(join(tmpdir(), 'dw-bench-pglite-'));
-  try {
-    const open = await timed(() => openDb({ dataDir: join(dir, 'data') }));
-    const db = open.value;
-    try {
-      const rows = generate(N_PGLITE);
-      const dw = await loadWithDataWarp(db, rows, 'bench_load');
-      console.log(
-        `   start (initdb) ${open.s.toFixed(2)} s; load ${dw.s.toFixed(2)} s  ${fmt(N_PGLITE / dw.s)} rows/s  peak RSS ${dw.rssMb.toFixed(0)} MB`,
-      );
-    } finally {
-      await db.close();
-    }
+    // 4. plain re-run over 200 processed items
+    const rerun = await plainRerun(e2e.db!);
+    say(`\n4. plain re-run over 200 processed items: ${rerun.s.toFixed(2)} s (exit ${rerun.code})`);
+
+    // 5. PGlite vs PostgreSQL on the same rows
+    const small = generateGpad(DATA, N_PGLITE);
+    const pg1 = await endToEnd(base, small, 'pg1', false);
+    const lite = await endToEnd(base, small, 'lite', true);
+    say(
+      `\n5. ${fmt(N_PGLITE)} rows end to end: PostgreSQL ${pg1.run.s.toFixed(1)} s (${fmt(N_PGLITE / pg1.run.s)} rows/s, ${pg1.run.rssMb.toFixed(0)} MB); PGlite ${lite.run.s.toFixed(1)} s (${fmt(N_PGLITE / lite.run.s)} rows/s, ${lite.run.rssMb.toFixed(0)} MB); PGlite/PostgreSQL ${(pg1.run.s / lite.run.s).toFixed(2)}x`,
+    );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cluster?.stop();
   }
+  writeFileSync(join(DATA, 'last-run.txt'), lines.join('\n') + '\n');
 }
 
-console.log(`DataWarp benchmark — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-await benchExtraction();
-let cluster: ReturnType<typeof startCluster> | undefined;
-const url = process.env.DATABASE_URL || (cluster = startCluster()).databaseUrl;
-try {
-  await benchLoad(url);
-} finally {
-  cluster?.stop();
+/** 200 items all processed in state.json: the run must not touch the network or write to the database. */
+async function plainRerun(db: string): Promise<Run> {
+  const ws = mkdtempSync(join(tmpdir(), 'datawarp-bench-rerun-'));
+  mkdirSync(join(ws, 'config'));
+  mkdirSync(join(ws, 'state'));
+  const pubs: string[] = [];
+  const processed: Record<string, unknown> = {};
+  for (let p = 0; p < 10; p++) {
+    pubs.push(`  p${p}:\n    name: Publication ${p}\n    frequency: monthly\n    urls:`);
+    for (let m = 0; m < 20; m++) {
+      const period = `${2010 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+      pubs.push(`      - period: ${period}\n        url: http://127.0.0.1:9/p${p}/${period}`);
+      processed[`p${p}/${period}`] = { completed_at: '2026-01-01T00:00:00.000Z', rows_loaded: 1 };
+    }
+  }
+  writeFileSync(
+    join(ws, 'config/publications.yaml'),
+    `allowed_hosts: ['127.0.0.1']\npublications:\n${pubs.join('\n')}\n`,
+  );
+  writeFileSync(join(ws, 'state/state.json'), JSON.stringify({ processed, failed: {} }, null, 2));
+  return datawarp(ws, ['backfill'], { DATABASE_URL: db });
 }
-await benchPglite();
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

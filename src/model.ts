@@ -75,6 +75,7 @@ export interface RawCsv {
   open(): AsyncIterable<Uint8Array>;
   encoding: 'UTF8' | 'WIN1252';
   delimiter: string;
+  newline: '\n' | '\r\n' | '\r';
   /** the first line is a header to skip */
   header: boolean;
   /** source row of the first data record */

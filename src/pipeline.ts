@@ -5,7 +5,13 @@ import { basename, dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { periodStart, type Config, type Publication, type PublicationUrl } from './config/index.js';
 import { enrichManifest, formatDrift, sourcePlan, type TableNamer } from './enrich/index.js';
-import { exportPeriod, writeCatalog, type ExportTable, type ExportedFile } from './export/index.js';
+import {
+  ParquetTap,
+  exportPeriod,
+  writeCatalog,
+  type ExportTable,
+  type ExportedFile,
+} from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
 import { ensureSchema, loadFile, recordLlmCalls, type Db } from './load/index.js';
 import { buildManifest, manifestFile, type BuiltManifest } from './manifest/index.js';
@@ -265,8 +271,25 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
   if (enriched.drift) reportDrift(r, it.key, enriched.drift);
 
-  // 3. load: one transaction per file, rows streamed from the file
-  const loaded = await loadItem(deps, it, db, built, enriched);
+  // 3. load: one transaction per file, rows streamed from the file; Parquet written from them as they load
+  const tap = new ParquetTap(deps.paths.output, entry.period);
+  try {
+    return await loadAndExport(deps, it, db, built, enriched, tap, manifestPath);
+  } finally {
+    tap.abort(); // whatever was not finished
+  }
+}
+
+async function loadAndExport(
+  deps: PipelineDeps,
+  it: PlanItem,
+  db: Db,
+  built: BuiltManifest,
+  enriched: EnrichedManifest,
+  tap: ParquetTap,
+  manifestPath: string,
+): Promise<ItemResult> {
+  const loaded = await loadItem(deps, it, db, built, enriched, tap);
   // the specs are settled now (row counts, widened types): the manifest says what was loaded
   built.manifest.files = built.files.map(manifestFile);
   writeYaml(manifestPath, built.manifest);
@@ -275,8 +298,9 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   const touched = [...loaded.touched.values()];
   const exported = await exportPeriod(db, {
     outDir: deps.paths.output,
-    period: entry.period,
+    period: it.entry.period,
     tables: touched,
+    tap,
   });
   await writeCatalog(db, join(deps.paths.output, 'catalog.json'), touched);
 
@@ -307,6 +331,7 @@ async function loadItem(
   db: Db,
   built: BuiltManifest,
   enriched: EnrichedManifest,
+  tap: ParquetTap,
 ): Promise<LoadedItem> {
   const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
   const r = deps.reporter;
@@ -329,11 +354,17 @@ async function loadItem(
       { pub: it.pub.code, period: it.entry.period, fileUrl: file.url, sha256: file.sha256, tables },
       {
         chunkRows: deps.chunkRows,
+        tap,
         onProgress: (rows: number) => r.progress(label, rows),
         onChunk: deps.onChunk ? (info) => deps.onChunk!({ item: it.key, file: fi + 1, ...info }) : undefined,
       },
     );
     r.done(label);
+    const fast = res.files.filter((f) => f.fast).length;
+    if (fast)
+      r.info(
+        `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
+      );
     out.rowsLoaded += res.rowsLoaded;
     res.files.forEach((f, k) => {
       if (f.fast) settleFast(tables[k].rows.spec, f.rows_loaded);

@@ -1,246 +1,94 @@
-// Export: Parquet per table and period, descriptions and provenance in the key-value metadata, and a catalog.
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileWriter, ParquetWriter } from 'hyparquet-writer';
+// Public entry of the export stage: Parquet per table and period, and the catalog. A period's Parquet always
+// equals the table's rows of that period: written from the rows while they load when the whole period loaded in
+// this run (see tap.ts), else streamed back out of the database in row groups, never sorted.
 import type { Db } from '../load/index.js';
+import { ParquetFile, type DbColumn, type ExportTable } from './parquet.js';
+import { selectExpr, streamRows } from './rows.js';
+import type { ParquetTap } from './tap.js';
 
-export interface ExportColumn {
-  name: string;
-  header?: string;
-  description?: string;
-}
-
-export interface ExportTable {
-  pub: string;
-  tableName: string;
-  description?: string;
-  columns: ExportColumn[];
-}
+export type { ExportColumn, ExportTable } from './parquet.js';
+export { parquetPath, provenanceDescription } from './parquet.js';
+export { ParquetTap } from './tap.js';
+export { readCatalog, writeCatalog } from './catalog.js';
+export type { Catalog, CatalogTable } from './catalog.js';
 
 export interface ExportedFile {
   table: string;
   period: string;
   path: string;
   rows: number;
-}
-
-interface DbColumn {
-  column_name: string;
-  data_type: string;
+  /** written from the rows as they loaded (no second read of the database) */
+  tapped?: boolean;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
-/** rows per cursor fetch and Parquet row group */
-const EXPORT_BATCH = 100_000;
-
-export function parquetPath(outDir: string, table: string, period: string): string {
-  return join(outDir, 'parquet', table, `${period}.parquet`);
-}
+/** rows per Parquet row group (and per cursor fetch) */
+export const ROW_GROUP = 32_768;
 
 /** Write output/parquet/<table>/<period>.parquet for every table given, from the rows of that period. */
 export async function exportPeriod(
   db: Db,
-  opts: { outDir: string; period: string; tables: ExportTable[]; pubName?: string },
+  opts: { outDir: string; period: string; tables: ExportTable[]; tap?: ParquetTap },
 ): Promise<ExportedFile[]> {
   const out: ExportedFile[] = [];
   for (const t of opts.tables) {
     if (!IDENT.test(t.tableName))
       throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
-    const cols = await db.query<DbColumn>(
-      `SELECT column_name, data_type FROM information_schema.columns
-        WHERE table_schema = 'staging' AND table_name = $1 ORDER BY ordinal_position`,
-      [t.tableName],
+    // the source files from the ledger (a scan of the period's rows would cost seconds on a big table)
+    const loaded = await db.query<{ f: string; s: string }>(
+      `SELECT file_url AS f, sheet AS s FROM datawarp.tbl_manifest_files
+        WHERE table_name = $1 AND period = $2 AND status = 'loaded' ORDER BY 1, 2`,
+      [t.tableName, opts.period],
     );
-    if (!cols.length) continue;
-    const select = cols.map((c) => selectExpr(c)).join(', ');
-    const described = new Map(t.columns.map((c) => [c.name, c]));
-    const schema = [
-      { name: 'root', num_children: cols.length },
-      ...cols.map((c) => ({
-        name: c.column_name,
-        repetition_type: 'OPTIONAL' as const,
-        ...parquetType(c.data_type),
-      })),
-    ];
-    const files = (
-      await db.query<{ f: string }>(
-        `SELECT DISTINCT _dw_file_url AS f FROM staging."${t.tableName}" WHERE _dw_period = $1 ORDER BY 1`,
-        [opts.period],
-      )
-    ).map((r) => r.f);
-    if (!files.length) continue;
-    const kvMetadata = [
-      { key: 'datawarp.publication', value: t.pub },
-      { key: 'datawarp.table', value: t.tableName },
-      { key: 'datawarp.period', value: opts.period },
-      { key: 'datawarp.description', value: t.description ?? '' },
-      { key: 'datawarp.source_files', value: JSON.stringify(files) },
-      {
-        key: 'datawarp.columns',
-        value: JSON.stringify(
-          cols.map((c) => ({
-            name: c.column_name,
-            type: c.data_type,
-            header: described.get(c.column_name)?.header ?? null,
-            description:
-              described.get(c.column_name)?.description ?? provenanceDescription(c.column_name) ?? null,
-          })),
-        ),
-      },
-    ];
-    const path = parquetPath(opts.outDir, t.tableName, opts.period);
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    // Stream the period's rows through a cursor, one row group per batch: memory stays bounded by the batch.
-    const writer = new ParquetWriter({
-      writer: fileWriter(tmp),
-      schema: schema as never,
-      kvMetadata,
-      createdBy: 'datawarp',
-    });
-    let total = 0;
-    try {
-      const sql = `SELECT ${select} FROM staging."${t.tableName}" WHERE _dw_period = '${opts.period.replace(/'/g, "''")}'`;
-      await periodRows(db, sql, cols.length, async (rows) => {
-        total += rows[0]?.length ?? 0;
-        const columnData = cols.map((c, j) => ({
-          name: c.column_name,
-          data: rows[j].map((v) => toParquet(c.data_type, v)),
-        }));
-        await writer.write({ columnData, rowGroupSize: rows[0].length });
+    const files = [...new Set(loaded.map((r) => r.f))];
+    const tapped = opts.tap?.finish(
+      t,
+      loaded.map((r) => [r.f, r.s]),
+      files,
+    );
+    if (tapped) {
+      out.push({
+        table: t.tableName,
+        period: opts.period,
+        path: tapped.path,
+        rows: tapped.rows,
+        tapped: true,
       });
-      writer.finish();
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
+      continue;
     }
-    renameSync(tmp, path);
-    out.push({ table: t.tableName, period: opts.period, path, rows: total });
+    const done = await streamBack(db, opts.outDir, opts.period, t, files);
+    if (done) out.push(done);
   }
   return out;
 }
 
-/** The rows of a query as column arrays of text (null for NULL), EXPORT_BATCH rows at a time, handed to `onBatch`
- * in the table's physical order (no sort). The server streams `COPY ... TO STDOUT` (paused while `onBatch`
- * works); PGlite pages through a cursor. */
-async function periodRows(
+async function streamBack(
   db: Db,
-  sql: string,
-  width: number,
-  onBatch: (columns: (string | null)[][]) => Promise<void>,
-): Promise<void> {
-  const fresh = () => Array.from({ length: width }, (): (string | null)[] => []);
-  await db.transaction(async (tx) => {
-    if (!tx.copyOut) {
-      await tx.query(`DECLARE dw_export NO SCROLL CURSOR FOR ${sql}`);
-      for (;;) {
-        const got = await tx.query<Record<string, unknown>>(`FETCH ${EXPORT_BATCH} FROM dw_export`);
-        if (!got.length) break;
-        const keys = Object.keys(got[0]);
-        await onBatch(keys.map((k) => got.map((r) => (r[k] == null ? null : String(r[k])))));
-      }
-      return;
-    }
-    let rows = fresh();
-    let n = 0;
-    let carry = '';
-    for await (const buf of tx.copyOut(`COPY (${sql}) TO STDOUT`)) {
-      const text = carry + buf.toString('utf8');
-      const end = text.lastIndexOf('\n');
-      carry = text.slice(end + 1);
-      if (end < 0) continue;
-      for (const line of text.slice(0, end).split('\n')) {
-        const f = line.split('\t');
-        for (let j = 0; j < width; j++) rows[j].push(unescapeCopy(f[j]));
-        if (++n === EXPORT_BATCH) {
-          await onBatch(rows);
-          rows = fresh();
-          n = 0;
-        }
-      }
-    }
-    if (n) await onBatch(rows);
-  });
-}
-
-/** A field of COPY's text format: \N is NULL, backslash escapes otherwise. */
-function unescapeCopy(f: string | undefined): string | null {
-  if (f === undefined || f === '\\N') return null;
-  if (!f.includes('\\')) return f;
-  return f.replace(/\\(.)/g, (_, c: string) =>
-    c === 'n'
-      ? '\n'
-      : c === 't'
-        ? '\t'
-        : c === 'r'
-          ? '\r'
-          : c === 'b'
-            ? '\b'
-            : c === 'f'
-              ? '\f'
-              : c === 'v'
-                ? '\v'
-                : c,
+  outDir: string,
+  period: string,
+  t: ExportTable,
+  files: string[],
+): Promise<ExportedFile | undefined> {
+  const cols = await db.query<DbColumn>(
+    `SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_schema = 'staging' AND table_name = $1 ORDER BY ordinal_position`,
+    [t.tableName],
   );
-}
-
-function selectExpr(c: DbColumn): string {
-  const q = `"${c.column_name}"`;
-  if (c.data_type === 'bigint' || c.data_type === 'numeric') return `${q}::text AS ${q}`;
-  if (c.data_type === 'date') return `to_char(${q}, 'YYYY-MM-DD') AS ${q}`;
-  if (c.data_type.startsWith('timestamp')) return `(extract(epoch from ${q}) * 1000)::float8 AS ${q}`;
-  return q;
-}
-
-function parquetType(dataType: string): Record<string, unknown> {
-  switch (dataType) {
-    case 'bigint':
-      return { type: 'INT64' };
-    case 'integer':
-      return { type: 'INT32' };
-    case 'numeric':
-    case 'double precision':
-      return { type: 'DOUBLE' };
-    case 'date':
-      return { type: 'INT32', converted_type: 'DATE' };
-    case 'timestamp with time zone':
-    case 'timestamp without time zone':
-      return { type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' };
-    default:
-      return { type: 'BYTE_ARRAY', converted_type: 'UTF8' };
+  if (!cols.length || !files.length) return undefined;
+  const file = new ParquetFile(outDir, t.tableName, period, cols);
+  try {
+    const sql = `SELECT ${file.columns.map(selectExpr).join(', ')} FROM staging."${t.tableName}"
+      WHERE _dw_period = '${period.replace(/'/g, "''")}'`;
+    await streamRows(db, sql, file.columns, ROW_GROUP, (rows) => file.write(rows));
+    if (file.rows === 0) {
+      // nothing of the period is in this database (an emptied service container): keep any Parquet there is
+      file.abort();
+      return undefined;
+    }
+    file.finish(t, files);
+  } catch (e) {
+    file.abort();
+    throw e;
   }
+  return { table: t.tableName, period, path: file.path, rows: file.rows };
 }
-
-function toParquet(dataType: string, v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  switch (dataType) {
-    case 'bigint':
-      return BigInt(v as string);
-    case 'integer':
-      return Number(v);
-    case 'numeric':
-    case 'double precision':
-      return Number(v);
-    case 'date':
-      return new Date(`${v}T00:00:00Z`);
-    case 'timestamp with time zone':
-    case 'timestamp without time zone':
-      return BigInt(Math.round(Number(v)));
-    default:
-      return String(v);
-  }
-}
-
-export function provenanceDescription(name: string): string | undefined {
-  return {
-    _dw_period: 'DataWarp: canonical period of the release this row came from',
-    _dw_file_url: 'DataWarp: URL of the source file',
-    _dw_sha256: 'DataWarp: sha256 of the source file',
-    _dw_sheet: 'DataWarp: sheet, zip member or table id within the source file',
-    _dw_row: 'DataWarp: 1-based row number in the source sheet or CSV',
-    _dw_loaded_at: 'DataWarp: when the row was loaded',
-  }[name];
-}
-
-export { readCatalog, writeCatalog } from './catalog.js';
-export type { Catalog, CatalogTable } from './catalog.js';

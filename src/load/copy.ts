@@ -7,11 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import type { CellValue, ColumnType, RawCsv, RowBatch } from '../model.js';
 import type { Tx } from './db.js';
+import type { TableSink } from './tap.js';
 import { qualified, quoteIdent } from './ident.js';
 import { META_SCHEMA, STAGING_SCHEMA, evolveColumns } from './schema.js';
 import { columnTypeFor, csvField, joinTypes } from './values.js';
 
 export interface CopyHooks {
+  /** sees what is copied (the export writes Parquet from it) */
+  sink?: TableSink;
   /** rows copied so far for this file */
   onRows?(rows: number): void;
   /** after each batch has been handed to the database (chunk is 1-based per table) */
@@ -54,11 +57,12 @@ function encode(batch: RowBatch, types: ColumnType[]): string {
   return lines.join('\n') + '\n';
 }
 
-async function widen(tx: Tx, t: CopyTarget, wanted: ColumnType[]): Promise<void> {
+async function widen(tx: Tx, t: CopyTarget, wanted: ColumnType[], sink?: TableSink): Promise<void> {
   const changed = t.columns
     .map((name, j) => ({ name, type: joinTypes(t.types[j], wanted[j]), j }))
     .filter((c) => c.type !== t.types[c.j]);
   if (!changed.length) return;
+  sink?.fail(); // the rows seen so far were typed for the narrower column
   await evolveColumns(tx, t.table, changed);
   for (const c of changed) t.types[c.j] = c.type;
 }
@@ -88,13 +92,14 @@ export async function copyRows(
   while (!done) {
     if (!pending) pending = await next();
     if (!pending) break;
-    await widen(tx, t, pending.types);
+    await widen(tx, t, pending.types, opts.sink);
     // One COPY until a batch needs a wider column: then the COPY ends, the column widens, another starts.
     const chunks = async function* (): AsyncGenerator<string> {
       while (pending) {
         const b = pending;
         pending = undefined;
         yield encode(b.batch, t.types);
+        await opts.sink?.rows(b.batch, t.types);
         copied += b.batch.rows.length;
         opts.onRows?.((opts.rowsBefore ?? 0) + copied);
         await opts.onChunk?.(++chunk);
@@ -139,13 +144,14 @@ export async function copyRawCsv(
     ];
     const copied = await tx.copyStream(
       `COPY ${target} (${cols}) FROM STDIN WITH (${options.join(', ')})`,
-      counted(raw.open(), opts),
+      counted(raw, opts),
     );
     await tx.query(`ALTER TABLE ${target} ALTER COLUMN "_dw_row" DROP DEFAULT`);
     await tx.query(`DROP SEQUENCE ${seq}`);
     await tx.query('RELEASE SAVEPOINT dw_fast');
     return copied;
   } catch (err) {
+    opts.sink?.fail();
     if (!isDataRejection(err)) throw err;
     await tx.query('ROLLBACK TO SAVEPOINT dw_fast');
     return undefined;
@@ -153,12 +159,13 @@ export async function copyRawCsv(
 }
 
 /** Pass bytes on, reporting approximate rows (line breaks) and a chunk every 8 MB for the hooks. */
-async function* counted(src: AsyncIterable<Uint8Array>, opts: CopyHooks & { rowsBefore?: number }) {
+async function* counted(raw: RawCsv, opts: CopyHooks & { rowsBefore?: number }) {
   let lines = 0;
   let bytes = 0;
   let chunk = 0;
-  for await (const b of src) {
+  for await (const b of raw.open()) {
     yield b;
+    await opts.sink?.raw(raw, b);
     const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
     bytes += b.length;

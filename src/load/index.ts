@@ -10,3 +10,4 @@ export { isValidIdent, quoteIdent } from './ident.js';
 export { plainNumber } from './values.js';
 export { recordLlmCalls } from './llm-calls.js';
 export type { LlmCallRow } from './llm-calls.js';
+export type { LoadTap, TableSink, TapTable } from './tap.js';

@@ -2,7 +2,15 @@
 import type { ExtractedTable, LoadResult, SourcePlan, TableSource } from '../model.js';
 import type { Db, Tx } from './db.js';
 import { assertDataColumn, assertIdent, qualified, quoteIdent } from './ident.js';
-import { LEDGER, STAGING_SCHEMA, createStagingTable, evolveColumns, lockTables } from './schema.js';
+import {
+  LEDGER,
+  STAGING_SCHEMA,
+  columnsOf,
+  createStagingTable,
+  evolveColumns,
+  lockTables,
+} from './schema.js';
+import type { LoadTap } from './tap.js';
 import { copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 
 export interface LoadTableInput {
@@ -28,6 +36,8 @@ export interface LoadFileOptions {
   chunkRows?: number;
   /** rows copied so far for this file, after each chunk */
   onProgress?(rowsSoFar: number): void;
+  /** sees the rows as they are copied (the export writes Parquet from them) */
+  tap?: LoadTap;
   /** false: never COPY raw bytes (always the typed rows) */
   fastPath?: boolean;
   /** after each COPY chunk has been handed to the database, inside the transaction (chunk is 1-based) */
@@ -143,6 +153,7 @@ async function loadTable(
     p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' })),
   );
   const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!) };
+  let fast = false;
 
   const target = qualified(STAGING_SCHEMA, table);
   // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
@@ -167,12 +178,19 @@ async function loadTable(
     rowsBefore: progress.rows,
     onRows: opts.onProgress,
     onChunk: opts.onChunk ? (chunk: number) => opts.onChunk!({ table, chunk }) : undefined,
+    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t) : undefined,
   };
-  let copied = p.rows.raw && opts.fastPath !== false ? await copyRawCsv(tx, t, p.rows.raw, hooks) : undefined;
-  const fast = copied !== undefined;
-  if (copied === undefined) {
-    const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
-    copied = await copyRows(tx, t, p.rows.batches(chunkRows), { ...hooks, check: p.check });
+  let copied: number | undefined;
+  try {
+    copied = p.rows.raw && opts.fastPath !== false ? await copyRawCsv(tx, t, p.rows.raw, hooks) : undefined;
+    if (copied === undefined) {
+      const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
+      copied = await copyRows(tx, t, p.rows.batches(chunkRows), { ...hooks, check: p.check });
+    } else fast = true;
+    await hooks.sink?.end(copied);
+  } catch (e) {
+    hooks.sink?.fail();
+    throw e;
   }
   progress.rows += copied;
   await tx.query(
@@ -196,6 +214,25 @@ async function loadTable(
     fast,
     types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
   };
+}
+
+async function openSink(tx: Tx, tap: LoadTap, input: LoadFileInput, sheet: string, t: CopyTarget) {
+  const [now] = await tx.query<{ ms: string }>(
+    `SELECT (extract(epoch from now()) * 1000)::bigint::text AS ms`,
+  );
+  return tap.begin({
+    table: t.table,
+    period: input.period,
+    fileUrl: input.fileUrl,
+    sha256: input.sha256,
+    sheet,
+    tableColumns: (await columnsOf(tx, STAGING_SCHEMA, t.table)).map((c) => ({
+      column_name: c.name,
+      data_type: c.data_type,
+    })),
+    columns: t.columns,
+    loadedAtMs: Number(now.ms),
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { CsvParseError, csvRecords, type CsvDialect } from './csv-parse.js';
 import { isCleanHead } from './csv-clean.js';
 
 /** Records that decide a CSV's header and column types. */
-export const HEAD_ROWS = 50_000;
+export const HEAD_ROWS = 20_000;
 
 export type ByteSource = () => AsyncIterable<Uint8Array>;
 
@@ -120,19 +120,19 @@ export async function openCsv(open: ByteSource, name: string, member?: string): 
     fingerprint: makeFingerprint(label.replace(/^.*\//, ''), '', columns),
   };
   const types = columns.map((c) => c.type);
-  const reread = { open, dialect: head.dialect, start, width, types };
   const source: TableSource = {
     spec,
     sample: headRows.slice(0, 5),
     batches: head.complete
-      ? (n) => fromMemory(headRows, start, types, n)
-      : (n) => streamBatches(source, reread, n),
+      ? memoryBatches(headRows, start, types)
+      : (n) => streamBatches(source, { open, dialect: head.dialect, start, width, types }, n),
   };
   if (isCleanHead({ head, data, width, types, headerless, markers: columns.some((c) => c.markers) })) {
     source.raw = {
       open: () => withoutBom(open),
       encoding: head.info.encoding === 'utf-8' ? 'UTF8' : 'WIN1252',
       delimiter: head.dialect.delimiter,
+      newline: head.dialect.newline,
       header: !headerless,
       firstRow: start + 1,
       types,
@@ -143,6 +143,11 @@ export async function openCsv(open: ByteSource, name: string, member?: string): 
 
 function rangeOf(records: number, width: number): string {
   return `A1:${XLSX.utils.encode_cell({ r: Math.max(records - 1, 0), c: Math.max(width - 1, 0) })}`;
+}
+
+/** A file read whole by its head keeps its typed rows; a longer one keeps none (they are read again). */
+function memoryBatches(rows: CellValue[][], start: number, types: ColumnType[]) {
+  return (n: number) => fromMemory(rows, start, types, n);
 }
 
 async function* fromMemory(

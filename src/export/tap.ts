@@ -1,0 +1,263 @@
+// Parquet written from the rows while they load: the loader hands each table's rows (typed batches, or on the
+// fast path the file's own bytes, parsed here the way PostgreSQL parses them) to a sink per (file, sheet); the
+// sinks of a table append row groups to one Parquet file of the period. At export the file is used only when
+// exactly the (file, sheet) parts the ledger holds for the table and period were seen whole; anything else (a
+// skipped file, a rollback, a widened column) throws it away and the period is streamed back from the database.
+import type { ColumnType, RawCsv, RowBatch } from '../model.js';
+import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
+import { decodeStream } from '../manifest/extract/decode.js';
+import { csvRecords } from '../manifest/extract/csv-parse.js';
+import { plainNumber } from '../load/index.js';
+import { ParquetFile, type ExportTable } from './parquet.js';
+import type { Kind, Value } from './rows.js';
+
+const ROW_GROUP = 32_768;
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
+function days(s: string): number | null {
+  const t = s.trim();
+  if (t === '') return null;
+  let y: number, m: number, d: number;
+  if (t.length === 10 && t[4] === '-') [y, m, d] = [+t.slice(0, 4), +t.slice(5, 7), +t.slice(8, 10)];
+  else [d, m, y] = [+t.slice(0, 2), MONTHS.indexOf(t.slice(2, 5).toUpperCase()) + 1, +t.slice(5)];
+  return Date.UTC(y, m - 1, d) / 86_400_000;
+}
+
+/** A raw CSV field as PostgreSQL stores it in a column of kind `k` (empty is NULL: FORCE_NULL). */
+function fromRaw(s: string | undefined, k: Kind): Value {
+  if (s === undefined || s === '') return null;
+  switch (k) {
+    case 'text':
+      return s;
+    case 'bigint':
+      return BigInt(s.trim());
+    case 'days':
+      return days(s);
+    default:
+      return Number(s);
+  }
+}
+
+/** A typed value as the loader's CSV encoding (csvField) stores it in a column of kind `k`. */
+function fromTyped(v: unknown, k: Kind): Value {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') {
+    if (k === 'text') return plainNumber(v);
+    return k === 'bigint' ? BigInt(v) : v;
+  }
+  const s = String(v);
+  if (k === 'text') return s.includes('\u0000') ? s.split('\u0000').join('') : s;
+  if (s.trim() === '') return null;
+  if (k === 'bigint') return BigInt(s.trim());
+  return k === 'days' ? days(s) : Number(s);
+}
+
+interface TableState {
+  file: ParquetFile;
+  /** "<file url>\u0000<sheet>" of every part seen whole */
+  parts: Set<string>;
+  broken: boolean;
+  signature: string;
+}
+
+class Sink implements TableSink {
+  private buf: Value[][];
+  private n = 0;
+  private seen = 0;
+  private readonly slot: number[];
+  private readonly kinds: Kind[];
+  private readonly prov: Value[];
+  private rawFeed?: Feed;
+  private rawDone?: Promise<void>;
+
+  constructor(
+    private readonly t: TapTable,
+    private readonly state: TableState,
+  ) {
+    const cols = state.file.columns;
+    this.kinds = cols.map((c) => c.kind);
+    this.buf = cols.map(() => []);
+    const at = new Map(cols.map((c, i) => [c.name, i]));
+    this.slot = t.columns.map((c) => at.get(c) ?? -1);
+    const fixed: Record<string, Value> = {
+      _dw_period: t.period,
+      _dw_file_url: t.fileUrl,
+      _dw_sha256: t.sha256,
+      _dw_sheet: t.sheet,
+      _dw_loaded_at: t.loadedAtMs,
+    };
+    this.prov = cols.map((c) => fixed[c.name] ?? null);
+    this.rowSlot = cols.findIndex((c) => c.name === '_dw_row');
+  }
+
+  private readonly rowSlot: number;
+
+  private async push(values: Value[], row: number): Promise<void> {
+    const rowSlot = this.rowSlot;
+    for (let i = 0; i < this.buf.length; i++) this.buf[i].push(this.prov[i]);
+    for (let j = 0; j < this.slot.length; j++)
+      if (this.slot[j] >= 0) this.buf[this.slot[j]][this.n] = values[j];
+    if (rowSlot >= 0) this.buf[rowSlot][this.n] = row;
+    this.n++;
+    this.seen++;
+    if (this.n >= ROW_GROUP) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.n || this.state.broken) return;
+    const data = this.buf;
+    this.buf = this.kinds.map(() => []);
+    this.n = 0;
+    await this.state.file.write(data);
+  }
+
+  async rows(batch: RowBatch, types: ColumnType[]): Promise<void> {
+    if (this.state.broken) return;
+    void types;
+    const kinds = this.slot.map((s) => (s >= 0 ? this.kinds[s] : 'text'));
+    for (let i = 0; i < batch.rows.length; i++) {
+      const r = batch.rows[i];
+      await this.push(
+        kinds.map((k, j) => fromTyped(r[j], k)),
+        batch.sourceRows[i],
+      );
+    }
+  }
+
+  async raw(raw: RawCsv, chunk: Uint8Array): Promise<void> {
+    if (this.state.broken) return;
+    if (!this.rawFeed) {
+      this.rawFeed = new Feed();
+      this.rawDone = this.parseRaw(raw, this.rawFeed).catch(() => this.fail());
+    }
+    await this.rawFeed.push(chunk);
+  }
+
+  private async parseRaw(raw: RawCsv, feed: Feed): Promise<void> {
+    const kinds = this.slot.map((s) => (s >= 0 ? this.kinds[s] : 'text'));
+    const opts = { dialect: { delimiter: raw.delimiter, newline: raw.newline }, chunkChars: 256 * 1024 };
+    let row = raw.firstRow;
+    let skip = raw.header;
+    for await (const b of csvRecords(decodeStream(feed), opts)) {
+      for (const rec of b.records) {
+        if (skip) {
+          skip = false;
+          continue;
+        }
+        await this.push(
+          kinds.map((k, j) => fromRaw(rec[j], k)),
+          row++,
+        );
+      }
+    }
+  }
+
+  async end(copied: number): Promise<void> {
+    if (this.rawFeed) {
+      this.rawFeed.end();
+      await this.rawDone;
+    }
+    await this.flush();
+    if (this.seen !== copied) this.fail();
+    if (!this.state.broken) this.state.parts.add(`${this.t.fileUrl}\u0000${this.t.sheet}`);
+  }
+
+  fail(): void {
+    this.state.broken = true;
+    this.rawFeed?.close();
+  }
+}
+
+/** Chunks handed over by the loader, read by the parser; the loader waits while two are unread. */
+class Feed implements AsyncIterable<Uint8Array> {
+  private queue: (Uint8Array | null)[] = [];
+  private wakeReader?: () => void;
+  private wakeWriter?: () => void;
+  private closed = false;
+
+  async push(b: Uint8Array): Promise<void> {
+    if (this.closed) return;
+    this.queue.push(b);
+    this.wakeReader?.();
+    while (this.queue.length > 2 && !this.closed) await new Promise<void>((r) => (this.wakeWriter = r));
+  }
+
+  /** The reader has gone: let the writer on and drop what is queued. */
+  close(): void {
+    this.closed = true;
+    this.queue = [null];
+    this.wakeWriter?.();
+    this.wakeReader?.();
+  }
+
+  end(): void {
+    this.queue.push(null);
+    this.wakeReader?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      while (!this.queue.length) await new Promise<void>((r) => (this.wakeReader = r));
+      const b = this.queue.shift()!;
+      this.wakeWriter?.();
+      if (b === null) return;
+      yield b;
+    }
+  }
+}
+
+/** One per item: Parquet files of the item's period, written while the rows load. */
+export class ParquetTap implements LoadTap {
+  private readonly tables = new Map<string, TableState>();
+
+  constructor(
+    private readonly outDir: string,
+    private readonly period: string,
+  ) {}
+
+  begin(t: TapTable): TableSink | undefined {
+    if (t.period !== this.period) return undefined;
+    const signature = t.tableColumns.map((c) => `${c.column_name} ${c.data_type}`).join(',');
+    let state = this.tables.get(t.table);
+    if (!state) {
+      state = {
+        file: new ParquetFile(this.outDir, t.table, this.period, t.tableColumns),
+        parts: new Set(),
+        broken: false,
+        signature,
+      };
+      this.tables.set(t.table, state);
+    }
+    // the table changed shape since its Parquet began: what was written no longer fits
+    if (state.signature !== signature) state.broken = true;
+    return new Sink(t, state);
+  }
+
+  /** The finished file when exactly `parts` were seen whole, else undefined (the caller streams back). */
+  finish(
+    t: ExportTable,
+    parts: [string, string][],
+    files: string[],
+  ): { path: string; rows: number } | undefined {
+    const state = this.tables.get(t.tableName);
+    if (!state) return undefined;
+    this.tables.delete(t.tableName);
+    const same =
+      !state.broken &&
+      parts.length === state.parts.size &&
+      parts.every(([f, s]) => state.parts.has(`${f}\u0000${s}`));
+    if (!same || state.file.rows === 0) {
+      state.file.abort();
+      return undefined;
+    }
+    state.file.finish(t, files);
+    return { path: state.file.path, rows: state.file.rows };
+  }
+
+  /** Remove every unfinished file (the item failed). */
+  abort(): void {
+    for (const s of this.tables.values()) s.file.abort();
+    this.tables.clear();
+  }
+}
