@@ -61,13 +61,19 @@ interface TableState {
   signature: string;
 }
 
+/** Where each Parquet column's value comes from: a value of the copied row, the row number, or a constant. */
+const ROW = -2;
+const CONSTANT = -1;
+
 class Sink implements TableSink {
   private buf: Value[][];
   private n = 0;
   private seen = 0;
-  private readonly slot: number[];
   private readonly kinds: Kind[];
+  /** per Parquet column: index into the copied row's values, ROW or CONSTANT */
+  private readonly from: number[];
   private readonly prov: Value[];
+  private readonly dayCache = new Map<string, number | null>();
   private rawFeed?: Feed;
   private rawDone?: Promise<void>;
 
@@ -78,8 +84,8 @@ class Sink implements TableSink {
     const cols = state.file.columns;
     this.kinds = cols.map((c) => c.kind);
     this.buf = cols.map(() => []);
-    const at = new Map(cols.map((c, i) => [c.name, i]));
-    this.slot = t.columns.map((c) => at.get(c) ?? -1);
+    const at = new Map(t.columns.map((c, j) => [c, j]));
+    this.from = cols.map((c) => (c.name === '_dw_row' ? ROW : (at.get(c.name) ?? CONSTANT)));
     const fixed: Record<string, Value> = {
       _dw_period: t.period,
       _dw_file_url: t.fileUrl,
@@ -88,17 +94,9 @@ class Sink implements TableSink {
       _dw_loaded_at: t.loadedAtMs,
     };
     this.prov = cols.map((c) => fixed[c.name] ?? null);
-    this.rowSlot = cols.findIndex((c) => c.name === '_dw_row');
   }
 
-  private readonly rowSlot: number;
-
-  private async push(values: Value[], row: number): Promise<void> {
-    const rowSlot = this.rowSlot;
-    for (let i = 0; i < this.buf.length; i++) this.buf[i].push(this.prov[i]);
-    for (let j = 0; j < this.slot.length; j++)
-      if (this.slot[j] >= 0) this.buf[this.slot[j]][this.n] = values[j];
-    if (rowSlot >= 0) this.buf[rowSlot][this.n] = row;
+  private async rowDone(): Promise<void> {
     this.n++;
     this.seen++;
     if (this.n >= ROW_GROUP) await this.flush();
@@ -113,15 +111,15 @@ class Sink implements TableSink {
   }
 
   async rows(batch: RowBatch, types: ColumnType[]): Promise<void> {
-    if (this.state.broken) return;
-    void types;
-    const kinds = this.slot.map((s) => (s >= 0 ? this.kinds[s] : 'text'));
-    for (let i = 0; i < batch.rows.length; i++) {
-      const r = batch.rows[i];
-      await this.push(
-        kinds.map((k, j) => fromTyped(r[j], k)),
-        batch.sourceRows[i],
-      );
+    void types; // the values are in their final form; the table's kinds decide their Parquet form
+    const { from, kinds, prov } = this;
+    for (let r = 0; r < batch.rows.length && !this.state.broken; r++) {
+      const row = batch.rows[r];
+      for (let i = 0; i < from.length; i++) {
+        const j = from[i];
+        this.buf[i].push(j >= 0 ? fromTyped(row[j], kinds[i]) : j === ROW ? batch.sourceRows[r] : prov[i]);
+      }
+      await this.rowDone();
     }
   }
 
@@ -134,8 +132,28 @@ class Sink implements TableSink {
     await this.rawFeed.push(chunk);
   }
 
+  /** one string per distinct value of a column (repeated values then share one object: less to collect, and
+   * the Parquet dictionary finds them faster) */
+  private readonly interned = new Map<string, string>();
+
+  private rawValue(s: string | undefined, k: Kind): Value {
+    if (k === 'text' && s !== undefined && s !== '') {
+      const known = this.interned.get(s);
+      if (known !== undefined) return known;
+      if (this.interned.size < 100_000) this.interned.set(s, s);
+      return s;
+    }
+    if (k !== 'days' || s === undefined) return fromRaw(s, k);
+    let d = this.dayCache.get(s);
+    if (d === undefined) {
+      d = days(s);
+      if (this.dayCache.size < 10_000) this.dayCache.set(s, d);
+    }
+    return d;
+  }
+
   private async parseRaw(raw: RawCsv, feed: Feed): Promise<void> {
-    const kinds = this.slot.map((s) => (s >= 0 ? this.kinds[s] : 'text'));
+    const { from, kinds, prov } = this;
     const opts = { dialect: { delimiter: raw.delimiter, newline: raw.newline }, chunkChars: 256 * 1024 };
     let row = raw.firstRow;
     let skip = raw.header;
@@ -145,10 +163,12 @@ class Sink implements TableSink {
           skip = false;
           continue;
         }
-        await this.push(
-          kinds.map((k, j) => fromRaw(rec[j], k)),
-          row++,
-        );
+        for (let i = 0; i < from.length; i++) {
+          const j = from[i];
+          this.buf[i].push(j >= 0 ? this.rawValue(rec[j], kinds[i]) : j === ROW ? row : prov[i]);
+        }
+        row++;
+        await this.rowDone();
       }
     }
   }
