@@ -158,7 +158,7 @@ export async function copyRawCsv(
   }
 }
 
-/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every 8 MB for the hooks. */
+/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. */
 async function* counted(raw: RawCsv, opts: CopyHooks & { rowsBefore?: number }) {
   let lines = 0;
   let bytes = 0;
@@ -169,7 +169,7 @@ async function* counted(raw: RawCsv, opts: CopyHooks & { rowsBefore?: number }) 
     const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
     bytes += b.length;
-    if (bytes >= 8 << 20) {
+    if (bytes >= 1 << 20) {
       bytes = 0;
       opts.onRows?.((opts.rowsBefore ?? 0) + lines);
       await opts.onChunk?.(++chunk);

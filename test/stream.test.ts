@@ -1,0 +1,181 @@
+// The streamed data path on both engines: a CSV longer than its head streams from disk (or out of a zip) in
+// batches; a late value that does not fit widens its column in place; the fast path (PostgreSQL parses the file's
+// bytes) gives way to the typed path when a value is rejected; Parquet of a period equals the table's rows,
+// whether written while the rows loaded or streamed back.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import { expect, it } from 'vitest';
+import { ParquetTap, exportPeriod } from '../src/export/index.js';
+import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
+import { openFile } from '../src/manifest/extract.js';
+import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
+import type { TableSource } from '../src/model.js';
+import { forEachEngine } from './support/db.js';
+import { writeCsv, zipFiles } from './support/big-csv.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-stream-'));
+const N = 120_000;
+
+/** id, a code with leading zeros, an integer that turns 12.5 and ':' after 100,000 rows, a date, a name. */
+const late = writeCsv(path.join(dir, 'late.csv'), N, (i) => [
+  String(i + 1),
+  `E${String(i % 977).padStart(6, '0')}`,
+  i === 100_000 ? '12.5' : i === 100_001 || i === 110_000 ? ':' : String(i % 1000),
+  `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+  i % 7 === 0 ? 'Smith, "Jr"' : `name ${i % 50}`,
+]);
+const clean = writeCsv(path.join(dir, 'clean.csv'), N, (i) => [
+  String(i + 1),
+  `E${String(i % 977).padStart(6, '0')}`,
+  String(i % 1000),
+  `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+  i % 7 === 0 ? 'Smith, "Jr"' : `name ${i % 50}`,
+]);
+const HEADER = ['id', 'code', 'amount', 'day', 'name'];
+const zip = zipFiles(path.join(dir, 'two.zip'), { 'late.csv': late.path, 'clean.csv': clean.path });
+
+function input(pub: string, fileUrl: string, sources: TableSource[], names: string[]) {
+  return {
+    pub,
+    period: '2024-01',
+    fileUrl,
+    sha256: `sha-${fileUrl}`,
+    tables: sources.map((rows, k) => ({
+      sheet: rows.spec.id,
+      rows,
+      source: { sourceCode: names[k], tableName: names[k], columns: rows.spec.columns },
+    })),
+  };
+}
+
+async function sums(db: Db, table: string) {
+  const [r] = await db.query<{ n: number; ids: string; amount: string; nulls: number }>(
+    `SELECT count(*)::int AS n, sum(id)::text AS ids, sum(amount)::text AS amount,
+            count(*) FILTER (WHERE amount IS NULL)::int AS nulls FROM staging."${table}"`,
+  );
+  return r;
+}
+
+async function parquetOf(file: string) {
+  const buf = fs.readFileSync(file);
+  const rows = await parquetReadObjects({
+    file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length),
+  });
+  let ids = 0n;
+  let amount = 0;
+  for (const r of rows) {
+    ids += BigInt(r.id as bigint);
+    amount += r.amount == null ? 0 : Number(r.amount);
+  }
+  return { n: rows.length, ids: String(ids), amount, rows };
+}
+
+it('a CSV longer than its head is not read whole: the head decides, the rest streams', async () => {
+  expect(N).toBeGreaterThan(HEAD_ROWS);
+  const f = await openFile(late.path, { ext: 'csv' });
+  const [t] = f.tables;
+  expect(t.spec.columns.map((c) => [c.header, c.type])).toEqual([
+    ['id', 'integer'],
+    ['code', 'text'],
+    ['amount', 'integer'],
+    ['day', 'date'],
+    ['name', 'text'],
+  ]);
+  expect(t.raw?.encoding).toBe('UTF8');
+  let batches = 0;
+  let rows = 0;
+  for await (const b of t.batches(10_000)) {
+    batches++;
+    rows += b.rows.length;
+    expect(b.rows.length).toBeLessThanOrEqual(10_000);
+  }
+  expect([rows, batches]).toEqual([N, 12]);
+  // reading to the end settled the spec: the column widened, the marker was counted
+  expect(t.spec.rowCount).toBe(N);
+  expect(t.spec.columns[2]).toMatchObject({ type: 'numeric', markers: { ':': 2 } });
+});
+
+forEachEngine('streamed load', (ctx) => {
+  it('a column of integers whose later values include 12.5 and ":" ends numeric with every value', async () => {
+    const db = ctx.db;
+    await ensureSchema(db);
+    const f = await openFile(late.path, { ext: 'csv' });
+    const res = await loadFile(db, input('late', 'https://example.org/late.csv', f.tables, ['late_t']));
+    expect(res.rowsLoaded).toBe(N);
+    // PostgreSQL refused the fast path's 12.5, the typed path loaded it
+    expect(res.files[0].fast).toBe(false);
+    const types = Object.fromEntries((await tableColumns(db, 'late_t')).map((c) => [c.name, c.data_type]));
+    expect(types).toMatchObject({ id: 'bigint', code: 'text', amount: 'numeric', day: 'date', name: 'text' });
+    expect(await sums(db, 'late_t')).toEqual({
+      n: N,
+      ids: String((N * (N + 1)) / 2),
+      amount: String(late.sum(2)),
+      nulls: 2,
+    });
+    expect(f.tables[0].spec.columns[2].markers).toEqual({ ':': 2 });
+    const [r] = await db.query<{ amount: string; row: number }>(
+      `SELECT amount::text, _dw_row AS row FROM staging.late_t WHERE id = 100001`,
+    );
+    expect(r).toEqual({ amount: '12.5', row: 100_002 });
+  });
+
+  it('a zip of two long CSVs: clean bytes go straight to COPY (server), Parquet equals the table', async () => {
+    const db = ctx.db;
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const f = await openFile(zip, { ext: 'zip' });
+    const names = f.tables.map((t) => (t.spec.member === 'late.csv' ? 'zip_late' : 'zip_clean'));
+    const tap = new ParquetTap(out, '2024-01');
+    const res = await loadFile(db, input('zipped', 'https://example.org/two.zip', f.tables, names), { tap });
+    expect(res.rowsLoaded).toBe(2 * N);
+    const fast = Object.fromEntries(res.files.map((x) => [x.table_name, x.fast]));
+    expect(fast).toEqual({ zip_late: false, zip_clean: ctx.kind === 'pg' });
+    const tables = names.map((n) => ({ pub: 'zipped', tableName: n, columns: [] }));
+    const exported = await exportPeriod(db, { outDir: out, period: '2024-01', tables, tap });
+    // written while loading: the clean table (fast path or typed); the late one widened mid-file
+    expect(Object.fromEntries(exported.map((e) => [e.table, !!e.tapped]))).toEqual({
+      zip_late: false,
+      zip_clean: true,
+    });
+    for (const e of exported) {
+      const pq = await parquetOf(e.path);
+      const db_ = await sums(db, e.table);
+      expect({ n: pq.n, ids: pq.ids, amount: pq.amount }).toEqual({
+        n: db_.n,
+        ids: db_.ids,
+        amount: Number(db_.amount),
+      });
+      expect(pq.rows[0]).toMatchObject({ _dw_period: '2024-01', _dw_row: 2, _dw_sheet: expect.any(String) });
+    }
+    // streamed back (no tap) gives the same files' contents
+    const again = await exportPeriod(db, {
+      outDir: fs.mkdtempSync(path.join(dir, 'back-')),
+      period: '2024-01',
+      tables,
+    });
+    for (const e of again) {
+      const first = await parquetOf(exported.find((x) => x.table === e.table)!.path);
+      const back = await parquetOf(e.path);
+      expect(e.tapped).toBeFalsy();
+      expect([back.n, back.ids, back.amount]).toEqual([first.n, first.ids, first.amount]);
+      const key = (r: Record<string, unknown>) =>
+        JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+      expect(back.rows.map(key).sort()).toEqual(first.rows.map(key).sort());
+    }
+    // the ledger holds one row per member; a re-run skips both, and export then streams back
+    expect((await ledgerRows(db, { pub: 'zipped' })).map((l) => l.rows_loaded)).toEqual([N, N]);
+    const tap2 = new ParquetTap(out, '2024-01');
+    const rerun = await loadFile(
+      db,
+      input('zipped', 'https://example.org/two.zip', (await openFile(zip, { ext: 'zip' })).tables, names),
+      { tap: tap2 },
+    );
+    expect(rerun.rowsLoaded).toBe(0);
+    const third = await exportPeriod(db, { outDir: out, period: '2024-01', tables, tap: tap2 });
+    expect(third.map((e) => [e.table, !!e.tapped, e.rows])).toEqual([
+      ['zip_late', false, N],
+      ['zip_clean', false, N],
+    ]);
+  });
+});
