@@ -1,21 +1,15 @@
 // Plans and runs (publication, period) items. The only module that knows the order of the stages:
 // manifest -> enrich -> load -> export -> state.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import YAML from 'yaml';
-import { periodStart, type Config, type Publication, type PublicationUrl } from './config/index.js';
-import { enrichManifest, formatDrift, sourcePlan, type TableNamer } from './enrich/index.js';
-import {
-  ParquetTap,
-  exportPeriod,
-  writeCatalog,
-  type ExportTable,
-  type ExportedFile,
-} from './export/index.js';
+import { basename, join } from 'node:path';
+import type { Config, Publication, PublicationUrl } from './config/index.js';
+import { enrichManifest, formatDrift, type TableNamer } from './enrich/index.js';
+import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
-import { ensureSchema, loadFile, recordLlmCalls, type Db } from './load/index.js';
-import { buildManifest, manifestFile, type BuiltManifest } from './manifest/index.js';
-import type { DriftReport, EnrichedManifest, SourceFile, TableSpec } from './model.js';
+import { ensureSchema, recordLlmCalls, type Db } from './load/index.js';
+import { buildManifest, manifestFile } from './manifest/index.js';
+import type { DriftReport } from './model.js';
+import { docText, findReference, writeYaml } from './pipeline/files.js';
+import { loadItem } from './pipeline/load-item.js';
 import { itemKey, readState, recordFailed, recordProcessed, writeState, type State } from './state/index.js';
 
 export interface Paths {
@@ -256,7 +250,7 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   // 2. enrich
   const enriched = await enrichManifest(built.manifest, {
     pubName: pub.name,
-    reference: findReference(deps, pub, entry.period),
+    reference: findReference(deps.paths.manifests, deps.config.file, pub, entry.period),
     namer: deps.namer,
     samples: new Map(
       built.files.flatMap(({ file, source }) =>
@@ -269,151 +263,32 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   writeYaml(join(manifestDir, `${pub.code}_${entry.period}_enriched.yaml`), enriched);
   const calls = deps.namer?.takeCalls?.() ?? [];
   if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
-  if (enriched.drift) reportDrift(r, it.key, enriched.drift);
+  if (enriched.drift) r.info(`${it.key}  drift: ${formatDrift(enriched.drift)}`);
 
   // 3. load: one transaction per file, rows streamed from the file; Parquet written from them as they load
   const tap = new ParquetTap(deps.paths.output, entry.period);
   try {
-    return await loadAndExport(deps, it, db, built, enriched, tap, manifestPath);
+    const loaded = await loadItem({ deps, it, db, built, enriched, tap });
+    // the specs are settled now (row counts, widened types): the manifest says what was loaded
+    built.manifest.files = built.files.map(manifestFile);
+    writeYaml(manifestPath, built.manifest);
+
+    // 4. export
+    const touched = [...loaded.touched.values()];
+    const exported = await exportPeriod(db, {
+      outDir: deps.paths.output,
+      period: entry.period,
+      tables: touched,
+      tap,
+    });
+    await writeCatalog(db, join(deps.paths.output, 'catalog.json'), touched);
+    return {
+      rowsLoaded: loaded.rowsLoaded,
+      tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),
+      drift: enriched.drift,
+      exported,
+    };
   } finally {
     tap.abort(); // whatever was not finished
   }
-}
-
-async function loadAndExport(
-  deps: PipelineDeps,
-  it: PlanItem,
-  db: Db,
-  built: BuiltManifest,
-  enriched: EnrichedManifest,
-  tap: ParquetTap,
-  manifestPath: string,
-): Promise<ItemResult> {
-  const loaded = await loadItem(deps, it, db, built, enriched, tap);
-  // the specs are settled now (row counts, widened types): the manifest says what was loaded
-  built.manifest.files = built.files.map(manifestFile);
-  writeYaml(manifestPath, built.manifest);
-
-  // 4. export
-  const touched = [...loaded.touched.values()];
-  const exported = await exportPeriod(db, {
-    outDir: deps.paths.output,
-    period: it.entry.period,
-    tables: touched,
-    tap,
-  });
-  await writeCatalog(db, join(deps.paths.output, 'catalog.json'), touched);
-
-  return {
-    rowsLoaded: loaded.rowsLoaded,
-    tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),
-    drift: enriched.drift,
-    exported,
-  };
-}
-
-function docText(source: SourceFile): string {
-  return source.docs
-    .map((d) => `[${d.sheet}]\n${d.text}`)
-    .join('\n')
-    .slice(0, 8000);
-}
-
-interface LoadedItem {
-  rowsLoaded: number;
-  touched: Map<string, ExportTable>;
-  perTable: Map<string, { rows: number; columns: number }>;
-}
-
-async function loadItem(
-  deps: PipelineDeps,
-  it: PlanItem,
-  db: Db,
-  built: BuiltManifest,
-  enriched: EnrichedManifest,
-  tap: ParquetTap,
-): Promise<LoadedItem> {
-  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
-  const r = deps.reporter;
-  for (const [fi, { file, source }] of built.files.entries()) {
-    const tables = source.tables.map((rows) => {
-      const src = enriched.sources.find((s) => s.file_url === file.url && s.table_id === rows.spec.id)!;
-      const plan = sourcePlan(src, rows.spec);
-      out.touched.set(plan.tableName, {
-        pub: it.pub.code,
-        tableName: plan.tableName,
-        description: plan.description,
-        columns: plan.columns.map((c) => ({ name: c.name, header: c.header, description: c.description })),
-      });
-      return { source: plan, rows, sheet: rows.spec.id };
-    });
-    if (!tables.length) continue;
-    const label = `load ${basename(new URL(file.url).pathname)}`;
-    const res = await loadFile(
-      db,
-      { pub: it.pub.code, period: it.entry.period, fileUrl: file.url, sha256: file.sha256, tables },
-      {
-        chunkRows: deps.chunkRows,
-        tap,
-        onProgress: (rows: number) => r.progress(label, rows),
-        onChunk: deps.onChunk ? (info) => deps.onChunk!({ item: it.key, file: fi + 1, ...info }) : undefined,
-      },
-    );
-    r.done(label);
-    const fast = res.files.filter((f) => f.fast).length;
-    if (fast)
-      r.info(
-        `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
-      );
-    out.rowsLoaded += res.rowsLoaded;
-    res.files.forEach((f, k) => {
-      if (f.fast) settleFast(tables[k].rows.spec, f.rows_loaded);
-      const t = out.perTable.get(f.table_name) ?? {
-        rows: 0,
-        columns: out.touched.get(f.table_name)?.columns.length ?? 0,
-      };
-      t.rows += f.rows_loaded;
-      out.perTable.set(f.table_name, t);
-    });
-  }
-  return out;
-}
-
-/** A table PostgreSQL parsed itself: its row count is COPY's, its types the head's (PostgreSQL took them all). */
-function settleFast(spec: TableSpec, rows: number): void {
-  spec.rowCount = rows;
-  const end = /^A1:([A-Z]+)\d+$/.exec(spec.range ?? '');
-  if (end) spec.range = `A1:${end[1]}${rows + spec.firstDataRow - 1}`;
-}
-
-function findReference(deps: PipelineDeps, pub: Publication, period: string): EnrichedManifest | undefined {
-  if (pub.referenceManifest) {
-    const p = pub.referenceManifest;
-    if (!existsSync(p))
-      throw new Error(`reference_manifest ${p} of ${pub.code} does not exist (${deps.config.file})`);
-    return YAML.parse(readFileSync(p, 'utf8')) as EnrichedManifest;
-  }
-  // Rolling: the latest enriched manifest of an earlier period of this publication.
-  const dir = join(deps.paths.manifests, 'backfill', pub.code);
-  if (!existsSync(dir)) return undefined;
-  const suffix = '_enriched.yaml';
-  const candidates = readdirSync(dir)
-    .filter((f) => f.startsWith(`${pub.code}_`) && f.endsWith(suffix))
-    .map((f) => ({ f, period: f.slice(pub.code.length + 1, -suffix.length) }))
-    .filter((c) => c.period !== period)
-    .sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)));
-  const earlier = candidates.filter((c) => periodStart(c.period) < periodStart(period));
-  const pick = (earlier.length ? earlier : candidates).at(-1);
-  return pick ? (YAML.parse(readFileSync(join(dir, pick.f), 'utf8')) as EnrichedManifest) : undefined;
-}
-
-function reportDrift(r: Reporter, key: string, d: DriftReport): void {
-  r.info(`${key}  drift: ${formatDrift(d)}`);
-}
-
-function writeYaml(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
-  renameSync(tmp, path);
 }

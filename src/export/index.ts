@@ -35,8 +35,8 @@ export async function exportPeriod(
     if (!IDENT.test(t.tableName))
       throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
     // the source files from the ledger (a scan of the period's rows would cost seconds on a big table)
-    const loaded = await db.query<{ f: string; s: string }>(
-      `SELECT file_url AS f, sheet AS s FROM datawarp.tbl_manifest_files
+    const loaded = await db.query<{ f: string; s: string; sha: string }>(
+      `SELECT file_url AS f, sheet AS s, sha256 AS sha FROM datawarp.tbl_manifest_files
         WHERE table_name = $1 AND period = $2 AND status = 'loaded' ORDER BY 1, 2`,
       [t.tableName, opts.period],
     );
@@ -56,36 +56,56 @@ export async function exportPeriod(
       });
       continue;
     }
-    const done = await streamBack(db, opts.outDir, opts.period, t, files);
+    const done = await streamBack(db, opts.outDir, opts.period, t, loaded);
     if (done) out.push(done);
   }
   return out;
 }
+
+/** Columns constant within one (file, sheet) part of a period: filled here rather than read back per row. */
+const CONSTANT = ['_dw_period', '_dw_file_url', '_dw_sha256', '_dw_sheet'];
 
 async function streamBack(
   db: Db,
   outDir: string,
   period: string,
   t: ExportTable,
-  files: string[],
+  parts: { f: string; s: string; sha: string }[],
 ): Promise<ExportedFile | undefined> {
   const cols = await db.query<DbColumn>(
     `SELECT column_name, data_type FROM information_schema.columns
       WHERE table_schema = 'staging' AND table_name = $1 ORDER BY ordinal_position`,
     [t.tableName],
   );
-  if (!cols.length || !files.length) return undefined;
+  if (!cols.length || !parts.length) return undefined;
   const file = new ParquetFile(outDir, t.tableName, period, cols);
+  const read = file.columns.filter((c) => !CONSTANT.includes(c.name));
+  const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
   try {
-    const sql = `SELECT ${file.columns.map(selectExpr).join(', ')} FROM staging."${t.tableName}"
-      WHERE _dw_period = '${period.replace(/'/g, "''")}'`;
-    await streamRows(db, sql, file.columns, ROW_GROUP, (rows) => file.write(rows));
+    // part by part (the provenance index finds each), in load order within a part; never a sort
+    for (const p of parts) {
+      const fixed: Record<string, string> = {
+        _dw_period: period,
+        _dw_file_url: p.f,
+        _dw_sha256: p.sha,
+        _dw_sheet: p.s,
+      };
+      const sql = `SELECT ${read.map(selectExpr).join(', ')} FROM staging."${t.tableName}"
+        WHERE "_dw_file_url" = ${lit(p.f)} AND "_dw_period" = ${lit(period)} AND "_dw_sheet" = ${lit(p.s)}`;
+      await streamRows(db, sql, read, ROW_GROUP, (rows) => {
+        const n = rows[0]?.length ?? 0;
+        let k = 0;
+        return file.write(
+          file.columns.map((c) => (c.name in fixed ? new Array(n).fill(fixed[c.name]) : rows[k++])),
+        );
+      });
+    }
     if (file.rows === 0) {
       // nothing of the period is in this database (an emptied service container): keep any Parquet there is
       file.abort();
       return undefined;
     }
-    file.finish(t, files);
+    file.finish(t, [...new Set(parts.map((p) => p.f))]);
   } catch (e) {
     file.abort();
     throw e;

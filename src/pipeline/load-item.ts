@@ -1,0 +1,79 @@
+// The load step of one item: each file's tables get their names from the enrichment and go to loadFile (one
+// transaction per file); the tables' specs are settled from what PostgreSQL counted.
+import { basename } from 'node:path';
+import { sourcePlan } from '../enrich/index.js';
+import type { ExportTable, ParquetTap } from '../export/index.js';
+import { loadFile, type Db } from '../load/index.js';
+import type { BuiltManifest } from '../manifest/index.js';
+import type { EnrichedManifest, TableSpec } from '../model.js';
+import type { PipelineDeps, PlanItem } from '../pipeline.js';
+
+export interface LoadedItem {
+  rowsLoaded: number;
+  touched: Map<string, ExportTable>;
+  perTable: Map<string, { rows: number; columns: number }>;
+}
+
+export interface ItemLoad {
+  deps: PipelineDeps;
+  it: PlanItem;
+  db: Db;
+  built: BuiltManifest;
+  enriched: EnrichedManifest;
+  tap: ParquetTap;
+}
+
+/** Load every file of an item, one transaction each; what each table received. */
+export async function loadItem({ deps, it, db, built, enriched, tap }: ItemLoad): Promise<LoadedItem> {
+  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
+  const r = deps.reporter;
+  for (const [fi, { file, source }] of built.files.entries()) {
+    const tables = source.tables.map((rows) => {
+      const src = enriched.sources.find((s) => s.file_url === file.url && s.table_id === rows.spec.id)!;
+      const plan = sourcePlan(src, rows.spec);
+      out.touched.set(plan.tableName, {
+        pub: it.pub.code,
+        tableName: plan.tableName,
+        description: plan.description,
+        columns: plan.columns.map((c) => ({ name: c.name, header: c.header, description: c.description })),
+      });
+      return { source: plan, rows, sheet: rows.spec.id };
+    });
+    if (!tables.length) continue;
+    const label = `load ${basename(new URL(file.url).pathname)}`;
+    const res = await loadFile(
+      db,
+      { pub: it.pub.code, period: it.entry.period, fileUrl: file.url, sha256: file.sha256, tables },
+      {
+        chunkRows: deps.chunkRows,
+        tap,
+        onProgress: (rows: number) => r.progress(label, rows),
+        onChunk: deps.onChunk ? (info) => deps.onChunk!({ item: it.key, file: fi + 1, ...info }) : undefined,
+      },
+    );
+    r.done(label);
+    const fast = res.files.filter((f) => f.fast).length;
+    if (fast)
+      r.info(
+        `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
+      );
+    out.rowsLoaded += res.rowsLoaded;
+    res.files.forEach((f, k) => {
+      if (f.fast) settleFast(tables[k].rows.spec, f.rows_loaded);
+      const t = out.perTable.get(f.table_name) ?? {
+        rows: 0,
+        columns: out.touched.get(f.table_name)?.columns.length ?? 0,
+      };
+      t.rows += f.rows_loaded;
+      out.perTable.set(f.table_name, t);
+    });
+  }
+  return out;
+}
+
+/** A table PostgreSQL parsed itself: its row count is COPY's, its types the head's (PostgreSQL took them all). */
+function settleFast(spec: TableSpec, rows: number): void {
+  spec.rowCount = rows;
+  const end = /^A1:([A-Z]+)\d+$/.exec(spec.range ?? '');
+  if (end) spec.range = `A1:${end[1]}${rows + spec.firstDataRow - 1}`;
+}
