@@ -86,9 +86,18 @@ function unescape(f: string): string {
 class TextReader {
   private cols: Value[][];
   private carry = '';
+  /** one string per distinct text value (repeated values share one object: less garbage, faster dictionary) */
+  private readonly interned = new Map<string, string>();
   rows = 0;
   constructor(private readonly kinds: Kind[]) {
     this.cols = kinds.map(() => []);
+  }
+
+  private text(f: string): string {
+    const known = this.interned.get(f);
+    if (known !== undefined) return known;
+    if (this.interned.size < 100_000) this.interned.set(f, f);
+    return f;
   }
 
   push(text: string): void {
@@ -103,7 +112,8 @@ class TextReader {
         const f = s.slice(pos, end);
         pos = end + 1;
         if (f === '\\N') this.cols[j].push(null);
-        else this.cols[j].push(convert(kinds[j], f.includes('\\') ? unescape(f) : f));
+        else if (f.includes('\\')) this.cols[j].push(convert(kinds[j], unescape(f)));
+        else this.cols[j].push(kinds[j] === 'text' ? this.text(f) : convert(kinds[j], f));
       }
       pos = nl + 1;
       this.rows++;
