@@ -240,6 +240,7 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
     url: entry.url,
     downloads: deps.paths.downloads,
     now,
+    limits: deps.config.limits,
     onProgress: (url, bytes, total) =>
       r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
   });

@@ -5,21 +5,31 @@ import { basename } from 'node:path';
 import type { CellValue, ExtractedFile, ExtractedTable, SourceFile, TableSource } from '../model.js';
 import { openCsv } from './extract/csv.js';
 import { fileBytes, workbookSource } from './extract/source.js';
-import { openZip } from './extract/zip.js';
+import { listZip, openZip } from './extract/zip.js';
+import { checkMemberEntry, extractLimits } from './extract/caps.js';
+import type { Limits } from '../config/index.js';
 
 export interface ExtractOptions {
   ext: 'xlsx' | 'xls' | 'csv' | 'zip' | 'ods' | 'xlsm';
   /** name used for table ids of a plain CSV (defaults to the file's base name) */
   name?: string;
+  /** the config's limits (defaults when absent) */
+  limits?: Partial<Limits>;
 }
 
 export async function openFile(path: string, opts: ExtractOptions): Promise<SourceFile> {
+  const limits = extractLimits(opts.limits);
   switch (opts.ext) {
     case 'csv':
-      return openCsv(fileBytes(path), opts.name ?? basename(path));
+      return openCsv(fileBytes(path), opts.name ?? basename(path), undefined, limits);
     case 'zip':
-      return openZip(path);
+      return openZip(path, limits);
+    case 'xls':
+      return workbookSource(new Uint8Array(await readFile(path)));
     default:
+      // xlsx/xlsm/ods are zips SheetJS inflates itself: their directory is checked before it does
+      for (const m of await listZip(path).catch(() => []))
+        checkMemberEntry(m.name, m.compressedSize, m.uncompressedSize, limits);
       return workbookSource(new Uint8Array(await readFile(path)));
   }
 }

@@ -1,6 +1,7 @@
 // Public entry of the manifest stage: release page -> data-file links -> downloads (sha256 while writing) ->
 // tables as streamed sources, and the manifest that describes them.
 import { basename, join } from 'node:path';
+import type { Limits } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
 import type { DataFileLink, DownloadedFile, Manifest, ManifestFile, SourceFile } from '../model.js';
 import { downloadFiles } from './download.js';
@@ -19,6 +20,8 @@ export interface ManifestRequest {
   /** downloads go to <downloads>/<pub>/<period>/ */
   downloads: string;
   now: Date;
+  /** the config's limits */
+  limits?: Partial<Limits>;
   onProgress?(url: string, bytes: number, total?: number): void;
 }
 
@@ -42,7 +45,7 @@ export async function buildManifest(http: HttpClient, req: ManifestRequest): Pro
     if (bad) throw new Error(`cannot read ${file.url}: ${bad}`);
     try {
       const name = decodeURIComponent(basename(new URL(file.url).pathname));
-      files.push({ file, source: await openFile(file.path, { ext: file.ext, name }) });
+      files.push({ file, source: await openFile(file.path, { ext: file.ext, name, limits: req.limits }) });
     } catch (e) {
       throw new Error(`cannot read ${file.url}: ${(e as Error).message}`, { cause: e });
     }

@@ -11,6 +11,7 @@ import { TOTAL } from './rows.js';
 import { bomOf, decodeStream, type DecodeInfo } from './decode.js';
 import { CsvParseError, csvRecords, type CsvDialect } from './csv-parse.js';
 import { isCleanHead } from './csv-clean.js';
+import { checkColumns, extractLimits, type ExtractLimits } from './caps.js';
 
 /** Records that decide a CSV's header and column types. */
 export const HEAD_ROWS = 20_000;
@@ -45,9 +46,9 @@ interface Head {
   info: DecodeInfo;
 }
 
-async function readHead(open: ByteSource): Promise<Head> {
+async function readHead(open: ByteSource, maxRecordChars: number): Promise<Head> {
   const info: DecodeInfo = { encoding: 'utf-8', bom: false };
-  const opts: { dialect?: CsvDialect } = {};
+  const opts: { dialect?: CsvDialect; maxRecordChars: number } = { maxRecordChars };
   const records: string[][] = [];
   let blankLines = 0;
   let complete = true;
@@ -84,9 +85,14 @@ async function* withoutBom(open: ByteSource): AsyncGenerator<Uint8Array> {
   }
 }
 
-export async function openCsv(open: ByteSource, name: string, member?: string): Promise<SourceFile> {
+export async function openCsv(
+  open: ByteSource,
+  name: string,
+  member?: string,
+  limits: ExtractLimits = extractLimits(),
+): Promise<SourceFile> {
   const label = member ?? name;
-  const head = await readHead(open);
+  const head = await readHead(open, limits.maxCellBytes);
   if (head.records.length === 0)
     return { tables: [], docs: [], skipped: [{ name: label, reason: 'empty CSV' }] };
   const first = head.records[0];
@@ -95,6 +101,7 @@ export async function openCsv(open: ByteSource, name: string, member?: string): 
   const data = head.complete ? head.records.slice(start) : head.records.slice(start, HEAD_ROWS + start);
   let width = headerless ? 0 : first.length;
   for (const r of data) width = Math.max(width, r.length);
+  checkColumns(`"${label}"`, width, limits); // before a single column is named
   const headers = Array.from({ length: width }, (_, j) => (headerless ? '' : (first[j] ?? '').trim()));
   const names = columnNames(headers.map((h, j) => h || `col_${j + 1}`));
   const typed = headers.map((_, j) => typeColumn(data.map((r) => r[j])));
@@ -125,7 +132,12 @@ export async function openCsv(open: ByteSource, name: string, member?: string): 
     sample: headRows.slice(0, 5),
     batches: head.complete
       ? memoryBatches(headRows, start, types)
-      : (n) => streamBatches(source, { open, dialect: head.dialect, start, width, types }, n),
+      : (n) =>
+          streamBatches(
+            source,
+            { open, dialect: head.dialect, start, width, types, maxRecordChars: limits.maxCellBytes },
+            n,
+          ),
   };
   if (isCleanHead({ head, data, width, types, headerless, markers: columns.some((c) => c.markers) })) {
     source.raw = {
@@ -163,6 +175,7 @@ async function* fromMemory(
 }
 
 interface Reread {
+  maxRecordChars: number;
   open: ByteSource;
   dialect: CsvDialect;
   start: number;
@@ -179,7 +192,7 @@ async function* streamBatches(src: TableSource, r: Reread, batchRows: number): A
   let rows: CellValue[][] = [];
   let sourceRows: number[] = [];
   let count = 0;
-  const opts = { dialect: { ...r.dialect } };
+  const opts = { dialect: { ...r.dialect }, maxRecordChars: r.maxRecordChars };
   for await (const b of csvRecords(decodeStream(r.open()), opts)) {
     for (let i = 0; i < b.records.length; i++) {
       const recNo = b.firstRecord + i;

@@ -6,6 +6,13 @@ import yauzl from 'yauzl';
 import type { SourceFile } from '../../model.js';
 import { openCsv } from './csv.js';
 import { workbookSource } from './source.js';
+import {
+  checkMemberCount,
+  checkMemberEntry,
+  extractLimits,
+  inflationGuard,
+  type ExtractLimits,
+} from './caps.js';
 
 const SHEET = /\.(xlsx|xlsm|xls|ods)$/i;
 const DATA = /\.(csv|txt|xlsx|xlsm|xls|ods)$/i;
@@ -49,16 +56,27 @@ export async function listZip(path: string): Promise<ZipMember[]> {
   return out;
 }
 
-/** The inflated bytes of one member, as a stream (the zip is opened for this read and closed after it). */
-export async function* memberBytes(path: string, index: number): AsyncGenerator<Uint8Array> {
+/** The inflated bytes of one member, as a stream (the zip is opened for this read and closed after it); the
+ * limits are checked as it inflates. */
+export async function* memberBytes(
+  path: string,
+  index: number,
+  limits: ExtractLimits = extractLimits(),
+): AsyncGenerator<Uint8Array> {
   const zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, autoClose: false });
   let stream: Readable | undefined;
   try {
     let i = 0;
     for await (const e of zip.eachEntry()) {
       if (i++ !== index) continue;
+      const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
+      checkMemberEntry(name, e.compressedSize, e.uncompressedSize, limits);
+      const guard = inflationGuard(name, e.compressedSize, limits);
       stream = await zip.openReadStreamPromise(e);
-      for await (const chunk of stream) yield chunk as Uint8Array;
+      for await (const chunk of stream) {
+        guard((chunk as Uint8Array).length);
+        yield chunk as Uint8Array;
+      }
       return;
     }
     throw new Error(`zip member ${index} not found in ${path}`);
@@ -68,9 +86,9 @@ export async function* memberBytes(path: string, index: number): AsyncGenerator<
   }
 }
 
-async function memberBuffer(path: string, index: number): Promise<Uint8Array> {
+async function memberBuffer(path: string, index: number, limits: ExtractLimits): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  for await (const b of memberBytes(path, index)) parts.push(b);
+  for await (const b of memberBytes(path, index, limits)) parts.push(b);
   return Buffer.concat(parts);
 }
 
@@ -83,9 +101,11 @@ function skipReason(m: ZipMember, sheets: Set<string>): string | undefined {
   return undefined;
 }
 
-export async function openZip(path: string): Promise<SourceFile> {
+export async function openZip(path: string, limits: ExtractLimits = extractLimits()): Promise<SourceFile> {
   const out: SourceFile = { tables: [], docs: [], skipped: [] };
-  const members = (await listZip(path)).filter((m) => !m.name.endsWith('/'));
+  const all = await listZip(path);
+  checkMemberCount('the zip', all.length, limits);
+  const members = all.filter((m) => !m.name.endsWith('/'));
   const sheets = new Set(members.filter((m) => !m.unsafe && SHEET.test(m.name)).map((m) => stem(m.name)));
   for (const m of members) {
     const reason = skipReason(m, sheets);
@@ -93,9 +113,11 @@ export async function openZip(path: string): Promise<SourceFile> {
       out.skipped.push({ name: m.name, reason });
       continue;
     }
+    // the directory's sizes first: a bomb is refused before a byte is inflated
+    checkMemberEntry(m.name, m.compressedSize, m.uncompressedSize, limits);
     const part = SHEET.test(m.name)
-      ? workbookSource(await memberBuffer(path, m.index), m.name)
-      : await openCsv(() => memberBytes(path, m.index), m.name, m.name);
+      ? workbookSource(await memberBuffer(path, m.index, limits), m.name)
+      : await openCsv(() => memberBytes(path, m.index, limits), m.name, m.name, limits);
     out.tables.push(...part.tables);
     out.docs.push(...part.docs);
     out.skipped.push(...part.skipped);
