@@ -55,3 +55,35 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   const { openPglite } = await import('./pglite.js');
   return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
 }
+
+/** SQLSTATEs and socket errors that mean the connection to the server is gone (not a fault of the data). */
+const LOST = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+]);
+
+/** The database went away under a running load: the run stops (exit 2); the item stays pending. */
+export function lostConnection(err: unknown): boolean {
+  for (
+    let e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (e instanceof DbUnavailableError) return true;
+    if (e.code && LOST.has(e.code)) return true;
+    if (
+      /Connection terminated|terminating connection|server closed the connection|write EPIPE/i.test(
+        e.message ?? '',
+      )
+    )
+      return true;
+  }
+  return false;
+}

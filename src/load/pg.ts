@@ -62,7 +62,11 @@ function reasonOf(err: unknown, databaseUrl: string): string {
 
 async function connect(pool: pg.Pool, databaseUrl: string, target: string): Promise<pg.PoolClient> {
   try {
-    return await pool.connect();
+    const client = await pool.connect();
+    // a connection lost mid-query surfaces as that query's error; the client's own 'error' event must not
+    // crash the process (Unhandled 'error' event ... EPIPE)
+    if (!client.listenerCount('error')) client.on('error', () => {});
+    return client;
   } catch (err) {
     if (isConnectionError(err))
       throw new DbUnavailableError(target, reasonOf(err, databaseUrl), { cause: err });
