@@ -5,7 +5,7 @@
 // The cache is a convenience: when the service is unavailable or errs, that is one notice, never a failure.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as actionsCache from '@actions/cache';
 import type { DownloadOptions, DownloadResult, HttpClient } from '../http/index.js';
 
@@ -151,6 +151,7 @@ export function cachedHttpClient(
         ...(meta?.lastModified ? { ifModifiedSince: meta.lastModified } : {}),
       });
       if (res.notModified && meta) {
+        mkdirSync(dirname(destPath), { recursive: true });
         copyFileSync(join(dir, 'body'), destPath);
         hits.push(url);
         opts.log(`${url}: not modified since the cached copy (${hit}); served from the cache`);
