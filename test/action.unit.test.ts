@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { cachedHttpClient, createActionsCache, type ConditionalHttpClient } from '../src/action/cache.js';
-import { mergeCatalogs } from '../src/action/git.js';
+import { mergeCatalogs } from '../src/action/merge.js';
 import { publishAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
-import { isTransientError, transientRetryKeys } from '../src/action/transient.js';
+import { isRetryable, isTransientError, transientRetryKeys } from '../src/action/transient.js';
 import type { Catalog } from '../src/export/index.js';
 import { HttpError } from '../src/http/index.js';
 import { openDb } from '../src/load/index.js';
@@ -119,6 +119,23 @@ describe('transient failures', () => {
     expect(isTransientError(`GET ${url} -> 404 Not Found`, url)).toBe(true);
     expect(isTransientError('GET https://files/other.csv -> 404 Not Found', url)).toBe(false);
     expect(isTransientError('cannot read https://x/y.xlsx: not a zip file', url)).toBe(false);
+  });
+  it('entries with typed fields are judged by them; text-only entries by the text rule', () => {
+    const at = '2026-01-01T00:00:00Z';
+    expect(isRetryable({ failed_at: at, error: 'whatever', transient: true }, url)).toBe(true);
+    expect(
+      isRetryable({ failed_at: at, error: 'GET x -> 503 Service Unavailable', transient: false }, url),
+    ).toBe(false);
+    expect(
+      isRetryable(
+        { failed_at: at, error: `GET ${url} -> 404 Not Found`, transient: false, status: 404 },
+        url,
+      ),
+    ).toBe(true);
+    expect(
+      isRetryable({ failed_at: at, error: 'GET https://f/x.csv -> 404', transient: false, status: 404 }, url),
+    ).toBe(false);
+    expect(isRetryable({ failed_at: at, error: 'GET x -> 503 Service Unavailable' }, url)).toBe(true);
   });
   it('only after the cool-down', () => {
     const now = new Date('2026-01-02T12:00:00Z');
