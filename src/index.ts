@@ -1,6 +1,7 @@
 // The action's entry point: only calls run() with the real core and GitHub client.
 import * as core from '@actions/core';
-import { createOctokit } from './action/octokit.js';
-import { run } from './main.js';
+import { createGitHub } from './action/github.js';
+import { run } from './action/run.js';
+import { createOctokit } from './github/octokit.js';
 
-await run(core, (token) => createOctokit(token, core));
+await run(core, (token, { owner, repo }) => createGitHub(createOctokit(token, core), owner, repo));

@@ -1,7 +1,8 @@
 // The action end to end: the committed dist/index.js run as the runner runs it, against a real PostgreSQL,
 // a local bare repository as `origin`, the local NHS site and an OpenAPI-validated fake of the GitHub API.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import {
 } from './support/action-harness.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { REPO } from './support/workspace.js';
 
 const OPENAI_KEY = 'sk-test-DO-NOT-PRINT-7f3a9c';
 const run = testEngines().includes('pg') ? describe : describe.skip;
@@ -449,25 +451,39 @@ run('GitHub Action (dist/index.js) end to end', () => {
 });
 
 describe('the bundle on a runner', () => {
-  it('dist/index.js starts with no node_modules next to it (a runner has none)', async () => {
-    const { cpSync, mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { dirname } = await import('node:path');
-    const bundle = process.env.DATAWARP_ACTION_BUNDLE || join(import.meta.dirname, '..', 'dist', 'index.js');
+  let site: NhsSite;
+  let fake: FakeGitHub;
+  beforeAll(async () => {
+    site = await startNhsSite();
+    fake = await startGitHubFake();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await site?.close();
+  });
+
+  it('dist/ copied alone to an empty directory, empty database-url: the item is processed (PGlite) and Parquet written', async () => {
+    const bundle = process.env.DATAWARP_ACTION_BUNDLE || join(REPO, 'dist', 'index.js');
     const root = mkdtempSync(join(tmpdir(), 'dw-runner-action-'));
     cpSync(dirname(bundle), join(root, 'dist'), { recursive: true });
-    const origin = makeOrigin({ 'config/publications.yaml': 'publications: {}\n' });
+    expect(existsSync(join(root, 'node_modules'))).toBe(false);
+    const origin = makeOrigin(seedFiles(configFor(site, ['pcn_workforce'], { pcn_workforce: ['2020-03'] })));
+    const ws = origin.clone();
     const r = await runAction({
-      cwd: origin.clone(),
-      apiUrl: 'http://127.0.0.1:9',
-      repository: 'o/r',
-      event: { name: 'workflow_dispatch', payload: {} },
-      inputs: { command: 'validate' },
+      cwd: ws,
+      apiUrl: fake.url,
+      repository: `${fake.owner}/${fake.repo}`,
+      event: dispatch(fake, {}),
+      inputs: { 'database-url': '' },
       env: { DATAWARP_ACTION_BUNDLE: join(root, 'dist', 'index.js') },
     });
-    expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND/);
+    expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-  });
+    expect(r.outputs).toMatchObject({ processed: '1', failed: '0' });
+    const parquet = readdirSync(join(ws, 'output', 'parquet'), { recursive: true }).map(String);
+    expect(parquet.filter((f) => f.endsWith('2020-03.parquet')).length).toBeGreaterThan(0);
+    expect(existsSync(join(ws, '.datawarp', 'pglite'))).toBe(true);
+  }, 240_000);
 });
 
 function writeBrokenConfig(ws: string) {

@@ -1,56 +1,89 @@
-// The action's pieces with fakes: source cache (filesystem fake and an unavailable service), transient-failure
+// The action's pieces with fakes: download cache (a directory fake and an unavailable service), transient-failure
 // retry, catalog merge, asset publishing rules, and `datawarp restore` from Parquet into PostgreSQL.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
-import { cachedHttpClient, createDirCache, createSourceCache } from '../src/action/cache.js';
-import { mergeCatalogs } from '../src/action/git.js';
-import {
-  normaliseAssetName,
-  publishAssets,
-  type Release,
-  type ReleaseAsset,
-  type Releaser,
-} from '../src/action/releases.js';
-import { isTransientError, transientRetryKeys } from '../src/action/transient.js';
+import { cachedHttpClient, createActionsCache, type ConditionalHttpClient } from '../src/action/cache.js';
+import { mergeCatalogs } from '../src/action/merge.js';
+import { publishAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
+import { isRetryable, isTransientError, transientRetryKeys } from '../src/action/transient.js';
 import type { Catalog } from '../src/export/index.js';
-import type { HttpClient } from '../src/http/index.js';
 import { HttpError } from '../src/http/index.js';
 import { openDb } from '../src/load/index.js';
+import { normaliseAssetName } from '../src/github/release-names.js';
 import { dirSource, restoreFromParquet } from '../src/restore/index.js';
+import { createDirCache } from './support/cache-fake.js';
 import { openTestDb, testEngines } from './support/db.js';
 import { makeWorkspace, type Workspace } from './support/workspace.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-unit-'));
 
 describe('source cache', () => {
-  const flaky = (fail: { now: boolean }): HttpClient => ({
-    getText: async () => ({ status: 200, url: '', text: '', headers: {} }),
-    async download(url, dest) {
-      if (fail.now)
-        throw new HttpError(`GET ${url} -> 503 Service Unavailable`, { url, status: 503, transient: true });
-      writeFileSync(dest, 'a,b\n1,2\n');
-      return { sha256: 'abc', bytes: 8, etag: '"v1"' };
-    },
+  /** An origin holding one body per URL; answers If-None-Match with 304 when the ETag still matches. */
+  function origin() {
+    const bodies = new Map<string, string>();
+    const transferred: string[] = [];
+    const o = { down: false };
+    const etag = (b: string) => `"${b.length}-${b.charCodeAt(0)}-${b.charCodeAt(b.length - 1)}"`;
+    const http: ConditionalHttpClient = {
+      getText: async () => ({ status: 200, url: '', text: '', headers: {} }),
+      async download(url, dest, opts) {
+        if (o.down)
+          throw new HttpError(`GET ${url} -> 503 Service Unavailable`, { url, status: 503, transient: true });
+        const body = bodies.get(url)!;
+        if (opts?.ifNoneMatch === etag(body)) return { sha256: '', bytes: 0, notModified: true };
+        transferred.push(url);
+        writeFileSync(dest, body);
+        return { sha256: `sha-${body}`, bytes: body.length, etag: etag(body) };
+      },
+    };
+    return { bodies, transferred, http, o };
+  }
+  const URL_X = 'https://files.digital.nhs.uk/x.csv';
+
+  it('a second download of unchanged bytes is served from the cache after a 304; changed bytes are downloaded', async () => {
+    const site = origin();
+    site.bodies.set(URL_X, 'a,b\n1,2\n');
+    const cache = createDirCache(tmp());
+    const first = cachedHttpClient(site.http, cache, { root: join(tmp(), 'c'), log: () => {} });
+    await first.download(URL_X, join(tmp(), 'x.csv'));
+    expect(first.report()).toMatchObject({ hits: [], misses: [URL_X] });
+    expect(cache.keys()).toHaveLength(1);
+
+    // a later run (fresh workspace, same cache)
+    const logs: string[] = [];
+    const second = cachedHttpClient(site.http, cache, { root: join(tmp(), 'c'), log: (m) => logs.push(m) });
+    const dest = join(tmp(), 'x.csv');
+    const r = await second.download(URL_X, dest);
+    expect(readFileSync(dest, 'utf8')).toBe('a,b\n1,2\n');
+    expect(r).toMatchObject({ sha256: 'sha-a,b\n1,2\n', bytes: 8 });
+    expect(site.transferred).toEqual([URL_X]);
+    expect(second.report()).toMatchObject({ hits: [URL_X], misses: [] });
+    expect(logs.join('\n')).toMatch(/not modified.*served from the cache/);
+
+    // new bytes at the same URL: never hidden
+    site.bodies.set(URL_X, 'a,b\n1,2\n3,4\n');
+    const third = cachedHttpClient(site.http, cache, { root: join(tmp(), 'c'), log: () => {} });
+    const dest3 = join(tmp(), 'x.csv');
+    await third.download(URL_X, dest3);
+    expect(readFileSync(dest3, 'utf8')).toBe('a,b\n1,2\n3,4\n');
+    expect(third.report()).toMatchObject({ hits: [], misses: [URL_X] });
+    expect(cache.keys()).toHaveLength(2);
   });
 
-  it('filesystem fake: a download is saved; when the site fails the cached copy is used', async () => {
+  it('when the origin fails the cached copy is not served: the failure stays (the cool-down retries it)', async () => {
+    const site = origin();
+    site.bodies.set(URL_X, 'a\n1\n');
     const cache = createDirCache(tmp());
-    const fail = { now: false };
-    const http = cachedHttpClient(flaky(fail), cache);
-    const dir = tmp();
-    await http.download('https://files.digital.nhs.uk/x.csv', join(dir, 'x.csv'));
-    fail.now = true;
-    const dest = join(tmp(), 'x.csv');
-    const r = await http.download('https://files.digital.nhs.uk/x.csv', dest);
-    expect(readFileSync(dest, 'utf8')).toBe('a,b\n1,2\n');
-    expect(r.bytes).toBe(8);
-    // a URL never cached still fails with the original error
-    await expect(http.download('https://files.digital.nhs.uk/y.csv', join(dir, 'y.csv'))).rejects.toThrow(
-      /503/,
+    await cachedHttpClient(site.http, cache, { root: tmp(), log: () => {} }).download(
+      URL_X,
+      join(tmp(), 'x'),
     );
+    site.o.down = true;
+    const http = cachedHttpClient(site.http, cache, { root: tmp(), log: () => {} });
+    await expect(http.download(URL_X, join(tmp(), 'x'))).rejects.toThrow(/503/);
   });
 
   it('an unavailable cache service is one notice, not a failure', async () => {
@@ -58,13 +91,15 @@ describe('source cache', () => {
     const saved = { ...process.env };
     delete process.env.ACTIONS_CACHE_URL;
     delete process.env.ACTIONS_RESULTS_URL;
+    const site = origin();
+    site.bodies.set(URL_X, 'a\n1\n');
+    site.bodies.set(`${URL_X}?2`, 'a\n2\n');
     try {
-      const http = cachedHttpClient(
-        flaky({ now: false }),
-        createSourceCache({ log: (m) => notices.push(m) }),
-      );
-      await http.download('https://files.digital.nhs.uk/x.csv', join(tmp(), 'x.csv'));
-      await http.download('https://files.digital.nhs.uk/z.csv', join(tmp(), 'z.csv'));
+      const cache = createActionsCache((m) => notices.push(m));
+      const http = cachedHttpClient(site.http, cache, { root: tmp(), log: () => {} });
+      await http.download(URL_X, join(tmp(), 'x.csv'));
+      await http.download(`${URL_X}?2`, join(tmp(), 'z.csv'));
+      expect(http.report()).toMatchObject({ hits: [], misses: [URL_X, `${URL_X}?2`] });
     } finally {
       process.env = saved;
     }
@@ -84,6 +119,23 @@ describe('transient failures', () => {
     expect(isTransientError(`GET ${url} -> 404 Not Found`, url)).toBe(true);
     expect(isTransientError('GET https://files/other.csv -> 404 Not Found', url)).toBe(false);
     expect(isTransientError('cannot read https://x/y.xlsx: not a zip file', url)).toBe(false);
+  });
+  it('entries with typed fields are judged by them; text-only entries by the text rule', () => {
+    const at = '2026-01-01T00:00:00Z';
+    expect(isRetryable({ failed_at: at, error: 'whatever', transient: true }, url)).toBe(true);
+    expect(
+      isRetryable({ failed_at: at, error: 'GET x -> 503 Service Unavailable', transient: false }, url),
+    ).toBe(false);
+    expect(
+      isRetryable(
+        { failed_at: at, error: `GET ${url} -> 404 Not Found`, transient: false, status: 404 },
+        url,
+      ),
+    ).toBe(true);
+    expect(
+      isRetryable({ failed_at: at, error: 'GET https://f/x.csv -> 404', transient: false, status: 404 }, url),
+    ).toBe(false);
+    expect(isRetryable({ failed_at: at, error: 'GET x -> 503 Service Unavailable' }, url)).toBe(true);
   });
   it('only after the cool-down', () => {
     const now = new Date('2026-01-02T12:00:00Z');

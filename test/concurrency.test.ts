@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rehydrate } from '../src/action/rehydrate.js';
+import { rehydrate } from '../src/restore/rehydrate.js';
 import type { Catalog } from '../src/export/index.js';
 import { openDb, type Db } from '../src/load/index.js';
 import { createStagingTable, evolveColumns, lockTables } from '../src/load/schema.js';

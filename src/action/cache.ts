@@ -1,119 +1,177 @@
-// Downloaded source files cached with @actions/cache, keyed by URL and ETag/sha256. A download that works is
-// saved; a download that fails transiently (the NHS site is down) falls back to the newest cached copy of that
-// URL. The cache is a convenience: when the service is unavailable (or errs) that is a notice, never a failure.
+// Downloaded source files cached with @actions/cache, keyed by URL and validator (ETag, else Last-Modified), so a
+// forced run or a retry need not download again. The origin is always asked: the cached copy is sent as
+// If-None-Match / If-Modified-Since and served only when the origin answers 304 Not Modified, so new bytes at the
+// same URL are never hidden behind the cache. A transient failure stays a failure (the cool-down retries it).
+// The cache is a convenience: when the service is unavailable or errs, that is one notice, never a failure.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as actionsCache from '@actions/cache';
-import type { DownloadResult, HttpClient } from '../http/index.js';
+import type { DownloadOptions, DownloadResult, HttpClient } from '../http/index.js';
 
+/** Where cache entries live: one directory per entry (the body and meta.json). */
 export interface SourceCache {
-  /** restores `path` and returns the key that matched, or undefined */
-  restore(path: string, key: string, restoreKeys: string[]): Promise<string | undefined>;
-  save(path: string, key: string): Promise<void>;
+  /** restores `dir` from the newest entry whose key starts with `prefix`; returns that key or undefined */
+  restore(dir: string, prefix: string): Promise<string | undefined>;
+  save(dir: string, key: string): Promise<void>;
 }
 
-const noticeOnce = (log: (m: string) => void) => {
-  let said = false;
-  return (m: string) => {
-    if (!said) log(m);
-    said = true;
-  };
-};
+/**
+ * What the cache needs from the HTTP client: a download that sends validators and reports a 304.
+ * `notModified: true` means the origin answered 304 (or a 2xx whose ETag equals `ifNoneMatch`, body unread):
+ * nothing was written to `destPath`. `lastModified` is the response's Last-Modified header.
+ */
+export interface ConditionalDownloadOptions extends DownloadOptions {
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+}
+export interface ConditionalDownloadResult extends DownloadResult {
+  notModified?: boolean;
+  lastModified?: string;
+}
+export interface ConditionalHttpClient extends HttpClient {
+  download(
+    url: string,
+    destPath: string,
+    opts?: ConditionalDownloadOptions,
+  ): Promise<ConditionalDownloadResult>;
+}
+
+/** What the summary shows: URLs served from the cache after a 304, URLs downloaded. */
+export interface CacheReport {
+  hits: string[];
+  misses: string[];
+  /** why the cache was not used, when it was not */
+  notice?: string;
+}
+
+interface EntryMeta {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  sha256: string;
+  bytes: number;
+  contentType?: string;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+export const CACHE_KEY_VERSION = 'datawarp-src-v2';
+/** Every entry of one URL starts with this; the validator follows. */
+export const urlKeyPrefix = (url: string) => `${CACHE_KEY_VERSION}-${hash(url).slice(0, 24)}-`;
+export const entryKey = (url: string, m: { etag?: string; lastModified?: string }) =>
+  `${urlKeyPrefix(url)}${hash(m.etag ? `etag:${m.etag}` : `lm:${m.lastModified}`).slice(0, 16)}`;
 
 /** @actions/cache, degrading to "no cache" with one notice when the service is unavailable or fails. */
-export function createSourceCache(opts: { log(msg: string): void }): SourceCache {
-  const notice = noticeOnce(opts.log);
+export function createActionsCache(notice: (m: string) => void): SourceCache {
+  let said = false;
+  const once = (m: string) => {
+    if (!said) notice(m);
+    said = true;
+  };
   const available = () => {
     try {
-      return actionsCache.isFeatureAvailable();
+      if (actionsCache.isFeatureAvailable()) return true;
     } catch {
-      return false;
+      // treated as unavailable
     }
+    once('the Actions cache service is unavailable: source files are downloaded without a cache');
+    return false;
   };
   return {
-    async restore(path, key, restoreKeys) {
-      if (!available()) {
-        notice('the Actions cache service is unavailable: source files are downloaded without a cache');
-        return undefined;
-      }
+    async restore(dir, prefix) {
+      if (!available()) return undefined;
       try {
-        return await actionsCache.restoreCache([path], key, restoreKeys);
+        return await actionsCache.restoreCache([dir], prefix, [prefix]);
       } catch (e) {
-        notice(`the Actions cache could not be read (${(e as Error).message}); continuing without it`);
+        once(`the Actions cache could not be read (${(e as Error).message}); continuing without it`);
         return undefined;
       }
     },
-    async save(path, key) {
-      if (!available()) {
-        notice('the Actions cache service is unavailable: source files are downloaded without a cache');
-        return;
-      }
+    async save(dir, key) {
+      if (!available()) return;
       try {
-        await actionsCache.saveCache([path], key);
+        await actionsCache.saveCache([dir], key);
       } catch (e) {
-        // ReserveCacheError: the key exists already (entries are immutable) - nothing to do.
+        // ReserveCacheError: the key exists already (entries are immutable): nothing to do.
         if ((e as Error).name !== 'ReserveCacheError')
-          notice(`the Actions cache could not be written (${(e as Error).message}); continuing without it`);
+          once(`the Actions cache could not be written (${(e as Error).message}); continuing without it`);
       }
     },
   };
 }
 
-/** A cache in a directory (tests; also a self-hosted runner's disk). */
-export function createDirCache(dir: string): SourceCache {
-  const file = (key: string) => join(dir, createHash('sha1').update(key).digest('hex'));
-  const keysFile = join(dir, 'keys.json');
-  const keys = (): string[] => (existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : []);
-  return {
-    async restore(path, key, restoreKeys) {
-      const all = keys();
-      const hit = all.includes(key)
-        ? key
-        : [...all].reverse().find((k) => restoreKeys.some((p) => k.startsWith(p)));
-      if (!hit) return undefined;
-      mkdirSync(dirname(path), { recursive: true });
-      copyFileSync(file(hit), path);
-      return hit;
-    },
-    async save(path, key) {
-      mkdirSync(dir, { recursive: true });
-      const all = keys();
-      if (all.includes(key)) return;
-      copyFileSync(path, file(key));
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(keysFile, JSON.stringify([...all, key]));
-    },
-  };
+function readMeta(dir: string): EntryMeta | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as EntryMeta;
+    return statSync(join(dir, 'body')).size === m.bytes && (m.etag || m.lastModified) ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export const sourceKeyPrefix = (url: string) =>
-  `datawarp-src-v1-${createHash('sha256').update(url).digest('hex').slice(0, 24)}-`;
-
-/** Wrap an HttpClient: successful downloads are cached; a failed download is served from the cache when it can be. */
+/**
+ * Wrap a client: each download asks the origin with the validators of the cached copy (if any); a 304 copies the
+ * cached body to `destPath`, anything else downloads and caches the new body under its validator. `root` must be
+ * the same path in every run (it is part of the @actions/cache version): a directory in the workspace.
+ */
 export function cachedHttpClient(
-  http: HttpClient,
+  http: ConditionalHttpClient,
   cache: SourceCache,
-  log: (m: string) => void = () => {},
-): HttpClient {
+  opts: { root: string; log(m: string): void },
+): HttpClient & { report(): CacheReport } {
+  const hits: string[] = [];
+  const misses: string[] = [];
+  let notice: string | undefined;
+  const say = (m: string) => {
+    notice ??= m;
+    opts.log(m);
+  };
+  const store = async (url: string, dir: string, destPath: string, res: ConditionalDownloadResult) => {
+    if (!res.etag && !res.lastModified) return; // nothing to revalidate with: not worth caching
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(destPath, join(dir, 'body'));
+    const meta: EntryMeta = { url, ...pick(res) };
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+    await cache.save(dir, entryKey(url, meta)).catch((e: Error) => say(`cache save failed: ${e.message}`));
+  };
   return {
     getText: (url) => http.getText(url),
-    async download(url, destPath, opts): Promise<DownloadResult> {
-      const prefix = sourceKeyPrefix(url);
-      try {
-        const res = await http.download(url, destPath, opts);
-        const version = res.etag
-          ? `etag-${createHash('sha256').update(res.etag).digest('hex').slice(0, 16)}-`
-          : '';
-        await cache.save(destPath, `${prefix}${version}${res.sha256}`);
-        return res;
-      } catch (e) {
-        const hit = await cache.restore(destPath, `${prefix}none`, [prefix]).catch(() => undefined);
-        if (!hit || !existsSync(destPath)) throw e;
-        log(`${url}: download failed (${(e as Error).message}); using the cached copy ${hit}`);
-        const data = readFileSync(destPath);
-        return { sha256: createHash('sha256').update(data).digest('hex'), bytes: statSync(destPath).size };
+    async download(url, destPath, dlOpts) {
+      const dir = join(opts.root, hash(url).slice(0, 24));
+      rmSync(dir, { recursive: true, force: true });
+      const hit = await cache.restore(dir, urlKeyPrefix(url)).catch((e: Error) => {
+        say(`cache restore failed: ${e.message}`);
+        return undefined;
+      });
+      const meta = hit ? readMeta(dir) : undefined;
+      const res = await http.download(url, destPath, {
+        ...dlOpts,
+        ...(meta?.etag ? { ifNoneMatch: meta.etag } : {}),
+        ...(meta?.lastModified ? { ifModifiedSince: meta.lastModified } : {}),
+      });
+      if (res.notModified && meta) {
+        mkdirSync(dirname(destPath), { recursive: true });
+        copyFileSync(join(dir, 'body'), destPath);
+        hits.push(url);
+        opts.log(`${url}: not modified since the cached copy (${hit}); served from the cache`);
+        return { sha256: meta.sha256, bytes: meta.bytes, contentType: meta.contentType, etag: meta.etag };
       }
+      if (res.notModified) throw new Error(`${url}: the origin answered 304 to an unconditional request`);
+      misses.push(url);
+      await store(url, dir, destPath, res);
+      return res;
     },
+    report: () => ({ hits: [...hits], misses: [...misses], ...(notice ? { notice } : {}) }),
+  };
+}
+
+function pick(r: ConditionalDownloadResult): Omit<EntryMeta, 'url'> {
+  return {
+    sha256: r.sha256,
+    bytes: r.bytes,
+    ...(r.etag ? { etag: r.etag } : {}),
+    ...(r.lastModified ? { lastModified: r.lastModified } : {}),
+    ...(r.contentType ? { contentType: r.contentType } : {}),
   };
 }

@@ -8,8 +8,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Catalog, CatalogTable } from '../export/index.js';
-import { emptyState, mergeStates, serializeState, type State } from '../state/index.js';
+import type { Catalog } from '../export/index.js';
+import { mergeStates, serializeState } from '../state/index.js';
+import { asState, mergeCatalogs, parseJson } from './merge.js';
 
 export interface CommitResult {
   /** false when there was nothing to commit */
@@ -86,192 +87,155 @@ const REJECTED =
   /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value)|stale info/i;
 const PROTECTED = /protected branch|GH006|GH013|pre-receive hook declined/i;
 
-/** Merge two catalogs by table; within a table by (period, url, sheet); `b` (ours) wins on equal keys. */
-export function mergeCatalogs(a: Catalog | undefined, b: Catalog | undefined): Catalog {
-  if (!a) return b ?? { generated_at: new Date(0).toISOString(), tables: [] };
-  if (!b) return a;
-  const byName = new Map<string, CatalogTable>(a.tables.map((t) => [t.table, t]));
-  for (const t of b.tables) {
-    const o = byName.get(t.table);
-    if (!o) {
-      byName.set(t.table, t);
-      continue;
-    }
-    const files = new Map(o.files.map((f) => [`${f.period}\u0000${f.url}\u0000${f.sheet}`, f]));
-    for (const f of t.files) files.set(`${f.period}\u0000${f.url}\u0000${f.sheet}`, f);
-    const fl = [...files.values()].sort(
-      (x, y) =>
-        x.period.localeCompare(y.period) || x.url.localeCompare(y.url) || x.sheet.localeCompare(y.sheet),
-    );
-    const columns = [...t.columns];
-    for (const c of o.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
-    byName.set(t.table, {
-      ...o,
-      ...t,
-      description: t.description || o.description,
-      files: fl,
-      rows: fl.reduce((s, f) => s + f.rows, 0),
-      periods: [...new Set(fl.map((f) => f.period))].sort(),
-      columns,
-    });
-  }
-  return {
-    generated_at: a.generated_at > b.generated_at ? a.generated_at : b.generated_at,
-    tables: [...byName.values()].sort((x, y) => x.table.localeCompare(y.table)),
-  };
+/** The repository and paths a committer works on, resolved once. */
+interface Target {
+  cwd: string;
+  remote: string;
+  statePath: string;
+  catalogPath: string;
+  manifestsDir: string;
+  authorEnv: NodeJS.ProcessEnv;
 }
 
-function parseJson<T>(text: string | undefined): T | undefined {
-  if (text === undefined || !text.trim()) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-function asState(v: unknown): State {
-  const d = (v ?? {}) as Partial<State>;
-  return {
-    ...emptyState(),
-    ...(d as object),
-    processed: { ...(d.processed ?? {}) },
-    failed: { ...(d.failed ?? {}) },
-  };
-}
-
-export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
-  const remote = o.remote ?? 'origin';
-  const statePath = o.statePath ?? 'state/state.json';
-  const catalogPath = o.catalogPath ?? 'output/catalog.json';
-  const manifestsDir = o.manifestsDir ?? 'manifests';
-  const fallback = o.fallbackBranch ?? 'datawarp-state';
-  const maxAttempts = o.maxAttempts ?? 10;
-  const log = o.log ?? (() => {});
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+function targetOf(o: GitCommitterOptions): Target {
   const author = o.author ?? {
     name: 'github-actions[bot]',
     email: '41898282+github-actions[bot]@users.noreply.github.com',
   };
-  const authorEnv = {
-    GIT_AUTHOR_NAME: author.name,
-    GIT_AUTHOR_EMAIL: author.email,
-    GIT_COMMITTER_NAME: author.name,
-    GIT_COMMITTER_EMAIL: author.email,
+  return {
+    cwd: o.cwd,
+    remote: o.remote ?? 'origin',
+    statePath: o.statePath ?? 'state/state.json',
+    catalogPath: o.catalogPath ?? 'output/catalog.json',
+    manifestsDir: o.manifestsDir ?? 'manifests',
+    authorEnv: {
+      GIT_AUTHOR_NAME: author.name,
+      GIT_AUTHOR_EMAIL: author.email,
+      GIT_COMMITTER_NAME: author.name,
+      GIT_COMMITTER_EMAIL: author.email,
+    },
   };
+}
+
+async function show(t: Target, rev: string, path: string): Promise<string | undefined> {
+  const r = await git(t.cwd, ['show', `${rev}:${path}`]);
+  return r.code === 0 ? r.stdout : undefined;
+}
+
+async function changedManifests(t: Target): Promise<string[]> {
+  if (!existsSync(join(t.cwd, t.manifestsDir))) return [];
+  const args = ['ls-files', '-z', '--others', '--modified', '--exclude-standard', '--', t.manifestsDir];
+  const out = await gitOk(t.cwd, args);
+  return [...new Set(out.split('\0').filter(Boolean))].filter((p) => existsSync(join(t.cwd, p)));
+}
+
+async function fetchTip(t: Target, b: string): Promise<string | undefined> {
+  const r = await git(t.cwd, [
+    'fetch',
+    '--quiet',
+    t.remote,
+    `+refs/heads/${b}:refs/remotes/${t.remote}/${b}`,
+  ]);
+  if (r.code !== 0) {
+    if (/couldn't find remote ref|not found/i.test(r.stderr)) return undefined;
+    throw new GitError(`git fetch ${t.remote} ${b} failed: ${r.stderr.trim()}`);
+  }
+  return (await gitOk(t.cwd, ['rev-parse', `refs/remotes/${t.remote}/${b}`])).trim();
+}
+
+/** Build a commit on `parent` (state and catalog merged by key); undefined when its tree equals the parent's. */
+async function buildCommit(
+  t: Target,
+  parent: string,
+  message: string,
+  extra: Record<string, string>,
+): Promise<string | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
+  const env = { GIT_INDEX_FILE: join(dir, 'index') };
+  try {
+    await gitOk(t.cwd, ['read-tree', parent], { env });
+    const put = async (path: string, content: string) => {
+      const blob = (await gitOk(t.cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
+      await gitOk(t.cwd, ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], { env });
+    };
+    const local = (p: string) =>
+      existsSync(join(t.cwd, p)) ? readFileSync(join(t.cwd, p), 'utf8') : undefined;
+    const ours = local(t.statePath);
+    if (ours !== undefined) {
+      const theirs = asState(parseJson(await show(t, parent, t.statePath)));
+      await put(t.statePath, serializeState(mergeStates(theirs, asState(parseJson(ours)))));
+    }
+    const cat = local(t.catalogPath);
+    if (cat !== undefined) {
+      const theirs = parseJson<Catalog>(await show(t, parent, t.catalogPath));
+      await put(
+        t.catalogPath,
+        JSON.stringify(mergeCatalogs(theirs, parseJson<Catalog>(cat)), null, 2) + '\n',
+      );
+    }
+    for (const p of await changedManifests(t)) await put(p, readFileSync(join(t.cwd, p), 'utf8'));
+    for (const [p, c] of Object.entries(extra)) await put(p, c);
+    const tree = (await gitOk(t.cwd, ['write-tree'], { env })).trim();
+    const parentTree = (await gitOk(t.cwd, ['rev-parse', `${parent}^{tree}`])).trim();
+    if (tree === parentTree) return undefined;
+    return (
+      await gitOk(t.cwd, ['commit-tree', tree, '-p', parent, '-m', message], { env: t.authorEnv })
+    ).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The catalog released after a push is the merged one (every run's tables), not only ours. */
+async function adoptMergedCatalog(t: Target, commit: string): Promise<void> {
+  const merged = await show(t, commit, t.catalogPath);
+  if (merged === undefined) return;
+  const tmp = join(t.cwd, `${t.catalogPath}.${process.pid}.tmp`);
+  writeFileSync(tmp, merged);
+  renameSync(tmp, join(t.cwd, t.catalogPath));
+}
+
+export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
+  const t = targetOf(o);
+  const fallback = o.fallbackBranch ?? 'datawarp-state';
+  const maxAttempts = o.maxAttempts ?? 10;
+  const log = o.log ?? (() => {});
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let branch = o.branch;
   let tip: string | undefined;
   let protectedNotified = false;
 
-  const show = async (rev: string, path: string): Promise<string | undefined> => {
-    const r = await git(o.cwd, ['show', `${rev}:${path}`]);
-    return r.code === 0 ? r.stdout : undefined;
+  const pushed = async (commit: string, rejected: number): Promise<CommitResult> => {
+    tip = commit;
+    await adoptMergedCatalog(t, commit);
+    const after = rejected ? ` after ${rejected} rejected push(es)` : '';
+    log(`state committed to ${branch} (${commit.slice(0, 7)})${after}`);
+    if (branch === fallback && branch !== o.branch && !protectedNotified && o.onProtected) {
+      protectedNotified = true;
+      await o.onProtected(fallback, o.branch);
+    }
+    return { pushed: true, commit, branch, rejected };
   };
-
-  async function changedManifests(): Promise<string[]> {
-    if (!existsSync(join(o.cwd, manifestsDir))) return [];
-    const out = await gitOk(o.cwd, [
-      'ls-files',
-      '-z',
-      '--others',
-      '--modified',
-      '--exclude-standard',
-      '--',
-      manifestsDir,
-    ]);
-    return [...new Set(out.split('\0').filter(Boolean))].filter((p) => existsSync(join(o.cwd, p)));
-  }
-
-  async function fetchTip(b: string): Promise<string | undefined> {
-    const r = await git(o.cwd, ['fetch', '--quiet', remote, `+refs/heads/${b}:refs/remotes/${remote}/${b}`]);
-    if (r.code !== 0) {
-      if (/couldn't find remote ref|not found/i.test(r.stderr)) return undefined;
-      throw new GitError(`git fetch ${remote} ${b} failed: ${r.stderr.trim()}`);
-    }
-    return (await gitOk(o.cwd, ['rev-parse', `refs/remotes/${remote}/${b}`])).trim();
-  }
-
-  /** Build a commit on `parent`; undefined when its tree equals the parent's. */
-  async function build(
-    parent: string,
-    message: string,
-    extra: Record<string, string>,
-  ): Promise<string | undefined> {
-    const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
-    const env = { GIT_INDEX_FILE: join(dir, 'index') };
-    try {
-      await gitOk(o.cwd, ['read-tree', parent], { env });
-      const put = async (path: string, content: string) => {
-        const blob = (await gitOk(o.cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
-        await gitOk(o.cwd, ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], { env });
-      };
-      const local = (p: string) =>
-        existsSync(join(o.cwd, p)) ? readFileSync(join(o.cwd, p), 'utf8') : undefined;
-      const ours = local(statePath);
-      if (ours !== undefined) {
-        const merged = mergeStates(
-          asState(parseJson(await show(parent, statePath))),
-          asState(parseJson(ours)),
-        );
-        await put(statePath, serializeState(merged));
-      }
-      const cat = local(catalogPath);
-      if (cat !== undefined) {
-        const merged = mergeCatalogs(
-          parseJson<Catalog>(await show(parent, catalogPath)),
-          parseJson<Catalog>(cat),
-        );
-        await put(catalogPath, JSON.stringify(merged, null, 2) + '\n');
-      }
-      for (const p of await changedManifests()) await put(p, readFileSync(join(o.cwd, p), 'utf8'));
-      for (const [p, c] of Object.entries(extra)) await put(p, c);
-      const tree = (await gitOk(o.cwd, ['write-tree'], { env })).trim();
-      const parentTree = (await gitOk(o.cwd, ['rev-parse', `${parent}^{tree}`])).trim();
-      if (tree === parentTree) return undefined;
-      return (
-        await gitOk(o.cwd, ['commit-tree', tree, '-p', parent, '-m', message], { env: authorEnv })
-      ).trim();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
 
   return {
     async commitAndPush(message, extraFiles = {}) {
       let rejected = 0;
-      if (!tip) tip = (await gitOk(o.cwd, ['rev-parse', 'HEAD'])).trim();
+      tip ??= (await gitOk(t.cwd, ['rev-parse', 'HEAD'])).trim();
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const commit = await build(tip, message, extraFiles);
+        const commit = await buildCommit(t, tip, message, extraFiles);
         if (!commit) return { pushed: false, branch, rejected };
-        const r = await git(o.cwd, ['push', '--porcelain', remote, `${commit}:refs/heads/${branch}`]);
-        if (r.code === 0) {
-          tip = commit;
-          // The catalog released after this push is the merged one (every run's tables), not only ours.
-          const merged = await show(commit, catalogPath);
-          if (merged !== undefined) {
-            const tmp = join(o.cwd, `${catalogPath}.${process.pid}.tmp`);
-            writeFileSync(tmp, merged);
-            renameSync(tmp, join(o.cwd, catalogPath));
-          }
-          log(
-            `state committed to ${branch} (${commit.slice(0, 7)})${rejected ? ` after ${rejected} rejected push(es)` : ''}`,
-          );
-          if (branch === fallback && branch !== o.branch && !protectedNotified && o.onProtected) {
-            protectedNotified = true;
-            await o.onProtected(fallback, o.branch);
-          }
-          return { pushed: true, commit, branch, rejected };
-        }
+        const r = await git(t.cwd, ['push', '--porcelain', t.remote, `${commit}:refs/heads/${branch}`]);
+        if (r.code === 0) return pushed(commit, rejected);
         const text = `${r.stdout}\n${r.stderr}`;
         if (PROTECTED.test(text) && branch !== fallback) {
           log(`${branch} is protected: pushing state to ${fallback} and opening a pull request instead`);
           branch = fallback;
-          tip = (await fetchTip(fallback)) ?? tip;
+          tip = (await fetchTip(t, fallback)) ?? tip;
           continue;
         }
         if (!REJECTED.test(text))
           throw new GitError(
-            `git push to ${remote} ${branch} failed: ${r.stderr.trim() || r.stdout.trim()}. ` +
+            `git push to ${t.remote} ${branch} failed: ${r.stderr.trim() || r.stdout.trim()}. ` +
               'Check that the workflow has `permissions: contents: write` and that actions/checkout kept its credentials.',
           );
         rejected++;
@@ -280,7 +244,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
           `push to ${branch} rejected (the branch moved; attempt ${attempt}); fetching, merging state by key, retrying in ${delay} ms`,
         );
         await sleep(delay);
-        tip = (await fetchTip(branch)) ?? tip;
+        tip = (await fetchTip(t, branch)) ?? tip;
       }
       throw new GitError(
         `could not push state to ${branch} after ${maxAttempts} attempts: other runs kept pushing. ` +

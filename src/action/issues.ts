@@ -1,7 +1,6 @@
 // Issues: one per failing (publication, period), found again by a label and a hidden marker in the body
 // (listing by label with state=all, paginated: search lags and would create duplicates). A repeated failure
 // comments, a closed issue that fails again is reopened, a later success closes it. Writes are serial.
-import type { GitHubClient } from './octokit.js';
 
 export interface TrackedIssue {
   number: number;
@@ -22,47 +21,6 @@ export const FAILURE_LABEL = 'datawarp-failure';
 export const STATUS_LABEL = 'datawarp-status';
 export const failureMarker = (key: string) => `<!-- datawarp:failure key=${key} -->`;
 export const STATUS_MARKER = '<!-- datawarp:status -->';
-
-export function createOctokitIssues(gh: GitHubClient, owner: string, repo: string): IssueTracker {
-  const toIssue = (i: {
-    number: number;
-    state: string;
-    body?: string | null;
-    html_url: string;
-  }): TrackedIssue => ({
-    number: i.number,
-    state: i.state === 'closed' ? 'closed' : 'open',
-    body: i.body ?? '',
-    url: i.html_url,
-  });
-  return {
-    async listByLabel(label) {
-      const all = await gh.paginate(gh.rest.issues.listForRepo, {
-        owner,
-        repo,
-        labels: label,
-        state: 'all',
-        per_page: 100,
-      });
-      return all.filter((i) => !i.pull_request).map(toIssue);
-    },
-    async create(title, body, labels) {
-      return toIssue((await gh.rest.issues.create({ owner, repo, title, body, labels })).data);
-    },
-    async comment(number, body) {
-      await gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
-    },
-    async update(number, change) {
-      await gh.rest.issues.update({
-        owner,
-        repo,
-        issue_number: number,
-        ...change,
-        ...(change.state === 'closed' ? { state_reason: 'completed' as const } : {}),
-      });
-    },
-  };
-}
 
 export interface FailureItem {
   key: string;

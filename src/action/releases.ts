@@ -1,9 +1,8 @@
-// Releases: one per publication and year (tag datawarp-<pub>-<yyyy>), assets <table>__<period>.parquet, and a
-// rolling datawarp-catalog release holding catalog.json. A re-run replaces an asset: list, delete, upload;
-// a 422 already_exists (another run uploaded the same name meanwhile) is handled once the same way.
+// Publishing files to a release (names: src/github/release-names.ts). A re-run replaces an asset: list, delete,
+// upload; a 422 already_exists (another run uploaded the same name meanwhile) is handled once the same way.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { GitHubClient } from './octokit.js';
+import { normaliseAssetName } from '../github/release-names.js';
 
 export interface Release {
   id: number;
@@ -31,97 +30,12 @@ export interface Releaser {
 
 export const MAX_ASSETS_PER_RELEASE = 1000;
 export const MAX_ASSET_BYTES = 2 * 1024 * 1024 * 1024 - 1;
-export const CATALOG_TAG = 'datawarp-catalog';
-
-export const releaseTag = (pub: string, year: string) => `datawarp-${pub}-${year}`;
-export const assetName = (table: string, period: string) => normaliseAssetName(`${table}__${period}.parquet`);
-
-/** GitHub renames uploaded assets: characters outside [A-Za-z0-9._+-] become '.', runs of dots collapse,
- * leading and trailing dots go. Naming assets that way up front lets a re-run find them again. */
-export function normaliseAssetName(name: string): string {
-  return name
-    .replace(/[^A-Za-z0-9._+-]/g, '.')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^\.+|\.+$/g, '');
-}
-
-const status = (e: unknown) => (e as { status?: number }).status;
+export const httpStatus = (e: unknown) => (e as { status?: number }).status;
 const isAlreadyExists = (e: unknown) =>
-  status(e) === 422 &&
+  httpStatus(e) === 422 &&
   /already_exists|already exists/i.test(
     JSON.stringify((e as { response?: { data?: unknown } }).response?.data ?? (e as Error).message),
   );
-
-export function createOctokitReleaser(gh: GitHubClient, owner: string, repo: string): Releaser {
-  const toRelease = (r: { id: number; tag_name: string; html_url: string; upload_url: string }): Release => ({
-    id: r.id,
-    tag: r.tag_name,
-    htmlUrl: r.html_url,
-    uploadUrl: r.upload_url,
-  });
-  const byTag = async (tag: string) => {
-    try {
-      return toRelease((await gh.rest.repos.getReleaseByTag({ owner, repo, tag })).data);
-    } catch (e) {
-      if (status(e) === 404) return undefined;
-      throw e;
-    }
-  };
-  return {
-    async ensureRelease(tag, name, body) {
-      const found = await byTag(tag);
-      if (found) return found;
-      try {
-        const { data } = await gh.rest.repos.createRelease({
-          owner,
-          repo,
-          tag_name: tag,
-          name,
-          body,
-          draft: false,
-          prerelease: false,
-        });
-        return toRelease(data);
-      } catch (e) {
-        // Another run created it meanwhile.
-        if (status(e) === 422) {
-          const again = await byTag(tag);
-          if (again) return again;
-        }
-        throw e;
-      }
-    },
-    async listAssets(release) {
-      const assets = await gh.paginate(gh.rest.repos.listReleaseAssets, {
-        owner,
-        repo,
-        release_id: release.id,
-        per_page: 100,
-      });
-      return assets.map((a) => ({ id: a.id, name: a.name, size: a.size, label: a.label ?? null }));
-    },
-    async deleteAsset(id) {
-      try {
-        await gh.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: id });
-      } catch (e) {
-        if (status(e) !== 404) throw e; // already gone
-      }
-    },
-    async uploadAsset(release, name, data, label) {
-      const { data: a } = await gh.rest.repos.uploadReleaseAsset({
-        owner,
-        repo,
-        release_id: release.id,
-        url: release.uploadUrl,
-        name,
-        label,
-        data: data as unknown as string,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': data.length },
-      });
-      return { id: a.id, name: a.name, size: a.size, label: a.label ?? null };
-    },
-  };
-}
 
 export interface AssetFile {
   name: string;

@@ -3,11 +3,12 @@
 // carries its table, period, publication and column types in its key-value metadata (src/export).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import type { GitHubClient } from '../action/octokit.js';
-import { STAGING_IDENT, restoreTable } from '../action/rehydrate.js';
-import { ensureSchema, openDb, quoteIdent, type Db } from '../load/index.js';
+import { ensureSchema, isValidIdent, quoteIdent, type Db } from '../load/index.js';
+import type { ReleaseReader } from './releases.js';
+import { isStagingName, restoreTable } from './rehydrate.js';
+
+export { runRestore, RESTORE_USAGE } from './command.js';
 
 export interface ParquetAsset {
   /** <table>__<period>.parquet (release assets) or <table>/<period>.parquet (output/parquet) */
@@ -25,6 +26,8 @@ export interface RestoreResult {
   tables: number;
   rows: number;
   ledgerRows: number;
+  /** the (publication, period) pairs restored */
+  items: { pub: string; period: string; rows: number }[];
 }
 
 /** Every *.parquet under `dir` (e.g. output/parquet or a folder of downloaded release assets). */
@@ -46,35 +49,15 @@ export function dirSource(dir: string): ParquetSource {
   };
 }
 
-/** The Parquet assets of every datawarp-<pub>-<yyyy> release of a repository. */
-export function releaseSource(gh: GitHubClient, owner: string, repo: string): ParquetSource {
+/** The Parquet assets of every datawarp-<pub>-<yyyy> release (src/github/release-names.ts). */
+export function releaseSource(reader: ReleaseReader): ParquetSource {
   return {
-    describe: `releases of ${owner}/${repo}`,
+    describe: reader.describe,
     async list() {
-      const releases = await gh.paginate(gh.rest.repos.listReleases, { owner, repo, per_page: 100 });
       const out: ParquetAsset[] = [];
-      for (const r of releases.filter((x) => /^datawarp-.+-\d{4}$/.test(x.tag_name))) {
-        const assets = await gh.paginate(gh.rest.repos.listReleaseAssets, {
-          owner,
-          repo,
-          release_id: r.id,
-          per_page: 100,
-        });
-        for (const a of assets.filter((x) => x.name.endsWith('.parquet'))) {
-          out.push({
-            name: a.name,
-            read: async () => {
-              const res = await gh.rest.repos.getReleaseAsset({
-                owner,
-                repo,
-                asset_id: a.id,
-                headers: { accept: 'application/octet-stream' },
-              });
-              return new Uint8Array(res.data as unknown as ArrayBuffer);
-            },
-          });
-        }
-      }
+      for (const r of await reader.dataReleases())
+        for (const a of (await reader.assets(r.id)).filter((x) => x.name.endsWith('.parquet')))
+          out.push({ name: a.name, read: () => reader.download(a.id) });
       return out;
     },
   };
@@ -96,7 +79,7 @@ export async function restoreFromParquet(
   log: (m: string) => void = () => {},
 ): Promise<RestoreResult> {
   await ensureSchema(db);
-  const res: RestoreResult = { files: 0, tables: 0, rows: 0, ledgerRows: 0 };
+  const res: RestoreResult = { files: 0, tables: 0, rows: 0, ledgerRows: 0, items: [] };
   const tables = new Set<string>();
   for (const asset of await source.list()) {
     const bytes = await asset.read();
@@ -106,7 +89,7 @@ export async function restoreFromParquet(
     const table = kv.get('datawarp.table') ?? '';
     const period = kv.get('datawarp.period') ?? '';
     const pub = kv.get('datawarp.publication') ?? '';
-    if (!STAGING_IDENT.test(table) || !period || !pub) {
+    if (!isValidIdent(table) || !period || !pub) {
       log(
         `${asset.name}: not a DataWarp Parquet file (no datawarp.table/period/publication metadata); skipped`,
       );
@@ -114,7 +97,7 @@ export async function restoreFromParquet(
     }
     const columns = JSON.parse(kv.get('datawarp.columns') ?? '[]') as { name: string; type: string }[];
     const rows = (await parquetReadObjects({ file: buf })) as Record<string, unknown>[];
-    const names = columns.map((c) => c.name).filter((n) => STAGING_IDENT.test(n));
+    const names = columns.map((c) => c.name).filter(isStagingName);
     const copyCols = names.filter((n) => n !== '_dw_loaded_at' || rows.some((r) => r[n] != null));
     await db.transaction(async (tx) => {
       // the table's schema-change lock also serialises concurrent restores of the same (table, period)
@@ -151,74 +134,13 @@ export async function restoreFromParquet(
       }
     });
     tables.add(table);
+    const item = res.items.find((i) => i.pub === pub && i.period === period);
+    if (item) item.rows += rows.length;
+    else res.items.push({ pub, period, rows: rows.length });
     res.files++;
     res.rows += rows.length;
     log(`${asset.name}: ${rows.length} rows -> staging.${table} (${period})`);
   }
   res.tables = tables.size;
   return res;
-}
-
-export const RESTORE_USAGE = `Usage: datawarp restore (--from DIR | --repo OWNER/NAME) [--token TOKEN]
-  Rebuild the staging tables and the load ledger in DATABASE_URL from Parquet files:
-  --from DIR          every *.parquet under DIR (e.g. output/parquet, or downloaded release assets)
-  --repo OWNER/NAME   the assets of the repository's datawarp-<pub>-<yyyy> releases
-                      (token from --token, GITHUB_TOKEN or GH_TOKEN; GITHUB_API_URL for GitHub Enterprise)
-`;
-
-/** `datawarp restore ...` for the CLI. Returns the exit code (0 ok, 2 usage or database unreachable). */
-export async function runRestore(
-  argv: string[],
-  ctx: {
-    cwd: string;
-    env: NodeJS.ProcessEnv;
-    io: { out(s: string): void; err(s: string): void };
-    github?: (token: string) => GitHubClient;
-  },
-): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: { from: { type: 'string' }, repo: { type: 'string' }, token: { type: 'string' } },
-      strict: true,
-    }).values;
-  } catch (e) {
-    ctx.io.err(`datawarp restore: ${(e as Error).message}\n\n${RESTORE_USAGE}`);
-    return 2;
-  }
-  if (!v.from === !v.repo) {
-    ctx.io.err(`datawarp restore: give exactly one of --from DIR or --repo OWNER/NAME\n\n${RESTORE_USAGE}`);
-    return 2;
-  }
-  let source: ParquetSource;
-  if (v.from) source = dirSource(join(ctx.cwd, v.from));
-  else {
-    const [owner, repo] = v.repo!.split('/');
-    const token = v.token || ctx.env.GITHUB_TOKEN || ctx.env.GH_TOKEN || '';
-    if (!owner || !repo) {
-      ctx.io.err(`datawarp restore: --repo must be OWNER/NAME\n`);
-      return 2;
-    }
-    const make = ctx.github ?? ((t: string) => createOctokitLazy(t));
-    source = releaseSource(await make(token), owner, repo);
-  }
-  const db = await openDb({
-    databaseUrl: ctx.env.DATABASE_URL || undefined,
-    dataDir: ctx.env.DATAWARP_PGLITE_DIR || join(ctx.cwd, '.datawarp', 'pglite'),
-  });
-  try {
-    const r = await restoreFromParquet(db, source, (m) => ctx.io.out(`${m}\n`));
-    ctx.io.out(
-      `Restored ${r.rows} rows into ${r.tables} tables from ${r.files} Parquet files (${source.describe}); ${r.ledgerRows} ledger rows.\n`,
-    );
-    return 0;
-  } finally {
-    await db.close();
-  }
-}
-
-async function createOctokitLazy(token: string): Promise<GitHubClient> {
-  const { createOctokit } = await import('../action/octokit.js');
-  return createOctokit(token, { warning: (m) => process.stderr.write(`${m}\n`), info: () => {} });
 }

@@ -214,12 +214,34 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
   });
 
   const notFound = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
-  type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+  /** `raw`: bytes sent as application/octet-stream (an asset download) instead of the JSON `body` */
+  type Reply = { status: number; body?: unknown; headers?: Record<string, string>; raw?: Buffer };
   const params = (c: Context) => c.request.params as Record<string, string>;
   const releaseById = (id: string | number) => fake.releases.find((r) => r.id === Number(id));
   const issueByNumber = (n: string | number) => fake.issues.find((i) => i.number === Number(n));
 
   const handlers: Record<string, (c: Context, raw: Buffer) => Reply> = {
+    'repos/list-releases': (c) => {
+      const q = c.request.query as Record<string, string>;
+      const per = Number(q.per_page ?? 30);
+      const page = Number(q.page ?? 1);
+      const headers: Record<string, string> = {};
+      if (page * per < fake.releases.length)
+        headers.link = `<${apiRepo()}/releases?per_page=${per}&page=${page + 1}>; rel="next"`;
+      return {
+        status: 200,
+        body: fake.releases.slice((page - 1) * per, page * per).map(releaseJson),
+        headers,
+      };
+    },
+    'repos/get-release-asset': (c) => {
+      const a = fake.releases.flatMap((r) => r.assets).find((x) => x.id === Number(params(c).asset_id));
+      if (!a) return { status: 404, body: notFound };
+      // GitHub answers Accept: application/octet-stream with the bytes (after a redirect to storage)
+      if (String(c.request.headers.accept ?? '').includes('application/octet-stream'))
+        return { status: 200, raw: a.data };
+      return { status: 200, body: assetJson(a) };
+    },
     'repos/get-release-by-tag': (c) => {
       const r = fake.releases.find((x) => x.tag_name === params(c).tag);
       return r ? { status: 200, body: releaseJson(r) } : { status: 404, body: notFound };
@@ -396,7 +418,7 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
         return { status: inj.inj.status, body: inj.inj.body, headers: inj.inj.headers };
       }
       const reply = fn(c, raw);
-      if (reply.status < 300 && reply.body !== undefined) {
+      if (reply.status < 300 && reply.body !== undefined && !reply.raw) {
         const v = api.validateResponse(reply.body, c.operation!, reply.status);
         if (v.errors?.length) fake.responseErrors.push({ operationId: op, errors: v.errors });
       }
@@ -444,6 +466,11 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
       status: reply.status,
       body,
     });
+    if (reply.raw) {
+      res.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...(reply.headers ?? {}) });
+      res.end(reply.raw);
+      return;
+    }
     res.writeHead(reply.status, {
       'content-type': 'application/json; charset=utf-8',
       ...(reply.headers ?? {}),

@@ -4,7 +4,7 @@
 // persistent database given as `database-url` is left as it is. Safe when several runs rehydrate one database at
 // once: each table is created and extended under its schema-change lock (see src/load/schema.ts).
 import type { Catalog } from '../export/index.js';
-import { ensureSchema, quoteIdent, type Db, type Tx } from '../load/index.js';
+import { ensureSchema, isValidIdent, quoteIdent, type Db, type Tx } from '../load/index.js';
 import { STAGING_SCHEMA, columnsOf, createStagingTable, evolveColumns, lockTables } from '../load/schema.js';
 import { kindOfSqlType } from '../load/values.js';
 
@@ -20,8 +20,8 @@ export const RESTORABLE_TYPES = new Set([
   'timestamp with time zone',
   'timestamp without time zone',
 ]);
-/** staging identifiers, provenance `_dw_*` included */
-export const STAGING_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A staging table or data column name (src/load/ident.ts decides), or one of the loader's `_dw_*` columns. */
+export const isStagingName = (name: string) => isValidIdent(name) || /^_dw_[a-z0-9_]{1,59}$/.test(name);
 
 export interface RehydrateResult {
   tables: number;
@@ -41,9 +41,7 @@ export async function restoreTable(
   await lockTables(tx, [table]);
   await createStagingTable(tx, table);
   const existing = new Map((await columnsOf(tx, STAGING_SCHEMA, table)).map((c) => [c.name, c.data_type]));
-  const wanted = columns.filter(
-    (c) => STAGING_IDENT.test(c.name) && !c.name.startsWith('_dw_') && RESTORABLE_TYPES.has(c.type),
-  );
+  const wanted = columns.filter((c) => isValidIdent(c.name) && RESTORABLE_TYPES.has(c.type));
   for (const c of wanted.filter((x) => !existing.has(x.name)))
     await tx.query(`ALTER TABLE staging.${quoteIdent(table)} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
   const differing = wanted.filter((c) => existing.has(c.name) && existing.get(c.name) !== c.type);
@@ -59,7 +57,7 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
   let tables = 0;
   let ledgerRows = 0;
   for (const t of catalog.tables ?? []) {
-    if (!STAGING_IDENT.test(t.table)) continue;
+    if (!isValidIdent(t.table)) continue;
     await db.transaction(async (tx) => {
       await restoreTable(tx, t.table, t.columns ?? []);
       for (const f of t.files ?? []) {

@@ -1,10 +1,10 @@
-// The Octokit the action uses: @actions/github's client (honours GITHUB_API_URL) with throttling (serial
-// writes, Retry-After and secondary rate limits honoured) and retries of 5xx.
+// The Octokit the action and `datawarp restore --repo` use: @actions/github's client (honours GITHUB_API_URL)
+// with throttling (serial writes, Retry-After and secondary rate limits honoured) and retries of 5xx.
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 
-export type GitHubClient = ReturnType<typeof getOctokit>;
+export type Octokit = ReturnType<typeof getOctokit>;
 
 export interface OctokitLog {
   warning(msg: string): void;
@@ -16,11 +16,15 @@ const RATE_LIMIT_RETRIES = 2;
 const retries = (o: { request?: unknown }) =>
   Number((o.request as { retryCount?: number } | undefined)?.retryCount ?? 0);
 
-export function createOctokit(token: string, log: OctokitLog): GitHubClient {
+export function createOctokit(
+  token: string,
+  log: OctokitLog,
+  baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com',
+): Octokit {
   return getOctokit(
     token,
     {
-      baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      baseUrl,
       throttle: {
         onRateLimit: (retryAfter, options) => {
           log.warning(`GitHub rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);

@@ -1,0 +1,294 @@
+// `command: backfill` (schedule, workflow_dispatch): the pipeline in-process on a database rebuilt from the
+// committed catalog, state pushed while items finish and at the end, Parquet released per item, failures as
+// issues, outputs and a step summary.
+import { join, relative, resolve } from 'node:path';
+import { itemKey, readState, writeState } from '../state/index.js';
+import { parsePeriod } from '../config/index.js';
+import type { Db } from '../load/index.js';
+import { backfill, type BackfillOptions, type ItemOutcome } from '../pipeline.js';
+import { checkWritable, removeStaleTempFiles } from '../preflight.js';
+import { readCatalog } from '../export/index.js';
+import { rehydrate } from '../restore/rehydrate.js';
+import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
+import { InputError } from './context.js';
+import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
+import { createGitCommitter, type StateCommitter } from './git.js';
+import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
+import { keepAlive } from './keepalive.js';
+import { createPublisher, type Publisher } from './publish.js';
+import { backfillSummary, type BackfillReport } from './summary.js';
+import { transientRetryKeys } from './transient.js';
+
+/** The pub and period inputs, checked against the config. */
+function filters(e: ActionEnv): Pick<BackfillOptions, 'pub' | 'period'> {
+  const { inputs, config } = e;
+  if (inputs.pub && !config.publications.some((p) => p.code === inputs.pub))
+    throw new InputError(
+      `input pub: no publication "${inputs.pub}" in ${inputs.config} (have: ${config.publications.map((p) => p.code).join(', ')})`,
+    );
+  if (!inputs.period) return { pub: inputs.pub || undefined };
+  const pr = parsePeriod(inputs.period, config.publications.find((p) => p.code === inputs.pub)?.frequency);
+  if (pr.error) throw new InputError(`input period: ${pr.error}`);
+  return { pub: inputs.pub || undefined, period: pr.period };
+}
+
+function committerFor(e: ActionEnv, statePath: string): StateCommitter | undefined {
+  if (!e.inputs.commitState) return undefined;
+  if (!e.ctx.branch) {
+    e.core.notice('state is not committed: the run was not triggered on a branch');
+    return undefined;
+  }
+  const repo = e.github?.repo;
+  return createGitCommitter({
+    cwd: e.cwd,
+    branch: e.ctx.branch,
+    statePath: relative(e.cwd, statePath),
+    catalogPath: relative(e.cwd, e.catalogPath),
+    manifestsDir: relative(e.cwd, e.paths.manifests),
+    log: e.log.info,
+    onProtected: repo
+      ? async (head, base) => {
+          const pr = await repo.ensurePullRequest(
+            head,
+            base,
+            'DataWarp: state, manifests and catalog',
+            `${base} is protected, so DataWarp pushes its state to \`${head}\`. Merge this pull request to record it.`,
+          );
+          e.log.info(`state pull request #${pr.number} ${pr.created ? 'opened' : 'updated'}`);
+        }
+      : undefined,
+  });
+}
+
+/**
+ * A scheduled run retries transient failures of earlier runs once the cool-down has passed. state.json keeps only
+ * the error text of a failure, so the text rule of transient.ts decides (this run's failures are typed).
+ */
+function releaseCooledDownFailures(e: ActionEnv, statePath: string): void {
+  if (e.ctx.eventName !== 'schedule' || e.inputs.retryFailed) return;
+  const state = readState(statePath);
+  const urls = new Map(
+    e.config.publications.flatMap((p) => p.urls.map((u) => [itemKey(p.code, u.period), u.url] as const)),
+  );
+  const keys = transientRetryKeys(state, urls, e.inputs.retryCooldownHours);
+  if (!keys.length) return;
+  for (const k of keys) delete state.failed[k];
+  writeState(statePath, state);
+  e.log.info(
+    `retrying ${keys.length} item(s) that failed transiently over ${e.inputs.retryCooldownHours} h ago: ${keys.join(', ')}`,
+  );
+}
+
+interface Pushes {
+  committer?: StateCommitter;
+  pushes: number;
+  rejected: number;
+  last: number;
+}
+
+async function push(p: Pushes, message: string, extra?: Record<string, string>): Promise<void> {
+  if (!p.committer) return;
+  const r = await p.committer.commitAndPush(message, extra);
+  p.rejected += r.rejected;
+  if (r.pushed) p.pushes++;
+  p.last = Date.now();
+}
+
+export async function runBackfill(e: ActionEnv): Promise<void> {
+  const started = Date.now();
+  const { inputs } = e;
+  const statePath = resolve(e.cwd, inputs.state);
+  const write = !inputs.dryRun;
+  const opts = filters(e);
+  if (write) checkWritable({ statePath, paths: e.paths });
+  readState(statePath); // a broken state file stops here with an actionable message
+  if (write) {
+    const removed = removeStaleTempFiles({ statePath, paths: e.paths });
+    if (removed.length) e.log.info(`removed ${removed.length} temporary file(s) left by a stopped run`);
+    releaseCooledDownFailures(e, statePath);
+  }
+  const pushes: Pushes = {
+    committer: write ? committerFor(e, statePath) : undefined,
+    pushes: 0,
+    rejected: 0,
+    last: started,
+  };
+  const releaser = write && inputs.release ? e.github?.releases : undefined;
+  const publisher = releaser
+    ? createPublisher(releaser, {
+        force: inputs.force,
+        pubName: (code) => e.config.publications.find((p) => p.code === code)?.name ?? code,
+        log: e.log,
+      })
+    : undefined;
+  const items = await runItems(e, statePath, { ...opts, write, started }, publisher, pushes);
+  const problems = write ? await finish(e, items.outcomes, publisher, pushes) : [];
+  report(e, { ...items, problems, publisher, pushes });
+  await e.core.summary
+    .addRaw(e.redact(backfillSummary(summaryOf(e, items, problems, publisher, pushes))))
+    .write();
+}
+
+interface Items {
+  outcomes: ItemOutcome[];
+  cache: CacheReport;
+}
+
+async function runItems(
+  e: ActionEnv,
+  statePath: string,
+  o: Pick<BackfillOptions, 'pub' | 'period'> & { write: boolean; started: number },
+  publisher: Publisher | undefined,
+  pushes: Pushes,
+): Promise<Items> {
+  const { inputs } = e;
+  const interval =
+    (e.options.pushIntervalSeconds ?? (Number(e.env.DATAWARP_PUSH_INTERVAL_SECONDS) || 60)) * 1000;
+  const http = cachedHttpClient(
+    httpClientFor(e),
+    e.options.cache ?? createActionsCache((m) => e.core.notice(m)),
+    {
+      root: join(e.cwd, '.datawarp', 'source-cache'),
+      log: e.log.info,
+    },
+  );
+  const reporter = reporterFor(e);
+  let db: Db | undefined;
+  const ledgerRows = async (table: string, period: string) => {
+    const r = await db!.query<{ n: string | null }>(
+      `SELECT sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE table_name = $1 AND period = $2 AND status = 'loaded'`,
+      [table, period],
+    );
+    return Number(r[0]?.n ?? 0);
+  };
+  const result = await backfill(
+    {
+      config: e.config,
+      statePath,
+      paths: e.paths,
+      http,
+      openDb: async () => {
+        db = await openActionDb(e);
+        const r = await rehydrate(db, readCatalog(e.catalogPath));
+        if (r.ledgerRows)
+          e.log.info(
+            `rehydrated ${r.tables} table(s) and ${r.ledgerRows} ledger row(s) from ${relative(e.cwd, e.catalogPath)}`,
+          );
+        return db;
+      },
+      namer: namerFor(e, reporter.warn),
+      reporter,
+      shouldStop: () =>
+        inputs.timeBudgetMinutes > 0 && Date.now() - o.started > inputs.timeBudgetMinutes * 60_000,
+      onItemDone: async (outcome) => {
+        await publisher?.uploadItem(outcome, ledgerRows);
+        if (Date.now() - pushes.last >= interval) await push(pushes, `DataWarp: state after ${outcome.key}`);
+      },
+    },
+    {
+      pub: o.pub,
+      period: o.period,
+      dryRun: inputs.dryRun,
+      retryFailed: inputs.retryFailed,
+      force: inputs.force,
+    },
+  );
+  return { outcomes: result.outcomes, cache: http.report() };
+}
+
+/** After the items: keep-alive, the final state commit, the catalog release, issues. Returns the problems. */
+async function finish(
+  e: ActionEnv,
+  outcomes: ItemOutcome[],
+  publisher: Publisher | undefined,
+  pushes: Pushes,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const step = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      const m = `${what}: ${e.redact((err as Error).message)}`;
+      problems.push(m);
+      e.core.error(m);
+    }
+  };
+  const by = (s: string) => outcomes.filter((o) => o.status === s).length;
+  let heartbeat: Record<string, string> = {};
+  if (e.ctx.eventName === 'schedule')
+    await step('keep-alive', async () => {
+      heartbeat = await keepAlive(e.github?.repo, e.ctx.workflowFile, e.cwd, e.log);
+    });
+  const run = e.ctx.runUrl ? `\n\n${e.ctx.runUrl}` : '';
+  await step('commit state', () =>
+    push(pushes, `DataWarp: ${by('processed')} processed, ${by('failed')} failed${run}`, heartbeat),
+  );
+  if (publisher) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
+  const issues = e.inputs.openIssues ? e.github?.issues : undefined;
+  if (issues) await step('issues', () => syncIssues(e, issues, outcomes));
+  return problems;
+}
+
+async function syncIssues(
+  e: ActionEnv,
+  tracker: NonNullable<ActionEnv['github']>['issues'],
+  outcomes: ItemOutcome[],
+): Promise<void> {
+  const urls = new Map(
+    e.config.publications.flatMap((p) => p.urls.map((u) => [itemKey(p.code, u.period), u.url] as const)),
+  );
+  const items = outcomes.flatMap((o) =>
+    o.status === 'processed' || o.status === 'failed'
+      ? [{ key: o.key, status: o.status, error: o.error && e.redact(o.error), url: urls.get(o.key) }]
+      : [],
+  );
+  const r = await syncFailureIssues(tracker, items, { runUrl: e.ctx.runUrl, label: FAILURE_LABEL });
+  const parts = Object.entries(r)
+    .filter(([, n]) => n.length)
+    .map(([what, n]) => `${n.length} ${what}`);
+  if (parts.length) e.log.info(`issues: ${parts.join(', ')}`);
+}
+
+function summaryOf(
+  e: ActionEnv,
+  items: Items,
+  problems: string[],
+  publisher: Publisher | undefined,
+  pushes: Pushes,
+): BackfillReport {
+  const p = publisher?.result() ?? { releases: [], uploaded: [], refused: [] };
+  return {
+    dryRun: e.inputs.dryRun,
+    outcomes: items.outcomes,
+    ...p,
+    problems,
+    rejectedPushes: pushes.rejected,
+    cache: items.cache,
+  };
+}
+
+/** Outputs, the closing log line and the step's result. */
+function report(
+  e: ActionEnv,
+  r: Items & { problems: string[]; publisher?: Publisher; pushes: Pushes },
+): void {
+  const { core } = e;
+  const by = (s: string) => r.outcomes.filter((o) => o.status === s);
+  const failed = by('failed');
+  const rows = r.outcomes.reduce((n, o) => n + (o.rowsLoaded ?? 0), 0);
+  const pub = r.publisher?.result();
+  core.setOutput('processed', String(by('processed').length));
+  core.setOutput('failed', String(failed.length));
+  core.setOutput('rows-loaded', String(rows));
+  core.setOutput('release-url', pub?.catalogUrl ?? pub?.releases[0]?.url ?? '');
+  e.log.info(
+    `Done: ${by('processed').length} processed (${rows} rows loaded), ${by('skipped').length} skipped, ${failed.length} failed; ` +
+      `${r.pushes.pushes} push(es), ${r.pushes.rejected} rejected and retried; ${pub?.uploaded.length ?? 0} asset(s) uploaded; ` +
+      `download cache: ${r.cache.hits.length} hit(s), ${r.cache.misses.length} miss(es)`,
+  );
+  if (r.problems.length) core.setFailed(`DataWarp finished with problems: ${r.problems.join('; ')}`);
+  else if (failed.length && !(e.inputs.openIssues && e.github))
+    core.setFailed(`${failed.length} item(s) failed: ${failed.map((o) => o.key).join(', ')}`);
+  else if (failed.length)
+    core.warning(`${failed.length} item(s) failed; see the issues labelled ${FAILURE_LABEL}`);
+}

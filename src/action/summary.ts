@@ -1,0 +1,202 @@
+// Step summaries and the pull-request comment: pure functions from typed outcomes to Markdown. The caller
+// redacts secrets from the whole text and writes it (core.summary.addRaw(...).write()).
+import type { StatusData } from '../cli/status.js';
+import { bar } from '../cli/reporter.js';
+import type { ItemOutcome } from '../pipeline.js';
+import type { CacheReport } from './cache.js';
+import { CATALOG_TAG } from '../github/release-names.js';
+
+export interface BackfillReport {
+  dryRun: boolean;
+  outcomes: ItemOutcome[];
+  /** the releases this run uploaded to */
+  releases: { tag: string; url: string }[];
+  catalogUrl?: string;
+  /** <tag>/<asset> uploaded or replaced */
+  uploaded: string[];
+  /** assets not uploaded, with why */
+  refused: string[];
+  /** steps after the items that failed (commit, catalog release, issues, keep-alive) */
+  problems: string[];
+  /** state pushes rejected by concurrent runs (each merged by key and retried) */
+  rejectedPushes: number;
+  cache?: CacheReport;
+}
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface PreviewItem {
+  outcome: ItemOutcome;
+  /** the columns of each table the item loaded (provenance columns left out) */
+  columns: Map<string, { name: string; type: string }[]>;
+}
+
+export const PR_MARKER = '<!-- datawarp:pr-preview -->';
+
+/** Text for one Markdown table cell: no newlines, pipes and HTML escaped. */
+export function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const rowsText = (n: number) => n.toLocaleString('en-GB');
+
+export function driftNote(o: ItemOutcome): string {
+  const d = o.drift;
+  if (!d) return '';
+  const list = (xs: { table: string; column: string }[]) =>
+    xs
+      .map((x) => `${x.table}.${x.column}`)
+      .slice(0, 5)
+      .join(', ');
+  return [
+    d.renamed.length && `${d.renamed.length} renamed`,
+    d.added.length && `${d.added.length} added (${list(d.added)})`,
+    d.missing.length && `${d.missing.length} missing (${list(d.missing)})`,
+    d.unmatched.length && `${d.unmatched.length} unmatched`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+function statusText(o: ItemOutcome): string {
+  if (o.status === 'skipped' && o.error === 'time budget') return 'not started (time budget)';
+  if (o.status === 'failed') return o.failure?.transient ? '✗ failed (transient)' : '✗ failed';
+  return { processed: '✓ processed', skipped: 'skipped', planned: 'planned' }[o.status];
+}
+
+function itemRow(o: ItemOutcome): string {
+  const tables = (o.tables ?? []).map((t) => `${t.table} (${t.rows} rows, ${t.columns} cols)`).join('<br>');
+  const note = o.status === 'failed' ? (o.failure?.message ?? o.error ?? '') : driftNote(o);
+  return `| ${cell(o.key)} | ${statusText(o)} | ${o.rowsLoaded ?? ''} | ${tables} | ${cell(note)} |`;
+}
+
+export function cacheLine(c: CacheReport): string {
+  const parts = [
+    `${count(c.hits.length, 'file')} served from the cache after the origin answered 304 Not Modified`,
+    `${count(c.misses.length, 'file')} downloaded`,
+  ];
+  return `Download cache: ${parts.join(', ')}.${c.notice ? ` ${c.notice}.` : ''}`;
+}
+
+export function backfillSummary(r: BackfillReport): string {
+  const by = (s: ItemOutcome['status']) => r.outcomes.filter((o) => o.status === s).length;
+  const rows = r.outcomes.reduce((n, o) => n + (o.rowsLoaded ?? 0), 0);
+  const lines = [
+    `## DataWarp backfill${r.dryRun ? ' (dry run)' : ''}`,
+    '',
+    `${by('processed')} processed, ${by('failed')} failed, ${by('skipped')} skipped, ${rowsText(rows)} rows loaded.`,
+  ];
+  const shown = r.outcomes.filter((o) => o.status !== 'skipped' || o.error);
+  if (shown.length)
+    lines.push(
+      '',
+      '| item | status | rows | tables | drift / error |',
+      '|---|---|---|---|---|',
+      ...shown.map(itemRow),
+    );
+  if (r.cache) lines.push('', cacheLine(r.cache));
+  if (r.catalogUrl || r.releases.length) {
+    lines.push('', '### Releases', '');
+    if (r.catalogUrl) lines.push(`- [catalog.json (${CATALOG_TAG})](${r.catalogUrl})`);
+    for (const x of r.releases) lines.push(`- [${x.tag}](${x.url})`);
+  }
+  if (r.uploaded.length)
+    lines.push(
+      '',
+      `<details><summary>${count(r.uploaded.length, 'asset')} uploaded</summary>`,
+      '',
+      ...r.uploaded.map((u) => `- ${cell(u)}`),
+      '</details>',
+    );
+  if (r.refused.length) lines.push('', '### Not uploaded', '', ...r.refused.map((x) => `- ${cell(x)}`));
+  if (r.problems.length) lines.push('', '### Problems', '', ...r.problems.map((x) => `- ${cell(x)}`));
+  if (r.rejectedPushes)
+    lines.push(
+      '',
+      `State push rejected ${r.rejectedPushes} time(s) by concurrent runs; merged by key and retried.`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+export function statusSummary(data: StatusData): string {
+  const row = (
+    name: string,
+    d: { processed: number; total: number; pending: number; failed: number },
+    n = 0,
+  ) =>
+    `| ${name} | \`${bar(d.processed, d.total)}\` | ${d.processed}/${d.total} | ${d.pending} | ${d.failed} | ${rowsText(n)} |`;
+  return [
+    '## DataWarp status',
+    '',
+    '| publication | progress | processed | pending | failed | rows |',
+    '|---|---|---|---|---|---|',
+    ...data.publications.map((p) => row(`${cell(p.name)} (\`${p.pub}\`)`, p, p.rows_in_database)),
+    row('**Total**', data, data.rows_in_database),
+    '',
+    ...data.publications.flatMap((p) =>
+      p.failed_items.map((f) => `- ✗ ${p.pub}/${f.period}: ${cell(f.error)}`),
+    ),
+    '',
+  ].join('\n');
+}
+
+export function configProblemsSummary(problems: ConfigProblem[]): string {
+  return [
+    '## DataWarp: the config has problems',
+    '',
+    ...problems.map(
+      (p) => `- ${cell(`${p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file}: ${p.message}`)}`,
+    ),
+    '',
+  ].join('\n');
+}
+
+export function validateSummary(file: string, publications: number, periods: number): string {
+  return `## DataWarp validate\n\n\`${file}\`: OK (${publications} publications, ${periods} periods)\n`;
+}
+
+export function forkSummary(): string {
+  return '## DataWarp: config valid\n\nPull request from a fork: validated only.\n';
+}
+
+function previewItem({ outcome: o, columns }: PreviewItem): string[] {
+  const head = `#### ${o.status === 'processed' ? '✓' : '✗'} \`${o.key}\``;
+  if (o.status === 'failed') return [head, '```', o.failure?.message ?? o.error ?? '', '```'];
+  const lines = [
+    head,
+    `${rowsText(o.rowsLoaded ?? 0)} rows loaded.`,
+    '',
+    '| table | rows | columns |',
+    '|---|---|---|',
+  ];
+  for (const t of o.tables ?? []) lines.push(`| \`${t.table}\` | ${rowsText(t.rows)} | ${t.columns} |`);
+  for (const t of o.tables ?? []) {
+    const cols = columns.get(t.table);
+    if (cols?.length)
+      lines.push(
+        '',
+        `<details><summary>${t.table} columns</summary>\n\n${cols.map((k) => `\`${k.name}\` ${k.type}`).join(', ')}\n</details>`,
+      );
+  }
+  lines.push('', `Drift: ${driftNote(o) || 'none'}`);
+  return lines;
+}
+
+/** The pull-request comment (found again by PR_MARKER): one section per added entry. */
+export function pullRequestComment(added: number, items: PreviewItem[]): string {
+  const lines = [PR_MARKER, '### DataWarp preview of the entries this pull request adds', ''];
+  if (!added) lines.push('No (publication, period) entries added.');
+  for (const it of items) lines.push(...previewItem(it));
+  return lines.join('\n');
+}

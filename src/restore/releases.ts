@@ -1,0 +1,40 @@
+// The release assets `restore --repo` reads, behind a small interface (the Octokit implementation below; tests
+// run it against the fake REST API).
+import type { Octokit } from '../github/octokit.js';
+import { isDataReleaseTag } from '../github/release-names.js';
+
+export interface ReleaseReader {
+  describe: string;
+  /** the releases holding Parquet files (not the catalog release) */
+  dataReleases(): Promise<{ id: number; tag: string }[]>;
+  assets(releaseId: number): Promise<{ id: number; name: string }[]>;
+  download(assetId: number): Promise<Uint8Array>;
+}
+
+export function octokitReleaseReader(gh: Octokit, owner: string, repo: string): ReleaseReader {
+  return {
+    describe: `releases of ${owner}/${repo}`,
+    async dataReleases() {
+      const all = await gh.paginate(gh.rest.repos.listReleases, { owner, repo, per_page: 100 });
+      return all.filter((r) => isDataReleaseTag(r.tag_name)).map((r) => ({ id: r.id, tag: r.tag_name }));
+    },
+    async assets(releaseId) {
+      const all = await gh.paginate(gh.rest.repos.listReleaseAssets, {
+        owner,
+        repo,
+        release_id: releaseId,
+        per_page: 100,
+      });
+      return all.map((a) => ({ id: a.id, name: a.name }));
+    },
+    async download(assetId) {
+      const res = await gh.rest.repos.getReleaseAsset({
+        owner,
+        repo,
+        asset_id: assetId,
+        headers: { accept: 'application/octet-stream' },
+      });
+      return new Uint8Array(res.data as unknown as ArrayBuffer);
+    },
+  };
+}
