@@ -195,7 +195,12 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
           );
         const failure = failureOf(e);
         const error = failure.message;
-        recordFailed(state, it.key, { failed_at: clock().toISOString(), error });
+        recordFailed(state, it.key, {
+          failed_at: clock().toISOString(),
+          error,
+          transient: failure.transient,
+          ...(failure.status ? { status: failure.status } : {}),
+        });
         outcomes.push({
           key: it.key,
           pub: it.pub.code,

@@ -40,11 +40,21 @@ class PgliteTx {
         return total;
     }
 }
+/** PGlite's runtime files beside the bundle (dist/pglite/, copied by scripts/build.mjs; the CLI bundle is in
+ * dist/cli/), else the package (running from src/). webpackIgnore and the non-literal URLs keep both imports
+ * out of the ncc bundle: a runner has no node_modules beside dist/. */
+async function importPglite() {
+    for (const rel of ['./pglite/index.js', '../pglite/index.js']) {
+        const url = new URL(rel, import.meta.url);
+        if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(url))
+            return import(/* webpackIgnore: true */ url.href);
+    }
+    return import(/* webpackIgnore: true */ '@electric-sql/pglite');
+}
 async function openPglite(dataDir) {
     const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dataDir);
     node_fs__WEBPACK_IMPORTED_MODULE_0___default().mkdirSync(dir, { recursive: true });
-    // webpackIgnore keeps the import dynamic in the ncc bundle: a runner has no node_modules beside dist/
-    const { PGlite } = await import(/* webpackIgnore: true */ '@electric-sql/pglite');
+    const { PGlite } = await importPglite();
     const pgl = await PGlite.create({ dataDir: dir });
     let closed = false;
     return {

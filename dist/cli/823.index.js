@@ -80,7 +80,12 @@ function reasonOf(err, databaseUrl) {
 }
 async function connect(pool, databaseUrl, target) {
     try {
-        return await pool.connect();
+        const client = await pool.connect();
+        // a connection lost mid-query surfaces as that query's error; the client's own 'error' event must not
+        // crash the process (Unhandled 'error' event ... EPIPE)
+        if (!client.listenerCount('error'))
+            client.on('error', () => { });
+        return client;
     }
     catch (err) {
         if (isConnectionError(err))
@@ -104,6 +109,21 @@ class PgTx {
         // stream, which sends CopyFail so the server aborts the COPY (the caller then rolls back).
         await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(chunks, { objectMode: false }), stream);
         return stream.rowCount;
+    }
+    async copyStream(sql, data) {
+        const stream = this.client.query(pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__.from(sql));
+        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(data, { objectMode: false }), stream);
+        return stream.rowCount;
+    }
+    async *copyOut(sql) {
+        const stream = this.client.query(pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__.to(sql));
+        try {
+            for await (const chunk of stream)
+                yield chunk;
+        }
+        finally {
+            stream.destroy();
+        }
     }
 }
 async function openPg(databaseUrl) {

@@ -8,7 +8,8 @@ import type { TableNamer } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
-import { backfill, type BackfillResult, type Paths } from '../pipeline.js';
+import { backfill, type Paths } from '../pipeline.js';
+import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
@@ -16,7 +17,7 @@ import { runEnrichCommand } from './enrich.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 const USAGE = `Usage: datawarp <command> [options]
 
@@ -48,7 +49,6 @@ export interface CliEnv {
   env: NodeJS.ProcessEnv;
   io: Io;
   /** receives the structured result of a backfill (the action turns it into outputs and a summary) */
-  onBackfill?(result: BackfillResult): void;
 }
 
 class UsageError extends Error {}
@@ -215,7 +215,6 @@ async function runBackfill(
     },
     { ...filters, dryRun: v['dry-run'], retryFailed: v['retry-failed'], force: v.force },
   );
-  ctx.onBackfill?.(result);
   const by = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const rows = result.outcomes.reduce((s, o) => s + (o.rowsLoaded ?? 0), 0);
   if (v['dry-run'])

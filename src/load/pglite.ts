@@ -38,11 +38,21 @@ class PgliteTx implements Tx {
   }
 }
 
+/** PGlite's runtime files beside the bundle (dist/pglite/, copied by scripts/build.mjs; the CLI bundle is in
+ * dist/cli/), else the package (running from src/). webpackIgnore and the non-literal URLs keep both imports
+ * out of the ncc bundle: a runner has no node_modules beside dist/. */
+async function importPglite(): Promise<typeof import('@electric-sql/pglite')> {
+  for (const rel of ['./pglite/index.js', '../pglite/index.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (fs.existsSync(url)) return import(/* webpackIgnore: true */ url.href);
+  }
+  return import(/* webpackIgnore: true */ '@electric-sql/pglite');
+}
+
 export async function openPglite(dataDir: string): Promise<Db> {
   const dir = path.resolve(dataDir);
   fs.mkdirSync(dir, { recursive: true });
-  // webpackIgnore keeps the import dynamic in the ncc bundle: a runner has no node_modules beside dist/
-  const { PGlite } = await import(/* webpackIgnore: true */ '@electric-sql/pglite');
+  const { PGlite } = await importPglite();
   const pgl = await PGlite.create({ dataDir: dir });
   let closed = false;
   return {

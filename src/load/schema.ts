@@ -11,15 +11,6 @@ export const STAGING_SCHEMA = 'staging';
 export const LEDGER = `${quoteIdent(META_SCHEMA)}."tbl_manifest_files"`;
 export const TOTALS_VIEW = `${quoteIdent(META_SCHEMA)}."v_publication_totals"`;
 
-/** Provenance columns every staging table carries, in COPY order (`_dw_loaded_at` comes from its default). */
-export const PROVENANCE_COLUMNS = [
-  '_dw_period',
-  '_dw_file_url',
-  '_dw_sha256',
-  '_dw_sheet',
-  '_dw_row',
-] as const;
-
 const SCHEMA_DDL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(STAGING_SCHEMA)}`,

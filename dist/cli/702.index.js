@@ -1,8 +1,8 @@
-export const id = 191;
-export const ids = [191];
+export const id = 702;
+export const ids = [702];
 export const modules = {
 
-/***/ 9191:
+/***/ 6702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11,17 +11,17 @@ export const modules = {
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6856);
-// The Octokit the action uses: @actions/github's client (honours GITHUB_API_URL) with throttling (serial
-// writes, Retry-After and secondary rate limits honoured) and retries of 5xx.
+// The Octokit the action and `datawarp restore --repo` use: @actions/github's client (honours GITHUB_API_URL)
+// with throttling (serial writes, Retry-After and secondary rate limits honoured) and retries of 5xx.
 
 
 
 /** How many times a rate-limited request is retried after waiting. */
 const RATE_LIMIT_RETRIES = 2;
 const retries = (o) => Number(o.request?.retryCount ?? 0);
-function createOctokit(token, log) {
+function createOctokit(token, log, baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com') {
     return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        baseUrl,
         throttle: {
             onRateLimit: (retryAfter, options) => {
                 log.warning(`GitHub rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
