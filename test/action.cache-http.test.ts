@@ -10,7 +10,7 @@ import { createDirCache } from './support/cache-fake.js';
 // src/http's client with the download cache against an origin that honours If-None-Match. Skipped (with a note)
 // while the client does not send validators yet: see the conditional-download change described for
 // src/http/client.ts (DownloadOptions.ifNoneMatch/ifModifiedSince, DownloadResult.notModified/lastModified).
-it('src/http client: a 304 is served from the cache, new bytes at the URL are downloaded', async (ctx) => {
+it('src/http client: a 304 is served from the cache, new bytes at the URL are downloaded', async () => {
   let sawValidator = false;
   let body = 'a,b\n1,2\n';
   let full = 0;
@@ -40,10 +40,7 @@ it('src/http client: a 304 is served from the cache, new bytes at the URL are do
   const b = mk();
   const dest = d();
   const r = await b.download(url, dest);
-  if (!sawValidator) {
-    server.close();
-    ctx.skip(); // the client does not send If-None-Match yet
-  }
+  expect(sawValidator).toBe(true); // the second run asked with the first run's ETag
   expect(readFileSync(dest, 'utf8')).toBe(body);
   expect(r.bytes).toBe(8);
   expect(b.report().hits).toEqual([url]);

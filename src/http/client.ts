@@ -27,10 +27,23 @@ export interface DownloadResult {
   bytes: number;
   contentType?: string;
   etag?: string;
+  lastModified?: string;
+  /** the origin answered 304 (or 2xx with the same ETag) to a conditional request: nothing was written,
+   * `sha256` is '' and `bytes` 0 */
+  notModified?: boolean;
 }
 
 export interface DownloadOptions {
   onProgress?(bytes: number, total?: number): void;
+  /** ask the origin whether the copy we hold is still current (a cache) */
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+}
+
+/** A conditional request: extra headers, and what a "not modified" answer returns. */
+interface Conditional<T> {
+  headers: Record<string, string>;
+  notModified(res: Dispatcher.ResponseData): T;
 }
 
 export interface HttpClient {
@@ -274,11 +287,14 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   async function fetchWith<T>(
     startUrl: string,
     onOk: (res: Dispatcher.ResponseData, url: URL) => Promise<T>,
+    conditional?: Conditional<T>,
   ): Promise<T> {
     let url = parseAndCheck(startUrl);
     for (let hop = 0; ; hop++) {
       const current = url;
-      const outcome = await queue.run(current.host.toLowerCase(), () => attemptHop(current, onOk));
+      const outcome = await queue.run(current.host.toLowerCase(), () =>
+        attemptHop(current, onOk, conditional),
+      );
       if (outcome.kind === 'done') return outcome.value;
       if (hop >= maxRedirects) {
         throw new HttpError(`GET ${startUrl} -> too many redirects (more than ${maxRedirects})`, {
@@ -293,6 +309,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   async function attemptHop<T>(
     url: URL,
     onOk: (res: Dispatcher.ResponseData, url: URL) => Promise<T>,
+    conditional?: Conditional<T>,
   ): Promise<HopOutcome<T>> {
     for (let attempt = 0; ; attempt++) {
       let failure: HttpError;
@@ -301,9 +318,14 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
         const res = await request(url, {
           method: 'GET',
           dispatcher: dispatcherFor(url),
-          headers: { 'user-agent': userAgent, accept: '*/*' },
+          headers: { 'user-agent': userAgent, accept: '*/*', ...conditional?.headers },
         });
         const { statusCode } = res;
+        const sent = conditional?.headers['if-none-match'];
+        if (conditional && (statusCode === 304 || (statusCode < 300 && sent && res.headers.etag === sent))) {
+          await res.body.dump().catch(() => undefined);
+          return { kind: 'done', value: conditional.notModified(res) };
+        }
         if (REDIRECT_STATUSES.has(statusCode)) {
           await res.body.dump();
           const loc = res.headers.location;
@@ -449,56 +471,79 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
 
     async download(rawUrl, destPath, dlOpts = {}) {
       await mkdir(dirname(destPath), { recursive: true });
-      return fetchWith(rawUrl, async (res, url) => {
-        const headers = flatHeaders(res.headers);
-        const total = checkLength(res, url);
-        // <dest>.<pid>.<random>.part: the pid lets a later run tell a killed run's leftovers from a live one's
-        const tmp = `${destPath}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
-        const hash = createHash('sha256');
-        let bytes = 0;
-        const meter = new Transform({
-          transform(chunk: Buffer, _enc, cb) {
-            bytes += chunk.length;
-            if (bytes > maxBytes) return cb(overCap(url, bytes));
-            hash.update(chunk);
-            dlOpts.onProgress?.(bytes, total);
-            cb(null, chunk);
-          },
-        });
-        const stop = watchThroughput(
-          url,
-          () => bytes,
-          (e) => res.body.destroy(e),
-        );
-        try {
-          await pipeline(res.body, meter, createWriteStream(tmp));
-          if (total !== undefined && bytes !== total) {
-            throw new Error(`received ${bytes} bytes, Content-Length said ${total}`);
+      const ask: Record<string, string> = {};
+      if (dlOpts.ifNoneMatch) ask['if-none-match'] = dlOpts.ifNoneMatch;
+      if (dlOpts.ifModifiedSince) ask['if-modified-since'] = dlOpts.ifModifiedSince;
+      const conditional: Conditional<DownloadResult> | undefined = Object.keys(ask).length
+        ? {
+            headers: ask,
+            notModified: (res) => {
+              const h = flatHeaders(res.headers);
+              return {
+                sha256: '',
+                bytes: 0,
+                notModified: true,
+                etag: h.etag,
+                lastModified: h['last-modified'],
+              };
+            },
           }
-          await rename(tmp, destPath);
-        } catch (err) {
-          stop();
-          await rm(tmp, { force: true });
-          if (err instanceof HttpError) throw err;
-          const code = (err as { code?: string }).code;
-          const isFs =
-            typeof code === 'string' && /^E(ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|EXIST|MFILE)$/.test(code);
-          throw new HttpError(
-            isFs
-              ? `GET ${url.href} -> could not write ${destPath}: ${describeError(err)}`
-              : `GET ${url.href} -> network error while downloading: ${describeError(err)}`,
-            { url: url.href, transient: !isFs, cause: err },
+        : undefined;
+      return fetchWith(
+        rawUrl,
+        async (res, url) => {
+          const headers = flatHeaders(res.headers);
+          const total = checkLength(res, url);
+          // <dest>.<pid>.<random>.part: the pid lets a later run tell a killed run's leftovers from a live one's
+          const tmp = `${destPath}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
+          const hash = createHash('sha256');
+          let bytes = 0;
+          const meter = new Transform({
+            transform(chunk: Buffer, _enc, cb) {
+              bytes += chunk.length;
+              if (bytes > maxBytes) return cb(overCap(url, bytes));
+              hash.update(chunk);
+              dlOpts.onProgress?.(bytes, total);
+              cb(null, chunk);
+            },
+          });
+          const stop = watchThroughput(
+            url,
+            () => bytes,
+            (e) => res.body.destroy(e),
           );
-        } finally {
-          stop();
-        }
-        return {
-          sha256: hash.digest('hex'),
-          bytes,
-          contentType: headers['content-type'],
-          etag: headers.etag,
-        };
-      });
+          try {
+            await pipeline(res.body, meter, createWriteStream(tmp));
+            if (total !== undefined && bytes !== total) {
+              throw new Error(`received ${bytes} bytes, Content-Length said ${total}`);
+            }
+            await rename(tmp, destPath);
+          } catch (err) {
+            stop();
+            await rm(tmp, { force: true });
+            if (err instanceof HttpError) throw err;
+            const code = (err as { code?: string }).code;
+            const isFs =
+              typeof code === 'string' && /^E(ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|EXIST|MFILE)$/.test(code);
+            throw new HttpError(
+              isFs
+                ? `GET ${url.href} -> could not write ${destPath}: ${describeError(err)}`
+                : `GET ${url.href} -> network error while downloading: ${describeError(err)}`,
+              { url: url.href, transient: !isFs, cause: err },
+            );
+          } finally {
+            stop();
+          }
+          return {
+            sha256: hash.digest('hex'),
+            bytes,
+            contentType: headers['content-type'],
+            etag: headers.etag,
+            lastModified: headers['last-modified'],
+          };
+        },
+        conditional,
+      );
     },
   };
 }
