@@ -1,6 +1,7 @@
 // Enrich: a stable semantic name and description for every table and column.
 // Reference manifest first (each source matched one to one by fingerprint, no LLM cost), then the LLM when one is
 // configured, else deterministic names. Whatever the source or the model says, identifiers stay legal and unique.
+import { isDataName, isValidIdent } from '../ident.js';
 import { matchTables } from '../manifest/fingerprint.js';
 import type {
   CellValue,
@@ -154,11 +155,11 @@ export async function enrichManifest(manifest: Manifest, opts: EnrichOptions): P
   return { ...manifest, sources, ...(ref ? { drift } : {}) };
 }
 
-const IDENT_OK = (s: unknown): s is string => typeof s === 'string' && /^[a-z][a-z0-9_]{0,62}$/.test(s);
+const IDENT_OK = isValidIdent;
 
 /** A reference manifest is a file someone may have edited: only legal, non-provenance names are reused. */
 function sanitizeRef(r: EnrichedSourceX): EnrichedSourceX {
-  const ok = (c: EnrichedColumn) => IDENT_OK(c.name) && !/^_?dw_/.test(c.name);
+  const ok = (c: EnrichedColumn) => isDataName(c.name);
   return { ...r, columns: (r.columns ?? []).filter(ok), retired: (r.retired ?? []).filter(ok) };
 }
 

@@ -1,6 +1,6 @@
 // Identifiers are ours, not the source's or the model's: ^[a-z][a-z0-9_]{0,62}$, unique, never `_dw_*`.
 
-export const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
+export { IDENT } from '../ident.js';
 
 const MONTH_WORDS =
   /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/g;

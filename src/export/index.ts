@@ -1,6 +1,7 @@
 // Public entry of the export stage: Parquet per table and period, and the catalog. A period's Parquet always
 // equals the table's rows of that period: written from the rows while they load when the whole period loaded in
 // this run (see tap.ts), else streamed back out of the database in row groups, never sorted.
+import { isValidIdent } from '../ident.js';
 import type { Db } from '../load/index.js';
 import { ParquetFile, type DbColumn, type ExportTable } from './parquet.js';
 import { selectExpr, streamRows } from './rows.js';
@@ -21,7 +22,6 @@ export interface ExportedFile {
   tapped?: boolean;
 }
 
-const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 /** rows per Parquet row group (and per cursor fetch) */
 export const ROW_GROUP = 32_768;
 
@@ -32,7 +32,7 @@ export async function exportPeriod(
 ): Promise<ExportedFile[]> {
   const out: ExportedFile[] = [];
   for (const t of opts.tables) {
-    if (!IDENT.test(t.tableName))
+    if (!isValidIdent(t.tableName))
       throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
     // the source files from the ledger (a scan of the period's rows would cost seconds on a big table)
     const loaded = await db.query<{ f: string; s: string; sha: string }>(

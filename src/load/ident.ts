@@ -1,10 +1,8 @@
 // Identifier validation and quoting. Everything that becomes a table or column name goes through here.
 
-const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
+import { IDENT, isValidIdent } from '../ident.js';
 
-export function isValidIdent(name: string): boolean {
-  return typeof name === 'string' && IDENT.test(name);
-}
+export { isValidIdent };
 
 export function assertIdent(name: string, what: string): string {
   if (!isValidIdent(name)) {

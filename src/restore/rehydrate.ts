@@ -3,6 +3,7 @@
 // (which file, sheet and sha256 was loaded for which table and period, with how many rows). Idempotent, so a
 // persistent database given as `database-url` is left as it is. Safe when several runs rehydrate one database at
 // once: each table is created and extended under its schema-change lock (see src/load/schema.ts).
+import { isStagingName } from '../ident.js';
 import type { Catalog } from '../export/index.js';
 import { ensureSchema, isValidIdent, quoteIdent, type Db, type Tx } from '../load/index.js';
 import { STAGING_SCHEMA, columnsOf, createStagingTable, evolveColumns, lockTables } from '../load/schema.js';
@@ -21,7 +22,7 @@ export const RESTORABLE_TYPES = new Set([
   'timestamp without time zone',
 ]);
 /** A staging table or data column name (src/load/ident.ts decides), or one of the loader's `_dw_*` columns. */
-export const isStagingName = (name: string) => isValidIdent(name) || /^_dw_[a-z0-9_]{1,59}$/.test(name);
+export { isStagingName };
 
 export interface RehydrateResult {
   tables: number;

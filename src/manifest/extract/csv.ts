@@ -4,7 +4,8 @@
 import * as XLSX from 'xlsx';
 import type { CellValue, ColumnSpec, ColumnType, RowBatch, SourceFile, TableSource } from '../../model.js';
 import { columnNames } from './names.js';
-import { cellValue, fitType, parseDateText, parseNumberText, parseText, typeColumn } from './types.js';
+import { cellValue, fitType, parseText, typeColumn } from './types.js';
+import { looksLikeHeader } from './header-rows.js';
 import type { Parsed } from './types.js';
 import { makeFingerprint } from '../fingerprint.js';
 import { TOTAL } from './rows.js';
@@ -17,15 +18,6 @@ import { checkColumns, extractLimits, type ExtractLimits } from './caps.js';
 export const HEAD_ROWS = 20_000;
 
 export type ByteSource = () => AsyncIterable<Uint8Array>;
-
-/** A first row is a header unless it holds numbers or dates, or is mostly empty. */
-function looksLikeHeader(row: string[]): boolean {
-  const filled = row.filter((v) => v.trim() !== '');
-  if (filled.length * 2 < row.length) return false;
-  return filled.every(
-    (v) => parseNumberText(v.trim()) === undefined && parseDateText(v.trim()) === undefined,
-  );
-}
 
 function isTotal(rec: string[]): boolean {
   let seen = 0;

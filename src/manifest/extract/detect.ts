@@ -1,6 +1,7 @@
 // Find every table on a sheet: header rows, data rows, columns, the text above and the notes below.
 import type { Grid, GridRow, Merge } from './grid.js';
-import { hasNumbers, headerLike, isFootnote, isFootnoteText, isMeta, noteLike, rowText } from './rows.js';
+import { hasNumbers, isFootnote, isFootnoteText, isMeta, noteLike, rowText } from './rows.js';
+import { headerLike, mainHeaderRow, span } from './header-rows.js';
 
 export interface MetaEntry {
   r: number;
@@ -26,16 +27,6 @@ function horizontalMergeRows(merges: Merge[]): Set<number> {
   const s = new Set<number>();
   for (const m of merges) if (m.e.c > m.s.c) s.add(m.s.r);
   return s;
-}
-
-function span(rows: GridRow[]): [number, number] {
-  let lo = Infinity,
-    hi = -Infinity;
-  for (const row of rows) {
-    lo = Math.min(lo, row.cells[0].c);
-    hi = Math.max(hi, row.cells[row.cells.length - 1].c);
-  }
-  return [lo, hi];
 }
 
 export function parseMeta(row: GridRow): MetaEntry[] {
@@ -66,28 +57,7 @@ export function detectTables(grid: Grid): Block[] {
   let texts: GridRow[] = [];
   let meta: MetaEntry[] = [];
 
-  // b directly under a is a further header row (a is an upper level: sparse, merged or dates)
-  const extends_ = (a: GridRow, b: GridRow | undefined): boolean => {
-    if (!b || b.r !== a.r + 1 || !headerLike(b) || isMeta(b)) return false;
-    if (a.cells.some((x) => x.kind === 'date') || hmerge.has(a.r)) return true;
-    return b.cells.length > a.cells.length + 1 || a.cells[0].c > b.cells[0].c;
-  };
-  const dataFor = (h: GridRow, d: GridRow | undefined): boolean => {
-    if (!d || d.r - h.r > 3 || isMeta(d) || isFootnote(d)) return false;
-    const [lo, hi] = span([h]);
-    if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) return false;
-    if (hasNumbers(d) || d.cells.some((x) => x.kind === 'date')) return true;
-    return d.cells.length >= 2 && d.cells.length <= h.cells.length + 1;
-  };
-  /** index of the main header row when a table starts at i, else -1 */
-  const headerStart = (i: number): number => {
-    const row = rows[i];
-    if (!headerLike(row) || isMeta(row) || row.cells.length < 2) return -1;
-    if (row.cells.every((x) => x.text.length > 60)) return -1;
-    let k = i;
-    while (k - i < 4 && extends_(rows[k], rows[k + 1])) k++;
-    return dataFor(rows[k], rows[k + 1]) ? k : -1;
-  };
+  const headerStart = (i: number): number => mainHeaderRow(rows, i, hmerge);
 
   const seenHeaders = new Set<string>();
   let i = 0;

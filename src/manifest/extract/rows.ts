@@ -11,15 +11,6 @@ export function isBlank(row: GridRow | undefined): boolean {
   return !row || row.cells.length === 0;
 }
 
-/** Header-like: text and date cells only (no plain numbers, no suppression markers). */
-export function headerLike(row: GridRow): boolean {
-  return (
-    row.cells.length > 0 &&
-    row.cells.every((x) => x.kind === 'text' || x.kind === 'date') &&
-    row.cells.some((x) => x.kind === 'date' || /[A-Za-z]/.test(x.text))
-  );
-}
-
 export function hasNumbers(row: GridRow): boolean {
   return row.cells.some((x) => x.kind === 'num' || x.kind === 'marker');
 }
