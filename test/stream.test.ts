@@ -33,7 +33,6 @@ const clean = writeCsv(path.join(dir, 'clean.csv'), N, (i) => [
   `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`,
   i % 7 === 0 ? 'Smith, "Jr"' : `name ${i % 50}`,
 ]);
-const HEADER = ['id', 'code', 'amount', 'day', 'name'];
 const zip = zipFiles(path.join(dir, 'two.zip'), { 'late.csv': late.path, 'clean.csv': clean.path });
 
 function input(pub: string, fileUrl: string, sources: TableSource[], names: string[]) {
