@@ -1,13 +1,11 @@
 // kill -9 in the middle of a file's COPY: the committed file survives, the killed one leaves nothing,
 // and a re-run loads it exactly once. On both engines (same PGlite dir / same server database).
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { ledgerRows, loadFile, type Db } from '../src/load/index.js';
 import { forEachEngine } from './support/db.js';
+import { runTsChild, type ChildResult } from './support/child.js';
 import { crashFile } from './support/load-fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,28 +30,8 @@ process.stdout.write('file2 loaded (unexpected)\\n');
 await db.close();
 `;
 
-function runChild(
-  location: object,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-kill-'));
-  const script = path.join(dir, 'child.mts');
-  fs.writeFileSync(script, CHILD);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: ROOT,
-      env: { ...process.env, DW_CHILD_DB: JSON.stringify(location) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function runChild(location: object): Promise<ChildResult> {
+  return runTsChild(CHILD, { DW_CHILD_DB: JSON.stringify(location) });
 }
 
 async function counts(db: Db): Promise<Record<string, number>> {

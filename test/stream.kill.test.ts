@@ -1,6 +1,5 @@
 // kill -9 in the middle of a streamed file (the fast path's bytes on the server, typed batches on PGlite): the
 // file loaded before stays, nothing of the killed one is left, and a re-run loads it exactly once.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { expect, it } from 'vitest';
 import { ledgerRows, loadFile } from '../src/load/index.js';
 import { openFile } from '../src/manifest/extract.js';
 import { forEachEngine } from './support/db.js';
+import { runTsChild } from './support/child.js';
 import { writeCsv } from './support/big-csv.js';
 import { REPO } from './support/workspace.js';
 
@@ -49,21 +49,7 @@ process.stdout.write('big loaded (unexpected)\\n');
 `;
 
 function runChild(location: object) {
-  const script = path.join(dir, `child-${Date.now()}.mts`);
-  fs.writeFileSync(script, CHILD);
-  return new Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: REPO,
-      env: { ...process.env, DW_CHILD_DB: JSON.stringify(location), DW_SMALL: small.path, DW_BIG: big.path },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (_code, signal) => resolve({ signal, stdout, stderr }));
-  });
+  return runTsChild(CHILD, { DW_CHILD_DB: JSON.stringify(location), DW_SMALL: small.path, DW_BIG: big.path });
 }
 
 forEachEngine('kill -9 inside a streamed file', (ctx) => {
