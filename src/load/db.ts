@@ -77,6 +77,8 @@ export function lostConnection(err: unknown): boolean {
     e = e.cause as typeof e
   ) {
     if (e instanceof DbUnavailableError) return true;
+    // a network error of an HTTP request (a release page, a download) is the item's, not the database's
+    if ((e as Error).name === 'HttpError') return false;
     if (e.code && LOST.has(e.code)) return true;
     if (
       /Connection terminated|terminating connection|server closed the connection|write EPIPE/i.test(
