@@ -3,7 +3,7 @@
 // sinks of a table append row groups to one Parquet file of the period. At export the file is used only when
 // exactly the (file, sheet) parts the ledger holds for the table and period were seen whole; anything else (a
 // skipped file, a rollback, a widened column) throws it away and the period is streamed back from the database.
-import type { ColumnType, RawCsv, RowBatch } from '../model.js';
+import type { RawCsv, RowBatch } from '../model.js';
 import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
 import { decodeStream } from '../manifest/extract/decode.js';
 import { csvRecords } from '../manifest/extract/csv-parse.js';
@@ -110,8 +110,8 @@ class Sink implements TableSink {
     await this.state.file.write(data);
   }
 
-  async rows(batch: RowBatch, types: ColumnType[]): Promise<void> {
-    void types; // the values are in their final form; the table's kinds decide their Parquet form
+  /** the values are in their final form; the table's kinds decide their Parquet form */
+  async rows(batch: RowBatch): Promise<void> {
     const { from, kinds, prov } = this;
     for (let r = 0; r < batch.rows.length && !this.state.broken; r++) {
       const row = batch.rows[r];

@@ -99,7 +99,7 @@ export async function copyRows(
         const b = pending;
         pending = undefined;
         yield encode(b.batch, t.types);
-        await opts.sink?.rows(b.batch, t.types);
+        await opts.sink?.rows(b.batch);
         copied += b.batch.rows.length;
         opts.onRows?.((opts.rowsBefore ?? 0) + copied);
         await opts.onChunk?.(++chunk);

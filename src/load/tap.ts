@@ -1,6 +1,6 @@
 // What the loader lets a listener see of the rows it copies (the export writes Parquet from them while they
 // load). Small on purpose: the loader knows nothing of Parquet.
-import type { ColumnType, RawCsv, RowBatch } from '../model.js';
+import type { RawCsv, RowBatch } from '../model.js';
 
 export interface TapTable {
   /** staging table */
@@ -18,8 +18,8 @@ export interface TapTable {
 }
 
 export interface TableSink {
-  /** typed rows as they are copied, encoded with `types` */
-  rows(batch: RowBatch, types: ColumnType[]): Promise<void>;
+  /** typed rows as they are copied (their values in final form) */
+  rows(batch: RowBatch): Promise<void>;
   /** the file's own bytes as they go to COPY (the fast path) */
   raw(raw: RawCsv, chunk: Uint8Array): Promise<void>;
   /** every row of the table from this file was copied: `copied` of them */

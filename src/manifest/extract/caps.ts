@@ -31,9 +31,20 @@ const ratioText = (r: number) => `${Math.round(r).toLocaleString('en-GB')}:1`;
 
 /** Refuse a member whose directory entry already says it is too big or inflates too far. */
 export function checkMemberEntry(name: string, compressed: number, inflated: number, l: ExtractLimits): void {
+  checkInflated(name, compressed, inflated, 'inflates to', l);
+}
+
+/** Size and ratio of a member that inflates (or says it inflates) to `inflated` bytes. */
+function checkInflated(
+  name: string,
+  compressed: number,
+  inflated: number,
+  verb: string,
+  l: ExtractLimits,
+): void {
   if (inflated > l.maxMemberBytes)
     throw new LimitError(
-      `zip member "${name}" inflates to ${formatSize(inflated)}`,
+      `zip member "${name}" ${verb} ${formatSize(inflated)}`,
       'max_member_bytes',
       formatSize(l.maxMemberBytes),
     );
@@ -56,13 +67,7 @@ export function inflationGuard(name: string, compressed: number, l: ExtractLimit
   let total = 0;
   return (bytes) => {
     total += bytes;
-    if (total > l.maxMemberBytes)
-      throw new LimitError(
-        `zip member "${name}" inflated past ${formatSize(total)}`,
-        'max_member_bytes',
-        formatSize(l.maxMemberBytes),
-      );
-    checkRatio(name, compressed, total, l);
+    checkInflated(name, compressed, total, 'inflated past', l);
   };
 }
 
