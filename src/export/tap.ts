@@ -31,7 +31,7 @@ function fromRaw(s: string | undefined, k: Kind): Value {
     case 'text':
       return s;
     case 'bigint':
-      return BigInt(s.trim());
+      return bigint(s);
     case 'days':
       return days(s);
     default:
@@ -39,17 +39,26 @@ function fromRaw(s: string | undefined, k: Kind): Value {
   }
 }
 
+/** BigInts of 0..65535 made once: counts are mostly small, and a BigInt per value kept until its row group is
+ * written is garbage the old generation has to collect. */
+const SMALL_BIGINTS = Array.from({ length: 65_536 }, (_, i) => BigInt(i));
+
+function bigint(s: string): bigint {
+  const n = s.length < 6 ? Number(s) : NaN;
+  return n >= 0 && n < 65_536 && Number.isInteger(n) ? SMALL_BIGINTS[n] : BigInt(s.trim());
+}
+
 /** A typed value as the loader's CSV encoding (csvField) stores it in a column of kind `k`. */
 function fromTyped(v: unknown, k: Kind): Value {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') {
     if (k === 'text') return plainNumber(v);
-    return k === 'bigint' ? BigInt(v) : v;
+    return k === 'bigint' ? (v >= 0 && v < 65_536 && Number.isInteger(v) ? SMALL_BIGINTS[v] : BigInt(v)) : v;
   }
   const s = String(v);
   if (k === 'text') return s.includes('\u0000') ? s.split('\u0000').join('') : s;
   if (s.trim() === '') return null;
-  if (k === 'bigint') return BigInt(s.trim());
+  if (k === 'bigint') return bigint(s);
   return k === 'days' ? days(s) : Number(s);
 }
 
