@@ -187,11 +187,9 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         // losing the database is a fault of the run, not of the item: it stays pending for the next run
         if (lostConnection(e))
           throw new DbUnavailableError(
-            'the server',
-            `lost the connection while processing ${it.key}: ${errorText(e)}`,
-            {
-              cause: e,
-            },
+            db?.target ?? 'DATABASE_URL',
+            `lost the connection while processing ${it.key} (it stays pending; run again once the database is back): ${errorText(e)}`,
+            { cause: e },
           );
         const failure = failureOf(e);
         const error = failure.message;

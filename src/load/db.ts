@@ -22,6 +22,8 @@ export interface Tx {
 
 export interface Db {
   readonly kind: DbKind;
+  /** where the database is, for messages: host:port/database of a server (never its credentials) */
+  readonly target?: string;
   query<R = any>(sql: string, params?: unknown[]): Promise<R[]>;
   /** BEGIN; fn; COMMIT — or ROLLBACK and rethrow when fn throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;

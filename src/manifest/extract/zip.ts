@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { SourceFile } from '../../model.js';
+import { faultPoint } from '../../faults.js';
 import { openCsv } from './csv.js';
 import { workbookSource } from './source.js';
 import {
@@ -75,6 +76,7 @@ export async function* memberBytes(
       stream = await zip.openReadStreamPromise(e);
       for await (const chunk of stream) {
         guard((chunk as Uint8Array).length);
+        await faultPoint('unzip');
         yield chunk as Uint8Array;
       }
       return;
