@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import * as XLSX from 'xlsx';
 import YAML from 'yaml';
+import { runCli } from '../../src/cli/main.js';
+import type { OpenDbOptions } from '../../src/load/index.js';
 import { REPO } from './workspace.js';
 
 export interface Served {
@@ -97,4 +101,55 @@ export async function waitForPause(run: CliRun, file: string, timeoutMs = 120_00
   }
   run.child.kill('SIGKILL');
   throw new Error(`the run did not pause within ${timeoutMs} ms:\n${run.output()}`);
+}
+
+/** A small xlsx: a `Data` sheet with a header (id, name, amount) and `rows` rows. */
+export function smallWorkbook(file: string, rows: number): void {
+  const aoa: (string | number)[][] = [['id', 'name', 'amount']];
+  for (let i = 1; i <= rows; i++) aoa.push([i, `n${i % 7}`, i * 3]);
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa), 'Data');
+  fs.writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+}
+
+/** A valid xlsx whose one sheet has `rows` rows of 10 numbers: a few MB that SheetJS needs far more heap for. */
+export function heavyWorkbook(file: string, rows: number): void {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['a'], [1]]), 'Data');
+  const files = unzipSync(new Uint8Array(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer));
+  const cols = 'ABCDEFGHIJ'.split('');
+  const parts = [
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+    `<row r="1">${cols.map((c) => `<c r="${c}1" t="inlineStr"><is><t>h${c}</t></is></c>`).join('')}</row>`,
+  ];
+  for (let r = 2; r <= rows; r++)
+    parts.push(
+      `<row r="${r}">${cols.map((c, j) => `<c r="${c}${r}"><v>${r * 10 + j}</v></c>`).join('')}</row>`,
+    );
+  parts.push('</sheetData></worksheet>');
+  const sheet = Object.keys(files).find((f) => /worksheets\/sheet1\.xml$/.test(f))!;
+  files[sheet] = strToU8(parts.join(''));
+  fs.writeFileSync(file, zipSync(files, { level: 6 }));
+}
+
+/** `datawarp <args>` in this process, in `cwd`, on the test database `location`. */
+export async function runCliIn(
+  cwd: string,
+  location: OpenDbOptions,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string }> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(base))
+    if (k.startsWith('DATAWARP_') || k === 'DATABASE_URL' || k === 'OPENAI_API_KEY') delete base[k];
+  if (location.databaseUrl) base.DATABASE_URL = location.databaseUrl;
+  else base.DATAWARP_PGLITE_DIR = location.dataDir;
+  let out = '';
+  const code = await runCli(args, {
+    cwd,
+    env: { ...base, ...env },
+    io: { out: (s) => (out += s), err: (s) => (out += s), isTTY: false },
+  });
+  return { code, out };
 }
