@@ -8,7 +8,26 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface Cluster {
   databaseUrl: string;
+  /** stop the server and remove the cluster */
   stop(): void;
+  /** `pg_ctl stop -m immediate` (a crash, as far as clients can tell); the data stays for start() */
+  halt(): void;
+  /** start the halted server again on the same port */
+  start(): void;
+}
+
+/** PostgreSQL's server binaries are installed (Debian's layout, as .ci/pg-start.sh expects). */
+export function postgresInstalled(): boolean {
+  const root = '/usr/lib/postgresql';
+  return (
+    fs.existsSync(root) && fs.readdirSync(root).some((v) => fs.existsSync(path.join(root, v, 'bin/initdb')))
+  );
+}
+
+function pgCtl(bin: string, args: string[]): void {
+  const opts = { stdio: 'ignore' as const };
+  if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], opts);
+  else execFileSync(bin, args, opts);
 }
 
 export function startCluster(): Cluster {
@@ -32,21 +51,27 @@ export function startCluster(): Cluster {
   const vars: Record<string, string> = {};
   for (const m of out.matchAll(/^export (\w+)=(.*)$/gm)) vars[m[1]] = m[2].trim();
   if (!vars.DATABASE_URL) throw new Error(`.ci/pg-start.sh printed no DATABASE_URL:\n${out}`);
+  const data = path.join(dir, 'data');
+  const port = new URL(vars.DATABASE_URL).port;
   return {
     databaseUrl: vars.DATABASE_URL,
     stop() {
-      const pgCtl = vars.DATAWARP_PG_CTL;
-      if (pgCtl) {
-        const args = ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop'];
+      if (vars.DATAWARP_PG_CTL) {
         try {
-          if (process.getuid?.() === 0)
-            execFileSync('runuser', ['-u', 'postgres', '--', pgCtl, ...args], { stdio: 'ignore' });
-          else execFileSync(pgCtl, args, { stdio: 'ignore' });
+          pgCtl(vars.DATAWARP_PG_CTL, ['-D', data, '-m', 'immediate', '-w', 'stop']);
         } catch {
           /* already gone */
         }
       }
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    halt() {
+      pgCtl(vars.DATAWARP_PG_CTL, ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    start() {
+      // the options .ci/pg-start.sh starts it with
+      const o = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=100`;
+      pgCtl(vars.DATAWARP_PG_CTL, ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', o, 'start']);
     },
   };
 }

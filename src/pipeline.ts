@@ -5,7 +5,7 @@ import type { Config, Publication, PublicationUrl } from './config/index.js';
 import { enrichManifest, formatDrift, type TableNamer } from './enrich/index.js';
 import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
-import { DbUnavailableError, ensureSchema, lostConnection, recordLlmCalls, type Db } from './load/index.js';
+import { ensureSchema, lostConnection, lostDuring, recordLlmCalls, type Db } from './load/index.js';
 import { buildManifest, manifestFile } from './manifest/index.js';
 import type { DriftReport } from './model.js';
 import { docText, findReference, writeYaml } from './pipeline/files.js';
@@ -185,14 +185,7 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         r.info(`${it.key}  ✓ ${res.rowsLoaded.toLocaleString('en-GB')} rows loaded`);
       } catch (e) {
         // losing the database is a fault of the run, not of the item: it stays pending for the next run
-        if (lostConnection(e))
-          throw new DbUnavailableError(
-            'the server',
-            `lost the connection while processing ${it.key}: ${errorText(e)}`,
-            {
-              cause: e,
-            },
-          );
+        if (lostConnection(e)) throw lostDuring(db?.target, it.key, e);
         const failure = failureOf(e);
         const error = failure.message;
         recordFailed(state, it.key, {

@@ -22,6 +22,8 @@ export interface Limits {
   minDownloadBytesPerSecond: number;
   /** the window of that average, seconds */
   minDownloadWindowSeconds: number;
+  /** heap of the child process that parses a workbook (SheetJS reads it whole), bytes */
+  maxParserMemory: number;
 }
 
 const KiB = 1024;
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxCellBytes: 32 * MiB,
   minDownloadBytesPerSecond: 1 * KiB,
   minDownloadWindowSeconds: 60,
+  maxParserMemory: 4 * GiB,
 });
 
 const UNITS: Record<string, number> = {
@@ -157,6 +160,7 @@ export const LIMIT_KEYS = {
   max_cell_bytes: ['maxCellBytes', size(1)],
   min_download_bytes_per_second: ['minDownloadBytesPerSecond', size(0)],
   min_download_window_seconds: ['minDownloadWindowSeconds', seconds],
+  max_parser_memory: ['maxParserMemory', size(16 * MiB)],
 } as const satisfies Record<string, readonly [keyof Limits, z.ZodType<number>]>;
 
 export type LimitKey = keyof typeof LIMIT_KEYS;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from '../load/index.js';
 import { provenanceDescription, type ExportTable } from './index.js';
+import { faultPoint } from '../faults.js';
 
 export interface CatalogTable {
   table: string;
@@ -94,6 +95,7 @@ export async function writeCatalog(
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
+  void faultPoint('catalog');
   renameSync(tmp, path);
   return catalog;
 }

@@ -6,6 +6,7 @@ import type { Db } from '../load/index.js';
 import { ParquetFile, type DbColumn, type ExportTable } from './parquet.js';
 import { selectExpr, streamRows } from './rows.js';
 import type { ParquetTap } from './tap.js';
+import { faultPoint } from '../faults.js';
 
 export type { ExportColumn, ExportTable } from './parquet.js';
 export { parquetPath, provenanceDescription } from './parquet.js';
@@ -32,6 +33,7 @@ export async function exportPeriod(
 ): Promise<ExportedFile[]> {
   const out: ExportedFile[] = [];
   for (const t of opts.tables) {
+    await faultPoint('export');
     if (!isValidIdent(t.tableName))
       throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
     // the source files from the ledger (a scan of the period's rows would cost seconds on a big table)

@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { kindOf, type OutColumn, type Value } from './rows.js';
+import { faultPoint } from '../faults.js';
 
 export interface ExportColumn {
   name: string;
@@ -122,6 +123,7 @@ export class ParquetFile {
     }));
     await this.writer.write({ columnData: columnData as never, rowGroupSize: n });
     this.rows += n;
+    await faultPoint('parquet');
   }
 
   /** Finish and move into place; `files` are the source files the rows came from. */
@@ -129,6 +131,7 @@ export class ParquetFile {
     const w = this.writer as unknown as { kvMetadata: ReturnType<typeof kvMetadata> };
     w.kvMetadata = kvMetadata(t, this.meta.period, this.meta.cols, files);
     this.writer.finish();
+    void faultPoint('parquet-rename');
     renameSync(this.tmp, this.path);
   }
 

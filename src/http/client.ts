@@ -12,6 +12,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { DEFAULT_LIMITS, formatSize, type Limits } from '../config/limits.js';
+import { faultPoint } from '../faults.js';
 
 export interface TextResponse {
   status: number;
@@ -504,6 +505,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
               if (bytes > maxBytes) return cb(overCap(url, bytes));
               hash.update(chunk);
               dlOpts.onProgress?.(bytes, total);
+              const paused = faultPoint('download');
+              if (paused) return void paused.then(() => cb(null, chunk));
               cb(null, chunk);
             },
           });

@@ -11,6 +11,7 @@ import type { TableSink } from './tap.js';
 import { qualified, quoteIdent } from './ident.js';
 import { META_SCHEMA, STAGING_SCHEMA, evolveColumns } from './schema.js';
 import { columnTypeFor, csvField, joinTypes } from './values.js';
+import { faultPoint } from '../faults.js';
 
 export interface CopyHooks {
   /** sees what is copied (the export writes Parquet from it) */
@@ -87,6 +88,7 @@ export async function copyRows(
   const next = async () => {
     const r = await it.next();
     if (r.done) return undefined;
+    await faultPoint('parse');
     return { batch: r.value, types: opts.check ? checkedTypes(r.value) : r.value.types };
   };
   while (!done) {
@@ -103,6 +105,7 @@ export async function copyRows(
         copied += b.batch.rows.length;
         opts.onRows?.((opts.rowsBefore ?? 0) + copied);
         await opts.onChunk?.(++chunk);
+        await faultPoint('copy');
         pending = await next();
         if (!pending) done = true;
         else if (needsWidening(t, pending.types)) return;
@@ -173,6 +176,7 @@ async function* counted(raw: RawCsv, opts: CopyHooks & { rowsBefore?: number }) 
       bytes = 0;
       opts.onRows?.((opts.rowsBefore ?? 0) + lines);
       await opts.onChunk?.(++chunk);
+      await faultPoint('copy');
     }
   }
 }

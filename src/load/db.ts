@@ -22,6 +22,8 @@ export interface Tx {
 
 export interface Db {
   readonly kind: DbKind;
+  /** where the database is, for messages: host:port/database of a server (never its credentials) */
+  readonly target?: string;
   query<R = any>(sql: string, params?: unknown[]): Promise<R[]>;
   /** BEGIN; fn; COMMIT — or ROLLBACK and rethrow when fn throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
@@ -40,11 +42,26 @@ export const DEFAULT_PGLITE_DIR = '.datawarp/pglite';
 /** The database server could not be reached (or refused us). The CLI maps this to exit code 2. */
 export class DbUnavailableError extends Error {
   readonly target: string;
+  readonly reason: string;
   constructor(target: string, reason: string, options?: { cause?: unknown }) {
     super(`PostgreSQL at ${target} is unavailable: ${reason}`, options);
     this.name = 'DbUnavailableError';
     this.target = target;
+    this.reason = reason;
   }
+}
+
+/** The run stops: the database (`target`, host:port/database) went away while `item` was in progress. */
+export function lostDuring(target: string | undefined, item: string, err: unknown): DbUnavailableError {
+  let inner: unknown = err;
+  while (inner && !(inner instanceof DbUnavailableError)) inner = (inner as { cause?: unknown }).cause;
+  const why = inner instanceof DbUnavailableError ? inner.reason : ((err as Error)?.message ?? String(err));
+  return new DbUnavailableError(
+    target ?? 'DATABASE_URL',
+    `lost the connection while processing ${item} (it stays pending; run again once the database is back): ` +
+      why.replace(/postgres(ql)?:\/\/[^@\s]*@/gi, 'postgres://***@'),
+    { cause: err },
+  );
 }
 
 export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {

@@ -1,5 +1,5 @@
 // Public entry of the loader: database access (server or PGlite), schema, loadFile and ledger queries.
-export { openDb, DbUnavailableError, DEFAULT_PGLITE_DIR, lostConnection } from './db.js';
+export { openDb, DbUnavailableError, DEFAULT_PGLITE_DIR, lostConnection, lostDuring } from './db.js';
 export type { Db, Tx, DbKind, OpenDbOptions } from './db.js';
 export { ensureSchema, STAGING_SCHEMA, META_SCHEMA } from './schema.js';
 export { loadFile, LoadError, DEFAULT_CHUNK_ROWS } from './loader.js';

@@ -12,6 +12,7 @@ import {
 } from './schema.js';
 import type { LoadTap } from './tap.js';
 import { copyRawCsv, copyRows, type CopyTarget } from './copy.js';
+import { faultPoint } from '../faults.js';
 
 export interface LoadTableInput {
   source: SourcePlan;
@@ -282,8 +283,10 @@ export async function loadFile(
       }
       where.table = undefined;
       where.sheet = undefined;
+      await faultPoint('ledger');
       return out;
     });
+    await faultPoint('commit');
     return { rowsLoaded: files.reduce((s, f) => s + f.rows_loaded, 0), files };
   } catch (err) {
     if (err instanceof LoadError) throw err;

@@ -131,6 +131,7 @@ export async function openPg(databaseUrl: string): Promise<Db> {
   let closed = false;
   return {
     kind: 'pg',
+    target,
     async query<R = any>(sql: string, params?: unknown[]): Promise<R[]> {
       const client = await connect(pool, databaseUrl, target);
       let broken: Error | undefined;

@@ -57,6 +57,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
   let closed = false;
   return {
     kind: 'pglite',
+    target: `PGlite ${dir}`,
     async query<R = any>(sql: string, params?: unknown[]): Promise<R[]> {
       const res = await pgl.query<R>(sql, params as any[] | undefined);
       return res.rows;

@@ -1,10 +1,10 @@
 // Public entry of extraction: detect the tables of a downloaded file, with no per-file recipe. `openFile` gives
 // streamed sources (what the pipeline loads); `extractFile` reads every row into memory (small files, tests).
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CellValue, ExtractedFile, ExtractedTable, SourceFile, TableSource } from '../model.js';
 import { openCsv } from './extract/csv.js';
-import { fileBytes, workbookSource } from './extract/source.js';
+import { fileBytes } from './extract/source.js';
+import { readWorkbookIsolated } from './extract/isolate.js';
 import { listZip, openZip } from './extract/zip.js';
 import { checkMemberEntry, extractLimits } from './extract/caps.js';
 import type { Limits } from '../config/index.js';
@@ -15,6 +15,8 @@ export interface ExtractOptions {
   name?: string;
   /** the config's limits (defaults when absent) */
   limits?: Partial<Limits>;
+  /** where a workbook's parsed rows wait to be loaded (default: the system's temp directory) */
+  tmpDir?: string;
 }
 
 export async function openFile(path: string, opts: ExtractOptions): Promise<SourceFile> {
@@ -23,15 +25,20 @@ export async function openFile(path: string, opts: ExtractOptions): Promise<Sour
     case 'csv':
       return openCsv(fileBytes(path), opts.name ?? basename(path), undefined, limits);
     case 'zip':
-      return openZip(path, limits);
+      return openZip(path, limits, opts.tmpDir);
     case 'xls':
-      return workbookSource(new Uint8Array(await readFile(path)));
+      break;
     default:
       // xlsx/xlsm/ods are zips SheetJS inflates itself: their directory is checked before it does
       for (const m of await listZip(path).catch(() => []))
         checkMemberEntry(m.name, m.compressedSize, m.uncompressedSize, limits);
-      return workbookSource(new Uint8Array(await readFile(path)));
   }
+  // parsed in a child process: a workbook that exhausts memory or crashes the parser fails alone
+  return readWorkbookIsolated(path, {
+    name: opts.name ?? basename(path),
+    heapBytes: limits.maxParserMemory,
+    tmpDir: opts.tmpDir,
+  });
 }
 
 /** Every row of a source, in memory. */

@@ -45,7 +45,10 @@ export async function buildManifest(http: HttpClient, req: ManifestRequest): Pro
     if (bad) throw new Error(`cannot read ${file.url}: ${bad}`);
     try {
       const name = decodeURIComponent(basename(new URL(file.url).pathname));
-      files.push({ file, source: await openFile(file.path, { ext: file.ext, name, limits: req.limits }) });
+      files.push({
+        file,
+        source: await openFile(file.path, { ext: file.ext, name, limits: req.limits, tmpDir: dir }),
+      });
     } catch (e) {
       throw new Error(`cannot read ${file.url}: ${(e as Error).message}`, { cause: e });
     }

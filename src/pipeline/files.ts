@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { periodStart, type Publication } from '../config/index.js';
 import type { EnrichedManifest, SourceFile } from '../model.js';
+import { faultPoint } from '../faults.js';
 
 /** The documentation sheets of a file as one text (enrichment context), at most 8,000 characters. */
 export function docText(source: SourceFile): string {
@@ -46,5 +47,6 @@ export function writeYaml(path: string, data: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
+  void faultPoint('manifest');
   renameSync(tmp, path);
 }

@@ -16,6 +16,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { faultPoint } from '../faults.js';
 
 export interface ProcessedEntry {
   completed_at: string;
@@ -140,6 +141,7 @@ function atomicWrite(file: string, text: string, stillMine: () => boolean): void
     unlinkSync(tmp);
     throw new LockLost();
   }
+  void faultPoint('state');
   renameSync(tmp, file);
 }
 

@@ -11,6 +11,7 @@ export type ExtractLimits = Pick<
   | 'maxZipMembers'
   | 'maxColumns'
   | 'maxCellBytes'
+  | 'maxParserMemory'
 >;
 
 export function extractLimits(l?: Partial<Limits>): ExtractLimits {

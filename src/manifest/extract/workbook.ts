@@ -5,18 +5,29 @@ import { readGrid } from './grid.js';
 import { detectTables, headerlessBlock, sheetText } from './detect.js';
 import { piecesOf, type Piece } from './header.js';
 import { buildTables } from './table.js';
+import { explainReadError, unreadableWorkbook } from './workbook-errors.js';
 
 const DOC_SHEET =
   /^(cover|contents|index|notes|definitions|glossary|read ?me|about|information|metadata|title( sheet)?|guidance|background|methodology)\b/i;
 
+function read(buf: Uint8Array): XLSX.WorkBook {
+  const bad = unreadableWorkbook(buf);
+  if (bad) throw new Error(bad);
+  try {
+    return XLSX.read(buf, {
+      dense: true,
+      cellDates: false,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+    });
+  } catch (e) {
+    throw explainReadError(buf, e);
+  }
+}
+
 export function readWorkbook(buf: Uint8Array, member?: string): ExtractedFile {
-  const wb = XLSX.read(buf, {
-    dense: true,
-    cellDates: false,
-    cellFormula: false,
-    cellHTML: false,
-    cellStyles: false,
-  });
+  const wb = read(buf);
   const out: ExtractedFile = { tables: [], docs: [], skipped: [] };
   const props = wb.Workbook?.Sheets ?? [];
   for (const sheet of wb.SheetNames) {

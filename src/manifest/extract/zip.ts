@@ -1,11 +1,17 @@
 // Zip archives, read from disk with yauzl (Node's native zlib inflates): CSV members stream, spreadsheets are
 // read into memory one at a time; PDFs, __MACOSX and unsafe paths are skipped with the reason, a spreadsheet is
 // preferred over its CSV twin.
-import type { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import type { SourceFile } from '../../model.js';
+import { faultPoint } from '../../faults.js';
 import { openCsv } from './csv.js';
-import { workbookSource } from './source.js';
+import { readWorkbookIsolated } from './isolate.js';
 import {
   checkMemberCount,
   checkMemberEntry,
@@ -75,6 +81,7 @@ export async function* memberBytes(
       stream = await zip.openReadStreamPromise(e);
       for await (const chunk of stream) {
         guard((chunk as Uint8Array).length);
+        await faultPoint('unzip');
         yield chunk as Uint8Array;
       }
       return;
@@ -86,10 +93,28 @@ export async function* memberBytes(
   }
 }
 
-async function memberBuffer(path: string, index: number, limits: ExtractLimits): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const b of memberBytes(path, index, limits)) parts.push(b);
-  return Buffer.concat(parts);
+/** A workbook member, inflated to a temp file and parsed in a child process (see isolate.ts). */
+async function isolatedMember(
+  path: string,
+  m: ZipMember,
+  limits: ExtractLimits,
+  tmpDir = tmpdir(),
+): Promise<SourceFile> {
+  const tmp = join(
+    tmpDir,
+    `${basename(path)}.m${m.index}.${process.pid}.${randomBytes(6).toString('hex')}.part`,
+  );
+  try {
+    await pipeline(Readable.from(memberBytes(path, m.index, limits)), createWriteStream(tmp));
+    return await readWorkbookIsolated(tmp, {
+      member: m.name,
+      name: m.name,
+      heapBytes: limits.maxParserMemory,
+      tmpDir,
+    });
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 function skipReason(m: ZipMember, sheets: Set<string>): string | undefined {
@@ -101,7 +126,11 @@ function skipReason(m: ZipMember, sheets: Set<string>): string | undefined {
   return undefined;
 }
 
-export async function openZip(path: string, limits: ExtractLimits = extractLimits()): Promise<SourceFile> {
+export async function openZip(
+  path: string,
+  limits: ExtractLimits = extractLimits(),
+  tmpDir?: string,
+): Promise<SourceFile> {
   const out: SourceFile = { tables: [], docs: [], skipped: [] };
   const all = await listZip(path);
   checkMemberCount('the zip', all.length, limits);
@@ -116,7 +145,7 @@ export async function openZip(path: string, limits: ExtractLimits = extractLimit
     // the directory's sizes first: a bomb is refused before a byte is inflated
     checkMemberEntry(m.name, m.compressedSize, m.uncompressedSize, limits);
     const part = SHEET.test(m.name)
-      ? workbookSource(await memberBuffer(path, m.index, limits), m.name)
+      ? await isolatedMember(path, m, limits, tmpDir)
       : await openCsv(() => memberBytes(path, m.index, limits), m.name, m.name, limits);
     out.tables.push(...part.tables);
     out.docs.push(...part.docs);
