@@ -314,6 +314,14 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db, reason?: st
     onProgress: (url, bytes, total) =>
       r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
   });
+  // The files found are the item's next version: files replaced by a revision found beside them, or the same
+  // bytes as a loaded file at a new URL, are left out of it (and so of the names and the load).
+  const run = await planVersion(db, { pub: pub.code, period: entry.period }, built, titles);
+  const skipped = new Set(run.plan.skipped.map((s) => s.url));
+  for (const s of run.plan.skipped)
+    r.info(`${it.key}  ${basename(new URL(s.url).pathname)} not loaded: ${s.reason}`);
+  built.files = built.files.filter(({ file }) => !skipped.has(file.url));
+  built.manifest.files = built.manifest.files.filter((f) => !skipped.has(f.url));
   writeYaml(manifestPath, built.manifest);
 
   // 2. enrich
@@ -336,7 +344,6 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db, reason?: st
 
   // 3. load: one transaction per file, rows streamed from the file; Parquet written from them as they load.
   // The new set of files is the item's next version: changed files replace the rows of what they replace.
-  const run = await planVersion(db, { pub: pub.code, period: entry.period }, built, titles);
   await keepPreviousParquet(db, run, built, enriched, deps.paths.output);
   const tap = new ParquetTap(deps.paths.output, entry.period);
   try {
@@ -349,8 +356,7 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db, reason?: st
       touched: new Set(loaded.touched.keys()),
     });
     // the specs are settled now (row counts, widened types): the manifest says what was loaded
-    const skipped = new Set(run.plan.skipped.map((s) => s.url));
-    built.manifest.files = built.files.filter(({ file }) => !skipped.has(file.url)).map(manifestFile);
+    built.manifest.files = built.files.map(manifestFile);
     Object.assign(built.manifest, manifestVersion(done.version, run));
     writeYaml(manifestPath, built.manifest);
 

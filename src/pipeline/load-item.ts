@@ -31,11 +31,6 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
   const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
   const r = deps.reporter;
   for (const [fi, { file, source }] of built.files.entries()) {
-    const skip = run.plan.skipped.find((s) => s.url === file.url);
-    if (skip) {
-      r.info(`${it.key}  ${basename(new URL(file.url).pathname)} not loaded: ${skip.reason}`);
-      continue;
-    }
     const tables = source.tables.map((rows) => {
       const src = enriched.sources.find((s) => s.file_url === file.url && s.table_id === rows.spec.id)!;
       const plan = sourcePlan(src, rows.spec);
