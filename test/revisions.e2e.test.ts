@@ -167,8 +167,13 @@ for (const kind of testEngines()) {
       const lines = readFileSync(join(FIXTURES, PCN_FILE), 'latin1').split('\n');
       // five FTE values revised
       for (const i of [1, 2, 10, 100, 200])
-        lines[i] = lines[i].replace(/,([0-9.]+),([0-9]+)$/, (_m, fte, id) => `,${Number(fte) + 0.5},${id}`);
-      site.setOverride(mine[0].file_url, Buffer.from(lines.join('\n'), 'latin1'));
+        lines[i] = lines[i].replace(
+          /,([0-9.]+),([0-9]+)(\r?)$/,
+          (_m, fte, id, cr) => `,${Number(fte) + 0.5},${id}${cr}`,
+        );
+      const edited = Buffer.from(lines.join('\n'), 'latin1');
+      expect(edited.equals(readFileSync(join(FIXTURES, PCN_FILE)))).toBe(false);
+      site.setOverride(mine[0].file_url, edited);
 
       const res = await reviseRun(ws, [{ pub: 'pcn_workforce', period: '2020-03', reason: 'new bytes' }]);
       expect(res.exitCode).toBe(0);
