@@ -155,6 +155,27 @@ export interface Manifest {
   page_url: string;
   generated_at: string;
   files: ManifestFile[];
+  /** the item's version these files make (1: first load) and its diff against the version before */
+  version?: number;
+  diff?: VersionDiff;
+  /** files found but not loaded (a revision's original, the same bytes at a new URL), with why */
+  not_loaded?: { url: string; reason: string }[];
+}
+
+/** Rows added and removed, and changed numeric cells of matched rows, per table and in all (computed in SQL). */
+export interface VersionDiff {
+  previous: number;
+  rows_added: number;
+  rows_removed: number;
+  rows_changed: number;
+  cells_changed: number;
+  tables: {
+    table: string;
+    rows_added: number;
+    rows_removed: number;
+    rows_changed: number;
+    cells_changed: number;
+  }[];
 }
 
 export interface EnrichedSource {
@@ -197,4 +218,6 @@ export interface LoadResult {
     /** the table's column types after this file (loaded files only) */
     types?: Record<string, ColumnType>;
   }[];
+  /** sources of earlier bytes of this file (or of the files it replaces) moved to history by this load */
+  superseded?: { file_url: string; sha256: string; sheet: string; table_name: string }[];
 }

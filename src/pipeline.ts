@@ -5,11 +5,26 @@ import type { Config, Publication, PublicationUrl } from './config/index.js';
 import { enrichManifest, formatDrift, type TableNamer } from './enrich/index.js';
 import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
-import { ensureSchema, lostConnection, lostDuring, recordLlmCalls, type Db } from './load/index.js';
+import {
+  ensureSchema,
+  lostConnection,
+  lostDuring,
+  recordLlmCalls,
+  type Db,
+  type ItemVersion,
+} from './load/index.js';
 import { buildManifest, manifestFile } from './manifest/index.js';
 import type { DriftReport } from './model.js';
 import { docText, findReference, writeYaml } from './pipeline/files.js';
 import { loadItem } from './pipeline/load-item.js';
+import {
+  currentTitles,
+  diffText,
+  finishVersion,
+  keepPreviousParquet,
+  manifestVersion,
+  planVersion,
+} from './pipeline/versions.js';
 import { itemKey, readState, recordFailed, recordProcessed, writeState, type State } from './state/index.js';
 
 export interface Paths {
@@ -55,6 +70,9 @@ export interface BackfillOptions {
   dryRun?: boolean;
   retryFailed?: boolean;
   force?: boolean;
+  /** processed items republished with changes (the monitor's pending revisions): each loads as its next
+   * version; they are the only processed items requested */
+  revised?: { pub: string; period: string; reason?: string }[];
 }
 
 export type PlanAction = 'process' | 'skip-processed' | 'skip-failed';
@@ -79,6 +97,12 @@ export interface ItemOutcome {
   exported?: ExportedFile[];
   /** why the item failed, with whether a later retry may succeed */
   failure?: ItemFailure;
+  /** the version this run made (a first load is version 1; a revision the next), with its diff */
+  version?: ItemVersion;
+  /** the item was requested as revised */
+  revised?: boolean;
+  /** the item's current version after this run */
+  currentVersion?: number;
 }
 
 export interface ItemFailure {
@@ -92,6 +116,8 @@ export interface ItemFailure {
 export interface BackfillResult {
   outcomes: ItemOutcome[];
   exitCode: 0 | 1;
+  /** revised items this run processed, with the version now current (the caller clears their revision) */
+  versions: { pub: string; period: string; version: number; reason?: string; changed: boolean }[];
 }
 
 export function planItems(config: Config, state: State, opts: BackfillOptions): PlanItem[] {
@@ -102,7 +128,8 @@ export function planItems(config: Config, state: State, opts: BackfillOptions): 
       if (opts.period && entry.period !== opts.period) continue;
       const key = itemKey(pub.code, entry.period);
       let action: PlanAction = 'process';
-      if (state.processed[key] && !opts.force) action = 'skip-processed';
+      const revised = opts.revised?.some((r) => r.pub === pub.code && r.period === entry.period);
+      if (state.processed[key] && !opts.force && !revised) action = 'skip-processed';
       else if (state.failed[key] && !opts.retryFailed && !opts.force) action = 'skip-failed';
       items.push({ key, pub, entry, action });
     }
@@ -133,7 +160,7 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         status: it.action === 'process' ? 'planned' : 'skipped',
       });
     }
-    return { outcomes, exitCode: 0 };
+    return { outcomes, exitCode: 0, versions: [] };
   }
 
   let db: Db | undefined;
@@ -173,7 +200,10 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
       }
       r.info(`${it.key}  processing ${it.entry.url}`);
       try {
-        const res = await processItem(deps, it, await getDb());
+        const revision = opts.revised?.find((x) => x.pub === it.pub.code && x.period === it.entry.period);
+        if (revision && state.processed[it.key])
+          r.info(`${it.key}  revised: ${revision.reason ?? 'republished'}`);
+        const res = await processItem(deps, it, await getDb(), revision?.reason);
         recordProcessed(state, it.key, { completed_at: clock().toISOString(), rows_loaded: res.rowsLoaded });
         outcomes.push({
           key: it.key,
@@ -181,8 +211,11 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
           period: it.entry.period,
           status: 'processed',
           ...res,
+          ...(revision ? { revised: true } : {}),
         });
-        r.info(`${it.key}  ✓ ${res.rowsLoaded.toLocaleString('en-GB')} rows loaded`);
+        r.info(
+          `${it.key}  ✓ ${res.rowsLoaded.toLocaleString('en-GB')} rows loaded${versionNote(res.version)}`,
+        );
       } catch (e) {
         // losing the database is a fault of the run, not of the item: it stays pending for the next run
         if (lostConnection(e)) throw lostDuring(db?.target, it.key, e);
@@ -210,7 +243,25 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
   } finally {
     await db?.close();
   }
-  return { outcomes, exitCode: outcomes.some((o) => o.status === 'failed') ? 1 : 0 };
+  return {
+    outcomes,
+    exitCode: outcomes.some((o) => o.status === 'failed') ? 1 : 0,
+    versions: revisedVersions(outcomes, opts),
+  };
+}
+
+function revisedVersions(outcomes: ItemOutcome[], opts: BackfillOptions): BackfillResult['versions'] {
+  return outcomes.flatMap((o) => {
+    const r = opts.revised?.find((x) => x.pub === o.pub && x.period === o.period);
+    if (!r || o.status !== 'processed') return [];
+    const version = o.version?.version ?? o.currentVersion ?? 0;
+    return [{ pub: o.pub, period: o.period, version, reason: r.reason, changed: Boolean(o.version) }];
+  });
+}
+
+function versionNote(v: ItemVersion | undefined): string {
+  if (!v || v.version < 2) return '';
+  return `; version ${v.version}: ${diffText(v)}`;
 }
 
 /** A typed failure from what was thrown: HTTP errors know whether they are transient. */
@@ -233,12 +284,17 @@ interface ItemResult {
   tables: { table: string; rows: number; columns: number }[];
   drift?: DriftReport;
   exported: ExportedFile[];
+  version?: ItemVersion;
+  currentVersion: number;
 }
 
-async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<ItemResult> {
+async function processItem(deps: PipelineDeps, it: PlanItem, db: Db, reason?: string): Promise<ItemResult> {
   const { pub, entry } = it;
   const r = deps.reporter;
   const now = (deps.clock ?? (() => new Date()))();
+  const manifestDir = join(deps.paths.manifests, 'backfill', pub.code);
+  const manifestPath = join(manifestDir, `${pub.code}_${entry.period}.yaml`);
+  const titles = currentTitles(manifestPath);
 
   // 1. manifest: page -> links -> downloads -> tables (rows stay in their files until the load reads them)
   const built = await buildManifest(deps.http, {
@@ -251,8 +307,14 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
     onProgress: (url, bytes, total) =>
       r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
   });
-  const manifestDir = join(deps.paths.manifests, 'backfill', pub.code);
-  const manifestPath = join(manifestDir, `${pub.code}_${entry.period}.yaml`);
+  // The files found are the item's next version: files replaced by a revision found beside them, or the same
+  // bytes as a loaded file at a new URL, are left out of it (and so of the names and the load).
+  const run = await planVersion(db, { pub: pub.code, period: entry.period }, built, titles);
+  const skipped = new Set(run.plan.skipped.map((s) => s.url));
+  for (const s of run.plan.skipped)
+    r.info(`${it.key}  ${basename(new URL(s.url).pathname)} not loaded: ${s.reason}`);
+  built.files = built.files.filter(({ file }) => !skipped.has(file.url));
+  built.manifest.files = built.manifest.files.filter((f) => !skipped.has(f.url));
   writeYaml(manifestPath, built.manifest);
 
   // 2. enrich
@@ -273,28 +335,40 @@ async function processItem(deps: PipelineDeps, it: PlanItem, db: Db): Promise<It
   if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
   if (enriched.drift) r.info(`${it.key}  drift: ${formatDrift(enriched.drift)}`);
 
-  // 3. load: one transaction per file, rows streamed from the file; Parquet written from them as they load
+  // 3. load: one transaction per file, rows streamed from the file; Parquet written from them as they load.
+  // The new set of files is the item's next version: changed files replace the rows of what they replace.
+  await keepPreviousParquet(db, run, built, enriched, deps.paths.output);
   const tap = new ParquetTap(deps.paths.output, entry.period);
   try {
-    const loaded = await loadItem({ deps, it, db, built, enriched, tap });
+    const loaded = await loadItem({ deps, it, db, built, enriched, tap, run });
+    const catalogPath = join(deps.paths.output, 'catalog.json');
+    const done = await finishVersion(db, run, {
+      reason,
+      outDir: deps.paths.output,
+      catalogPath,
+      touched: new Set(loaded.touched.keys()),
+    });
     // the specs are settled now (row counts, widened types): the manifest says what was loaded
     built.manifest.files = built.files.map(manifestFile);
+    Object.assign(built.manifest, manifestVersion(done.version, run));
     writeYaml(manifestPath, built.manifest);
 
     // 4. export
-    const touched = [...loaded.touched.values()];
+    const touched = [...loaded.touched.values(), ...done.supersededTables];
     const exported = await exportPeriod(db, {
       outDir: deps.paths.output,
       period: entry.period,
       tables: touched,
       tap,
     });
-    await writeCatalog(db, join(deps.paths.output, 'catalog.json'), touched);
+    await writeCatalog(db, catalogPath, touched);
     return {
       rowsLoaded: loaded.rowsLoaded,
       tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),
       drift: enriched.drift,
-      exported,
+      exported: [...exported, ...done.kept],
+      ...(done.version ? { version: done.version } : {}),
+      currentVersion: done.version?.version ?? run.current,
     };
   } finally {
     tap.abort(); // whatever was not finished

@@ -99,6 +99,7 @@ forEachEngine('loader', (ctx) => {
         WHERE table_schema = 'datawarp' ORDER BY table_name`,
     );
     expect(rels.map((r) => `${r.table_name}:${r.table_type}`)).toEqual([
+      'tbl_item_versions:BASE TABLE',
       'tbl_llm_calls:BASE TABLE',
       'tbl_manifest_files:BASE TABLE',
       'v_publication_totals:VIEW',
@@ -192,8 +193,14 @@ forEachEngine('loader', (ctx) => {
       `SELECT count(*)::int AS n FROM (SELECT id FROM staging.typed_main GROUP BY id HAVING count(*) > 1) d`,
     );
     expect(dups.n).toBe(0);
-    const ledger = await ledgerRows(db, { pub: 'typed' });
-    expect(ledger).toHaveLength(1);
+    // both bytes are recorded: the first superseded (its rows in history), the new one current
+    const all = await ledgerRows(db, { pub: 'typed' });
+    expect(all.map((l) => [l.sha256, l.status]).sort()).toEqual([
+      ['sha-typed-1', 'superseded'],
+      ['sha-typed-1b', 'loaded'],
+    ]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM history.typed_main`))[0].n).toBe(n);
+    const ledger = all.filter((l) => l.status === 'loaded');
     expect(ledger[0]).toMatchObject({
       sha256: 'sha-typed-1b',
       rows_loaded: n - 100,

@@ -9,6 +9,7 @@ import {
   releaseBody,
   releaseTag,
   releaseTitle,
+  versionAssetName,
 } from '../github/release-names.js';
 import type { ItemOutcome } from '../pipeline.js';
 import type { Log } from './env.js';
@@ -60,10 +61,11 @@ export function createPublisher(
       const files = [];
       for (const f of o.exported)
         files.push({
-          name: assetName(f.table, f.period),
+          // an earlier version kept beside the current one: its own name, no ledger count to match
+          name: f.version ? versionAssetName(f.table, f.period, f.version) : assetName(f.table, f.period),
           path: f.path,
           rows: f.rows,
-          ledgerRows: await ledgerRows(f.table, f.period),
+          ledgerRows: f.version ? undefined : await ledgerRows(f.table, f.period),
         });
       try {
         const rel = await release(o, periodStart(o.period).slice(0, 4));

@@ -14,6 +14,7 @@ import { checkWritable, PreflightError, removeStaleTempFiles } from '../prefligh
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { runEnrichCommand } from './enrich.js';
+import { runHistory } from './history.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
 
@@ -29,6 +30,7 @@ Commands:
   validate     check the config, print every problem
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
   restore      rebuild tables and ledger from Parquet (--from DIR | --repo OWNER/NAME)
+  history      versions of a publication's periods: history --pub P [--period X] [--json]
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -89,6 +91,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
     return 0;
   }
   if (command === 'enrich') return runEnrichCommand(rest, ctx);
+  if (command === 'history') return runHistory(rest, ctx, dbOptions);
   let parsed;
   try {
     parsed = parseArgs({

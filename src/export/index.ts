@@ -1,9 +1,10 @@
 // Public entry of the export stage: Parquet per table and period, and the catalog. A period's Parquet always
 // equals the table's rows of that period: written from the rows while they load when the whole period loaded in
 // this run (see tap.ts), else streamed back out of the database in row groups, never sorted.
+import { rmSync } from 'node:fs';
 import { isValidIdent } from '../ident.js';
 import type { Db } from '../load/index.js';
-import { ParquetFile, type DbColumn, type ExportTable } from './parquet.js';
+import { ParquetFile, parquetPath, type DbColumn, type ExportTable } from './parquet.js';
 import { selectExpr, streamRows } from './rows.js';
 import type { ParquetTap } from './tap.js';
 import { faultPoint } from '../faults.js';
@@ -21,6 +22,8 @@ export interface ExportedFile {
   rows: number;
   /** written from the rows as they loaded (no second read of the database) */
   tapped?: boolean;
+  /** an earlier version of the period kept beside the current one (<period>__v<n>.parquet) */
+  version?: number;
 }
 
 /** rows per Parquet row group (and per cursor fetch) */
@@ -42,6 +45,11 @@ export async function exportPeriod(
         WHERE table_name = $1 AND period = $2 AND status = 'loaded' ORDER BY 1, 2`,
       [t.tableName, opts.period],
     );
+    if (!loaded.length) {
+      // no current rows of the period (a new version dropped the table): no Parquet says otherwise
+      rmSync(parquetPath(opts.outDir, t.tableName, opts.period), { force: true });
+      continue;
+    }
     const files = [...new Set(loaded.map((r) => r.f))];
     const tapped = opts.tap?.finish(
       t,

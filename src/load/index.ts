@@ -1,7 +1,7 @@
 // Public entry of the loader: database access (server or PGlite), schema, loadFile and ledger queries.
 export { openDb, DbUnavailableError, DEFAULT_PGLITE_DIR, lostConnection, lostDuring } from './db.js';
 export type { Db, Tx, DbKind, OpenDbOptions } from './db.js';
-export { ensureSchema, STAGING_SCHEMA, META_SCHEMA } from './schema.js';
+export { ensureSchema, STAGING_SCHEMA, META_SCHEMA, HISTORY_SCHEMA } from './schema.js';
 export { loadFile, LoadError, DEFAULT_CHUNK_ROWS } from './loader.js';
 export type { LoadFileInput, LoadFileOptions, LoadTableInput } from './loader.js';
 export { ledgerRows, ledgerTotals, tableColumns } from './ledger.js';
@@ -11,3 +11,8 @@ export { plainNumber } from './values.js';
 export { recordLlmCalls } from './llm-calls.js';
 export type { LlmCallRow } from './llm-calls.js';
 export type { LoadTap, TableSink, TapTable } from './tap.js';
+export { supersedeFile } from './history.js';
+export type { FileRef, SupersededSource } from './history.js';
+export { listVersions, recordVersion, versionState } from './versions.js';
+export type { ItemVersion, VersionFile, VersionState } from './versions.js';
+export type { TableDiff } from './diff.js';

@@ -4,6 +4,7 @@ import type { Db, Tx } from './db.js';
 import { assertDataColumn, assertIdent, qualified, quoteIdent } from './ident.js';
 import {
   LEDGER,
+  LEDGER_KEY,
   STAGING_SCHEMA,
   columnsOf,
   createStagingTable,
@@ -11,6 +12,7 @@ import {
   lockTables,
 } from './schema.js';
 import type { LoadTap } from './tap.js';
+import { sourcesToSupersede, supersede, type FileRef } from './history.js';
 import { copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 import { faultPoint } from '../faults.js';
 
@@ -30,6 +32,11 @@ export interface LoadFileInput {
   fileUrl: string;
   sha256: string;
   tables: LoadTableInput[];
+  /** the item's version these rows belong to (the ledger's `version`) */
+  version?: number;
+  /** files of the item this one replaces (a `-revised` twin's original): their rows move to history in this
+   * file's transaction, as do those this URL loaded with other bytes */
+  supersede?: FileRef[];
 }
 
 export interface LoadFileOptions {
@@ -139,7 +146,7 @@ async function loadTable(
 
   const prior = await tx.query<{ sha256: string; status: string }>(
     `SELECT sha256, status FROM ${LEDGER}
-      WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5
+      WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5 AND status = 'loaded'
       FOR UPDATE`,
     key,
   );
@@ -201,12 +208,12 @@ async function loadTable(
     throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
 
   await tx.query(
-    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL)
-     ON CONFLICT (pub, period, file_url, sheet, table_name) DO UPDATE
-        SET source_code = EXCLUDED.source_code, sha256 = EXCLUDED.sha256, rows_loaded = EXCLUDED.rows_loaded,
-            status = 'loaded', loaded_at = now(), error = NULL`,
-    [...key, entry.source.sourceCode, input.sha256, copied],
+    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9)
+     ON CONFLICT (${LEDGER_KEY.join(', ')}) DO UPDATE
+        SET source_code = EXCLUDED.source_code, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded',
+            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL`,
+    [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null],
   );
   return {
     ...base,
@@ -270,11 +277,14 @@ export async function loadFile(
     where.sheet = undefined;
 
     const progress = { rows: 0 };
+    let superseded: LoadResult['superseded'] = [];
     const files = await db.transaction(async (tx) => {
-      await lockTables(
-        tx,
-        prepared.map((p) => p.table),
-      );
+      const self = { fileUrl: input.fileUrl, sha256: input.sha256 };
+      const old = await sourcesToSupersede(tx, input, input.supersede ?? [], self);
+      await lockTables(tx, [...prepared.map((p) => p.table), ...old.map((o) => o.table_name)]);
+      // what this file replaces, read again under the locks; its rows go to history before the new ones load
+      superseded = await sourcesToSupersede(tx, input, input.supersede ?? [], self);
+      await supersede(tx, input, superseded, input.version ?? null);
       const out: LoadResult['files'] = [];
       for (const p of prepared) {
         where.table = p.table;
@@ -287,7 +297,7 @@ export async function loadFile(
       return out;
     });
     await faultPoint('commit');
-    return { rowsLoaded: files.reduce((s, f) => s + f.rows_loaded, 0), files };
+    return { rowsLoaded: files.reduce((s, f) => s + f.rows_loaded, 0), files, superseded };
   } catch (err) {
     if (err instanceof LoadError) throw err;
     throw new LoadError(input.fileUrl, where, err);

@@ -10,6 +10,9 @@ export const META_SCHEMA = 'datawarp';
 export const STAGING_SCHEMA = 'staging';
 export const LEDGER = `${quoteIdent(META_SCHEMA)}."tbl_manifest_files"`;
 export const TOTALS_VIEW = `${quoteIdent(META_SCHEMA)}."v_publication_totals"`;
+export const HISTORY_SCHEMA = 'history';
+/** one row per version of an item (pub, period): when, which files, the diff against the version before */
+export const VERSIONS = `${quoteIdent(META_SCHEMA)}."tbl_item_versions"`;
 
 const SCHEMA_DDL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,
@@ -26,7 +29,25 @@ const SCHEMA_DDL = [
      status text NOT NULL,
      loaded_at timestamptz NOT NULL DEFAULT now(),
      error text,
-     CONSTRAINT tbl_manifest_files_key UNIQUE (pub, period, file_url, sheet, table_name)
+     version integer,
+     superseded_in integer,
+     superseded_at timestamptz,
+     CONSTRAINT tbl_manifest_files_key UNIQUE (pub, period, file_url, sheet, table_name, sha256)
+   )`,
+  `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(HISTORY_SCHEMA)}`,
+  `CREATE TABLE IF NOT EXISTS ${VERSIONS} (
+     pub text NOT NULL,
+     period text NOT NULL,
+     version integer NOT NULL,
+     loaded_at timestamptz NOT NULL DEFAULT now(),
+     reason text,
+     files text NOT NULL DEFAULT '[]',
+     rows_added bigint NOT NULL DEFAULT 0,
+     rows_removed bigint NOT NULL DEFAULT 0,
+     rows_changed bigint NOT NULL DEFAULT 0,
+     cells_changed bigint NOT NULL DEFAULT 0,
+     diff text NOT NULL DEFAULT '[]',
+     PRIMARY KEY (pub, period, version)
    )`,
   `CREATE TABLE IF NOT EXISTS ${quoteIdent(META_SCHEMA)}.tbl_llm_calls (
      pub text NOT NULL,
@@ -56,7 +77,8 @@ const SCHEMA_DDL = [
 // schema change runs in a transaction that FIRST takes transaction-scoped advisory locks on what it changes:
 //   datawarp:ensureSchema       the datawarp/staging schemas, the ledger, tbl_llm_calls, the totals view
 //   datawarp:staging.<table>    one staging table: create, add column, widen type, set/drop defaults, and
-//                               the reads those decisions rest on (loader, rehydrate, restore)
+//                               the reads those decisions rest on (loader, rehydrate, restore); also its
+//                               history.<table> (rows of superseded versions, src/load/history.ts)
 // A transaction takes all its locks in one call, in sorted order, so transactions wanting overlapping sets
 // of tables cannot wait on each other in a cycle (no deadlock, however many runs). PostgreSQL releases them
 // at COMMIT or ROLLBACK. A hashtext collision only adds serialisation. The key strings must not change: runs
@@ -90,7 +112,7 @@ export async function lockTables(tx: Tx, tables: string[]): Promise<void> {
   await lockKeys(tx, tables.map(tableLock));
 }
 
-function assertLocked(tx: Tx, table: string): void {
+export function assertLocked(tx: Tx, table: string): void {
   if (!held.get(tx)?.includes(tableLock(table)))
     throw new Error(`schema change of staging.${table} without its lock: call lockTables first`);
 }
@@ -100,8 +122,43 @@ export async function ensureSchema(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await lockKeys(tx, [SCHEMA_LOCK]);
     for (const sql of SCHEMA_DDL) await tx.query(sql);
+    await migrateLedger(tx);
   });
 }
+
+/**
+ * A ledger made before versions: add the version columns, and give the key the sha256 (so a file's replaced
+ * bytes and its new ones are both recorded). Looked up first, so an up-to-date ledger is never ALTERed (an
+ * ALTER waits for every open load of another run). At most one row per source is `loaded`.
+ */
+async function migrateLedger(tx: Tx): Promise<void> {
+  const have = new Set((await columnsOf(tx, META_SCHEMA, 'tbl_manifest_files')).map((c) => c.name as string));
+  const add = (['version integer', 'superseded_in integer', 'superseded_at timestamptz'] as const).filter(
+    (c) => !have.has(c.split(' ')[0]),
+  );
+  if (add.length) await tx.query(`ALTER TABLE ${LEDGER} ${add.map((c) => `ADD COLUMN ${c}`).join(', ')}`);
+  const [key] = await tx.query<{ def: string }>(
+    `SELECT pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+      WHERE c.conname = 'tbl_manifest_files_key' AND c.conrelid = '${META_SCHEMA}.tbl_manifest_files'::regclass`,
+  );
+  if (!key || !/sha256/.test(key.def))
+    await tx.query(
+      `ALTER TABLE ${LEDGER} ${key ? 'DROP CONSTRAINT tbl_manifest_files_key, ' : ''}
+         ADD CONSTRAINT tbl_manifest_files_key UNIQUE (${LEDGER_KEY.join(', ')})`,
+    );
+  const [idx] = await tx.query(
+    `SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'tbl_manifest_files_current'`,
+    [META_SCHEMA],
+  );
+  if (!idx)
+    await tx.query(
+      `CREATE UNIQUE INDEX tbl_manifest_files_current ON ${LEDGER} (pub, period, file_url, sheet, table_name)
+        WHERE status = 'loaded'`,
+    );
+}
+
+/** The ledger's unique key (ON CONFLICT targets name these columns). */
+export const LEDGER_KEY = ['pub', 'period', 'file_url', 'sheet', 'table_name', 'sha256'] as const;
 
 export interface ExistingColumn {
   name: string;
@@ -147,7 +204,7 @@ export async function createStagingTable(tx: Tx, table: string): Promise<void> {
   );
 }
 
-function usingExpr(col: string, fromDataType: string, to: ColumnType): string {
+export function usingExpr(col: string, fromDataType: string, to: ColumnType): string {
   const c = quoteIdent(col);
   if (to === 'text' && fromDataType === 'date') return `to_char(${c}, 'YYYY-MM-DD')`;
   return `${c}::${SQL_TYPE[to]}`;

@@ -7,6 +7,7 @@ import { loadFile, type Db } from '../load/index.js';
 import type { BuiltManifest } from '../manifest/index.js';
 import type { EnrichedManifest, TableSpec } from '../model.js';
 import type { PipelineDeps, PlanItem } from '../pipeline.js';
+import type { VersionRun } from './versions.js';
 
 export interface LoadedItem {
   rowsLoaded: number;
@@ -21,10 +22,12 @@ export interface ItemLoad {
   built: BuiltManifest;
   enriched: EnrichedManifest;
   tap: ParquetTap;
+  /** which files of the new set load, what each replaces, the version their rows belong to */
+  run: VersionRun;
 }
 
 /** Load every file of an item, one transaction each; what each table received. */
-export async function loadItem({ deps, it, db, built, enriched, tap }: ItemLoad): Promise<LoadedItem> {
+export async function loadItem({ deps, it, db, built, enriched, tap, run }: ItemLoad): Promise<LoadedItem> {
   const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
   const r = deps.reporter;
   for (const [fi, { file, source }] of built.files.entries()) {
@@ -43,7 +46,15 @@ export async function loadItem({ deps, it, db, built, enriched, tap }: ItemLoad)
     const label = `load ${basename(new URL(file.url).pathname)}`;
     const res = await loadFile(
       db,
-      { pub: it.pub.code, period: it.entry.period, fileUrl: file.url, sha256: file.sha256, tables },
+      {
+        pub: it.pub.code,
+        period: it.entry.period,
+        fileUrl: file.url,
+        sha256: file.sha256,
+        tables,
+        version: run.next,
+        supersede: run.plan.supersede.get(file.url),
+      },
       {
         chunkRows: deps.chunkRows,
         tap,

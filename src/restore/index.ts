@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { ensureSchema, isValidIdent, quoteIdent, type Db } from '../load/index.js';
+import { isVersionAssetName } from '../github/release-names.js';
 import type { ReleaseReader } from './releases.js';
 import { isStagingName, restoreTable } from './rehydrate.js';
 
@@ -36,7 +37,7 @@ export function dirSource(dir: string): ParquetSource {
     describe: dir,
     async list() {
       return readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile() && e.name.endsWith('.parquet'))
+        .filter((e) => e.isFile() && e.name.endsWith('.parquet') && !isVersionAssetName(e.name))
         .map((e) => {
           const p = join(e.parentPath, e.name);
           return {
@@ -56,7 +57,7 @@ export function releaseSource(reader: ReleaseReader): ParquetSource {
     async list() {
       const out: ParquetAsset[] = [];
       for (const r of await reader.dataReleases())
-        for (const a of (await reader.assets(r.id)).filter((x) => x.name.endsWith('.parquet')))
+        for (const a of (await reader.assets(r.id)).filter((x) => x.name.endsWith('.parquet') && !isVersionAssetName(x.name)))
           out.push({ name: a.name, read: () => reader.download(a.id) });
       return out;
     },
@@ -124,10 +125,17 @@ export async function restoreFromParquet(
         sources.set(k, s);
       }
       for (const s of sources.values()) {
+        // other bytes of the same source recorded as loaded give way to what the Parquet file holds
+        await tx.query(
+          `UPDATE datawarp.tbl_manifest_files SET status = 'superseded', superseded_at = now()
+            WHERE pub = $1 AND period = $3 AND file_url = $4 AND sheet = $5 AND table_name = $2 AND sha256 <> $6
+              AND status = 'loaded'`,
+          [pub, table, period, s.url, s.sheet, s.sha],
+        );
         await tx.query(
           `INSERT INTO datawarp.tbl_manifest_files (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
            VALUES ($1, $2, $3, $4, $5, $2, $6, $7, 'loaded')
-           ON CONFLICT (pub, period, file_url, sheet, table_name) DO UPDATE SET sha256 = EXCLUDED.sha256, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded'`,
+           ON CONFLICT (pub, period, file_url, sheet, table_name, sha256) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, status = 'loaded'`,
           [pub, table, period, s.url, s.sheet, s.sha, s.n],
         );
         res.ledgerRows++;

@@ -66,7 +66,7 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
           `INSERT INTO datawarp.tbl_manifest_files
              (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded')
-           ON CONFLICT (pub, period, file_url, sheet, table_name) DO NOTHING RETURNING 1`,
+           ON CONFLICT DO NOTHING RETURNING 1`,
           [t.publication, t.table, f.period, f.url, f.sheet, t.table, f.sha256, f.rows],
         );
         ledgerRows += r.length;
