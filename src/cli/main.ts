@@ -1,4 +1,4 @@
-// `datawarp <command>`: backfill | status | init-state | validate | enrich
+// `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | discover
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,11 +11,13 @@ import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.j
 import { backfill, type Paths } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
+import { monitorPathFor, readMonitor } from '../monitor/index.js';
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
+import { clockFrom, runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
 import { createReporter, type Io } from './reporter.js';
-import { renderStatus, statusData } from './status.js';
+import { monitorStatus, renderStatus, statusData } from './status.js';
 
 export { VERSION };
 
@@ -29,6 +31,8 @@ Commands:
   validate     check the config, print every problem
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
   restore      rebuild tables and ledger from Parquet (--from DIR | --repo OWNER/NAME)
+  discover     new releases on the landing pages, upcoming dates, revisions, freshness
+                 --pub P  --write (add them to the config, record state/monitor.json)  --json
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -89,6 +93,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
     return 0;
   }
   if (command === 'enrich') return runEnrichCommand(rest, ctx);
+  if (command === 'discover') return runDiscoverCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({
@@ -260,7 +265,8 @@ async function runStatus(ctx: CliEnv, configPath: string, statePath: string, jso
   } finally {
     await db?.close();
   }
-  const data = statusData(config, state, ledger);
+  const monitor = readMonitor(monitorPathFor(statePath));
+  const data = statusData(config, state, ledger, monitorStatus(config, monitor, clockFrom(ctx.env)()));
   ctx.io.out(json ? JSON.stringify(data, null, 2) + '\n' : renderStatus(data));
   return 0;
 }
