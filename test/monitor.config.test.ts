@@ -49,13 +49,8 @@ describe('config keys of the monitor', () => {
       /^c\.yaml:6:\d+: unknown key when: allowed here are organisation, title/,
     );
     expect(
-      problems(config('    calendar: {organisation: nhs-england, title: x}', '[digital.nhs.uk]')),
-    ).toEqual(
-      [
-        'c.yaml:6:15: calendar of ae reads the gov.uk release calendar: add www.gov.uk to allowed_hosts',
-        '1 problem in the config.'.slice(0, 0) || expect.anything(),
-      ].slice(0, 1),
-    );
+      problems(config('    calendar: {organisation: nhs-england, title: x}', '[digital.nhs.uk]'))[0],
+    ).toBe('c.yaml:6:15: calendar of ae reads the gov.uk release calendar: add www.gov.uk to allowed_hosts');
   });
 });
 
