@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { parseConfig } from '../src/config/index.js';
 import { findDataFiles } from '../src/manifest/index.js';
-import { parseWorkAreaPage, readMonitor } from '../src/monitor/index.js';
+import { createHttpClient } from '../src/http/index.js';
+import { discover, parseWorkAreaPage, readMonitor } from '../src/monitor/index.js';
+import { emptyState } from '../src/state/index.js';
+import { startNhsSite } from './support/site.js';
 import { seriesPage, startMonitorSite, workAreaPage, type MonitorSite } from './support/monitor-site.js';
 
 const SERIES = '/data-and-information/publications/statistical/mi-adhd';
@@ -268,5 +271,45 @@ publications:
     expect(ae.freshness.state).toBe('unknown');
     const cfg = parseConfig(readFileSync(join(dir, 'config.yaml'), 'utf8'), 'c', {});
     expect(cfg.publications[0].urls.map((u) => u.period)).toEqual(['2025-04', '2025-05', '2025-06']);
+  });
+
+  it('follows the yearly pages a work area links to when it lists no month itself', async () => {
+    const nhs = await startNhsSite();
+    try {
+      const dtoc = nhs.publications.find((p) => p.pub === 'dtoc')!;
+      const config = parseConfig(
+        `allowed_hosts: [127.0.0.1]
+publications:
+  dtoc:
+    name: Delayed Transfers of Care
+    frequency: monthly
+    landing_page: ${dtoc.landing_page}
+    urls:
+${dtoc.urls.map((u) => `      - period: ${u.period}\n        url: ${u.url}`).join('\n')}
+`,
+        'c.yaml',
+        {},
+      );
+      const r = await discover(
+        config,
+        emptyState(),
+        { publications: {} },
+        {
+          http: createHttpClient({ allowedHosts: ['127.0.0.1'] }),
+          now: () => new Date('2020-03-01T10:00:00Z'),
+          tmpDir: mkdtempSync(join(tmpdir(), 'dw-dtoc-')),
+          manifestsDir: '/nonexistent',
+        },
+      );
+      const pub = r.publications[0];
+      expect(pub.error).toBeUndefined();
+      // configured: 2011-04 and 2019-11; the yearly pages also list these months
+      expect(pub.new.map((n) => n.period)).toEqual(['2011-05', '2019-10', '2019-12']);
+      expect(pub.new.find((n) => n.period === '2019-12')!.url).toMatch(
+        /delayed-transfers-of-care-data-2019-20\/$/,
+      );
+    } finally {
+      await nhs.close();
+    }
   });
 });

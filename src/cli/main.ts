@@ -11,7 +11,7 @@ import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.j
 import { backfill, type Paths } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
-import { monitorPathFor, readMonitor } from '../monitor/index.js';
+import { MonitorStateError, monitorPathFor, readMonitor } from '../monitor/index.js';
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { clockFrom, runDiscoverCommand } from './discover.js';
@@ -72,7 +72,12 @@ export async function runCli(argv: string[], ctx: CliEnv): Promise<number> {
       io.err(`datawarp: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof DbUnavailableError || e instanceof StateError || e instanceof PreflightError) {
+    if (
+      e instanceof DbUnavailableError ||
+      e instanceof StateError ||
+      e instanceof PreflightError ||
+      e instanceof MonitorStateError
+    ) {
       io.err(`datawarp: ${e.message}\n`);
       return 2;
     }

@@ -65,7 +65,14 @@ export interface FakeGitHub {
   releases: FakeRelease[];
   issues: FakeIssue[];
   enabledWorkflows: string[];
-  pulls: { number: number; head: string; base: string; title: string; body?: string; state?: 'open' | 'closed' }[];
+  pulls: {
+    number: number;
+    head: string;
+    base: string;
+    title: string;
+    body?: string;
+    state?: 'open' | 'closed';
+  }[];
   /** answer the next `times` calls of `operationId` with this instead */
   inject(operationId: string, injection: Injection, times?: number): void;
   calls(operationId: string): RecordedRequest[];
