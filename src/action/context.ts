@@ -17,7 +17,7 @@ export type Core = Pick<
 >;
 
 export interface ActionInputs {
-  command: 'backfill' | 'status' | 'validate';
+  command: 'backfill' | 'status' | 'validate' | 'discover';
   pub: string;
   period: string;
   dryRun: boolean;
@@ -73,8 +73,8 @@ export function readInputs(core: Core): ActionInputs {
     }
   }
   const command = (core.getInput('command') || 'backfill').trim();
-  if (command !== 'backfill' && command !== 'status' && command !== 'validate')
-    throw new InputError(`input command: "${command}" is not one of backfill, status, validate`);
+  if (command !== 'backfill' && command !== 'status' && command !== 'validate' && command !== 'discover')
+    throw new InputError(`input command: "${command}" is not one of backfill, status, validate, discover`);
   return {
     command,
     pub: core.getInput('pub').trim(),

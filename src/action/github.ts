@@ -9,7 +9,7 @@ import { httpStatus, type Release, type Releaser } from './releases.js';
 export interface RepoApi {
   /** re-enable a workflow GitHub disabled after 60 idle days (a no-op when enabled) */
   enableWorkflow(workflowFile: string): Promise<void>;
-  /** the open pull request from `head` into `base`, or a new one */
+  /** the open pull request from `head` into `base` (its title and body replaced), or a new one */
   ensurePullRequest(
     head: string,
     base: string,
@@ -44,7 +44,11 @@ function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
     },
     async ensurePullRequest(head, base, title, body) {
       const open = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: 'open' });
-      if (open.data.length) return { number: open.data[0].number, created: false };
+      if (open.data.length) {
+        const number = open.data[0].number;
+        await gh.rest.pulls.update({ owner, repo, pull_number: number, title, body });
+        return { number, created: false };
+      }
       const pr = await gh.rest.pulls.create({ owner, repo, head, base, title, body });
       return { number: pr.data.number, created: true };
     },

@@ -1,8 +1,10 @@
 // `command: status`: progress per publication from state.json, row totals from the committed catalog (the
 // runner's database is empty), into the log, the step summary, the outputs and one status issue.
 import { resolve } from 'node:path';
-import { renderStatus, statusData } from '../cli/status.js';
+import { clockFrom } from '../cli/discover.js';
+import { monitorStatus, renderStatus, statusData } from '../cli/status.js';
 import { readCatalog } from '../export/index.js';
+import { monitorPathFor, readMonitor } from '../monitor/index.js';
 import { readState } from '../state/index.js';
 import type { ActionEnv } from './env.js';
 import { upsertStatusIssue } from './issues.js';
@@ -10,10 +12,12 @@ import { statusSummary } from './summary.js';
 
 export async function runStatus(e: ActionEnv): Promise<void> {
   const { core, inputs } = e;
-  const state = readState(resolve(e.cwd, inputs.state));
+  const statePath = resolve(e.cwd, inputs.state);
+  const state = readState(statePath);
   const catalog = readCatalog(e.catalogPath);
   const ledger = catalog.tables.map((t) => ({ pub: t.publication, rows_loaded: t.rows, status: 'loaded' }));
-  const data = statusData(e.config, state, ledger);
+  const monitor = monitorStatus(e.config, readMonitor(monitorPathFor(statePath)), clockFrom(e.env)());
+  const data = statusData(e.config, state, ledger, monitor);
   core.info(e.redact(renderStatus(data)));
   const md = e.redact(statusSummary(data));
   await core.summary.addRaw(md).write();

@@ -147,6 +147,12 @@ export function statusSummary(data: StatusData): string {
     ...data.publications.flatMap((p) =>
       p.failed_items.map((f) => `- ✗ ${p.pub}/${f.period}: ${cell(f.error)}`),
     ),
+    ...data.publications
+      .filter((p) => p.freshness && p.freshness !== 'unknown')
+      .map(
+        (p) =>
+          `- ${p.pub}: latest ${p.latest_period ?? '?'}${p.latest_published ? ` (published ${p.latest_published})` : ''}, next expected ${p.next_expected} (${p.next_expected_precision}): **${p.freshness}**`,
+      ),
     '',
   ].join('\n');
 }

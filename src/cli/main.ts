@@ -1,4 +1,4 @@
-// `datawarp <command>`: backfill | status | init-state | validate | enrich
+// `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | discover
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,12 +11,14 @@ import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.j
 import { backfill, type Paths } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
+import { MonitorStateError, monitorPathFor, readMonitor } from '../monitor/index.js';
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
+import { clockFrom, runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
 import { runHistory } from './history.js';
 import { createReporter, type Io } from './reporter.js';
-import { renderStatus, statusData } from './status.js';
+import { monitorStatus, renderStatus, statusData } from './status.js';
 
 export { VERSION };
 
@@ -31,6 +33,8 @@ Commands:
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
   restore      rebuild tables and ledger from Parquet (--from DIR | --repo OWNER/NAME)
   history      versions of a publication's periods: history --pub P [--period X] [--json]
+  discover     new releases on the landing pages, upcoming dates, revisions, freshness
+                 --pub P  --write (add them to the config, record state/monitor.json)  --json
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -70,7 +74,12 @@ export async function runCli(argv: string[], ctx: CliEnv): Promise<number> {
       io.err(`datawarp: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof DbUnavailableError || e instanceof StateError || e instanceof PreflightError) {
+    if (
+      e instanceof DbUnavailableError ||
+      e instanceof StateError ||
+      e instanceof PreflightError ||
+      e instanceof MonitorStateError
+    ) {
       io.err(`datawarp: ${e.message}\n`);
       return 2;
     }
@@ -92,6 +101,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   }
   if (command === 'enrich') return runEnrichCommand(rest, ctx);
   if (command === 'history') return runHistory(rest, ctx, dbOptions);
+  if (command === 'discover') return runDiscoverCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({
@@ -263,7 +273,8 @@ async function runStatus(ctx: CliEnv, configPath: string, statePath: string, jso
   } finally {
     await db?.close();
   }
-  const data = statusData(config, state, ledger);
+  const monitor = readMonitor(monitorPathFor(statePath));
+  const data = statusData(config, state, ledger, monitorStatus(config, monitor, clockFrom(ctx.env)()));
   ctx.io.out(json ? JSON.stringify(data, null, 2) + '\n' : renderStatus(data));
   return 0;
 }

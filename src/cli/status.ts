@@ -1,5 +1,6 @@
 // The status view: per publication a bar, n/total, pending and failed, row totals from the ledger.
-import type { Config } from '../config/index.js';
+import { periodStart, type Config } from '../config/index.js';
+import { pubFreshness, type FreshnessState, type MonitorState } from '../monitor/index.js';
 import { itemKey, type State } from '../state/index.js';
 import { bar } from './reporter.js';
 
@@ -12,6 +13,41 @@ export interface PubStatus {
   failed: number;
   failed_items: { period: string; error: string }[];
   rows_in_database?: number;
+  /** the newest period the landing page lists (else the config), and its publication date */
+  latest_period?: string;
+  latest_published?: string;
+  /** YYYY-MM-DD the next release is due by (from state/monitor.json) */
+  next_expected?: string;
+  next_expected_precision?: 'day' | 'month' | 'estimate';
+  freshness?: FreshnessState;
+}
+
+/** Per publication: latest period, its date, next expected date and freshness, from monitor.json. */
+export type MonitorStatus = Record<
+  string,
+  Pick<
+    PubStatus,
+    'latest_period' | 'latest_published' | 'next_expected' | 'next_expected_precision' | 'freshness'
+  >
+>;
+
+export function monitorStatus(config: Config, monitor: MonitorState, now: Date): MonitorStatus {
+  const out: MonitorStatus = {};
+  for (const p of config.publications) {
+    const m = monitor.publications[p.code];
+    const periods = [...new Set([...Object.keys(m?.releases ?? {}), ...p.urls.map((u) => u.period)])];
+    const latest = periods.sort((a, b) => periodStart(a).localeCompare(periodStart(b))).at(-1);
+    const f = pubFreshness(p, m, now);
+    const published = latest ? m?.releases[latest]?.published : undefined;
+    out[p.code] = {
+      ...(latest ? { latest_period: latest } : {}),
+      ...(published ? { latest_published: published } : {}),
+      ...(f.next_expected ? { next_expected: f.next_expected } : {}),
+      ...(f.next_expected_precision ? { next_expected_precision: f.next_expected_precision } : {}),
+      freshness: f.state,
+    };
+  }
+  return out;
 }
 
 export interface StatusData {
@@ -27,6 +63,7 @@ export function statusData(
   config: Config,
   state: State,
   ledger?: { pub: string; rows_loaded: number | string; status: string }[],
+  monitor?: MonitorStatus,
 ): StatusData {
   const publications = config.publications.map((p): PubStatus => {
     const keys = p.urls.map((u) => ({ period: u.period, key: itemKey(p.code, u.period) }));
@@ -40,6 +77,7 @@ export function statusData(
       pending: keys.length - processed - failed.length,
       failed: failed.length,
       failed_items: failed.map((k) => ({ period: k.period, error: state.failed[k.key].error })),
+      ...monitor?.[p.code],
     };
     if (ledger) {
       s.rows_in_database = ledger
@@ -72,6 +110,12 @@ export function renderStatus(d: StatusData, width = 64): string {
     row(`  ${bar(p.processed, p.total)} ${p.processed}/${p.total}${mark}`);
     if (p.rows_in_database !== undefined)
       row(`  rows in database: ${p.rows_in_database.toLocaleString('en-GB')}`);
+    if (p.latest_period)
+      row(`  latest: ${p.latest_period}${p.latest_published ? ` (published ${p.latest_published})` : ''}`);
+    if (p.freshness && p.freshness !== 'unknown')
+      row(
+        `  next expected: ${p.next_expected}${p.next_expected_precision === 'day' ? '' : ` (${p.next_expected_precision})`}: ${p.freshness}`,
+      );
     for (const f of p.failed_items) row(`  ✗ ${f.period}: ${f.error}`);
     row('');
   }

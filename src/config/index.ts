@@ -7,6 +7,7 @@ import { LIMIT_KEYS, limitsSchema, resolveLimits, type Limits } from './limits.j
 import { FREQUENCIES, parsePeriod, type Frequency } from './periods.js';
 
 export { parsePeriod, periodLabels, periodStart, FREQUENCIES, type Frequency } from './periods.js';
+export { addUrls, type UrlAddition } from './write.js';
 export {
   DEFAULT_LIMITS,
   envName,
@@ -34,8 +35,14 @@ export interface Publication {
   frequency: Frequency;
   landingPage?: string;
   referenceManifest?: string;
+  /** the gov.uk release calendar entry that announces this publication (freshness) */
+  calendar?: { organisation: string; title: string };
+  /** processed periods the monitor re-checks for revisions (most recent first); default 3 */
+  recheckPeriods?: number;
   urls: PublicationUrl[];
 }
+
+export const DEFAULT_RECHECK_PERIODS = 3;
 
 export interface Config {
   file: string;
@@ -118,6 +125,28 @@ const schema = z.strictObject({
       }),
       landing_page: urlSchema.optional(),
       reference_manifest: z.string().min(1).optional(),
+      calendar: z
+        .strictObject(
+          {
+            organisation: z
+              .string({ error: 'calendar.organisation is the gov.uk organisation slug, e.g. nhs-england' })
+              .regex(/^[a-z0-9-]+$/, 'calendar.organisation is a gov.uk slug such as nhs-england'),
+            title: z
+              .string({
+                error: 'calendar.title is text the announcement title contains, e.g. "A&E Attendances"',
+              })
+              .min(1),
+          },
+          {
+            error: 'calendar must be {organisation: <gov.uk slug>, title: <text in the announcement title>}',
+          },
+        )
+        .optional(),
+      recheck_periods: z
+        .number({ error: 'recheck_periods must be a whole number of periods, e.g. 3 (0 = never re-check)' })
+        .int('recheck_periods must be a whole number, e.g. 3')
+        .min(0, 'recheck_periods must be 0 or more')
+        .optional(),
       urls: z
         .array(
           z.strictObject({
@@ -269,6 +298,13 @@ export function parseConfig(
       seen.set(pr.period!, line);
       urls.push({ period: pr.period!, periodWritten: String(u.period), url: u.url, line });
     });
+    if (p?.calendar && !allowedHosts.includes('www.gov.uk')) {
+      problems.push({
+        file,
+        ...posOf(['publications', code, 'calendar']),
+        message: `calendar of ${code} reads the gov.uk release calendar: add www.gov.uk to allowed_hosts`,
+      });
+    }
     if (parsed.success) {
       const q = parsed.data.publications[code];
       publications.push({
@@ -277,6 +313,8 @@ export function parseConfig(
         frequency: q.frequency,
         landingPage: q.landing_page,
         referenceManifest: q.reference_manifest,
+        ...(q.calendar ? { calendar: q.calendar } : {}),
+        recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
         urls,
       });
     }
@@ -295,6 +333,8 @@ function firstLine(e: unknown): string {
 function allowedKeys(path: PropertyKey[]): string {
   if (path.length === 0) return 'allowed_hosts, limits, publications';
   if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
-  if (path.length === 2) return 'name, frequency, landing_page, reference_manifest, urls';
+  if (path.length === 2)
+    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, urls';
+  if (path[2] === 'calendar') return 'organisation, title';
   return 'period, url';
 }

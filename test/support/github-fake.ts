@@ -65,7 +65,14 @@ export interface FakeGitHub {
   releases: FakeRelease[];
   issues: FakeIssue[];
   enabledWorkflows: string[];
-  pulls: { number: number; head: string; base: string; title: string }[];
+  pulls: {
+    number: number;
+    head: string;
+    base: string;
+    title: string;
+    body?: string;
+    state?: 'open' | 'closed';
+  }[];
   /** answer the next `times` calls of `operationId` with this instead */
   inject(operationId: string, injection: Injection, times?: number): void;
   calls(operationId: string): RecordedRequest[];
@@ -199,6 +206,15 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
     updated_at: now(),
     author_association: 'NONE',
     ...(i.pull_request ? { pull_request: { url: '', html_url: '', diff_url: '', patch_url: '' } } : {}),
+  });
+  const pullJson = (p: FakeGitHub['pulls'][number]) => ({
+    number: p.number,
+    html_url: `${html}/pull/${p.number}`,
+    state: p.state ?? 'open',
+    title: p.title,
+    body: p.body ?? null,
+    head: { ref: p.head },
+    base: { ref: p.base },
   });
   const commentJson = (i: FakeIssue, c: FakeComment) => ({
     id: c.id,
@@ -380,7 +396,37 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
       fake.enabledWorkflows.push(String(params(c).workflow_id));
       return { status: 204 };
     },
-    'pulls/list': () => ({ status: 200, body: [] }),
+    // pull requests: kept in `pulls` (a minimal body: not checked against the description's full schema)
+    'pulls/list': (c) => {
+      const q = c.request.query as Record<string, string>;
+      const head = (q.head ?? '').split(':').pop();
+      const list = fake.pulls.filter(
+        (p) =>
+          (!head || p.head === head) &&
+          (!q.base || p.base === q.base) &&
+          ((q.state ?? 'open') === 'all' || (p.state ?? 'open') === (q.state ?? 'open')),
+      );
+      return { status: 200, body: list.map(pullJson) };
+    },
+    'pulls/create': (c) => {
+      const b = c.request.requestBody as { head: string; base: string; title: string; body?: string };
+      const pr = {
+        number: fake.issues.length + fake.pulls.length + 1,
+        head: b.head,
+        base: b.base,
+        title: b.title,
+        body: b.body,
+        state: 'open' as const,
+      };
+      fake.pulls.push(pr);
+      return { status: 201, body: pullJson(pr) };
+    },
+    'pulls/update': (c) => {
+      const pr = fake.pulls.find((p) => p.number === Number(params(c).pull_number));
+      if (!pr) return { status: 404, body: notFound };
+      Object.assign(pr, c.request.requestBody as object);
+      return { status: 200, body: pullJson(pr) };
+    },
   };
 
   const api = new OpenAPIBackend({
@@ -507,6 +553,7 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
       fake.releases.length = 0;
       fake.issues.length = 0;
       fake.enabledWorkflows.length = 0;
+      fake.pulls.length = 0;
       injections.clear();
     },
     close: () => new Promise<void>((r) => server.close(() => r())),

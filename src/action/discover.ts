@@ -1,0 +1,154 @@
+// `command: discover` (the daily schedule, before the backfill): `datawarp discover --write` in the workspace,
+// then one pull request on the fixed branch `datawarp/discover` adding the new URLs to the config and
+// committing state/monitor.json (opened once, updated by later runs), and one issue per late or missing
+// publication (label + hidden marker; closed when the release arrives). A PR opened with GITHUB_TOKEN starts no
+// workflow: the next scheduled backfill loads what it added once it is merged.
+import { relative, resolve } from 'node:path';
+import { clockFrom, runDiscover, type DiscoverRun } from '../cli/discover.js';
+import { monitorPathFor, type PubDiscovery } from '../monitor/index.js';
+import { pushBranch } from './discover-git.js';
+import { httpClientFor, type ActionEnv } from './env.js';
+import type { IssueTracker } from './issues.js';
+
+export const DISCOVER_BRANCH = 'datawarp/discover';
+export const LATE_LABEL = 'datawarp-late';
+export const lateMarker = (pub: string) => `<!-- datawarp:late pub=${pub} -->`;
+
+export function discoverMarkdown(run: DiscoverRun): string {
+  const out = ['## DataWarp discover', ''];
+  for (const p of run.result.publications) {
+    out.push(`### ${p.pub}`, '');
+    if (p.error) {
+      out.push(`:x: ${p.error}`, '');
+      continue;
+    }
+    for (const n of p.new)
+      out.push(
+        `- new **${n.period}**: [${n.title}](${n.url})${n.published ? ` (published ${n.published})` : ''}`,
+      );
+    for (const u of p.upcoming)
+      out.push(`- upcoming ${u.date}${u.precision === 'month' ? ' (month only)' : ''}: ${u.title}`);
+    for (const r of p.revised) out.push(`- revised **${r.period}**: ${r.reason}`);
+    const f = p.freshness;
+    out.push(
+      `- next expected: ${f.next_expected ?? 'unknown'}${f.next_expected_precision ? ` (${f.next_expected_precision})` : ''}: **${f.state}**`,
+    );
+    for (const w of p.warnings) out.push(`- :warning: ${w}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function pullRequestBody(run: DiscoverRun, configRel: string): string {
+  return [
+    `DataWarp found new releases or revisions on the publications' landing pages. This pull request adds the new release URLs to \`${configRel}\` and records what the monitor learned in \`state/monitor.json\`.`,
+    '',
+    'Merging it lets the next scheduled backfill load them (a pull request opened with `GITHUB_TOKEN` starts no workflow run, so nothing runs before then). Each daily run updates this pull request.',
+    '',
+    discoverMarkdown(run),
+  ].join('\n');
+}
+
+async function syncLateIssues(
+  tracker: IssueTracker,
+  pubs: PubDiscovery[],
+  runUrl?: string,
+): Promise<{ opened: number[]; closed: number[] }> {
+  const res = { opened: [] as number[], closed: [] as number[] };
+  const existing = await tracker.listByLabel(LATE_LABEL);
+  const run = runUrl ? ` ([run](${runUrl}))` : '';
+  for (const p of pubs.filter((x) => !x.error)) {
+    const mine = existing.filter((i) => i.body.includes(lateMarker(p.pub)));
+    const open = mine.find((i) => i.state === 'open');
+    const f = p.freshness;
+    const late = f.state === 'late' || f.state === 'missing';
+    const body = [
+      lateMarker(p.pub),
+      `The next release of **${p.pub}** was expected by **${f.next_expected}** (${f.next_expected_precision}, from the ${f.source}) and is **${f.state}**: ${f.working_days_late} working day(s) past, and not yet on ${p.landing_page}.${run}`,
+      '',
+      'DataWarp closes this issue when the release appears.',
+    ].join('\n');
+    if (late && !open) {
+      const closed = mine.sort((a, b) => b.number - a.number)[0];
+      if (closed) {
+        await tracker.update(closed.number, {
+          state: 'open',
+          body,
+          title: `DataWarp: ${p.pub} release is ${f.state}`,
+        });
+        res.opened.push(closed.number);
+      } else {
+        const created = await tracker.create(`DataWarp: ${p.pub} release is ${f.state}`, body, [LATE_LABEL]);
+        existing.push(created);
+        res.opened.push(created.number);
+      }
+    } else if (late && open) {
+      if (open.body !== body)
+        await tracker.update(open.number, { body, title: `DataWarp: ${p.pub} release is ${f.state}` });
+    } else if (open) {
+      await tracker.comment(
+        open.number,
+        `The release arrived${run}; next expected ${f.next_expected ?? 'unknown'}. Closing.`,
+      );
+      await tracker.update(open.number, { state: 'closed' });
+      res.closed.push(open.number);
+    }
+  }
+  return res;
+}
+
+export async function runDiscoverAction(e: ActionEnv): Promise<void> {
+  const { core, inputs } = e;
+  const statePath = resolve(e.cwd, inputs.state);
+  const run = await runDiscover({
+    config: e.config,
+    statePath,
+    cwd: e.cwd,
+    http: httpClientFor(e),
+    now: clockFrom(e.env),
+    write: !inputs.dryRun,
+    pub: inputs.pub || undefined,
+    log: e.log.info,
+  });
+  const md = e.redact(discoverMarkdown(run));
+  core.info(md);
+  await core.summary.addRaw(md, true).write();
+  const found = run.result.publications.reduce((s, p) => s + p.new.length, 0);
+  const revised = run.result.publications.reduce((s, p) => s + p.revised.length, 0);
+  core.setOutput('new-releases', String(found));
+  core.setOutput('revisions', String(revised));
+  for (const p of run.errors) core.error(e.redact(p.error!), { title: `${p.pub}: landing page` });
+  if (e.github && inputs.openIssues) {
+    const r = await syncLateIssues(e.github.issues, run.result.publications, e.ctx.runUrl);
+    if (r.opened.length || r.closed.length)
+      e.log.info(
+        `late-release issues: opened ${r.opened.join(', ') || 'none'}, closed ${r.closed.join(', ') || 'none'}`,
+      );
+  }
+  if (run.errors.length) {
+    core.setFailed(`${run.errors.length} landing page(s) could not be read: nothing was written`);
+    return;
+  }
+  if (inputs.dryRun || !inputs.commitState || !e.ctx.branch) return;
+  const configRel = relative(e.cwd, e.config.file);
+  const monitorRel = relative(e.cwd, monitorPathFor(statePath));
+  const pushed = await pushBranch(
+    e.cwd,
+    DISCOVER_BRANCH,
+    [configRel, monitorRel],
+    `DataWarp discover: ${found} new release(s), ${revised} revision(s)`,
+  );
+  if (!pushed) {
+    e.log.info('discover: nothing new to propose');
+    return;
+  }
+  if (!e.github) return;
+  const pr = await e.github.repo.ensurePullRequest(
+    DISCOVER_BRANCH,
+    e.ctx.branch,
+    `DataWarp: ${found} new release(s)${revised ? `, ${revised} revision(s)` : ''}`,
+    e.redact(pullRequestBody(run, configRel)),
+  );
+  core.setOutput('pull-request', String(pr.number));
+  e.log.info(`discover pull request #${pr.number} ${pr.created ? 'opened' : 'updated'}`);
+}

@@ -1,0 +1,206 @@
+// `datawarp discover [--pub P] [--write] [--json]`: new releases on the landing pages, upcoming dates,
+// revisions of recent periods and freshness. --write adds the new releases to the config (comments, order and
+// formatting kept) and records what was learned in state/monitor.json. A landing page that cannot be read is
+// an error naming it (exit 1) and nothing is written.
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { addUrls, loadConfig, parseConfig, type Config } from '../config/index.js';
+import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js';
+import {
+  discover,
+  monitorPathFor,
+  MonitorStateError,
+  readMonitor,
+  serializeMonitor,
+  writeMonitor,
+  type DiscoverResult,
+  type PubDiscovery,
+} from '../monitor/index.js';
+import { readState } from '../state/index.js';
+import { VERSION } from '../version.js';
+import type { CliEnv } from './main.js';
+
+export class DiscoverUsageError extends Error {}
+
+/** The clock: DATAWARP_NOW (an ISO time, for tests and replays) or the system's. */
+export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
+  const fixed = env.DATAWARP_NOW ? new Date(env.DATAWARP_NOW) : undefined;
+  if (fixed && Number.isNaN(fixed.getTime()))
+    throw new DiscoverUsageError(`DATAWARP_NOW="${env.DATAWARP_NOW}" is not an ISO date-time`);
+  return () => fixed ?? new Date();
+}
+
+export interface DiscoverRun {
+  result: DiscoverResult;
+  /** publications whose landing page failed */
+  errors: PubDiscovery[];
+  /** the config file was changed (only with write) */
+  configChanged: boolean;
+  monitorChanged: boolean;
+  added: number;
+}
+
+/** Discover and, with `write` and no failed landing page, update the config and monitor.json. */
+export async function runDiscover(o: {
+  config: Config;
+  statePath: string;
+  cwd: string;
+  http: HttpClient;
+  now: () => Date;
+  write: boolean;
+  pub?: string;
+  log?: (m: string) => void;
+}): Promise<DiscoverRun> {
+  const monitorPath = monitorPathFor(o.statePath);
+  const before = readMonitor(monitorPath);
+  const tmpDir = mkdtempSync(join(tmpdir(), 'dw-discover-'));
+  let result: DiscoverResult;
+  try {
+    result = await discover(
+      o.config,
+      readState(o.statePath),
+      before,
+      { http: o.http, now: o.now, tmpDir, manifestsDir: join(o.cwd, 'manifests'), log: o.log },
+      { pub: o.pub },
+    );
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+  const errors = result.publications.filter((p) => p.error);
+  const additions = result.publications.flatMap((p) => p.new.map((n) => ({ pub: p.pub, ...n })));
+  const run: DiscoverRun = { result, errors, configChanged: false, monitorChanged: false, added: 0 };
+  if (!o.write || errors.length) return run;
+  const text = readFileSync(o.config.file, 'utf8');
+  const next = addUrls(text, additions);
+  if (next !== text) {
+    parseConfig(next, o.config.file, {}); // never write a config that would not load
+    const tmp = `${o.config.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, next);
+    renameSync(tmp, o.config.file);
+    run.configChanged = true;
+    run.added = additions.length;
+  }
+  if (serializeMonitor(result.monitor) !== serializeMonitor(before)) {
+    writeMonitor(monitorPath, result.monitor);
+    run.monitorChanged = true;
+  }
+  return run;
+}
+
+export function renderDiscovery(r: DiscoverRun, write: boolean, configFile: string): string {
+  const lines: string[] = [];
+  for (const p of r.result.publications) {
+    lines.push(`${p.pub}  ${p.landing_page}`);
+    if (p.error) {
+      lines.push(`  ✗ ${p.error}`);
+      continue;
+    }
+    for (const n of p.new)
+      lines.push(
+        `  new ${n.period}  ${n.title}${n.published ? ` (published ${n.published})` : ''}  ${n.url}`,
+      );
+    if (!p.new.length) lines.push('  no new release');
+    for (const u of p.upcoming)
+      lines.push(`  upcoming ${u.date}${u.precision === 'month' ? ' (month)' : ''}  ${u.title}`);
+    for (const v of p.revised) lines.push(`  revised ${v.period}: ${v.reason}`);
+    const f = p.freshness;
+    lines.push(
+      `  next expected ${f.next_expected ?? 'unknown'}${f.next_expected_precision ? ` (${f.next_expected_precision})` : ''}: ${f.state}`,
+    );
+    for (const w of p.warnings) lines.push(`  ! ${w}`);
+  }
+  const n = r.result.publications.reduce((s, p) => s + p.new.length, 0);
+  if (r.errors.length)
+    lines.push(`${r.errors.length} landing page(s) could not be read: nothing was written.`);
+  else if (write)
+    lines.push(n ? `Added ${n} release(s) to ${configFile}.` : `Nothing new: ${configFile} unchanged.`);
+  else if (n) lines.push(`${n} new release(s): run with --write to add them to ${configFile}.`);
+  return lines.join('\n') + '\n';
+}
+
+export function discoveryJson(r: DiscoverRun): unknown {
+  return {
+    publications: r.result.publications.map((p) => ({
+      pub: p.pub,
+      landing_page: p.landing_page,
+      new: p.new,
+      upcoming: p.upcoming,
+      revised: p.revised,
+      freshness: p.freshness,
+      ...(p.error ? { error: p.error } : {}),
+      ...(p.warnings.length ? { warnings: p.warnings } : {}),
+    })),
+  };
+}
+
+export async function runDiscoverCommand(argv: string[], ctx: CliEnv): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        state: { type: 'string' },
+        pub: { type: 'string' },
+        write: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    ctx.io.err(`datawarp discover: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (v.help) {
+    ctx.io.out('Usage: datawarp discover [--pub P] [--write] [--json] [--config F] [--state F]\n');
+    return 0;
+  }
+  const config = loadConfig(resolve(ctx.cwd, v.config ?? 'config/publications.yaml'), ctx.env);
+  const statePath = resolve(ctx.cwd, v.state ?? 'state/state.json');
+  let now;
+  try {
+    now = clockFrom(ctx.env);
+  } catch (e) {
+    ctx.io.err(`datawarp discover: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const pub = v.pub ? config.publications.find((p) => p.code === v.pub) : undefined;
+  if (v.pub && !pub?.landingPage) {
+    ctx.io.err(
+      `datawarp discover: --pub ${v.pub}: ${pub ? 'has no landing_page in the config' : `no such publication in ${config.file}`}\n`,
+    );
+    return 2;
+  }
+  const http = createHttpClient({
+    allowedHosts: config.allowedHosts,
+    userAgent: `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)`,
+    ...httpLimits(config.limits),
+  });
+  let run: DiscoverRun;
+  try {
+    run = await runDiscover({
+      config,
+      statePath,
+      cwd: ctx.cwd,
+      http,
+      now,
+      write: Boolean(v.write),
+      pub: v.pub,
+    });
+  } catch (e) {
+    if (!(e instanceof MonitorStateError)) throw e;
+    ctx.io.err(`datawarp discover: ${e.message}\n`);
+    return 2;
+  }
+  ctx.io.out(
+    v.json
+      ? JSON.stringify(discoveryJson(run), null, 2) + '\n'
+      : renderDiscovery(run, Boolean(v.write), config.file),
+  );
+  for (const p of run.errors) ctx.io.err(`datawarp discover: ${p.error}\n`);
+  return run.errors.length ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+// The monitor: new releases on landing pages, when the next one is due, and revisions of processed periods.
+// state/monitor.json holds what it learns (see state.ts); `datawarp discover` and the action's
+// `command: discover` drive it.
+export {
+  discover,
+  pubFreshness,
+  recentProcessed,
+  type DiscoverDeps,
+  type DiscoverOptions,
+  type DiscoverResult,
+  type PubDiscovery,
+} from './discover.js';
+export {
+  freshness,
+  nextCycle,
+  type Freshness,
+  type FreshnessInput,
+  type FreshnessState,
+} from './freshness.js';
+export {
+  BANK_HOLIDAYS_ENGLAND,
+  bankHolidayYears,
+  isWorkingDay,
+  lastWorkingDayOfMonth,
+  londonDay,
+  parsePageDate,
+  workingDaysBetween,
+} from './dates.js';
+export {
+  findPeriod,
+  PageStructureError,
+  parseReleasePage,
+  parseSeriesPage,
+  parseWorkAreaPage,
+  releasePeriod,
+  type ListedRelease,
+  type Upcoming,
+} from './pages.js';
+export { calendarUrl, nextAnnouncement, GOV_UK } from './calendar.js';
+export {
+  clearRevision,
+  emptyMonitor,
+  markRevised,
+  MonitorStateError,
+  pendingRevisions,
+  readMonitor,
+  serializeMonitor,
+  writeMonitor,
+  type MonitorState,
+  type PubMonitor,
+  type Revision,
+} from './state.js';
+
+import { dirname, join } from 'node:path';
+
+/** state/monitor.json beside the state file. */
+export const monitorPathFor = (statePath: string): string => join(dirname(statePath), 'monitor.json');

@@ -1,0 +1,155 @@
+// state/monitor.json: what the monitor learned (releases seen, publication dates, upcoming dates, what each
+// recent period's page and files looked like, revisions awaiting a reload). state.json keeps its own shape;
+// this file is committed beside it. Written atomically (temp file, fsync, rename), keys sorted and no
+// "checked at" times, so a run that learned nothing new changes no byte.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface SeenRelease {
+  url: string;
+  title: string;
+  /** YYYY-MM-DD */
+  published?: string;
+  /** when the monitor first listed it (ISO) */
+  first_seen: string;
+}
+
+export interface KnownFile {
+  sha256: string;
+  title?: string;
+  etag?: string;
+  last_modified?: string;
+  bytes?: number;
+}
+
+export interface PeriodCheck {
+  /** the page the period's files are listed on */
+  page: string;
+  /** data files by URL, as last seen */
+  files: Record<string, KnownFile>;
+  /** change notices seen on the page */
+  notices: { title: string; date: string }[];
+}
+
+export interface Revision {
+  /** canonical period, as in state.json keys */
+  period: string;
+  reason: string;
+  /** ISO */
+  detected_at: string;
+}
+
+export interface CalendarEntry {
+  title: string;
+  /** YYYY-MM-DD */
+  date: string;
+  state: 'provisional' | 'confirmed' | 'cancelled';
+  reason?: string;
+}
+
+export interface PubMonitor {
+  landing_page?: string;
+  /** the series page's frequency text */
+  frequency?: string;
+  /** releases listed on the landing page, by canonical period */
+  releases: Record<string, SeenRelease>;
+  upcoming: { title: string; date: string; precision: 'day' | 'month' }[];
+  /** the gov.uk calendar's next announcement, when the publication names one */
+  calendar?: CalendarEntry;
+  /** what the recent processed periods looked like, by canonical period */
+  periods: Record<string, PeriodCheck>;
+  /** periods whose files changed since they were processed, awaiting a reload */
+  revised: Revision[];
+}
+
+export interface MonitorState {
+  publications: Record<string, PubMonitor>;
+}
+
+export class MonitorStateError extends Error {}
+
+export const emptyMonitor = (): MonitorState => ({ publications: {} });
+
+export function emptyPub(): PubMonitor {
+  return { releases: {}, upcoming: [], periods: {}, revised: [] };
+}
+
+export function readMonitor(file: string): MonitorState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMonitor();
+    throw new MonitorStateError(`${file}: cannot read the monitor state (${(e as Error).message})`);
+  }
+  if (!text.trim()) return emptyMonitor();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new MonitorStateError(
+      `${file}: not valid JSON (${(e as Error).message}); fix it, or delete it and run \`datawarp discover --write\` to rebuild it`,
+    );
+  }
+  const pubs = (data as { publications?: unknown } | null)?.publications;
+  if (!pubs || typeof pubs !== 'object' || Array.isArray(pubs))
+    throw new MonitorStateError(`${file}: expected an object {"publications": {...}}`);
+  const out = emptyMonitor();
+  for (const [code, p] of Object.entries(pubs as Record<string, Partial<PubMonitor>>)) {
+    out.publications[code] = {
+      ...emptyPub(),
+      ...p,
+      revised: Array.isArray(p?.revised) ? p.revised : [],
+    };
+  }
+  return out;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, sortKeys(x)]),
+    );
+  return v;
+}
+
+export function serializeMonitor(m: MonitorState): string {
+  return JSON.stringify(sortKeys(m), null, 2) + '\n';
+}
+
+export function writeMonitor(file: string, m: MonitorState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, serializeMonitor(m));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** Revisions awaiting a reload, oldest publication key first. */
+export function pendingRevisions(m: MonitorState): { pub: string; period: string; reason: string }[] {
+  return Object.keys(m.publications)
+    .sort()
+    .flatMap((pub) => m.publications[pub].revised.map((r) => ({ pub, period: r.period, reason: r.reason })));
+}
+
+/** Forget a revision once it was reloaded. */
+export function clearRevision(m: MonitorState, pub: string, period: string): void {
+  const p = m.publications[pub];
+  if (p) p.revised = p.revised.filter((r) => r.period !== period);
+}
+
+/** Mark a period revised (one entry per period: a later reason is appended to the pending one). */
+export function markRevised(p: PubMonitor, period: string, reason: string, at: string): void {
+  const found = p.revised.find((r) => r.period === period);
+  if (!found) p.revised.push({ period, reason, detected_at: at });
+  else if (!found.reason.includes(reason)) found.reason = `${found.reason}; ${reason}`;
+}
