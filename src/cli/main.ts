@@ -14,6 +14,7 @@ import { checkWritable, PreflightError, removeStaleTempFiles } from '../prefligh
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { runEnrichCommand } from './enrich.js';
+import { runPlanCommand } from './plan.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
 
@@ -25,6 +26,7 @@ Commands:
   backfill     process every (publication, period) not yet done
                  --pub P  --period P  --dry-run  --retry-failed  --force
   status       progress per publication (--json for machine-readable output)
+  plan         publications with pending items (--json: the fan-out matrix [{"pub":"<key>"}, ...])
   init-state   rebuild state.json from manifests and the load ledger
   validate     check the config, print every problem
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
@@ -89,6 +91,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
     return 0;
   }
   if (command === 'enrich') return runEnrichCommand(rest, ctx);
+  if (command === 'plan') return runPlanCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({
