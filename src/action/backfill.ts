@@ -16,7 +16,7 @@ import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } fr
 import { createGitCommitter, type StateCommitter } from './git.js';
 import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
 import { keepAlive } from './keepalive.js';
-import { fragmentWriter } from './fragment.js';
+import { matrixJobFragment } from './fragment.js';
 import { createPublisher, type Publisher } from './publish.js';
 import { maxReleaseAssets } from './releases.js';
 import { backfillSummary, type BackfillReport } from './summary.js';
@@ -110,7 +110,7 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     if (removed.length) e.log.info(`removed ${removed.length} temporary file(s) left by a stopped run`);
     releaseCooledDownFailures(e, statePath);
   }
-  const fragment = write ? fragmentOf(e, statePath, opts.pub) : undefined;
+  const fragment = write ? matrixJobFragment(e, statePath, opts.pub) : undefined;
   const pushes: Pushes = {
     committer: write && !fragment ? committerFor(e, statePath) : undefined,
     pushes: 0,
@@ -152,18 +152,6 @@ interface Items {
   cache: CacheReport;
 }
 
-/** A matrix job (input fragment-dir): its state fragment instead of commits; it needs input pub. */
-function fragmentOf(e: ActionEnv, statePath: string, pub: string | undefined) {
-  if (!e.inputs.fragmentDir) return undefined;
-  if (!pub) throw new InputError('input fragment-dir (a matrix job of the fan-out) needs input pub');
-  return fragmentWriter(
-    resolve(e.cwd, e.inputs.fragmentDir),
-    { pub, statePath, catalogPath: e.catalogPath, manifestsRoot: e.paths.manifests },
-    { job: `${e.env.GITHUB_JOB || 'backfill'} (${pub})`, runUrl: e.ctx.runUrl },
-    e.log.info,
-  );
-}
-
 async function runItems(
   e: ActionEnv,
   statePath: string,
@@ -172,7 +160,7 @@ async function runItems(
     started: number;
     /** outcomes of the items finished so far */
     done: ItemOutcome[];
-    fragment?: ReturnType<typeof fragmentOf>;
+    fragment?: ReturnType<typeof matrixJobFragment>;
   },
   publisher: Publisher | undefined,
   pushes: Pushes,

@@ -74,7 +74,7 @@ interface PubResult {
 }
 
 /** The failures the merge records for planned items a job did not report. */
-function missingOutcomes(
+export function missingOutcomes(
   pub: string,
   keys: string[],
   frag: Fragment | undefined,

@@ -4,10 +4,12 @@
 // paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
 // so a job stopped half-way still hands over what it finished.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../export/index.js';
 import type { ItemOutcome } from '../pipeline.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
+import { InputError } from './context.js';
+import type { ActionEnv } from './env.js';
 import { asState, parseJson } from './merge.js';
 
 export interface FragmentMeta {
@@ -117,4 +119,16 @@ export function fragmentWriter(
       if (end) log(`state fragment of ${src.pub} written to ${at}`);
     },
   };
+}
+
+/** A matrix job (input fragment-dir): its state fragment instead of commits; it needs input pub. */
+export function matrixJobFragment(e: ActionEnv, statePath: string, pub: string | undefined) {
+  if (!e.inputs.fragmentDir) return undefined;
+  if (!pub) throw new InputError('input fragment-dir (a matrix job of the fan-out) needs input pub');
+  return fragmentWriter(
+    resolve(e.cwd, e.inputs.fragmentDir),
+    { pub, statePath, catalogPath: e.catalogPath, manifestsRoot: e.paths.manifests },
+    { job: `${e.env.GITHUB_JOB || 'backfill'} (${pub})`, runUrl: e.ctx.runUrl },
+    e.log.info,
+  );
 }
