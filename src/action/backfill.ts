@@ -10,17 +10,20 @@ import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
 import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
+import { knownReleases, recordAssets } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
 import { createGitCommitter, type StateCommitter } from './git.js';
 import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
 import { keepAlive } from './keepalive.js';
+import { matrixJobFragment } from './fragment.js';
 import { createPublisher, type Publisher } from './publish.js';
+import { maxReleaseAssets } from './releases.js';
 import { backfillSummary, type BackfillReport } from './summary.js';
 import { transientRetryKeys } from './transient.js';
 
 /** The pub and period inputs, checked against the config. */
-function filters(e: ActionEnv): Pick<BackfillOptions, 'pub' | 'period'> {
+export function filters(e: ActionEnv): Pick<BackfillOptions, 'pub' | 'period'> {
   const { inputs, config } = e;
   if (inputs.pub && !config.publications.some((p) => p.code === inputs.pub))
     throw new InputError(
@@ -32,7 +35,7 @@ function filters(e: ActionEnv): Pick<BackfillOptions, 'pub' | 'period'> {
   return { pub: inputs.pub || undefined, period: pr.period };
 }
 
-function committerFor(e: ActionEnv, statePath: string): StateCommitter | undefined {
+export function committerFor(e: ActionEnv, statePath: string): StateCommitter | undefined {
   if (!e.inputs.commitState) return undefined;
   if (!e.ctx.branch) {
     e.core.notice('state is not committed: the run was not triggered on a branch');
@@ -107,8 +110,9 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     if (removed.length) e.log.info(`removed ${removed.length} temporary file(s) left by a stopped run`);
     releaseCooledDownFailures(e, statePath);
   }
+  const fragment = write ? matrixJobFragment(e, statePath, opts.pub) : undefined;
   const pushes: Pushes = {
-    committer: write ? committerFor(e, statePath) : undefined,
+    committer: write && !fragment ? committerFor(e, statePath) : undefined,
     pushes: 0,
     rejected: 0,
     last: started,
@@ -119,10 +123,24 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
         force: inputs.force,
         pubName: (code) => e.config.publications.find((p) => p.code === code)?.name ?? code,
         log: e.log,
+        maxAssets: maxReleaseAssets(e.env),
+        knownRelease: (
+          (m) => (name: string) =>
+            m.get(name)
+        )(knownReleases(readCatalog(e.catalogPath))),
       })
     : undefined;
-  const items = await runItems(e, statePath, { ...opts, write, started }, publisher, pushes);
-  const problems = write ? await finish(e, items.outcomes, publisher, pushes) : [];
+  const done: ItemOutcome[] = [];
+  let items: Items;
+  let problems: string[];
+  try {
+    items = await runItems(e, statePath, { ...opts, write, started, done, fragment }, publisher, pushes);
+    problems = write ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment)) : [];
+  } catch (err) {
+    fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)) });
+    throw err;
+  }
+  fragment?.write(items.outcomes, problems.length ? { error: problems.join('; ') } : {});
   report(e, { ...items, problems, publisher, pushes });
   await e.core.summary
     .addRaw(e.redact(backfillSummary(summaryOf(e, items, problems, publisher, pushes))))
@@ -137,7 +155,13 @@ interface Items {
 async function runItems(
   e: ActionEnv,
   statePath: string,
-  o: Pick<BackfillOptions, 'pub' | 'period'> & { write: boolean; started: number },
+  o: Pick<BackfillOptions, 'pub' | 'period'> & {
+    write: boolean;
+    started: number;
+    /** outcomes of the items finished so far */
+    done: ItemOutcome[];
+    fragment?: ReturnType<typeof matrixJobFragment>;
+  },
   publisher: Publisher | undefined,
   pushes: Pushes,
 ): Promise<Items> {
@@ -181,7 +205,10 @@ async function runItems(
       shouldStop: () =>
         inputs.timeBudgetMinutes > 0 && Date.now() - o.started > inputs.timeBudgetMinutes * 60_000,
       onItemDone: async (outcome) => {
+        o.done.push(outcome);
         await publisher?.uploadItem(outcome, ledgerRows);
+        if (publisher) recordAssets(e.catalogPath, publisher.placements());
+        o.fragment?.write(o.done);
         if (Date.now() - pushes.last >= interval) await push(pushes, `DataWarp: state after ${outcome.key}`);
       },
     },
@@ -202,6 +229,7 @@ async function finish(
   outcomes: ItemOutcome[],
   publisher: Publisher | undefined,
   pushes: Pushes,
+  matrixJob = false,
 ): Promise<string[]> {
   const problems: string[] = [];
   const step = async (what: string, fn: () => Promise<void>) => {
@@ -215,7 +243,8 @@ async function finish(
   };
   const by = (s: string) => outcomes.filter((o) => o.status === s).length;
   let heartbeat: Record<string, string> = {};
-  if (e.ctx.eventName === 'schedule')
+  // a matrix job hands its state to the merge job, which commits, releases the catalog and keeps alive
+  if (e.ctx.eventName === 'schedule' && !matrixJob)
     await step('keep-alive', async () => {
       heartbeat = await keepAlive(e.github?.repo, e.ctx.workflowFile, e.cwd, e.log);
     });
@@ -223,13 +252,13 @@ async function finish(
   await step('commit state', () =>
     push(pushes, `DataWarp: ${by('processed')} processed, ${by('failed')} failed${run}`, heartbeat),
   );
-  if (publisher) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
+  if (publisher && !matrixJob) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
   const issues = e.inputs.openIssues ? e.github?.issues : undefined;
   if (issues) await step('issues', () => syncIssues(e, issues, outcomes));
   return problems;
 }
 
-async function syncIssues(
+export async function syncIssues(
   e: ActionEnv,
   tracker: NonNullable<ActionEnv['github']>['issues'],
   outcomes: ItemOutcome[],

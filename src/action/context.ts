@@ -17,7 +17,7 @@ export type Core = Pick<
 >;
 
 export interface ActionInputs {
-  command: 'backfill' | 'status' | 'validate' | 'discover';
+  command: 'backfill' | 'status' | 'validate' | 'discover' | 'plan' | 'merge';
   pub: string;
   period: string;
   dryRun: boolean;
@@ -34,6 +34,14 @@ export interface ActionInputs {
   /** 0 = no budget */
   timeBudgetMinutes: number;
   retryCooldownHours: number;
+  /** fan-out: backfill writes its state fragment here instead of committing (a matrix job) */
+  fragmentDir: string;
+  /** fan-out: merge reads the fragments of the matrix jobs from here */
+  fragments: string;
+  /** fan-out: the plan's `items` output, {pub: [keys]} (merge marks a job's items failed when it left nothing) */
+  planned: string;
+  /** fan-out: plan picks the matrix when at least this many publications are pending (0 = always one job) */
+  fanOutMinPubs: number;
 }
 
 export class InputError extends Error {}
@@ -73,10 +81,11 @@ export function readInputs(core: Core): ActionInputs {
     }
   }
   const command = (core.getInput('command') || 'backfill').trim();
-  if (command !== 'backfill' && command !== 'status' && command !== 'validate' && command !== 'discover')
-    throw new InputError(`input command: "${command}" is not one of backfill, status, validate, discover`);
+  const commands = ['backfill', 'status', 'validate', 'discover', 'plan', 'merge'] as const;
+  if (!(commands as readonly string[]).includes(command))
+    throw new InputError(`input command: "${command}" is not one of ${commands.join(', ')}`);
   return {
-    command,
+    command: command as ActionInputs['command'],
     pub: core.getInput('pub').trim(),
     period: core.getInput('period').trim(),
     dryRun: bool(core, 'dry-run', false),
@@ -92,6 +101,10 @@ export function readInputs(core: Core): ActionInputs {
     openIssues: bool(core, 'open-issues', true),
     timeBudgetMinutes: num(core, 'time-budget-minutes', 330),
     retryCooldownHours: num(core, 'retry-cooldown-hours', 24),
+    fragmentDir: core.getInput('fragment-dir').trim(),
+    fragments: core.getInput('fragments').trim(),
+    planned: core.getInput('planned').trim(),
+    fanOutMinPubs: num(core, 'fan-out-min-pubs', 2),
   };
 }
 

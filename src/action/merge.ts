@@ -2,6 +2,7 @@
 // wins, src/state) and catalog.json (tables by name, files by period, URL and sheet; ours win on equal keys).
 import type { Catalog, CatalogTable } from '../export/index.js';
 import { emptyState, type State } from '../state/index.js';
+import { mergeAssets } from './catalog-assets.js';
 
 /** Merge two catalogs by table; within a table by (period, url, sheet); `b` (ours) wins on equal keys. */
 export function mergeCatalogs(a: Catalog | undefined, b: Catalog | undefined): Catalog {
@@ -30,6 +31,7 @@ export function mergeCatalogs(a: Catalog | undefined, b: Catalog | undefined): C
       rows: fl.reduce((s, f) => s + f.rows, 0),
       periods: [...new Set(fl.map((f) => f.period))].sort(),
       columns,
+      ...(o.assets || t.assets ? { assets: mergeAssets(o.assets, t.assets) } : {}),
     });
   }
   return {

@@ -1,8 +1,12 @@
 // Release uploads of a backfill: each processed item's Parquet files (what the pipeline says it exported) to
 // its publication-year release as the item finishes, and catalog.json to the rolling catalog release at the end.
+// A release holds at most `maxAssets` (GitHub: 1000): new assets then spill into the next part of the same
+// publication and year (datawarp-<pub>-<yyyy>-2, -3 ...). Where each asset went is recorded (placements) so the
+// catalog can say which release holds it, and a re-upload goes to that release first.
 import { existsSync } from 'node:fs';
 import { periodStart } from '../config/index.js';
 import {
+  assetDownloadUrl,
   assetName,
   CATALOG_ASSET,
   CATALOG_TAG,
@@ -13,14 +17,32 @@ import {
 } from '../github/release-names.js';
 import type { ItemOutcome } from '../pipeline.js';
 import type { Log } from './env.js';
-import { publishAssets, type PublishResult, type Release, type Releaser } from './releases.js';
+import {
+  MAX_ASSETS_PER_RELEASE,
+  publishAssets,
+  type AssetFile,
+  type PublishResult,
+  type Release,
+  type Releaser,
+} from './releases.js';
 
 /** Rows the load ledger records for a (table, period): a Parquet file with fewer is never uploaded. */
 export type LedgerRows = (table: string, period: string) => Promise<number>;
 
+/** Which release holds the asset of a (table, period). */
+export interface AssetPlacement {
+  table: string;
+  period: string;
+  name: string;
+  release: string;
+  url: string;
+}
+
 export interface Publisher {
   uploadItem(o: ItemOutcome, ledgerRows: LedgerRows): Promise<void>;
   publishCatalog(catalogPath: string): Promise<void>;
+  /** every asset this run uploaded or found unchanged, with its release */
+  placements(): AssetPlacement[];
   /** what the summary shows */
   result(): {
     releases: { tag: string; url: string }[];
@@ -30,35 +52,96 @@ export interface Publisher {
   };
 }
 
-export function createPublisher(
-  releaser: Releaser,
-  opts: { force: boolean; pubName(code: string): string; log: Log },
-): Publisher {
+export interface PublisherOptions {
+  force: boolean;
+  pubName(code: string): string;
+  log: Log;
+  /** assets per release before spilling into the next part (default GitHub's 1000) */
+  maxAssets?: number;
+  /** the release the catalog says holds an asset (name), tried first */
+  knownRelease?(name: string): string | undefined;
+}
+
+/** Parts tried for one publication-year before giving up (1000 assets each). */
+const MAX_PARTS = 50;
+
+type ItemFile = AssetFile & { table: string; period: string };
+
+export function createPublisher(releaser: Releaser, opts: PublisherOptions): Publisher {
   const releases = new Map<string, Release>();
   const uploaded: string[] = [];
   const refused: string[] = [];
+  const placed = new Map<string, AssetPlacement>();
   let catalogUrl: string | undefined;
-  const record = (tag: string, res: PublishResult) => {
-    uploaded.push(...[...res.uploaded, ...res.replaced].map((n) => `${tag}/${n}`));
+  const maxAssets = opts.maxAssets ?? MAX_ASSETS_PER_RELEASE;
+  const record = (rel: Release, res: PublishResult, files: ItemFile[] = []) => {
+    uploaded.push(...[...res.uploaded, ...res.replaced].map((n) => `${rel.tag}/${n}`));
     for (const r of res.refused) {
-      refused.push(`${tag}/${r.name}: ${r.reason}`);
-      opts.log.warning(`${tag}/${r.name} not uploaded: ${r.reason}`);
+      refused.push(`${rel.tag}/${r.name}: ${r.reason}`);
+      opts.log.warning(`${rel.tag}/${r.name} not uploaded: ${r.reason}`);
+    }
+    for (const n of [...res.uploaded, ...res.replaced, ...res.unchanged]) {
+      const f = files.find((x) => x.name === n);
+      if (f)
+        placed.set(n, {
+          table: f.table,
+          period: f.period,
+          name: n,
+          release: rel.tag,
+          url: assetDownloadUrl(rel.htmlUrl, n),
+        });
     }
   };
-  const release = async (o: ItemOutcome, year: string) => {
-    const tag = releaseTag(o.pub, year);
+  const release = async (pub: string, year: string, part: number) => {
+    const tag = releaseTag(pub, year, part);
     let rel = releases.get(tag);
     if (!rel) {
-      const name = opts.pubName(o.pub);
-      rel = await releaser.ensureRelease(tag, releaseTitle(name, year), releaseBody(name, o.pub, year));
+      const name = opts.pubName(pub);
+      rel = await releaser.ensureRelease(tag, releaseTitle(name, year, part), releaseBody(name, pub, year));
       releases.set(tag, rel);
     }
     return rel;
   };
+  const partOf = (tag: string, pub: string, year: string) => {
+    for (let p = 1; p <= MAX_PARTS; p++) if (releaseTag(pub, year, p) === tag) return p;
+    return undefined;
+  };
+  const put = async (rel: Release, files: ItemFile[]): Promise<ItemFile[]> => {
+    const res = await publishAssets(releaser, rel, files, {
+      force: opts.force,
+      log: opts.log.info,
+      maxAssets,
+    });
+    record(rel, res, files);
+    return files.filter((f) => res.full.includes(f.name));
+  };
+  /** The files to their known release, the rest to the first part with room. */
+  const spread = async (pub: string, year: string, files: ItemFile[]) => {
+    let rest: ItemFile[] = [];
+    const known = new Map<number, ItemFile[]>();
+    for (const f of files) {
+      const part = (() => {
+        const tag = opts.knownRelease?.(f.name);
+        return tag ? partOf(tag, pub, year) : undefined;
+      })();
+      if (part) known.set(part, [...(known.get(part) ?? []), f]);
+      else rest.push(f);
+    }
+    for (const [part, fs] of known) rest.push(...(await put(await release(pub, year, part), fs)));
+    for (let part = 1; rest.length && part <= MAX_PARTS; part++) {
+      const full = await put(await release(pub, year, part), rest);
+      if (full.length && part < MAX_PARTS)
+        opts.log.info(
+          `${releaseTag(pub, year, part)} holds ${maxAssets} assets: ${full.length} go to ${releaseTag(pub, year, part + 1)}`,
+        );
+      rest = full;
+    }
+    for (const f of rest) refused.push(`${f.name}: every part of ${releaseTag(pub, year)} is full`);
+  };
   return {
     async uploadItem(o, ledgerRows) {
       if (o.status !== 'processed' || !o.exported?.length) return;
-      const files = [];
+      const files: ItemFile[] = [];
       for (const f of o.exported)
         files.push({
           // an earlier version kept beside the current one: its own name, no ledger count to match
@@ -66,10 +149,11 @@ export function createPublisher(
           path: f.path,
           rows: f.rows,
           ledgerRows: f.version ? undefined : await ledgerRows(f.table, f.period),
+          table: f.table,
+          period: f.period,
         });
       try {
-        const rel = await release(o, periodStart(o.period).slice(0, 4));
-        record(rel.tag, await publishAssets(releaser, rel, files, { force: opts.force, log: opts.log.info }));
+        await spread(o.pub, periodStart(o.period).slice(0, 4), files);
       } catch (e) {
         refused.push(`${o.key}: ${(e as Error).message}`);
         opts.log.warning(`uploading the Parquet files of ${o.key} failed: ${(e as Error).message}`);
@@ -84,8 +168,9 @@ export function createPublisher(
       );
       catalogUrl = rel.htmlUrl;
       const files = [{ name: CATALOG_ASSET, path: catalogPath }];
-      record(CATALOG_TAG, await publishAssets(releaser, rel, files, { log: opts.log.info }));
+      record(rel, await publishAssets(releaser, rel, files, { log: opts.log.info }));
     },
+    placements: () => [...placed.values()],
     result: () => ({
       releases: [...releases.values()].map((r) => ({ tag: r.tag, url: r.htmlUrl })),
       catalogUrl,

@@ -29,6 +29,12 @@ export interface Releaser {
 }
 
 export const MAX_ASSETS_PER_RELEASE = 1000;
+
+/** The asset cap: DATAWARP_MAX_RELEASE_ASSETS (tests lower it), at most GitHub's 1000. */
+export function maxReleaseAssets(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.DATAWARP_MAX_RELEASE_ASSETS);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_ASSETS_PER_RELEASE) : MAX_ASSETS_PER_RELEASE;
+}
 export const MAX_ASSET_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 export const httpStatus = (e: unknown) => (e as { status?: number }).status;
 const isAlreadyExists = (e: unknown) =>
@@ -51,6 +57,8 @@ export interface PublishResult {
   replaced: string[];
   unchanged: string[];
   refused: { name: string; reason: string }[];
+  /** not uploaded because the release holds the maximum number of assets (the caller spills them over) */
+  full: string[];
 }
 
 const labelOf = (f: AssetFile, sha: string) =>
@@ -64,10 +72,11 @@ export async function publishAssets(
   rel: Releaser,
   release: Release,
   files: AssetFile[],
-  opts: { force?: boolean; log?(msg: string): void } = {},
+  opts: { force?: boolean; log?(msg: string): void; maxAssets?: number } = {},
 ): Promise<PublishResult> {
   const log = opts.log ?? (() => {});
-  const out: PublishResult = { uploaded: [], replaced: [], unchanged: [], refused: [] };
+  const max = opts.maxAssets ?? MAX_ASSETS_PER_RELEASE;
+  const out: PublishResult = { uploaded: [], replaced: [], unchanged: [], refused: [], full: [] };
   if (!files.length) return out;
   let existing = await rel.listAssets(release);
   for (const f of files) {
@@ -92,11 +101,8 @@ export async function publishAssets(
       out.unchanged.push(name);
       continue;
     }
-    if (!old && existing.length >= MAX_ASSETS_PER_RELEASE) {
-      out.refused.push({
-        name,
-        reason: `release ${release.tag} already has ${existing.length} assets (GitHub allows ${MAX_ASSETS_PER_RELEASE})`,
-      });
+    if (!old && existing.length >= max) {
+      out.full.push(name);
       continue;
     }
     if (old) await rel.deleteAsset(old.id);

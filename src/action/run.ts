@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { runBackfill } from './backfill.js';
 import { runDiscoverAction } from './discover.js';
+import { runMerge, runPlan } from './fanout.js';
 import { readContext, readInputs, InputError, type Core } from './context.js';
 import { actionPaths, redactor, secretsOf, type ActionEnv, type RunOptions } from './env.js';
 import type { GitHubFactory } from './github.js';
@@ -53,6 +54,8 @@ export async function run(core: Core, github: GitHubFactory, options: RunOptions
     };
     if (inputs.command === 'status') return await runStatus(e);
     if (inputs.command === 'discover') return await runDiscoverAction(e);
+    if (inputs.command === 'plan') return await runPlan(e);
+    if (inputs.command === 'merge') return await runMerge(e);
     if (ctx.pullRequest) return await runPullRequest(e, ctx.pullRequest);
     return await runBackfill(e);
   } catch (err) {

@@ -17,6 +17,7 @@ import { emptyState, itemKey, readState, replaceState, StateError, type State } 
 import { clockFrom, runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
 import { runHistory } from './history.js';
+import { runPlanCommand } from './plan.js';
 import { createReporter, type Io } from './reporter.js';
 import { monitorStatus, renderStatus, statusData } from './status.js';
 
@@ -28,6 +29,7 @@ Commands:
   backfill     process every (publication, period) not yet done
                  --pub P  --period P  --dry-run  --retry-failed  --force
   status       progress per publication (--json for machine-readable output)
+  plan         publications with pending items (--json: the fan-out matrix [{"pub":"<key>"}, ...])
   init-state   rebuild state.json from manifests and the load ledger
   validate     check the config, print every problem
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
@@ -102,6 +104,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   if (command === 'enrich') return runEnrichCommand(rest, ctx);
   if (command === 'history') return runHistory(rest, ctx, dbOptions);
   if (command === 'discover') return runDiscoverCommand(rest, ctx);
+  if (command === 'plan') return runPlanCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({

@@ -13,6 +13,15 @@ export interface CatalogTable {
   rows: number;
   columns: { name: string; type: string; header?: string; description?: string }[];
   files: { period: string; url: string; sheet: string; sha256: string; rows: number }[];
+  /** the released Parquet file of each period: its asset name, the release (tag) holding it and its URL */
+  assets?: CatalogAsset[];
+}
+
+export interface CatalogAsset {
+  period: string;
+  name: string;
+  release: string;
+  url: string;
 }
 
 export interface Catalog {
@@ -68,6 +77,7 @@ export async function writeCatalog(
         rows: 0,
         columns: [],
         files: [],
+        ...(o?.assets ? { assets: o.assets } : {}), // recorded by the action's uploads: kept
       };
       tables.set(l.table_name, t);
     }

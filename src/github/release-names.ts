@@ -4,11 +4,17 @@
 export const CATALOG_TAG = 'datawarp-catalog';
 export const CATALOG_ASSET = 'catalog.json';
 
-export const releaseTag = (pub: string, year: string) => `datawarp-${pub}-${year}`;
-/** Matches the tags releaseTag makes (not the catalog's). */
-export const isDataReleaseTag = (tag: string) => /^datawarp-.+-\d{4}$/.test(tag);
+/** A publication-year release; a year whose assets pass the 1000-per-release cap spills into `-2`, `-3` ... */
+export const releaseTag = (pub: string, year: string, part = 1) =>
+  `datawarp-${pub}-${year}${part > 1 ? `-${part}` : ''}`;
+/** Matches the tags releaseTag makes (not the catalog's), spill-over parts included. */
+export const isDataReleaseTag = (tag: string) => /^datawarp-.+-\d{4}(-\d+)?$/.test(tag);
 
-export const releaseTitle = (pubName: string, year: string) => `${pubName} ${year}`;
+export const releaseTitle = (pubName: string, year: string, part = 1) =>
+  `${pubName} ${year}${part > 1 ? ` (part ${part})` : ''}`;
+/** The download URL of an asset, from its release's page URL (https://github.com/o/r/releases/tag/<tag>). */
+export const assetDownloadUrl = (releaseHtmlUrl: string, name: string) =>
+  `${releaseHtmlUrl.replace('/releases/tag/', '/releases/download/')}/${name}`;
 export const releaseBody = (pubName: string, pub: string, year: string) =>
   `Parquet files of ${pubName} (${pub}) for ${year}, one per table and period, published by DataWarp.`;
 

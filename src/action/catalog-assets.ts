@@ -1,0 +1,39 @@
+// The catalog's record of where each Parquet asset was released (CatalogTable.assets): written after uploads,
+// read to send a re-upload to the release that already holds the asset (spill-over parts included).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readCatalog, type Catalog, type CatalogAsset } from '../export/index.js';
+import type { AssetPlacement } from './publish.js';
+
+/** asset name -> release tag, from the catalog's tables */
+export function knownReleases(catalog: Catalog): Map<string, string> {
+  return new Map(catalog.tables.flatMap((t) => (t.assets ?? []).map((a) => [a.name, a.release] as const)));
+}
+
+/** Merge asset lists by (period, name); `b` wins. */
+export function mergeAssets(a: CatalogAsset[] = [], b: CatalogAsset[] = []): CatalogAsset[] {
+  const m = new Map(a.map((x) => [`${x.period}\u0000${x.name}`, x]));
+  for (const x of b) m.set(`${x.period}\u0000${x.name}`, x);
+  return [...m.values()].sort((x, y) => x.period.localeCompare(y.period) || x.name.localeCompare(y.name));
+}
+
+/** Record placements in the catalog file (tables it does not list are left out). Returns how many were set. */
+export function recordAssets(catalogPath: string, placements: AssetPlacement[]): number {
+  if (!placements.length) return 0;
+  const catalog = readCatalog(catalogPath);
+  let n = 0;
+  for (const t of catalog.tables) {
+    const mine = placements
+      .filter((p) => p.table === t.table)
+      .map(({ period, name, release, url }) => ({ period, name, release, url }));
+    if (!mine.length) continue;
+    t.assets = mergeAssets(t.assets, mine);
+    n += mine.length;
+  }
+  if (!n) return 0;
+  mkdirSync(dirname(catalogPath), { recursive: true });
+  const tmp = `${catalogPath}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
+  renameSync(tmp, catalogPath);
+  return n;
+}

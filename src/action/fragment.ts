@@ -1,0 +1,134 @@
+// Fan-out: a matrix job's results as a fragment the merge job folds in. A fragment is a directory
+// <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (only the publication's
+// keys), catalog.json (the job's catalog, asset releases included) and manifests/ (the publication's manifests,
+// paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
+// so a job stopped half-way still hands over what it finished.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Catalog } from '../export/index.js';
+import type { ItemOutcome } from '../pipeline.js';
+import { emptyState, readState, serializeState, type State } from '../state/index.js';
+import { InputError } from './context.js';
+import type { ActionEnv } from './env.js';
+import { asState, parseJson } from './merge.js';
+
+export interface FragmentMeta {
+  pub: string;
+  /** the job that wrote it, e.g. "backfill (qof)" */
+  job: string;
+  run_url?: string;
+  started_at: string;
+  /** set when the backfill step ended (undefined: the job was stopped while items ran) */
+  finished_at?: string;
+  /** why the step failed, when it did */
+  error?: string;
+  outcomes: { key: string; status: ItemOutcome['status']; error?: string }[];
+}
+
+export interface Fragment {
+  meta: FragmentMeta;
+  state: State;
+  catalog?: Catalog;
+  /** <fragment>/manifests, when the job wrote manifests */
+  manifestsDir?: string;
+}
+
+export interface FragmentSource {
+  pub: string;
+  statePath: string;
+  catalogPath: string;
+  /** the manifests root (manifests/); the publication's manifests are under backfill/<pub>/ */
+  manifestsRoot: string;
+}
+
+const atomic = (path: string, text: string) => {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+};
+
+/** Write (or rewrite) the fragment of `src.pub` under `dir`. */
+export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMeta): string {
+  const out = join(dir, src.pub);
+  mkdirSync(out, { recursive: true });
+  const all = existsSync(src.statePath) ? readState(src.statePath) : emptyState();
+  const mine = emptyState();
+  const ours = (k: string) => k.startsWith(`${src.pub}/`);
+  for (const [k, v] of Object.entries(all.processed)) if (ours(k)) mine.processed[k] = v;
+  for (const [k, v] of Object.entries(all.failed)) if (ours(k)) mine.failed[k] = v;
+  atomic(join(out, 'state.json'), serializeState(mine));
+  if (existsSync(src.catalogPath)) atomic(join(out, 'catalog.json'), readFileSync(src.catalogPath, 'utf8'));
+  const manifests = join(src.manifestsRoot, 'backfill', src.pub);
+  if (existsSync(manifests))
+    cpSync(manifests, join(out, 'manifests', relative(src.manifestsRoot, manifests)), {
+      recursive: true,
+      filter: (p) => !p.endsWith('.tmp'),
+    });
+  atomic(join(out, 'fragment.json'), JSON.stringify(meta, null, 2) + '\n');
+  return out;
+}
+
+/** Every fragment under `dir` (a directory per publication holding fragment.json), sorted by publication. */
+export function readFragments(dir: string): Fragment[] {
+  if (!existsSync(dir)) return [];
+  const out: Fragment[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const d = join(dir, e.name);
+    const meta = parseJson<FragmentMeta>(
+      existsSync(join(d, 'fragment.json')) ? readFileSync(join(d, 'fragment.json'), 'utf8') : undefined,
+    );
+    if (!meta?.pub) continue;
+    const text = (f: string) => (existsSync(join(d, f)) ? readFileSync(join(d, f), 'utf8') : undefined);
+    out.push({
+      meta: { ...meta, outcomes: meta.outcomes ?? [] },
+      state: asState(parseJson(text('state.json'))),
+      catalog: parseJson<Catalog>(text('catalog.json')),
+      manifestsDir: existsSync(join(d, 'manifests')) ? join(d, 'manifests') : undefined,
+    });
+  }
+  return out.sort((a, b) => a.meta.pub.localeCompare(b.meta.pub));
+}
+
+/** The fragment writer of a matrix job: call write() after each item, at the end, and on failure. */
+export function fragmentWriter(
+  dir: string,
+  src: FragmentSource,
+  who: { job: string; runUrl?: string },
+  log: (m: string) => void,
+) {
+  const meta: FragmentMeta = {
+    pub: src.pub,
+    job: who.job,
+    ...(who.runUrl ? { run_url: who.runUrl } : {}),
+    started_at: new Date().toISOString(),
+    outcomes: [],
+  };
+  return {
+    write(outcomes: ItemOutcome[], end?: { error?: string }) {
+      meta.outcomes = outcomes.map((o) => ({
+        key: o.key,
+        status: o.status,
+        ...(o.error ? { error: o.error } : {}),
+      }));
+      if (end) {
+        meta.finished_at = new Date().toISOString();
+        if (end.error) meta.error = end.error;
+      }
+      const at = writeFragment(dir, src, meta);
+      if (end) log(`state fragment of ${src.pub} written to ${at}`);
+    },
+  };
+}
+
+/** A matrix job (input fragment-dir): its state fragment instead of commits; it needs input pub. */
+export function matrixJobFragment(e: ActionEnv, statePath: string, pub: string | undefined) {
+  if (!e.inputs.fragmentDir) return undefined;
+  if (!pub) throw new InputError('input fragment-dir (a matrix job of the fan-out) needs input pub');
+  return fragmentWriter(
+    resolve(e.cwd, e.inputs.fragmentDir),
+    { pub, statePath, catalogPath: e.catalogPath, manifestsRoot: e.paths.manifests },
+    { job: `${e.env.GITHUB_JOB || 'backfill'} (${pub})`, runUrl: e.ctx.runUrl },
+    e.log.info,
+  );
+}

@@ -1,0 +1,201 @@
+// The pieces of the fan-out and the asset cap in-process: spilling into -2/-3 parts, re-uploads to the release
+// the catalog names, release tags restore recognises, catalog asset merging, and which planned items the merge
+// records as failed for a job that stopped.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordAssets } from '../src/action/catalog-assets.js';
+import { missingOutcomes } from '../src/action/fanout.js';
+import type { Fragment } from '../src/action/fragment.js';
+import { mergeCatalogs } from '../src/action/merge.js';
+import { createPublisher } from '../src/action/publish.js';
+import { maxReleaseAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
+import type { Catalog } from '../src/export/index.js';
+import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
+import type { ItemOutcome } from '../src/pipeline.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'dw-fanout-unit-'));
+
+function memReleases() {
+  const releases: (Release & { assets: ReleaseAsset[] })[] = [];
+  let id = 1;
+  const releaser: Releaser = {
+    async ensureRelease(tag) {
+      let r = releases.find((x) => x.tag === tag);
+      if (!r)
+        releases.push(
+          (r = {
+            id: id++,
+            tag,
+            htmlUrl: `https://github.com/o/r/releases/tag/${tag}`,
+            uploadUrl: '',
+            assets: [],
+          }),
+        );
+      return r;
+    },
+    listAssets: async (rel) => [...releases.find((x) => x.id === rel.id)!.assets],
+    async deleteAsset(assetId) {
+      for (const r of releases) r.assets = r.assets.filter((a) => a.id !== assetId);
+    },
+    async uploadAsset(rel, name, data, label) {
+      const r = releases.find((x) => x.id === rel.id)!;
+      if (r.assets.some((a) => a.name === name))
+        throw Object.assign(new Error('already_exists'), { status: 422 });
+      const a = { id: id++, name, size: data.length, label };
+      r.assets.push(a);
+      return a;
+    },
+  };
+  const names = () => Object.fromEntries(releases.map((r) => [r.tag, r.assets.map((a) => a.name).sort()]));
+  return { releaser, releases, names };
+}
+
+function item(dir: string, period: string, tables: string[], content = 'x'): ItemOutcome {
+  return {
+    key: `p/${period}`,
+    pub: 'p',
+    period,
+    status: 'processed',
+    exported: tables.map((table) => {
+      const path = join(dir, `${table}-${period}.parquet`);
+      writeFileSync(path, `${content}${table}${period}`);
+      return { table, period, path, rows: 1 } as NonNullable<ItemOutcome['exported']>[number];
+    }),
+  };
+}
+
+const log = { info: () => {}, warning: () => {} };
+const ledger = async () => 1;
+
+describe('the release asset cap', () => {
+  it('spills new assets into -2, -3 of the same publication and year; other years start at part 1', async () => {
+    const dir = tmp();
+    const m = memReleases();
+    const pub = createPublisher(m.releaser, { force: false, pubName: () => 'P', log, maxAssets: 2 });
+    await pub.uploadItem(item(dir, '2020-01', ['a', 'b', 'c']), ledger);
+    await pub.uploadItem(item(dir, '2020-02', ['a', 'b']), ledger);
+    await pub.uploadItem(item(dir, '2021-01', ['a']), ledger);
+    expect(m.names()).toEqual({
+      'datawarp-p-2020': ['a__2020-01.parquet', 'b__2020-01.parquet'],
+      'datawarp-p-2020-2': ['a__2020-02.parquet', 'c__2020-01.parquet'],
+      'datawarp-p-2020-3': ['b__2020-02.parquet'],
+      'datawarp-p-2021': ['a__2021-01.parquet'],
+    });
+    const placed = pub.placements().find((p) => p.name === 'b__2020-02.parquet')!;
+    expect(placed).toEqual({
+      table: 'b',
+      period: '2020-02',
+      name: 'b__2020-02.parquet',
+      release: 'datawarp-p-2020-3',
+      url: 'https://github.com/o/r/releases/download/datawarp-p-2020-3/b__2020-02.parquet',
+    });
+    expect(pub.result().refused).toEqual([]);
+  });
+
+  it('a re-upload goes to the release the catalog names, even when part 1 has room again', async () => {
+    const dir = tmp();
+    const m = memReleases();
+    const first = createPublisher(m.releaser, { force: false, pubName: () => 'P', log, maxAssets: 1 });
+    await first.uploadItem(item(dir, '2020-01', ['a', 'b']), ledger);
+    const known = new Map(first.placements().map((p) => [p.name, p.release]));
+    expect(known.get('b__2020-01.parquet')).toBe('datawarp-p-2020-2');
+    // someone deleted part 1's asset: part 1 has room, but b's asset lives in part 2
+    m.releases[0].assets = [];
+    const again = createPublisher(m.releaser, {
+      force: false,
+      pubName: () => 'P',
+      log,
+      maxAssets: 1,
+      knownRelease: (n) => known.get(n),
+    });
+    await again.uploadItem(item(dir, '2020-01', ['a', 'b'], 'changed'), ledger);
+    expect(m.names()).toEqual({
+      'datawarp-p-2020': ['a__2020-01.parquet'],
+      'datawarp-p-2020-2': ['b__2020-01.parquet'],
+    });
+    expect(again.result().uploaded.sort()).toEqual([
+      'datawarp-p-2020-2/b__2020-01.parquet',
+      'datawarp-p-2020/a__2020-01.parquet',
+    ]);
+  });
+
+  it('DATAWARP_MAX_RELEASE_ASSETS lowers the cap, never above 1000; spill-over tags are data release tags', () => {
+    expect(maxReleaseAssets({})).toBe(1000);
+    expect(maxReleaseAssets({ DATAWARP_MAX_RELEASE_ASSETS: '3' })).toBe(3);
+    expect(maxReleaseAssets({ DATAWARP_MAX_RELEASE_ASSETS: '5000' })).toBe(1000);
+    expect(maxReleaseAssets({ DATAWARP_MAX_RELEASE_ASSETS: 'x' })).toBe(1000);
+    expect(releaseTag('qof', '2020', 2)).toBe('datawarp-qof-2020-2');
+    expect(isDataReleaseTag('datawarp-qof-2020-2')).toBe(true);
+    expect(isDataReleaseTag('datawarp-qof-2020')).toBe(true);
+    expect(isDataReleaseTag('datawarp-catalog')).toBe(false);
+  });
+});
+
+describe('catalog assets', () => {
+  const table = (assets?: Catalog['tables'][0]['assets']): Catalog['tables'][0] => ({
+    table: 't',
+    publication: 'p',
+    description: '',
+    periods: ['2020-01', '2020-02'],
+    rows: 2,
+    columns: [],
+    files: [],
+    ...(assets ? { assets } : {}),
+  });
+  const asset = (period: string, release: string) => ({
+    period,
+    name: `t__${period}.parquet`,
+    release,
+    url: `u/${release}`,
+  });
+
+  it('recordAssets sets each placement on its table; mergeCatalogs keeps both sides, ours winning', () => {
+    const path = join(tmp(), 'catalog.json');
+    writeFileSync(path, JSON.stringify({ generated_at: '2026-01-01T00:00:00Z', tables: [table()] }));
+    recordAssets(path, [{ table: 't', ...asset('2020-02', 'r-2') }]);
+    recordAssets(path, [{ table: 'gone', ...asset('2020-02', 'r') }]);
+    const c = JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    expect(c.tables[0].assets).toEqual([asset('2020-02', 'r-2')]);
+    const theirs: Catalog = {
+      generated_at: 'a',
+      tables: [table([asset('2020-01', 'r'), asset('2020-02', 'r')])],
+    };
+    expect(mergeCatalogs(theirs, c).tables[0].assets).toEqual([
+      asset('2020-01', 'r'),
+      asset('2020-02', 'r-2'),
+    ]);
+  });
+});
+
+describe('the merge: planned items a job did not report', () => {
+  const frag = (meta: Partial<Fragment['meta']>): Fragment => ({
+    meta: { pub: 'p', job: 'fan-out (p)', started_at: 'x', outcomes: [], ...meta },
+    state: { processed: {}, failed: {} },
+  });
+  const keys = ['p/2020-01', 'p/2020-02', 'p/2020-03'];
+
+  it('no fragment: every planned item failed, naming the job', () => {
+    const f = missingOutcomes('p', keys, undefined, 'https://run');
+    expect(Object.keys(f)).toEqual(keys);
+    expect(f['p/2020-01'].error).toBe(
+      'matrix job "backfill (p)" left no state fragment: it was cancelled, timed out or lost its runner; see https://run',
+    );
+    expect(f['p/2020-01'].transient).toBe(true);
+  });
+
+  it('a job stopped half-way: only the items it did not report; a finished job: none', () => {
+    const outcomes = [{ key: 'p/2020-01', status: 'processed' as const }];
+    const f = missingOutcomes('p', keys, frag({ outcomes, error: 'lost the database' }), undefined);
+    expect(Object.keys(f)).toEqual(['p/2020-02', 'p/2020-03']);
+    expect(f['p/2020-02'].error).toBe(
+      'matrix job "fan-out (p)" stopped before finishing this item: lost the database',
+    );
+    expect(Object.keys(missingOutcomes('p', keys, frag({ outcomes }), undefined))).toEqual([
+      'p/2020-02',
+      'p/2020-03',
+    ]);
+    expect(missingOutcomes('p', keys, frag({ outcomes, finished_at: 'y' }), undefined)).toEqual({});
+  });
+});
