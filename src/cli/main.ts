@@ -1,4 +1,4 @@
-// `datawarp <command>`: backfill | status | init-state | validate | enrich
+// `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | site
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { checkWritable, PreflightError, removeStaleTempFiles } from '../prefligh
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { runEnrichCommand } from './enrich.js';
+import { runSiteCommand } from './site.js';
 import { createReporter, type Io } from './reporter.js';
 import { renderStatus, statusData } from './status.js';
 
@@ -29,6 +30,7 @@ Commands:
   validate     check the config, print every problem
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
   restore      rebuild tables and ledger from Parquet (--from DIR | --repo OWNER/NAME)
+  site         static catalog site and datapackage.json: site [--out site/] [--repo OWNER/NAME]
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -89,6 +91,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
     return 0;
   }
   if (command === 'enrich') return runEnrichCommand(rest, ctx);
+  if (command === 'site') return runSiteCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({
