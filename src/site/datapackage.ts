@@ -41,7 +41,9 @@ function resources(t: TableView) {
         mediatype: 'application/vnd.apache.parquet',
         ...(p.asset.local ? { bytes: p.asset.local.bytes, hash: `sha256:${p.asset.local.sha256}` } : {}),
         schema: { fields },
-        ...(p.sources.length ? { sources: p.sources.map((s) => ({ title: 'NHS England source file', path: s })) } : {}),
+        ...(p.sources.length
+          ? { sources: p.sources.map((s) => ({ title: 'NHS England source file', path: s })) }
+          : {}),
       },
     ];
   });
@@ -53,7 +55,8 @@ export function dataPackage(m: SiteModel): Record<string, unknown> {
     profile: 'data-package',
     name,
     title: 'NHS England statistical publications (DataWarp)',
-    description: 'Tables loaded by DataWarp from NHS England statistical publications: one Parquet file per table and period.',
+    description:
+      'Tables loaded by DataWarp from NHS England statistical publications: one Parquet file per table and period.',
     ...(m.repo ? { homepage: `https://github.com/${m.repo}` } : {}),
     created: m.generatedAt,
     resources: m.tables.flatMap(resources),

@@ -154,9 +154,7 @@ function columnFlags(table: string, manifests: EnrichedManifest[]): Map<string, 
   for (const m of manifests) {
     for (const s of m.sources ?? []) {
       if (s.table_name !== table) continue;
-      const spec = m.files
-        ?.find((f) => f.url === s.file_url)
-        ?.tables.find((x) => x.id === s.table_id);
+      const spec = m.files?.find((f) => f.url === s.file_url)?.tables.find((x) => x.id === s.table_id);
       for (const c of spec?.columns ?? []) {
         const name = s.columns.find((x) => x.source === c.name)?.name ?? c.name;
         for (const [mark, n] of Object.entries(c.markers ?? {})) {
@@ -184,23 +182,22 @@ function tableView(t: CatalogTable, input: SiteInput): TableView {
   const rows = rowsPerPeriod(t, input.ledger);
   const periods = [...new Set([...t.periods, ...rows.keys()])].sort(byPeriod);
   const flags = columnFlags(t.table, input.manifests);
-  const columns = t.columns.map(
-    (c): ColumnView => ({
-      name: c.name,
-      type: c.type,
-      header: c.header,
-      description: c.description ?? '',
-      flags: [...(c.name.startsWith('_dw_') ? ['provenance (added by DataWarp)'] : []), ...(flags.get(c.name) ?? [])],
-    }),
-  );
-  const views = periods.map(
-    (period): PeriodView => ({
-      period,
-      rows: rows.get(period) ?? 0,
-      asset: assetOf(t, period, input),
-      sources: [...new Set(t.files.filter((f) => f.period === period).map((f) => f.url))],
-    }),
-  );
+  const columns = t.columns.map((c): ColumnView => ({
+    name: c.name,
+    type: c.type,
+    header: c.header,
+    description: c.description ?? '',
+    flags: [
+      ...(c.name.startsWith('_dw_') ? ['provenance (added by DataWarp)'] : []),
+      ...(flags.get(c.name) ?? []),
+    ],
+  }));
+  const views = periods.map((period): PeriodView => ({
+    period,
+    rows: rows.get(period) ?? 0,
+    asset: assetOf(t, period, input),
+    sources: [...new Set(t.files.filter((f) => f.period === period).map((f) => f.url))],
+  }));
   return {
     table: t.table,
     pub: t.publication,
@@ -213,30 +210,33 @@ function tableView(t: CatalogTable, input: SiteInput): TableView {
 }
 
 export function siteModel(input: SiteInput): SiteModel {
-  const tables = input.catalog.tables.map((t) => tableView(t, input)).sort((a, b) => a.table.localeCompare(b.table));
+  const tables = input.catalog.tables
+    .map((t) => tableView(t, input))
+    .sort((a, b) => a.table.localeCompare(b.table));
   const codes = [...new Set([...input.publications.map((p) => p.code), ...tables.map((t) => t.pub)])];
-  const publications = codes
-    .map((code): PublicationView => {
-      const conf = input.publications.find((p) => p.code === code);
-      const mine = tables.filter((t) => t.pub === code);
-      const sums = new Map<string, number>();
-      for (const t of mine) for (const p of t.periods) sums.set(p.period, (sums.get(p.period) ?? 0) + p.rows);
-      const periods = [...sums].map(([period, rows]) => ({ period, rows })).sort((a, b) => byPeriod(a.period, b.period));
-      const prefix = `${code}/`;
-      const failed = Object.entries(input.state.failed)
-        .filter(([k]) => k.startsWith(prefix))
-        .map(([k, v]) => ({ period: k.slice(prefix.length), error: String(v.error) }));
-      return {
-        code,
-        name: conf?.name ?? code,
-        landingPage: conf?.landingPage,
-        tables: mine,
-        periods,
-        latest: periods.at(-1)?.period,
-        processed: Object.keys(input.state.processed).filter((k) => k.startsWith(prefix)).length,
-        failed,
-        freshness: input.freshness?.[code],
-      };
-    });
+  const publications = codes.map((code): PublicationView => {
+    const conf = input.publications.find((p) => p.code === code);
+    const mine = tables.filter((t) => t.pub === code);
+    const sums = new Map<string, number>();
+    for (const t of mine) for (const p of t.periods) sums.set(p.period, (sums.get(p.period) ?? 0) + p.rows);
+    const periods = [...sums]
+      .map(([period, rows]) => ({ period, rows }))
+      .sort((a, b) => byPeriod(a.period, b.period));
+    const prefix = `${code}/`;
+    const failed = Object.entries(input.state.failed)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => ({ period: k.slice(prefix.length), error: String(v.error) }));
+    return {
+      code,
+      name: conf?.name ?? code,
+      landingPage: conf?.landingPage,
+      tables: mine,
+      periods,
+      latest: periods.at(-1)?.period,
+      processed: Object.keys(input.state.processed).filter((k) => k.startsWith(prefix)).length,
+      failed,
+      freshness: input.freshness?.[code],
+    };
+  });
   return { generatedAt: input.generatedAt, repo: input.repo, publications, tables };
 }

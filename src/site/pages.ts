@@ -10,7 +10,11 @@ function expected(f: Freshness): string {
   const [y, m, d] = f.next_expected.slice(0, 10).split('-');
   const month = MONTHS[Number(m) - 1];
   const when =
-    !month || !y ? f.next_expected : f.next_expected_precision === 'month' ? `${month} ${y}` : `${Number(d)} ${month} ${y}`;
+    !month || !y
+      ? f.next_expected
+      : f.next_expected_precision === 'month'
+        ? `${month} ${y}`
+        : `${Number(d)} ${month} ${y}`;
   return ` · next expected ${esc(when)}`;
 }
 
@@ -31,11 +35,10 @@ function publicationCard(p: PublicationView): string {
     : '';
   const landing = p.landingPage ? ` · <a href="${esc(p.landingPage)}">source</a>` : '';
   return `<section class="card pub" id="pub-${esc(p.code)}" data-pub="${esc(p.code)}">
-<div class="pubhead"><div><h2>${esc(p.name)}</h2>
+<h2>${esc(p.name)}</h2>
 <p class="meta"><code>${esc(p.code)}</code>${landing} · latest period: <strong data-latest>${esc(p.latest ?? 'none yet')}</strong> · ${p.processed} period${p.processed === 1 ? '' : 's'} processed</p>
-<p>${freshnessBadge(p.freshness)}</p></div>
-<div>${barChart(p.periods, { spark: true })}</div></div>
-${barTable(p.periods)}
+${p.freshness ? `<p>${freshnessBadge(p.freshness)}</p>` : ''}
+${p.periods.length ? `<p class="rows meta">Rows per period ${barChart(p.periods, { spark: true })}</p>\n${barTable(p.periods)}` : ''}
 ${failed}
 ${tables ? `<ul class="tables">${tables}</ul>` : '<p class="meta">No tables loaded yet.</p>'}
 </section>`;
@@ -70,7 +73,8 @@ function snippets(t: TableView): string {
 function columnsTable(t: TableView): string {
   const rows = t.columns
     .map(
-      (c) => `<tr data-column="${esc(c.name)}"><td data-label="Column"><code>${esc(c.name)}</code></td><td data-label="Type">${esc(c.type)}</td><td data-label="Description" class="desc">${esc(c.description)}${c.header && c.header !== c.description ? `<div class="meta">Source header: ${esc(c.header)}</div>` : ''}</td><td data-label="Flags">${c.flags.map((f) => `<span class="flag">${esc(f)}</span>`).join('')}</td></tr>`,
+      (c) =>
+        `<tr data-column="${esc(c.name)}"><td data-label="Column"><code>${esc(c.name)}</code></td><td data-label="Type">${esc(c.type)}</td><td data-label="Description" class="desc">${esc(c.description)}${c.header && c.header !== c.description ? `<div class="meta">Source header: ${esc(c.header)}</div>` : ''}</td><td data-label="Flags">${c.flags.map((f) => `<span class="flag">${esc(f)}</span>`).join('')}</td></tr>`,
     )
     .join('\n');
   return `<div class="tablewrap"><table class="data cols"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Flags</th></tr></thead><tbody>
@@ -113,7 +117,7 @@ export function tablePage(t: TableView, p: PublicationView | undefined, m: SiteM
   const body = `<p class="meta"><a href="../index.html#pub-${esc(t.pub)}">${esc(p?.name ?? t.pub)}</a>${p?.freshness ? ` · ${freshnessBadge(p.freshness)}` : ''}</p>
 <h1>${esc(t.table)}</h1>
 <p class="description">${esc(t.description) || '<span class="meta">No description.</span>'}</p>
-<p class="meta">${fmt(t.rows)} rows over ${t.periods.length} period${t.periods.length === 1 ? '' : 's'}, ${t.columns.length} columns.</p>
+<p class="meta">${fmt(t.rows)} rows over ${t.periods.length} period${t.periods.length === 1 ? '' : 's'}, ${t.columns.length} column${t.columns.length === 1 ? '' : 's'}.</p>
 <h2>Rows per period</h2>
 ${barChart(t.periods)}
 ${barTable(t.periods)}
