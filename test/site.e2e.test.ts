@@ -12,6 +12,7 @@ import { periodStart } from '../src/config/index.js';
 import { assetName, releaseTag } from '../src/github/release-names.js';
 import { ledgerRows, type LedgerRow } from '../src/load/index.js';
 import { testEngines } from './support/db.js';
+import { frictionlessProblems } from './support/frictionless.js';
 import { serveFolder, type StaticServer } from './support/static-server.js';
 import { makeWorkspace, REPO, type Workspace } from './support/workspace.js';
 
@@ -169,6 +170,7 @@ for (const kind of testEngines()) {
       expect(r.code, r.err).toBe(0);
       const dir = resolve(ws.dir, 'site-local');
       const dp = JSON.parse(readFileSync(join(dir, 'datapackage.json'), 'utf8'));
+      expect(frictionlessProblems(dp)).toEqual([]);
       const loaded = new Set(ledger.map((l) => `${l.table_name}/${l.period}`));
       expect(dp.resources).toHaveLength(loaded.size);
       for (const res of dp.resources) {
@@ -177,6 +179,20 @@ for (const kind of testEngines()) {
         expect(res.bytes).toBe(data.length);
         expect(res.hash).toBe(`sha256:${createHash('sha256').update(data).digest('hex')}`);
       }
+      // the build for the repository: the same resources, at their release asset URLs, with the same bytes and hash
+      const remote = JSON.parse(readFileSync(join(ws.dir, 'site', 'datapackage.json'), 'utf8'));
+      expect(frictionlessProblems(remote)).toEqual([]);
+      expect(
+        remote.resources.map((r: { name: string; bytes: number; hash: string }) => [r.name, r.bytes, r.hash]),
+      ).toEqual(
+        dp.resources.map((r: { name: string; bytes: number; hash: string }) => [r.name, r.bytes, r.hash]),
+      );
+      for (const r of remote.resources)
+        expect(r.path).toMatch(
+          new RegExp(
+            `^https://github\\.com/${GH_REPO}/releases/download/datawarp-[a-z_]+-\\d{4}/[^/]+\\.parquet$`,
+          ),
+        );
     });
   });
 }
