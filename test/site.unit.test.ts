@@ -258,6 +258,22 @@ describe('datapackage.json', () => {
     expect(nov.schema.fields[2].description).toBe(`Type 1 ${HOSTILE}`);
   });
 
+  it('bytes and hash from the catalog when it records them for an uploaded asset and no file is here', () => {
+    const t = {
+      ...table(),
+      assets: [{ period: '2024-12', release: 'datawarp-ae-2024', bytes: 77, sha256: 'cd'.repeat(32) }],
+    };
+    const dp = JSON.parse(
+      file(buildSite(input({ files, catalog: { generated_at: '', tables: [t] } })), 'datapackage.json'),
+    );
+    expect(frictionlessProblems(dp)).toEqual([]);
+    expect(dp.resources.map((r: { bytes?: number; hash?: string }) => [r.bytes, r.hash])).toEqual([
+      [123, `sha256:${'ab'.repeat(32)}`],
+      [77, `sha256:${'cd'.repeat(32)}`],
+      [undefined, undefined],
+    ]);
+  });
+
   it('without a repository: the path is the file inside the site folder; periods without a file are left out', () => {
     const dp = JSON.parse(file(buildSite(input({ repo: undefined, files })), 'datapackage.json'));
     expect(frictionlessProblems(dp)).toEqual([]);

@@ -116,7 +116,14 @@ export const byPeriod = (a: string, b: string) =>
 
 /** The catalog may record where each asset went (`assets[].release`, or `files[].release`): read it when there. */
 interface CatalogAssetHints {
-  assets?: { period: string; name?: string; release?: string; tag?: string }[];
+  assets?: {
+    period: string;
+    name?: string;
+    release?: string;
+    tag?: string;
+    bytes?: number;
+    sha256?: string;
+  }[];
   files: (CatalogTable['files'][number] & { release?: string })[];
 }
 
@@ -132,7 +139,10 @@ function assetOf(t: CatalogTable, period: string, input: SiteInput): AssetView {
   const url = input.repo
     ? `https://github.com/${input.repo}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(name)}`
     : undefined;
-  return { name, tag, url, local: input.files?.[`${t.table}/${period}`] };
+  // the file on this machine, else the size and hash the catalog recorded at upload (a Pages build has no files)
+  const recorded =
+    rec?.bytes !== undefined && rec.sha256 ? { bytes: rec.bytes, sha256: rec.sha256 } : undefined;
+  return { name, tag, url, local: input.files?.[`${t.table}/${period}`] ?? recorded };
 }
 
 function rowsPerPeriod(t: CatalogTable, ledger?: SiteLedgerRow[]): Map<string, number> {
