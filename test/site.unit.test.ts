@@ -66,6 +66,13 @@ describe('buildSite', () => {
     expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');
     expect(page).toContain('Org &lt;Code&gt;');
     expect(file(files, 'index.html')).toContain('A&amp;E &lt;script&gt;');
+    // only http(s) addresses become links
+    const t = table();
+    t.files[0] = { ...t.files[0], url: 'javascript:alert(1)' };
+    const pub = { code: 'ae', name: 'A&E', landingPage: 'javascript:alert(2)' };
+    const evil = buildSite(input({ publications: [pub], catalog: { generated_at: '', tables: [t] } }));
+    for (const f of evil) expect(f.content, f.path).not.toMatch(/href="javascript:/);
+    expect(file(evil, 'tables/ae_attendances.html')).toContain('href="https://nhs.example/dec.csv"');
   });
 
   it('links each period to its release asset: the tag the catalog records (a spilled -2 release), else derived', () => {

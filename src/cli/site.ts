@@ -68,6 +68,7 @@ export async function runSiteCommand(argv: string[], ctx: CliEnv): Promise<numbe
     statePath: resolve(ctx.cwd, v.state ?? 'state/state.json'),
   });
   const files = buildSite(input);
+  rmSync(join(out, 'tables'), { recursive: true, force: true }); // pages of tables no longer in the catalog
   for (const f of files) {
     const p = join(out, f.path);
     mkdirSync(dirname(p), { recursive: true });

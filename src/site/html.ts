@@ -12,6 +12,9 @@ const ENTITIES: Record<string, string> = {
 /** Text or attribute value, escaped. */
 export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
 
+/** Only http(s) addresses become links (a `javascript:` URL in a file or the config never does). */
+export const isWebUrl = (u?: string): u is string => Boolean(u && /^https?:\/\//i.test(u));
+
 export const fmt = (n: number) => n.toLocaleString('en-GB');
 
 /** A file name safe in a URL path and on any file system. */

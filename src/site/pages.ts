@@ -1,6 +1,6 @@
 // The two kinds of page: the index of publications, and one page per table.
 import { barChart, barTable } from './chart.js';
-import { esc, fmt, page, pageName } from './html.js';
+import { esc, fmt, isWebUrl, page, pageName } from './html.js';
 import type { Freshness, PeriodView, PublicationView, SiteModel, TableVersion, TableView } from './model.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -33,7 +33,7 @@ function publicationCard(p: PublicationView): string {
   const failed = p.failed.length
     ? `<p class="err">${p.failed.length} period${p.failed.length === 1 ? '' : 's'} failed: ${p.failed.map((f) => `${esc(f.period)} (${esc(f.error)})`).join('; ')}</p>`
     : '';
-  const landing = p.landingPage ? ` · <a href="${esc(p.landingPage)}">source</a>` : '';
+  const landing = isWebUrl(p.landingPage) ? ` · <a href="${esc(p.landingPage)}">source</a>` : '';
   return `<section class="card pub" id="pub-${esc(p.code)}" data-pub="${esc(p.code)}">
 <h2>${esc(p.name)}</h2>
 <p class="meta"><code>${esc(p.code)}</code>${landing} · latest period: <strong data-latest>${esc(p.latest ?? 'none yet')}</strong> · ${p.processed} period${p.processed === 1 ? '' : 's'} processed</p>
@@ -88,7 +88,10 @@ function filesTable(t: TableView): string {
       const href = p.asset.url ?? (p.asset.local ? `../${p.asset.local.sitePath}` : undefined);
       const link = href ? `<a href="${esc(href)}" download>${esc(p.asset.name)}</a>` : esc(p.asset.name);
       const size = p.asset.local ? `${fmt(Math.ceil(p.asset.local.bytes / 1024))} KB` : '';
-      const src = p.sources.map((s) => `<a href="${esc(s)}">source</a>`).join(' ');
+      const src = p.sources
+        .filter(isWebUrl)
+        .map((s) => `<a href="${esc(s)}">source</a>`)
+        .join(' ');
       return `<tr data-period="${esc(p.period)}"><td>${esc(p.period)}</td><td class="num">${fmt(p.rows)}</td><td>${link} <span class="meta">${esc(size)}</span></td><td>${esc(p.asset.tag)}</td><td>${src}</td></tr>`;
     })
     .join('\n');
