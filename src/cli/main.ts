@@ -1,4 +1,4 @@
-// `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | discover
+// `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | history | discover | plan | site
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { clockFrom, runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
 import { runHistory } from './history.js';
 import { runPlanCommand } from './plan.js';
+import { runSiteCommand } from './site.js';
 import { createReporter, type Io } from './reporter.js';
 import { monitorStatus, renderStatus, statusData } from './status.js';
 
@@ -37,6 +38,7 @@ Commands:
   history      versions of a publication's periods: history --pub P [--period X] [--json]
   discover     new releases on the landing pages, upcoming dates, revisions, freshness
                  --pub P  --write (add them to the config, record state/monitor.json)  --json
+  site         static catalog site and datapackage.json: site [--out site/] [--repo OWNER/NAME]
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -105,6 +107,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   if (command === 'history') return runHistory(rest, ctx, dbOptions);
   if (command === 'discover') return runDiscoverCommand(rest, ctx);
   if (command === 'plan') return runPlanCommand(rest, ctx);
+  if (command === 'site') return runSiteCommand(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,0 +1,177 @@
+// `datawarp site [--out site/] [--repo OWNER/NAME]`: read the catalog, state, manifests, the ledger (when a
+// database is reachable) and the local Parquet files, build the static site (src/site) and write it.
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  linkSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { loadConfig } from '../config/index.js';
+import { parquetPath, readCatalog, type Catalog } from '../export/index.js';
+import { ledgerRows, openDb, type Db } from '../load/index.js';
+import type { EnrichedManifest } from '../model.js';
+import { buildSite, type LocalFile, type SiteInput, type SiteLedgerRow } from '../site/index.js';
+import { readState } from '../state/index.js';
+import { dbOptions, type CliEnv } from './main.js';
+
+const USAGE = `Usage: datawarp site [--out DIR] [--repo OWNER/NAME] [--config F] [--state F]
+
+Writes a static site (index.html, one page per table, datapackage.json) into DIR (default site/).
+--repo (default $GITHUB_REPOSITORY) links the release assets of that repository; without it the local
+Parquet files are linked into DIR/data/ so the folder works on its own.
+`;
+
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+export async function runSiteCommand(argv: string[], ctx: CliEnv): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        repo: { type: 'string' },
+        config: { type: 'string' },
+        state: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    ctx.io.err(`datawarp site: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (v.help) {
+    ctx.io.out(USAGE);
+    return 0;
+  }
+  const repo = v.repo ?? (ctx.env.GITHUB_REPOSITORY || undefined);
+  if (repo && !REPO.test(repo)) {
+    ctx.io.err(`datawarp site: --repo ${repo}: expected OWNER/NAME\n`);
+    return 2;
+  }
+  const out = resolve(ctx.cwd, v.out ?? 'site');
+  const input = await readSiteInput(ctx, {
+    repo,
+    out,
+    configPath: resolve(ctx.cwd, v.config ?? 'config/publications.yaml'),
+    statePath: resolve(ctx.cwd, v.state ?? 'state/state.json'),
+  });
+  const files = buildSite(input);
+  rmSync(join(out, 'tables'), { recursive: true, force: true }); // pages of tables no longer in the catalog
+  for (const f of files) {
+    const p = join(out, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.content);
+  }
+  const tables = input.catalog.tables.length;
+  ctx.io.out(
+    `${out}: ${files.length} files (${tables} table page${tables === 1 ? '' : 's'}, datapackage.json)` +
+      `${input.ledger ? '' : '; no database reachable, rows per period from the catalog'}\n`,
+  );
+  return 0;
+}
+
+async function readSiteInput(
+  ctx: CliEnv,
+  o: { repo?: string; out: string; configPath: string; statePath: string },
+): Promise<SiteInput> {
+  let publications: SiteInput['publications'] = [];
+  if (existsSync(o.configPath)) {
+    publications = loadConfig(o.configPath, ctx.env).publications.map((p) => ({
+      code: p.code,
+      name: p.name,
+      landingPage: p.landingPage,
+    }));
+  }
+  const output = join(ctx.cwd, 'output');
+  const catalog = readCatalog(join(output, 'catalog.json'));
+  return {
+    generatedAt: new Date().toISOString(),
+    repo: o.repo,
+    publications,
+    catalog,
+    state: readState(o.statePath),
+    manifests: readManifests(join(ctx.cwd, 'manifests', 'backfill')),
+    ledger: await readLedger(ctx),
+    files: await localFiles(catalog, output, o.repo ? undefined : o.out),
+  };
+}
+
+/** Every enriched manifest under manifests/backfill/<pub>/. */
+export function readManifests(dir: string): EnrichedManifest[] {
+  if (!existsSync(dir)) return [];
+  const out: EnrichedManifest[] = [];
+  for (const pub of readdirSync(dir)) {
+    const sub = join(dir, pub);
+    if (!statSync(sub).isDirectory()) continue;
+    for (const f of readdirSync(sub)
+      .filter((x) => x.endsWith('_enriched.yaml'))
+      .sort())
+      out.push(YAML.parse(readFileSync(join(sub, f), 'utf8')) as EnrichedManifest);
+  }
+  return out;
+}
+
+async function readLedger(ctx: CliEnv): Promise<SiteLedgerRow[] | undefined> {
+  const opts = dbOptions(ctx);
+  if (!opts.databaseUrl && !existsSync(opts.dataDir)) return undefined;
+  let db: Db | undefined;
+  try {
+    db = await openDb(opts);
+    return await ledgerRows(db);
+  } catch {
+    return undefined;
+  } finally {
+    await db?.close().catch(() => {});
+  }
+}
+
+const sha256File = (path: string) =>
+  new Promise<string>((ok, fail) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (b) => h.update(b))
+      .on('end', () => ok(h.digest('hex')))
+      .on('error', fail);
+  });
+
+/** Size and hash of each local Parquet file; with `linkInto` the file is also linked (or copied) into the
+ * site folder as data/<table>/<period>.parquet. */
+async function localFiles(
+  catalog: Catalog,
+  output: string,
+  linkInto?: string,
+): Promise<Record<string, LocalFile>> {
+  const files: Record<string, LocalFile> = {};
+  if (linkInto) rmSync(join(linkInto, 'data'), { recursive: true, force: true });
+  for (const t of catalog.tables) {
+    for (const period of t.periods) {
+      const p = parquetPath(output, t.table, period);
+      if (!existsSync(p)) continue;
+      const f: LocalFile = { bytes: statSync(p).size, sha256: await sha256File(p) };
+      if (linkInto) {
+        f.sitePath = `data/${t.table}/${period}.parquet`;
+        const dest = join(linkInto, f.sitePath);
+        mkdirSync(dirname(dest), { recursive: true });
+        try {
+          linkSync(p, dest);
+        } catch {
+          copyFileSync(p, dest);
+        }
+      }
+      files[`${t.table}/${period}`] = f;
+    }
+  }
+  return files;
+}

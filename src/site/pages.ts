@@ -1,0 +1,134 @@
+// The two kinds of page: the index of publications, and one page per table.
+import { barChart, barTable } from './chart.js';
+import { esc, fmt, isWebUrl, page, pageName } from './html.js';
+import type { Freshness, PeriodView, PublicationView, SiteModel, TableVersion, TableView } from './model.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function expected(f: Freshness): string {
+  if (!f.next_expected) return '';
+  const [y, m, d] = f.next_expected.slice(0, 10).split('-');
+  const month = MONTHS[Number(m) - 1];
+  const when =
+    !month || !y
+      ? f.next_expected
+      : f.next_expected_precision === 'month'
+        ? `${month} ${y}`
+        : `${Number(d)} ${month} ${y}`;
+  return ` · next expected ${esc(when)}`;
+}
+
+export function freshnessBadge(f?: Freshness): string {
+  if (!f) return '';
+  return `<span class="badge ${esc(f.state)}" data-freshness="${esc(f.state)}">${esc(f.state)}</span><span class="meta">${expected(f)}</span>`;
+}
+
+function publicationCard(p: PublicationView): string {
+  const tables = p.tables
+    .map(
+      (t) =>
+        `<li><a href="tables/${esc(pageName(t.table))}">${esc(t.table)}</a> <span class="meta">${fmt(t.rows)} rows, ${t.periods.length} period${t.periods.length === 1 ? '' : 's'}</span></li>`,
+    )
+    .join('');
+  const failed = p.failed.length
+    ? `<p class="err">${p.failed.length} period${p.failed.length === 1 ? '' : 's'} failed: ${p.failed.map((f) => `${esc(f.period)} (${esc(f.error)})`).join('; ')}</p>`
+    : '';
+  const landing = isWebUrl(p.landingPage) ? ` · <a href="${esc(p.landingPage)}">source</a>` : '';
+  return `<section class="card pub" id="pub-${esc(p.code)}" data-pub="${esc(p.code)}">
+<h2>${esc(p.name)}</h2>
+<p class="meta"><code>${esc(p.code)}</code>${landing} · latest period: <strong data-latest>${esc(p.latest ?? 'none yet')}</strong> · ${p.processed} period${p.processed === 1 ? '' : 's'} processed</p>
+${p.freshness ? `<p>${freshnessBadge(p.freshness)}</p>` : ''}
+${p.periods.length ? `<p class="rows meta">Rows per period ${barChart(p.periods, { spark: true })}</p>\n${barTable(p.periods)}` : ''}
+${failed}
+${tables ? `<ul class="tables">${tables}</ul>` : '<p class="meta">No tables loaded yet.</p>'}
+</section>`;
+}
+
+export function indexPage(m: SiteModel): string {
+  const rows = m.tables.reduce((s, t) => s + t.rows, 0);
+  const body = `<h1>NHS England statistical publications</h1>
+<p class="meta">${m.publications.length} publication${m.publications.length === 1 ? '' : 's'}, ${m.tables.length} table${m.tables.length === 1 ? '' : 's'}, ${fmt(rows)} rows.</p>
+${m.publications.map(publicationCard).join('\n')}`;
+  return page({ title: 'DataWarp catalog', root: '', body, generatedAt: m.generatedAt });
+}
+
+/** The address a reader's tools use for a period's file: the release asset, else the local copy. */
+export const fileRef = (p: PeriodView) => p.asset.url ?? p.asset.local?.sitePath;
+
+function snippets(t: TableView): string {
+  const refs = t.periods.map(fileRef).filter((r): r is string => Boolean(r));
+  if (!refs.length) return '<p class="meta">No files to read yet.</p>';
+  const list = refs.map((r) => `  '${r.replace(/'/g, "''")}'`).join(',\n');
+  const duck = `SELECT *\nFROM read_parquet([\n${list}\n], union_by_name = true);`;
+  const pyList = refs.map((r) => `    ${JSON.stringify(r)},`).join('\n');
+  const pandas = `import pandas as pd\n\nurls = [\n${pyList}\n]\ndf = pd.concat((pd.read_parquet(u) for u in urls), ignore_index=True)`;
+  const where = t.periods.some((p) => p.asset.url)
+    ? ''
+    : '<p class="meta">Paths are relative to this site folder.</p>';
+  return `<h2>Read it</h2>${where}
+<p>DuckDB:</p><pre><code class="duckdb">${esc(duck)}</code></pre>
+<p>pandas (with pyarrow):</p><pre><code class="pandas">${esc(pandas)}</code></pre>`;
+}
+
+function columnsTable(t: TableView): string {
+  const rows = t.columns
+    .map(
+      (c) =>
+        `<tr data-column="${esc(c.name)}"><td data-label="Column"><code>${esc(c.name)}</code></td><td data-label="Type">${esc(c.type)}</td><td data-label="Description" class="desc">${esc(c.description)}${c.header && c.header !== c.description ? `<div class="meta">Source header: ${esc(c.header)}</div>` : ''}</td><td data-label="Flags">${c.flags.map((f) => `<span class="flag">${esc(f)}</span>`).join('')}</td></tr>`,
+    )
+    .join('\n');
+  return `<div class="tablewrap"><table class="data cols"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Flags</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+function filesTable(t: TableView): string {
+  const rows = t.periods
+    .map((p) => {
+      const href = p.asset.url ?? (p.asset.local ? `../${p.asset.local.sitePath}` : undefined);
+      const link = href ? `<a href="${esc(href)}" download>${esc(p.asset.name)}</a>` : esc(p.asset.name);
+      const size = p.asset.local ? `${fmt(Math.ceil(p.asset.local.bytes / 1024))} KB` : '';
+      const src = p.sources
+        .filter(isWebUrl)
+        .map((s) => `<a href="${esc(s)}">source</a>`)
+        .join(' ');
+      return `<tr data-period="${esc(p.period)}"><td>${esc(p.period)}</td><td class="num">${fmt(p.rows)}</td><td>${link} <span class="meta">${esc(size)}</span></td><td>${esc(p.asset.tag)}</td><td>${src}</td></tr>`;
+    })
+    .join('\n');
+  return `<div class="tablewrap"><table class="data files"><thead><tr><th>Period</th><th>Rows</th><th>Parquet</th><th>Release</th><th>Source</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+function versionsTable(versions?: TableVersion[]): string {
+  if (!versions?.length) return '';
+  const rows = versions
+    .map((v) => {
+      const files = Array.isArray(v.files) ? v.files.length : v.files;
+      const diff = v.diff
+        ? `+${fmt(v.diff.added)} / −${fmt(v.diff.removed)} / ~${fmt(v.diff.changed)}`
+        : '<span class="meta">first version</span>';
+      return `<tr><td>${esc(v.version)}</td><td>${esc(v.loaded_at)}</td><td class="num">${fmt(files)}</td><td>${diff}</td></tr>`;
+    })
+    .join('\n');
+  return `<h2>Versions</h2><div class="tablewrap"><table class="data versions"><thead><tr><th>Version</th><th>Loaded</th><th>Files</th><th>Rows added / removed / changed</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+export function tablePage(t: TableView, p: PublicationView | undefined, m: SiteModel): string {
+  const body = `<p class="meta"><a href="../index.html#pub-${esc(t.pub)}">${esc(p?.name ?? t.pub)}</a>${p?.freshness ? ` · ${freshnessBadge(p.freshness)}` : ''}</p>
+<h1>${esc(t.table)}</h1>
+<p class="description">${esc(t.description) || '<span class="meta">No description.</span>'}</p>
+<p class="meta">${fmt(t.rows)} rows over ${t.periods.length} period${t.periods.length === 1 ? '' : 's'}, ${t.columns.length} column${t.columns.length === 1 ? '' : 's'}.</p>
+<h2>Rows per period</h2>
+${barChart(t.periods)}
+${barTable(t.periods)}
+<h2>Columns</h2>
+${columnsTable(t)}
+${versionsTable(t.versions)}
+<h2>Files</h2>
+${filesTable(t)}
+${snippets(t)}`;
+  return page({ title: `${t.table} · DataWarp`, root: '../', body, generatedAt: m.generatedAt });
+}
