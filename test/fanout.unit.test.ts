@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // The pieces of the fan-out and the asset cap in-process: spilling into -2/-3 parts, re-uploads to the release
 // the catalog names, release tags restore recognises, catalog asset merging, and which planned items the merge
 // records as failed for a job that stopped.
@@ -90,6 +91,9 @@ describe('the release asset cap', () => {
       name: 'b__2020-02.parquet',
       release: 'datawarp-p-2020-3',
       url: 'https://github.com/o/r/releases/download/datawarp-p-2020-3/b__2020-02.parquet',
+      // the uploaded file's size and hash, for datapackage.json where no Parquet file is at hand
+      bytes: Buffer.byteLength('xb2020-02'),
+      sha256: createHash('sha256').update('xb2020-02').digest('hex'),
     });
     expect(pub.result().refused).toEqual([]);
   });

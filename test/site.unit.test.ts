@@ -77,7 +77,15 @@ describe('buildSite', () => {
 
   it('links each period to its release asset: the tag the catalog records (a spilled -2 release), else derived', () => {
     const t = table();
-    t.files[2] = { ...t.files[2], release: 'datawarp-ae-2025-2' } as (typeof t.files)[number];
+    const dl = 'https://github.com/acme/nhs-data/releases/download';
+    t.assets = [
+      {
+        period: '2025-01',
+        name: 'ae_attendances__2025-01.parquet',
+        release: 'datawarp-ae-2025-2',
+        url: `${dl}/datawarp-ae-2025-2/ae_attendances__2025-01.parquet`,
+      },
+    ];
     const html = file(
       buildSite(input({ catalog: { generated_at: '', tables: [t] } })),
       'tables/ae_attendances.html',
@@ -92,7 +100,14 @@ describe('buildSite', () => {
     // the assets[] form of the catalog too
     const u = {
       ...table(),
-      assets: [{ period: '2024-12', name: 'renamed.parquet', release: 'datawarp-ae-2024-3' }],
+      assets: [
+        {
+          period: '2024-12',
+          name: 'renamed.parquet',
+          release: 'datawarp-ae-2024-3',
+          url: 'https://github.com/acme/nhs-data/releases/download/datawarp-ae-2024-3/renamed.parquet',
+        },
+      ],
     };
     const html2 = file(
       buildSite(input({ catalog: { generated_at: '', tables: [u] } })),
@@ -268,7 +283,16 @@ describe('datapackage.json', () => {
   it('bytes and hash from the catalog when it records them for an uploaded asset and no file is here', () => {
     const t = {
       ...table(),
-      assets: [{ period: '2024-12', release: 'datawarp-ae-2024', bytes: 77, sha256: 'cd'.repeat(32) }],
+      assets: [
+        {
+          period: '2024-12',
+          name: 'ae_attendances__2024-12.parquet',
+          release: 'datawarp-ae-2024',
+          url: 'https://github.com/acme/nhs-data/releases/download/datawarp-ae-2024/ae_attendances__2024-12.parquet',
+          bytes: 77,
+          sha256: 'cd'.repeat(32),
+        },
+      ],
     };
     const dp = JSON.parse(
       file(buildSite(input({ files, catalog: { generated_at: '', tables: [t] } })), 'datapackage.json'),

@@ -23,9 +23,7 @@ export function recordAssets(catalogPath: string, placements: AssetPlacement[]):
   const catalog = readCatalog(catalogPath);
   let n = 0;
   for (const t of catalog.tables) {
-    const mine = placements
-      .filter((p) => p.table === t.table)
-      .map(({ period, name, release, url }) => ({ period, name, release, url }));
+    const mine = placements.filter((p) => p.table === t.table).map(({ table: _table, ...asset }) => asset);
     if (!mine.length) continue;
     t.assets = mergeAssets(t.assets, mine);
     n += mine.length;

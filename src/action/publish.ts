@@ -3,7 +3,8 @@
 // A release holds at most `maxAssets` (GitHub: 1000): new assets then spill into the next part of the same
 // publication and year (datawarp-<pub>-<yyyy>-2, -3 ...). Where each asset went is recorded (placements) so the
 // catalog can say which release holds it, and a re-upload goes to that release first.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { periodStart } from '../config/index.js';
 import {
   assetDownloadUrl,
@@ -36,6 +37,25 @@ export interface AssetPlacement {
   name: string;
   release: string;
   url: string;
+  bytes?: number;
+  sha256?: string;
+}
+
+/** Size and sha256 of an uploaded file, for the catalog (absent when the file is not on this machine). */
+function fileDigest(path: string): { bytes: number; sha256: string } | Record<string, never> {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const hash = createHash('sha256');
+    const buf = Buffer.alloc(1 << 20);
+    let bytes = 0;
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
+    return { bytes, sha256: hash.digest('hex') };
+  } catch {
+    return {};
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export interface Publisher {
@@ -89,6 +109,7 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
           name: n,
           release: rel.tag,
           url: assetDownloadUrl(rel.htmlUrl, n),
+          ...fileDigest(f.path),
         });
     }
   };

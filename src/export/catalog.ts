@@ -22,6 +22,9 @@ export interface CatalogAsset {
   name: string;
   release: string;
   url: string;
+  /** size and sha256 of the uploaded file (a Pages build has no Parquet files: datapackage.json reads these) */
+  bytes?: number;
+  sha256?: string;
 }
 
 export interface Catalog {

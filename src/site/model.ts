@@ -2,7 +2,7 @@
 // one view per publication and per table. No I/O here; the CLI reads the files and passes them in.
 import { periodStart } from '../config/index.js';
 import type { Catalog, CatalogTable } from '../export/index.js';
-import { assetName, releaseTag } from '../github/release-names.js';
+import { assetName, isVersionAssetName, releaseTag } from '../github/release-names.js';
 import type { EnrichedManifest } from '../model.js';
 import type { State } from '../state/index.js';
 
@@ -114,27 +114,10 @@ export interface SiteModel {
 export const byPeriod = (a: string, b: string) =>
   periodStart(a).localeCompare(periodStart(b)) || a.localeCompare(b);
 
-/** The catalog may record where each asset went (`assets[].release`, or `files[].release`): read it when there. */
-interface CatalogAssetHints {
-  assets?: {
-    period: string;
-    name?: string;
-    release?: string;
-    tag?: string;
-    bytes?: number;
-    sha256?: string;
-  }[];
-  files: (CatalogTable['files'][number] & { release?: string })[];
-}
-
+/** Where the catalog says the asset went (`assets[]`, written after each upload), else the release it would be in. */
 function assetOf(t: CatalogTable, period: string, input: SiteInput): AssetView {
-  const hints = t as unknown as CatalogAssetHints;
-  const rec = hints.assets?.find((a) => a.period === period);
-  const tag =
-    rec?.release ??
-    rec?.tag ??
-    hints.files.find((f) => f.period === period && f.release)?.release ??
-    releaseTag(t.publication, periodStart(period).slice(0, 4));
+  const rec = t.assets?.find((a) => a.period === period && !isVersionAssetName(a.name));
+  const tag = rec?.release ?? releaseTag(t.publication, periodStart(period).slice(0, 4));
   const name = rec?.name ?? assetName(t.table, period);
   const url = input.repo
     ? `https://github.com/${input.repo}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(name)}`
