@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 // The pieces of the fan-out and the asset cap in-process: spilling into -2/-3 parts, re-uploads to the release
 // the catalog names, release tags restore recognises, catalog asset merging, and which planned items the merge
 // records as failed for a job that stopped.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
