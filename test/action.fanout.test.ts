@@ -107,11 +107,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     const runnerTemp = tmp('runner');
     const fragmentDir = join(runnerTemp, 'datawarp-fragment');
     const r = await runAction(
-      base(
-        origin.clone(),
-        { pub, 'fragment-dir': fragmentDir, 'database-url': await freshDb(), ...inputs },
-        { GITHUB_JOB: 'fan-out' },
-      ),
+      base(origin.clone(), { pub, 'fragment-dir': fragmentDir, 'database-url': await freshDb(), ...inputs }),
     );
     // actions/upload-artifact (if: always()) + download-artifact with merge-multiple: one directory
     if (existsSync(fragmentDir)) cpSync(fragmentDir, fragments, { recursive: true });
@@ -153,7 +149,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     expect(fake.releases.map((r) => r.tag_name)).not.toContain('datawarp-catalog');
     for (const pub of PUBS) {
       const frag = JSON.parse(readFileSync(join(fragments, pub, 'fragment.json'), 'utf8'));
-      expect(frag).toMatchObject({ pub, job: `fan-out (${pub})` });
+      expect(frag).toMatchObject({ pub, job: `backfill (${pub})` });
       expect(frag.finished_at).toBeTruthy();
       const st = JSON.parse(readFileSync(join(fragments, pub, 'state.json'), 'utf8'));
       expect(Object.keys(st.processed)).toEqual(items[pub]);
@@ -206,14 +202,27 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
 
   it('a failed matrix job: its publication lands under failed, the others are kept; a job that left nothing too', async () => {
     fake.reset();
-    const periods = { pcn_workforce: ['2020-03'], dtoc: ['2011-04'], qof: ['FY2020-21'] };
+    const periods = PUBS.reduce(
+      (o, pub, i) => ({ ...o, [pub]: [['2020-03'], ['2011-04'], ['FY2020-21'], ['2020-02']][i] }),
+      {} as Record<string, string[]>,
+    );
     const origin = makeOrigin(seed(configFor(site, periods)));
     const seedHead = origin.head();
     const p = await plan(origin);
-    expect(JSON.parse(p.outputs.matrix)).toEqual([{ pub: 'pcn_workforce' }, { pub: 'dtoc' }, { pub: 'qof' }]);
+    expect(JSON.parse(p.outputs.matrix)).toEqual(PUBS.map((pub) => ({ pub })));
     const fragments = tmp('fragments');
     const ok = await matrixJob(origin, 'qof', fragments);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    // ods_trusts' release page is gone: its job finishes, its item failed (and it opened the issue itself)
+    const page = site.publications.find((x) => x.pub === 'ods_trusts')!.urls[0].url;
+    site.setMissing(page, true);
+    try {
+      const gone = await matrixJob(origin, 'ods_trusts', fragments);
+      expect(gone.code, gone.stdout + gone.stderr).toBe(0);
+      expect(gone.outputs).toMatchObject({ processed: '0', failed: '1' });
+    } finally {
+      site.setMissing(page, false);
+    }
     // dtoc's job fails: its database is unreachable (it still writes its fragment, with the error)
     const bad = await matrixJob(origin, 'dtoc', fragments, {
       'database-url': 'postgres://nobody@127.0.0.1:1/none',
@@ -223,13 +232,18 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     // pcn_workforce's job never ran (cancelled, runner lost): no fragment at all
 
     const m = await merge(origin, fragments, p.outputs.items);
-    expect(m.outputs).toMatchObject({ processed: '1', failed: '2' });
+    expect(m.outputs).toMatchObject({ processed: '1', failed: '3' });
     expect(git(origin.bare, 'rev-list', '--count', `${seedHead}..main`)).toBe('1');
     const state = JSON.parse(origin.show('state/state.json')!);
     expect(Object.keys(state.processed)).toEqual(['qof/FY2020-21']);
-    expect(Object.keys(state.failed).sort()).toEqual(['dtoc/2011-04', 'pcn_workforce/2020-03']);
+    expect(Object.keys(state.failed).sort()).toEqual([
+      'dtoc/2011-04',
+      'ods_trusts/2020-02',
+      'pcn_workforce/2020-03',
+    ]);
+    expect(state.failed['ods_trusts/2020-02'].error).toMatch(/404/);
     expect(state.failed['dtoc/2011-04'].error).toMatch(
-      /matrix job "fan-out \(dtoc\)" stopped before finishing/,
+      /matrix job "backfill \(dtoc\)" stopped before finishing/,
     );
     expect(state.failed['pcn_workforce/2020-03'].error).toMatch(
       /matrix job "backfill \(pcn_workforce\)" left no state fragment/,
@@ -239,9 +253,10 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
         (t: { publication: string }) => t.publication,
       ),
     ).toContain('qof');
-    // an issue per item a job did not report
+    // an issue per failed item: the job opened its own, the merge those of the items jobs did not report
     expect(fake.issues.map((i) => i.title).sort()).toEqual([
       'DataWarp: dtoc/2011-04 failed',
+      'DataWarp: ods_trusts/2020-02 failed',
       'DataWarp: pcn_workforce/2020-03 failed',
     ]);
     expect(m.summary).toMatch(
@@ -251,6 +266,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     expect(JSON.parse((await plan(origin, { 'retry-failed': 'true' })).outputs.matrix)).toEqual([
       { pub: 'pcn_workforce' },
       { pub: 'dtoc' },
+      { pub: 'ods_trusts' },
     ]);
     expect(fake.invalid).toEqual([]);
   });

@@ -15,7 +15,7 @@ import { itemKey, mergeStates, readState, writeState, type FailedEntry } from '.
 import { committerFor, filters, syncIssues } from './backfill.js';
 import { InputError } from './context.js';
 import type { ActionEnv } from './env.js';
-import { readFragments, type Fragment } from './fragment.js';
+import { matrixJobName, readFragments, type Fragment } from './fragment.js';
 import { keepAlive } from './keepalive.js';
 import { mergeCatalogs, parseJson } from './merge.js';
 import { createPublisher } from './publish.js';
@@ -80,7 +80,7 @@ export function missingOutcomes(
   frag: Fragment | undefined,
   runUrl: string | undefined,
 ): Record<string, FailedEntry> {
-  const job = frag?.meta.job ?? `backfill (${pub})`;
+  const job = frag?.meta.job ?? matrixJobName(pub);
   const see = runUrl ? `; see ${runUrl}` : '';
   let reason: string;
   if (!frag)
@@ -127,7 +127,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
     const outs = frag?.meta.outcomes ?? [];
     results.push({
       pub,
-      job: frag?.meta.job ?? `backfill (${pub})`,
+      job: frag?.meta.job ?? matrixJobName(pub),
       fragment: Boolean(frag),
       processed: outs.filter((o) => o.status === 'processed').length,
       failed: outs.filter((o) => o.status === 'failed').length + Object.keys(failedNow).length,

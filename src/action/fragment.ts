@@ -121,6 +121,9 @@ export function fragmentWriter(
   };
 }
 
+/** The matrix job's name in the Actions UI (`name: backfill (${{ matrix.pub }})` in backfill.yml). */
+export const matrixJobName = (pub: string) => `backfill (${pub})`;
+
 /** A matrix job (input fragment-dir): its state fragment instead of commits; it needs input pub. */
 export function matrixJobFragment(e: ActionEnv, statePath: string, pub: string | undefined) {
   if (!e.inputs.fragmentDir) return undefined;
@@ -128,7 +131,7 @@ export function matrixJobFragment(e: ActionEnv, statePath: string, pub: string |
   return fragmentWriter(
     resolve(e.cwd, e.inputs.fragmentDir),
     { pub, statePath, catalogPath: e.catalogPath, manifestsRoot: e.paths.manifests },
-    { job: `${e.env.GITHUB_JOB || 'backfill'} (${pub})`, runUrl: e.ctx.runUrl },
+    { job: matrixJobName(pub), runUrl: e.ctx.runUrl },
     e.log.info,
   );
 }

@@ -13,7 +13,8 @@ import { recordRestoredItems } from './state.js';
 export const RESTORE_USAGE = `Usage: datawarp restore (--from DIR | --repo OWNER/NAME) [--config F] [--state F] [--token TOKEN]
   Rebuild the staging tables and the load ledger in DATABASE_URL (unset = PGlite in .datawarp/) from Parquet files:
   --from DIR          every *.parquet under DIR (e.g. output/parquet, or downloaded release assets)
-  --repo OWNER/NAME   the assets of the repository's datawarp-<pub>-<yyyy> releases
+  --repo OWNER/NAME   the assets of the repository's datawarp-<pub>-<yyyy> releases (and their -2, -3 ...
+                      parts, where a year past 1000 assets spilled over)
                       (token from --token, GITHUB_TOKEN or GH_TOKEN; GITHUB_API_URL for GitHub Enterprise)
   --config F          publications config (default config/publications.yaml)
   --state F           state file (default state/state.json): restored items of the config it does not

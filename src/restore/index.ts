@@ -50,7 +50,7 @@ export function dirSource(dir: string): ParquetSource {
   };
 }
 
-/** The Parquet assets of every datawarp-<pub>-<yyyy> release (src/github/release-names.ts). */
+/** The Parquet assets of every datawarp-<pub>-<yyyy> release and its -2, -3 ... parts (src/github/release-names.ts). */
 export function releaseSource(reader: ReleaseReader): ParquetSource {
   return {
     describe: reader.describe,
