@@ -8,6 +8,7 @@ import { clockFrom, runDiscover, type DiscoverRun } from '../cli/discover.js';
 import { monitorPathFor, type PubDiscovery } from '../monitor/index.js';
 import { pushBranch } from './discover-git.js';
 import { httpClientFor, type ActionEnv } from './env.js';
+import { InputError } from './context.js';
 import type { IssueTracker } from './issues.js';
 
 export const DISCOVER_BRANCH = 'datawarp/discover';
@@ -100,6 +101,11 @@ async function syncLateIssues(
 export async function runDiscoverAction(e: ActionEnv): Promise<void> {
   const { core, inputs } = e;
   const statePath = resolve(e.cwd, inputs.state);
+  const watched = e.config.publications.filter((p) => p.landingPage).map((p) => p.code);
+  if (inputs.pub && !watched.includes(inputs.pub))
+    throw new InputError(
+      `input pub: "${inputs.pub}" is not a publication with a landing_page in ${inputs.config} (have: ${watched.join(', ') || 'none'})`,
+    );
   const run = await runDiscover({
     config: e.config,
     statePath,

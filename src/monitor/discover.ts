@@ -123,7 +123,7 @@ async function recheck(
   for (const item of recentProcessed(pub, state, pub.recheckPeriods ?? DEFAULT_RECHECK_PERIODS)) {
     try {
       const r = await recheckPeriod(
-        { http: deps.http, tmpDir: deps.tmpDir, manifestsDir: deps.manifestsDir, nowIso },
+        { http: deps.http, tmpDir: deps.tmpDir, manifestsDir: deps.manifestsDir },
         { pub: pub.code, ...item },
         m.periods[item.period],
       );

@@ -19,7 +19,6 @@ export interface RecheckDeps {
   tmpDir: string;
   /** manifests/ (what the pipeline loaded: manifests/backfill/<pub>/<pub>_<period>.yaml) */
   manifestsDir: string;
-  nowIso: string;
 }
 
 export interface RecheckResult {
