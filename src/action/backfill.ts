@@ -5,7 +5,8 @@ import { join, relative, resolve } from 'node:path';
 import { itemKey, readState, writeState } from '../state/index.js';
 import { parsePeriod } from '../config/index.js';
 import type { Db } from '../load/index.js';
-import { backfill, type BackfillOptions, type ItemOutcome } from '../pipeline.js';
+import { backfill, type BackfillOptions, type BackfillResult, type ItemOutcome } from '../pipeline.js';
+import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
@@ -13,12 +14,13 @@ import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.
 import { knownReleases, recordAssets } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
-import { createGitCommitter, type StateCommitter } from './git.js';
+import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
 import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
 import { keepAlive } from './keepalive.js';
 import { matrixJobFragment } from './fragment.js';
 import { createPublisher, type Publisher } from './publish.js';
 import { maxReleaseAssets } from './releases.js';
+import { reloadedRevisions } from './revisions.js';
 import { backfillSummary, type BackfillReport } from './summary.js';
 import { transientRetryKeys } from './transient.js';
 
@@ -89,7 +91,7 @@ interface Pushes {
   last: number;
 }
 
-async function push(p: Pushes, message: string, extra?: Record<string, string>): Promise<void> {
+async function push(p: Pushes, message: string, extra?: Record<string, ExtraFile>): Promise<void> {
   if (!p.committer) return;
   const r = await p.committer.commitAndPush(message, extra);
   p.rejected += r.rejected;
@@ -135,7 +137,8 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   let problems: string[];
   try {
     items = await runItems(e, statePath, { ...opts, write, started, done, fragment }, publisher, pushes);
-    problems = write ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment)) : [];
+    const monitor = write ? reloadedRevisions(e, statePath, items.versions) : {};
+    problems = write ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor) : [];
   } catch (err) {
     fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)) });
     throw err;
@@ -150,6 +153,8 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
 interface Items {
   outcomes: ItemOutcome[];
   cache: CacheReport;
+  /** revised items reloaded as a new version */
+  versions: BackfillResult['versions'];
 }
 
 async function runItems(
@@ -218,9 +223,10 @@ async function runItems(
       dryRun: inputs.dryRun,
       retryFailed: inputs.retryFailed,
       force: inputs.force,
+      revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
     },
   );
-  return { outcomes: result.outcomes, cache: http.report() };
+  return { outcomes: result.outcomes, cache: http.report(), versions: result.versions };
 }
 
 /** After the items: keep-alive, the final state commit, the catalog release, issues. Returns the problems. */
@@ -230,6 +236,7 @@ async function finish(
   publisher: Publisher | undefined,
   pushes: Pushes,
   matrixJob = false,
+  extra: Record<string, ExtraFile> = {},
 ): Promise<string[]> {
   const problems: string[] = [];
   const step = async (what: string, fn: () => Promise<void>) => {
@@ -250,7 +257,10 @@ async function finish(
     });
   const run = e.ctx.runUrl ? `\n\n${e.ctx.runUrl}` : '';
   await step('commit state', () =>
-    push(pushes, `DataWarp: ${by('processed')} processed, ${by('failed')} failed${run}`, heartbeat),
+    push(pushes, `DataWarp: ${by('processed')} processed, ${by('failed')} failed${run}`, {
+      ...heartbeat,
+      ...extra,
+    }),
   );
   if (publisher && !matrixJob) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
   const issues = e.inputs.openIssues ? e.github?.issues : undefined;

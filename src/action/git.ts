@@ -24,8 +24,11 @@ export interface CommitResult {
 
 export interface StateCommitter {
   /** Commit what changed (if anything) and push it. Throws an actionable error when it cannot. */
-  commitAndPush(message: string, extraFiles?: Record<string, string>): Promise<CommitResult>;
+  commitAndPush(message: string, extraFiles?: Record<string, ExtraFile>): Promise<CommitResult>;
 }
+
+/** A file to commit besides state, catalog and manifests: its content, or made from the branch tip's copy. */
+export type ExtraFile = string | ((tip: string | undefined) => string | undefined);
 
 export interface GitCommitterOptions {
   cwd: string;
@@ -148,7 +151,7 @@ async function buildCommit(
   t: Target,
   parent: string,
   message: string,
-  extra: Record<string, string>,
+  extra: Record<string, ExtraFile>,
 ): Promise<string | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
@@ -174,7 +177,10 @@ async function buildCommit(
       );
     }
     for (const p of await changedManifests(t)) await put(p, readFileSync(join(t.cwd, p), 'utf8'));
-    for (const [p, c] of Object.entries(extra)) await put(p, c);
+    for (const [p, c] of Object.entries(extra)) {
+      const content = typeof c === 'function' ? c(await show(t, parent, p)) : c;
+      if (content !== undefined) await put(p, content);
+    }
     const tree = (await gitOk(t.cwd, ['write-tree'], { env })).trim();
     const parentTree = (await gitOk(t.cwd, ['rev-parse', `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;

@@ -11,7 +11,14 @@ import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.j
 import { backfill, type Paths } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
-import { MonitorStateError, monitorPathFor, readMonitor } from '../monitor/index.js';
+import {
+  clearRevision,
+  MonitorStateError,
+  monitorPathFor,
+  pendingRevisions,
+  readMonitor,
+  writeMonitor,
+} from '../monitor/index.js';
 import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { clockFrom, runDiscoverCommand } from './discover.js';
@@ -212,6 +219,7 @@ async function runBackfill(
   // Every directory the run writes must be writable before anything is downloaded (exit 2 otherwise).
   if (write) checkWritable({ statePath, paths });
   readState(statePath); // a broken state file stops the run before anything happens
+  const monitorPath = monitorPathFor(statePath);
   const reporter = createReporter(ctx.io);
   if (write) {
     const removed = removeStaleTempFiles({ statePath, paths });
@@ -232,8 +240,20 @@ async function runBackfill(
       onChunk: faultHook(ctx.env),
       chunkRows: Number(ctx.env.DATAWARP_COPY_CHUNK_ROWS) || undefined,
     },
-    { ...filters, dryRun: v['dry-run'], retryFailed: v['retry-failed'], force: v.force },
+    {
+      ...filters,
+      dryRun: v['dry-run'],
+      retryFailed: v['retry-failed'],
+      force: v.force,
+      revised: pendingRevisions(readMonitor(monitorPath)),
+    },
   );
+  // a revision reloaded is a revision no longer pending (one that failed stays for the next run)
+  if (write && result.versions.length) {
+    const monitor = readMonitor(monitorPath);
+    for (const x of result.versions) clearRevision(monitor, x.pub, x.period);
+    writeMonitor(monitorPath, monitor);
+  }
   const by = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const rows = result.outcomes.reduce((s, o) => s + (o.rowsLoaded ?? 0), 0);
   if (v['dry-run'])

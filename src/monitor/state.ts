@@ -82,6 +82,11 @@ export function readMonitor(file: string): MonitorState {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMonitor();
     throw new MonitorStateError(`${file}: cannot read the monitor state (${(e as Error).message})`);
   }
+  return parseMonitor(text, file);
+}
+
+/** The monitor state in `text` (the file's content; `file` names it in errors). */
+export function parseMonitor(text: string, file: string): MonitorState {
   if (!text.trim()) return emptyMonitor();
   let data: unknown;
   try {
@@ -152,4 +157,16 @@ export function markRevised(p: PubMonitor, period: string, reason: string, at: s
   const found = p.revised.find((r) => r.period === period);
   if (!found) p.revised.push({ period, reason, detected_at: at });
   else if (!found.reason.includes(reason)) found.reason = `${found.reason}; ${reason}`;
+}
+
+/** `text` (a monitor.json, perhaps another run's) less the revisions this run reloaded; undefined when absent. */
+export function withoutReloaded(
+  text: string | undefined,
+  file: string,
+  reloaded: { pub: string; period: string }[],
+): string | undefined {
+  if (text === undefined) return undefined;
+  const m = parseMonitor(text, file);
+  for (const r of reloaded) clearRevision(m, r.pub, r.period);
+  return serializeMonitor(m);
 }
