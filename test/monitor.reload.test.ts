@@ -1,7 +1,7 @@
 // discover → backfill, as a user runs them (PGlite): a period republished with a `-revised` twin is flagged in
 // state/monitor.json by `discover`, the next plain `backfill` reloads it as version 2 (the only processed item it
 // requests), and the revision is then no longer pending, so the backfill after that requests nothing.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -118,4 +118,16 @@ ${MONTHS.map(([p, slug]) => `      - period: ${p}\n        url: ${site.url}${SER
   const third = await cli(dir, ['backfill']);
   expect(third.code, third.err).toBe(0);
   expect(third.out).toContain('0 processed');
+
+  // the site shows what the monitor knows (next release 16 October: fresh on 2 October) and the new version
+  const built = await cli(dir, ['site', '--out', join(dir, 'site')], '2025-10-02T10:00:00Z');
+  expect(built.code, built.err).toBe(0);
+  const index = readFileSync(join(dir, 'site', 'index.html'), 'utf8');
+  expect(index).toContain('data-freshness="fresh"');
+  expect(index).toContain('16 Oct');
+  const pages = readdirSync(join(dir, 'site', 'tables'));
+  const page = readFileSync(join(dir, 'site', 'tables', pages[0]), 'utf8');
+  const versionRows = page.match(/<table class="data versions">[\s\S]*?<\/table>/)![0];
+  expect(versionRows).toContain('2025-08 v2');
+  expect(versionRows).toContain('+0 / −0 / ~3'); // the three orgs' counts changed
 }, 240_000);

@@ -16,13 +16,16 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { parquetPath, readCatalog, type Catalog } from '../export/index.js';
-import { ledgerRows, openDb, type Db } from '../load/index.js';
+import { ledgerRows, listVersions, openDb, type Db, type ItemVersion } from '../load/index.js';
+import { monitorPathFor, readMonitor } from '../monitor/index.js';
 import type { EnrichedManifest } from '../model.js';
 import { buildSite, type LocalFile, type SiteInput, type SiteLedgerRow } from '../site/index.js';
 import { readState } from '../state/index.js';
+import { clockFrom } from './discover.js';
 import { dbOptions, type CliEnv } from './main.js';
+import { monitorStatus } from './status.js';
 
 const USAGE = `Usage: datawarp site [--out DIR] [--repo OWNER/NAME] [--config F] [--state F]
 
@@ -87,15 +90,19 @@ async function readSiteInput(
   o: { repo?: string; out: string; configPath: string; statePath: string },
 ): Promise<SiteInput> {
   let publications: SiteInput['publications'] = [];
+  let freshness: SiteInput['freshness'];
   if (existsSync(o.configPath)) {
-    publications = loadConfig(o.configPath, ctx.env).publications.map((p) => ({
+    const config = loadConfig(o.configPath, ctx.env);
+    publications = config.publications.map((p) => ({
       code: p.code,
       name: p.name,
       landingPage: p.landingPage,
     }));
+    freshness = freshnessOf(config, o.statePath, clockFrom(ctx.env)());
   }
   const output = join(ctx.cwd, 'output');
   const catalog = readCatalog(join(output, 'catalog.json'));
+  const db = await readDatabase(ctx);
   return {
     generatedAt: new Date().toISOString(),
     repo: o.repo,
@@ -103,9 +110,39 @@ async function readSiteInput(
     catalog,
     state: readState(o.statePath),
     manifests: readManifests(join(ctx.cwd, 'manifests', 'backfill')),
-    ledger: await readLedger(ctx),
+    ledger: db?.ledger,
+    versions: db && tableVersions(db.versions),
     files: await localFiles(catalog, output, o.repo ? undefined : o.out),
+    freshness,
   };
+}
+
+/** Each publication's freshness, as `datawarp status` shows it (state/monitor.json and the config). */
+function freshnessOf(config: Config, statePath: string, now: Date): SiteInput['freshness'] {
+  const status = monitorStatus(config, readMonitor(monitorPathFor(statePath)), now);
+  const out: NonNullable<SiteInput['freshness']> = {};
+  for (const [code, s] of Object.entries(status))
+    if (s.freshness)
+      out[code] = {
+        state: s.freshness,
+        next_expected: s.next_expected,
+        next_expected_precision: s.next_expected_precision,
+      };
+  return out;
+}
+
+/** The versions of revised items, per table: a version and its diff where the table changed. */
+export function tableVersions(versions: ItemVersion[]): SiteInput['versions'] {
+  const out: NonNullable<SiteInput['versions']> = {};
+  for (const v of versions)
+    for (const d of v.diff)
+      (out[d.table] ??= []).push({
+        version: `${v.period} v${v.version}`,
+        loaded_at: v.loaded_at,
+        files: v.files.filter((f) => f.change !== 'superseded').map((f) => f.url),
+        diff: { added: d.rows_added, removed: d.rows_removed, changed: d.rows_changed },
+      });
+  return out;
 }
 
 /** Every enriched manifest under manifests/backfill/<pub>/. */
@@ -123,13 +160,18 @@ export function readManifests(dir: string): EnrichedManifest[] {
   return out;
 }
 
-async function readLedger(ctx: CliEnv): Promise<SiteLedgerRow[] | undefined> {
+async function readDatabase(
+  ctx: CliEnv,
+): Promise<{ ledger: SiteLedgerRow[]; versions: ItemVersion[] } | undefined> {
   const opts = dbOptions(ctx);
   if (!opts.databaseUrl && !existsSync(opts.dataDir)) return undefined;
   let db: Db | undefined;
   try {
     db = await openDb(opts);
-    return await ledgerRows(db);
+    const ledger = await ledgerRows(db);
+    // a database loaded before revisions existed has no versions table
+    const versions = await listVersions(db).catch(() => []);
+    return { ledger, versions };
   } catch {
     return undefined;
   } finally {

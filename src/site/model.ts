@@ -6,12 +6,13 @@ import { assetName, isVersionAssetName, releaseTag } from '../github/release-nam
 import type { EnrichedManifest } from '../model.js';
 import type { State } from '../state/index.js';
 
-export type FreshnessState = 'fresh' | 'due' | 'late' | 'missing' | 'cancelled';
+export type FreshnessState = 'fresh' | 'due' | 'late' | 'missing' | 'cancelled' | 'unknown';
 
 export interface Freshness {
   state: FreshnessState;
   next_expected?: string;
-  next_expected_precision?: 'day' | 'month';
+  /** estimate: from the frequency and past publication dates */
+  next_expected_precision?: 'day' | 'month' | 'estimate';
 }
 
 export interface TableVersion {

@@ -14,7 +14,7 @@ function expected(f: Freshness): string {
       ? f.next_expected
       : f.next_expected_precision === 'month'
         ? `${month} ${y}`
-        : `${Number(d)} ${month} ${y}`;
+        : `${f.next_expected_precision === 'estimate' ? 'about ' : ''}${Number(d)} ${month} ${y}`;
   return ` · next expected ${esc(when)}`;
 }
 
