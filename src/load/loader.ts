@@ -11,7 +11,8 @@ import {
   lockTables,
 } from './schema.js';
 import type { LoadTap } from './tap.js';
-import { copyRawCsv, copyRows, type CopyTarget } from './copy.js';
+import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js';
+import { FLAGS_COLUMN } from './values.js';
 
 export interface LoadTableInput {
   source: SourcePlan;
@@ -90,6 +91,7 @@ function tableSource(table: ExtractedTable): TableSource {
           rows: table.rows.slice(i, i + n),
           sourceRows: table.sourceRows?.slice(i, i + n) ?? [],
           types,
+          ...(table.flags ? { flags: table.flags.slice(i, i + n) } : {}),
         };
       }
     },
@@ -153,6 +155,10 @@ async function loadTable(
     p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' })),
   );
   const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!) };
+  t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
+  // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
+  if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
+    await addFlagsColumn(tx, t);
   let fast = false;
 
   const target = qualified(STAGING_SCHEMA, table);

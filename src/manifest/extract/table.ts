@@ -5,7 +5,7 @@ import type { Grid, GridRow } from './grid.js';
 import type { MetaEntry } from './detect.js';
 import type { Piece } from './header.js';
 import { isTotalRow, rowText } from './rows.js';
-import { typeColumn, type RawCell } from './types.js';
+import { rowFlags, typeColumn, type RawCell } from './types.js';
 import { columnNames } from './names.js';
 import { metaRecord, splitTitle } from './meta.js';
 import { makeFingerprint, normHeader } from '../fingerprint.js';
@@ -165,12 +165,14 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     header: headers[k],
     type: t.type,
     ...(t.markers ? { markers: t.markers } : {}),
+    ...(t.flags ? { flagged: t.flags.size } : {}),
   }));
   const rows = sourceRows.map((_, i) => {
     const r = kept.map((t) => t.values[i]);
     if (lab) r.unshift(rowLabels[i]);
     return r;
   });
+  const flags = rowFlags(kept, sourceRows.length, lab ? 1 : 0);
   if (lab) columns.unshift({ name: 'block', header: lab.header, type: 'text' });
   const notes = [...new Set(group.flatMap((i) => i.notes))];
   const hdr = first.piece.block.headerRows.map((r) => r.r + 1);
@@ -191,5 +193,5 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     ...(totalRows.length ? { totalRows } : {}),
     fingerprint: makeFingerprint(ctx.sheet, first.title ?? '', columns),
   };
-  return { spec, rows, sourceRows };
+  return { spec, rows, sourceRows, ...(flags ? { flags } : {}) };
 }
