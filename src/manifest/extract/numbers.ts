@@ -7,9 +7,9 @@ const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 const WRITTEN = /^([+-]?)\s*([£$€]?)\s*([+-]?)(\d{1,3}(?:,\d{3})+|\d*)(\.\d+)?\s*(%?)$/;
 /** percentage points: the number is the unit's */
 const POINTS = /\s*(?:percentage points?|pp|ppts?|pts)$/i;
-/** a flag before or after the value */
-const LEAD_FLAG = /^\[[a-z]{1,4}\]\s*/i;
-const TRAIL_FLAG = /(?:\s*\[(?:[a-z]{1,4}|note \d{1,3})\]|\s*\([rpe]\)|(?<=[\d%\s])[rpe]|\s*\*{1,3})$/i;
+/** a flag before or after the value: lower case (`10E`, `15R` are codes) */
+const LEAD_FLAG = /^\[[a-z]{1,4}\]\s*/;
+const TRAIL_FLAG = /(?:\s*\[(?:[a-z]{1,4}|note \d{1,3})\]|\s*\([rpe]\)|(?<=[\d%\s])[rpe]|\s*\*{1,3})$/;
 
 export interface Numberish {
   n: number;
