@@ -9,7 +9,8 @@ import * as XLSX from 'xlsx';
 import { parquetReadObjects } from 'hyparquet';
 import { expect, it } from 'vitest';
 import { ParquetTap, exportPeriod } from '../src/export/index.js';
-import { ensureSchema, loadFile, tableColumns, type Db } from '../src/load/index.js';
+import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
+import { EXTRACTOR_VERSION } from '../src/manifest/index.js';
 import { openFile } from '../src/manifest/extract.js';
 import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
 import type { TableSource } from '../src/model.js';
@@ -245,5 +246,26 @@ forEachEngine('numbers stay numbers', (ctx) => {
       flagged: 3,
       markers: { '[c]': 1 },
     });
+  });
+
+  it('the ledger records the extractor version; an unchanged file loaded by an older version loads again', async () => {
+    const db = ctx.db;
+    await ensureSchema(db);
+    const open = async () => (await openFile(formsCsv, { ext: 'csv' })).tables;
+    const url = 'https://example.org/versions.csv';
+    const old = await loadFile(db, {
+      ...input('ver', '2024-01', url, await open(), ['ver_forms']),
+      extractor: '1',
+    });
+    expect(old.files[0].status).toBe('loaded');
+    expect((await ledgerRows(db, { pub: 'ver' })).map((l) => l.extractor)).toEqual(['1']);
+    // same file, same sha256: reloaded because an older extractor loaded it
+    const again = await loadFile(db, input('ver', '2024-01', url, await open(), ['ver_forms']));
+    expect(again.files[0]).toMatchObject({ status: 'loaded', rows_loaded: 2 * FORMS.length });
+    expect((await ledgerRows(db, { pub: 'ver' })).map((l) => l.extractor)).toEqual([EXTRACTOR_VERSION]);
+    await checkForms(db, 'ver_forms');
+    // and now it is up to date: skipped
+    const third = await loadFile(db, input('ver', '2024-01', url, await open(), ['ver_forms']));
+    expect(third.files[0].status).toBe('skipped');
   });
 });

@@ -13,6 +13,7 @@ import {
 import type { LoadTap } from './tap.js';
 import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 import { FLAGS_COLUMN } from './values.js';
+import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 
 export interface LoadTableInput {
   source: SourcePlan;
@@ -30,6 +31,9 @@ export interface LoadFileInput {
   fileUrl: string;
   sha256: string;
   tables: LoadTableInput[];
+  /** the extractor version the rows came from (default: the current one); a table the ledger holds from another
+   * version is loaded again even when the file is unchanged */
+  extractor?: string;
 }
 
 export interface LoadFileOptions {
@@ -138,13 +142,15 @@ async function loadTable(
   const key = [input.pub, input.period, input.fileUrl, entry.sheet, entry.source.tableName];
   const base = { file_url: input.fileUrl, sheet: entry.sheet, table_name: entry.source.tableName };
 
-  const prior = await tx.query<{ sha256: string; status: string }>(
-    `SELECT sha256, status FROM ${LEDGER}
+  const extractor = input.extractor ?? EXTRACTOR_VERSION;
+  const prior = await tx.query<{ sha256: string; status: string; extractor: string | null }>(
+    `SELECT sha256, status, extractor FROM ${LEDGER}
       WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5
       FOR UPDATE`,
     key,
   );
-  if (prior[0] && prior[0].status === 'loaded' && prior[0].sha256 === input.sha256) {
+  const p0 = prior[0];
+  if (p0 && p0.status === 'loaded' && p0.sha256 === input.sha256 && p0.extractor === extractor) {
     return { ...base, rows_loaded: 0, status: 'skipped' };
   }
 
@@ -206,12 +212,12 @@ async function loadTable(
     throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
 
   await tx.query(
-    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL)
+    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, extractor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9)
      ON CONFLICT (pub, period, file_url, sheet, table_name) DO UPDATE
         SET source_code = EXCLUDED.source_code, sha256 = EXCLUDED.sha256, rows_loaded = EXCLUDED.rows_loaded,
-            status = 'loaded', loaded_at = now(), error = NULL`,
-    [...key, entry.source.sourceCode, input.sha256, copied],
+            status = 'loaded', loaded_at = now(), error = NULL, extractor = EXCLUDED.extractor`,
+    [...key, entry.source.sourceCode, input.sha256, copied, extractor],
   );
   return {
     ...base,

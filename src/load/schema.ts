@@ -28,6 +28,8 @@ const SCHEMA_DDL = [
      error text,
      CONSTRAINT tbl_manifest_files_key UNIQUE (pub, period, file_url, sheet, table_name)
    )`,
+  // the extractor version that produced the loaded values (NULL: before versions were recorded)
+  `ALTER TABLE ${LEDGER} ADD COLUMN IF NOT EXISTS extractor text`,
   `CREATE TABLE IF NOT EXISTS ${quoteIdent(META_SCHEMA)}.tbl_llm_calls (
      pub text NOT NULL,
      period text NOT NULL,
