@@ -137,6 +137,37 @@ it('extraction: the column is numeric, each form counted and kept as a flag', as
   }
 });
 
+it('descriptions: the unit of a column, what its symbols mean', async () => {
+  const f = await openFile(xlsx, { ext: 'xlsx' });
+  const pct = f.tables.find((t) => t.spec.sheet === 'Percent')!.spec.columns.map((c) => c.description);
+  expect(pct[0]).toMatch(/percent, as written/);
+  expect(pct[1]).toMatch(/percent, stored as the fraction/);
+  expect(pct[2]).toMatch(/percent, stored as the fraction/);
+  expect(pct[3]).toBeUndefined();
+  const data = f.tables.find((t) => t.spec.sheet === 'Data')!.spec.columns;
+  const value = data.find((c) => c.name === 'value')!.description!;
+  for (const s of [
+    '[c] = confidential',
+    'x = not available',
+    '[z] = not applicable',
+    '- = nil',
+    '* = suppressed',
+  ])
+    expect(value).toContain(s);
+  expect(data.find((c) => c.name === 'label')!.description).toBeUndefined();
+  const money = XLSX.utils.aoa_to_sheet([
+    ['Practice', 'Earnings'],
+    ['A', '£1,200'],
+    ['B', '£3,400 r'],
+  ]);
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, money, 'Money');
+  const p = path.join(dir, 'money.xlsx');
+  fs.writeFileSync(p, XLSX.write(wb, { bookType: 'xlsx', type: 'buffer' }));
+  const earn = (await openFile(p, { ext: 'xlsx' })).tables[0].spec.columns[1];
+  expect(earn).toMatchObject({ type: 'integer', description: 'Unit: GBP.', flagged: 1 });
+});
+
 forEachEngine('numbers stay numbers', (ctx) => {
   it('a workbook: every symbol, flag and censored form; percentages as Excel stores them', async () => {
     const db = ctx.db;

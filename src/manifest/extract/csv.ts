@@ -12,6 +12,7 @@ import type {
   TableSource,
 } from '../../model.js';
 import { columnNames } from './names.js';
+import { columnNotes } from './describe.js';
 import { cellValue, fitType, flagOf, markerCounted, parseText, rowFlags, typeColumn } from './types.js';
 import { looksLikeHeader } from './header-rows.js';
 import type { Parsed } from './types.js';
@@ -111,6 +112,7 @@ export async function openCsv(
     type: t.type,
     ...(t.markers ? { markers: t.markers } : {}),
     ...(t.flags ? { flagged: t.flags.size } : {}),
+    ...columnNotes(headers[j], t),
   }));
   const headRows = data.map((_, i) => typed.map((t) => t.values[i]));
   const headFlags = rowFlags(typed, data.length);

@@ -17,7 +17,7 @@ export interface Numberish {
   flagged: boolean;
   /** written with % (the value is the fraction: `2.7%` is 0.027) */
   percent: boolean;
-  /** written with a currency sign */
+  /** written with a pound sign */
   currency: boolean;
 }
 
@@ -33,7 +33,7 @@ function written(s: string): Omit<Numberish, 'flagged'> | undefined {
   const digits = (m[1] || m[3]) + m[4].replace(/,/g, '') + (m[5] ?? '');
   // `2.7e-2` parses to the double nearest 0.027, where 2.7 / 100 would not
   const n = Number(m[6] ? `${digits}e-2` : digits);
-  return Number.isFinite(n) ? { n, percent: m[6] === '%', currency: m[2] !== '' } : undefined;
+  return Number.isFinite(n) ? { n, percent: m[6] === '%', currency: m[2] === '£' } : undefined;
 }
 
 /** The number a text stands for, or undefined when it is not one. */

@@ -7,6 +7,7 @@ import type { Piece } from './header.js';
 import { isTotalRow, rowText } from './rows.js';
 import { rowFlags, typeColumn, type RawCell } from './types.js';
 import { columnNames } from './names.js';
+import { columnNotes } from './describe.js';
 import { metaRecord, splitTitle } from './meta.js';
 import { makeFingerprint, normHeader } from '../fingerprint.js';
 
@@ -213,6 +214,7 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     type: t.type,
     ...(t.markers ? { markers: t.markers } : {}),
     ...(t.flags ? { flagged: t.flags.size } : {}),
+    ...columnNotes(headers[k], t),
   }));
   const rows = sourceRows.map((_, i) => {
     const r = kept.map((t) => t.values[i]);

@@ -9,6 +9,8 @@ export interface SheetCell {
   v: string | number | boolean;
   /** number cell carrying a date number format */
   date?: boolean;
+  /** number cell carrying a percent number format (its value is the fraction) */
+  pct?: boolean;
   /** formatted text (used for error cells) */
   w?: string;
 }
@@ -20,7 +22,7 @@ export type Parsed =
   /** marker: the cell's text (a symbol, censored value or null spelling); symbol: data in a text column */
   | { k: 'null'; marker?: string; symbol?: boolean }
   /** flagged: the text carries a flag (`12.3 p`, `£194,800 r`, `45 [e]`): the number loads, the text is kept */
-  | { k: 'num'; n: number; date?: string; text: string; flagged?: boolean }
+  | { k: 'num'; n: number; date?: string; text: string; flagged?: boolean; unit?: Unit }
   | { k: 'date'; iso: string; text: string; serial?: number }
   | { k: 'text'; text: string };
 
@@ -87,10 +89,12 @@ export function parseText(s: string): Parsed {
   // every number and date spelling holds a digit: plain words skip the parsers
   if (!/\d/.test(text)) return { k: 'text', text };
   const num = parseNumberish(text);
-  if (num !== undefined)
-    return num.flagged
-      ? { k: 'num', n: num.n, text, flagged: true }
+  if (num !== undefined) {
+    const unit: Unit | undefined = num.percent ? 'percent' : num.currency ? 'GBP' : undefined;
+    return num.flagged || unit
+      ? { k: 'num', n: num.n, text, ...(num.flagged ? { flagged: true } : {}), ...(unit ? { unit } : {}) }
       : { k: 'num', n: num.n, text, date: compactDate(text) };
+  }
   const d = parseDateText(text);
   if (d) return { k: 'date', iso: d, text };
   return { k: 'text', text };
@@ -109,6 +113,7 @@ export function parseCell(raw: RawCell): Parsed {
         if (d) return { k: 'date', iso: d, text: d, serial: n };
       }
       const text = String(n);
+      if (raw.pct) return { k: 'num', n, text, unit: 'percent' };
       return { k: 'num', n, text, date: Number.isInteger(n) ? compactDate(text) : undefined };
     }
     case 'b':
@@ -118,12 +123,17 @@ export function parseCell(raw: RawCell): Parsed {
   }
 }
 
+/** How a number was written: with `%` (or a percent format: the value is the fraction), or with `£`. */
+export type Unit = 'percent' | 'GBP';
+
 export interface ColumnResult {
   type: ColumnType;
   values: CellValue[];
   markers?: Record<string, number>;
   /** row index -> the cell's own text, where the value loaded differs from it (see flagOf) */
   flags?: Map<number, string>;
+  /** the unit most of the column's numbers were written with */
+  unit?: Unit;
 }
 
 /** A text that names a thing rather than annotating a number: one short token, or one holding a digit
@@ -199,7 +209,8 @@ export function typeColumn(cells: RawCell[]): ColumnResult {
     }
     return p;
   });
-  const type = decide(count(parsed));
+  const counts = count(parsed);
+  const type = decide(counts);
   const markers: Record<string, number> = {};
   let nMarkers = 0;
   const flags = new Map<number, string>();
@@ -213,12 +224,22 @@ export function typeColumn(cells: RawCell[]): ColumnResult {
     if (f !== undefined) flags.set(i, f);
     return cellValue(p, type);
   });
+  const unit = isNumeric(type) ? unitOf(parsed, counts.nums) : undefined;
   return {
     type,
     values,
     ...(nMarkers ? { markers } : {}),
     ...(flags.size ? { flags } : {}),
+    ...(unit ? { unit } : {}),
   };
+}
+
+function unitOf(parsed: Parsed[], nums: number): Unit | undefined {
+  const n: Record<Unit, number> = { percent: 0, GBP: 0 };
+  for (const p of parsed) if (p.k === 'num' && p.unit) n[p.unit]++;
+  if (n.percent * 2 > nums) return 'percent';
+  if (n.GBP * 2 > nums) return 'GBP';
+  return undefined;
 }
 
 /** The marker a cell counts as in a column of type `t` (a symbol in a text column is data, not a marker). */
