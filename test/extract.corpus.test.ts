@@ -219,6 +219,31 @@ describe('corpus extraction', () => {
     expect(appts.find((c) => c.name === 'appointment_month')!.type).toBe('date');
   });
 
+  it('two editions of one family keep their tables, columns and types', () => {
+    const cols = (f: string) =>
+      results.get(f)!.tables.map((t) => ({
+        sheet: (t.spec.sheet ?? '').toLowerCase(),
+        types: new Map(t.spec.columns.map((c) => [c.name, c.type])),
+      }));
+    // dtoc 2011 and 2019: the same sheets; the columns both have are typed alike; measures are numbers in both
+    const [a, b] = [cols('dtoc_April_11.xls'), cols('dtoc_Nov_19.xls')];
+    expect(a.map((t) => t.sheet)).toEqual(b.map((t) => t.sheet));
+    a.forEach((t, k) => {
+      for (const [name, type] of t.types)
+        if (b[k].types.has(name)) expect(b[k].types.get(name), `${t.sheet}.${name}`).toBe(type);
+      for (const x of [t, b[k]])
+        for (const [name, type] of x.types)
+          if (!/^(code|name|region|ons_geography|sha|type_of_care|reason_for_delay)$/.test(name))
+            expect(type, `${t.sheet}.${name}`).toMatch(/^(integer|numeric)$/);
+    });
+    // the PCN workforce CSVs of March and September 2020: the same columns, the same types
+    const pcn = [
+      '1.Primary Care Networks – March 2020 Individual Level.csv',
+      '3.Primary Care Networks – September 2020 Individual Level.csv',
+    ].map((f) => results.get(f)!.tables.map((t) => t.spec.columns.map((c) => [c.name, c.type])));
+    expect(pcn[0]).toEqual(pcn[1]);
+  });
+
   it('whole corpus (27 files) extracts in well under a minute', () => {
     console.log(`corpus extraction took ${elapsed} ms`);
     expect(elapsed).toBeLessThan(50_000);

@@ -18,6 +18,7 @@ export const GSS_LEGEND: Record<string, string> = {
   '..': 'not available',
   '-': 'nil',
   '*': 'suppressed',
+  na: 'not available',
 };
 
 function unitNote(header: string, r: ColumnResult): string | undefined {
