@@ -215,6 +215,10 @@ describe('corpus extraction', () => {
     const c1a = earn.tables.find((t) => t.spec.sheet === '1a. Contractor earn. by country')!.spec.columns;
     const markers = c1a.reduce((m, c) => m + (c.markers?.c ?? 0), 0);
     expect(markers).toBeGreaterThan(100);
+    // the workbook's own legend ('Definitions and Changes': "c Results have been suppressed ...") describes them
+    const described = c1a.filter((c) => c.markers?.c);
+    expect(described.length).toBeGreaterThan(0);
+    for (const c of described) expect(c.description).toContain('c = Results have been suppressed');
     const appts = results.get('APPOINTMENTS_GP_COVERAGE aug 2021- jan 2023.csv')!.tables[0].spec.columns;
     expect(appts.find((c) => c.name === 'appointment_month')!.type).toBe('date');
   });

@@ -13,6 +13,7 @@ import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../sr
 import { EXTRACTOR_VERSION } from '../src/manifest/index.js';
 import { openFile } from '../src/manifest/extract.js';
 import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
+import { parseLegend } from '../src/manifest/extract/describe.js';
 import type { TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
 import { writeCsv } from './support/big-csv.js';
@@ -166,6 +167,14 @@ it('descriptions: the unit of a column, what its symbols mean', async () => {
   fs.writeFileSync(p, XLSX.write(wb, { bookType: 'xlsx', type: 'buffer' }));
   const earn = (await openFile(p, { ext: 'xlsx' })).tables[0].spec.columns[1];
   expect(earn).toMatchObject({ type: 'integer', description: 'Unit: GBP.', flagged: 1 });
+});
+
+it("a workbook's legend: symbol lines of its notes sheets, nothing else", () => {
+  expect(
+    parseLegend([
+      'Symbols used\nc Results have been suppressed.\nz\tNot applicable\n[x] = Not available\nnote 3 Figures are revised\nx-axis label',
+    ]),
+  ).toEqual({ c: 'Results have been suppressed', z: 'Not applicable', '[x]': 'Not available' });
 });
 
 forEachEngine('numbers stay numbers', (ctx) => {
