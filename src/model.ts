@@ -15,8 +15,15 @@ export interface ColumnSpec {
   type: ColumnType;
   /** Per suppression marker, how many cells of this column carried it (they load as NULL). */
   markers?: Record<string, number>;
+  /** how many cells of this column loaded other than as written (symbols, censored values, annotations as NULL;
+   * flagged numbers as their number): their text is kept in the row's `_dw_flags` */
+  flagged?: number;
   description?: string;
 }
+
+/** A row's cells whose own text is kept beside the value loaded: column index in the row -> the cell's text.
+ * The loader stores them as the row's `_dw_flags` jsonb (`{"<column name>": "<text>"}`). */
+export type RowFlags = Record<number, string>;
 
 export interface Fingerprint {
   sheet: string;
@@ -56,6 +63,8 @@ export interface ExtractedTable {
   /** rows[i][j] is the value of spec.columns[j]; sourceRows[i] is its 1-based row in the sheet/CSV. */
   rows: CellValue[][];
   sourceRows: number[];
+  /** flags[i] of rows[i] (absent or null: none) */
+  flags?: (RowFlags | null)[];
 }
 
 /** A batch of a table's rows as they stream: values converted to `types`, the column types settled so far
@@ -65,6 +74,8 @@ export interface RowBatch {
   /** 1-based source row of each row */
   sourceRows: number[];
   types: ColumnType[];
+  /** flags[i] of rows[i] (absent or null: none) */
+  flags?: (RowFlags | null)[];
 }
 
 /** The file's own bytes, for PostgreSQL to parse as CSV when the head of the file showed clean values

@@ -13,7 +13,7 @@ interface Expectation {
 
 const DIR = 'test/fixtures/expectations/';
 const cases: Expectation[] = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json') && f !== 'non-data-rows.json')
+  .filter((f) => f.endsWith('.json') && f !== 'non-data-rows.json' && f !== 'numeric-misses.json')
   .map((f) => JSON.parse(readFileSync(DIR + f, 'utf8')));
 
 describe('hand-checked expectations', () => {

@@ -205,7 +205,7 @@ export function mapColumns(
   columns.forEach((c, j) => {
     if (out[j]) return;
     const name = uniqueName(legalColumn(c.name), taken);
-    out[j] = { source: c.name, name, header: c.header, description: c.header, type: c.type };
+    out[j] = { source: c.name, name, header: c.header, description: withNotes(c.header, c), type: c.type };
     if (samplesOf[j]) out[j].sample = samplesOf[j];
     res.added.push(name);
   });
@@ -215,4 +215,10 @@ export function mapColumns(
     if (isCurrent.has(r.name)) res.missing.push(r.name);
   }
   return res;
+}
+
+/** A column description with the extractor's notes (unit, symbols) after it, once. */
+export function withNotes(description: string, c: { description?: string }): string {
+  if (!c.description || description.includes(c.description)) return description;
+  return `${description} ${c.description}`;
 }

@@ -13,7 +13,7 @@ import type {
   SourcePlan,
   TableSpec,
 } from '../model.js';
-import { mapColumns, sampleValues, type EnrichedColumn, type EnrichedSourceX } from './columns.js';
+import { mapColumns, sampleValues, withNotes, type EnrichedColumn, type EnrichedSourceX } from './columns.js';
 import { compressColumns, compressRows, expandAnswer, type PromptColumn } from './compress.js';
 import { legalColumn, prefixedTable, safeIdent, slug, stableName, uniqueName } from './names.js';
 
@@ -202,7 +202,7 @@ function nameColumns(
       source: c.name,
       name,
       header: c.header,
-      description: a?.description || c.header,
+      description: withNotes(a?.description || c.header, c),
       type: c.type,
       ...(a ? { unit: a.unit ?? null, is_dimension: !!a.is_dimension, is_measure: !!a.is_measure } : {}),
       ...(sample ? { sample } : {}),
@@ -255,7 +255,11 @@ export function sourcePlan(source: EnrichedSource, table: TableSpec): SourcePlan
     description: source.description,
     columns: table.columns.map((c) => {
       const e = bySource.get(c.name);
-      return { ...c, name: e?.name ?? legalColumn(c.name), description: e?.description ?? c.header };
+      return {
+        ...c,
+        name: e?.name ?? legalColumn(c.name),
+        description: e?.description ?? withNotes(c.header, c),
+      };
     }),
   };
 }

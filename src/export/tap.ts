@@ -7,7 +7,7 @@ import type { RawCsv, RowBatch } from '../model.js';
 import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
 import { decodeStream } from '../manifest/extract/decode.js';
 import { csvRecords } from '../manifest/extract/csv-parse.js';
-import { plainNumber } from '../load/index.js';
+import { FLAGS_COLUMN, flagsJson, plainNumber } from '../load/index.js';
 import { ParquetFile, type ExportTable } from './parquet.js';
 import type { Kind, Value } from './rows.js';
 
@@ -73,6 +73,7 @@ interface TableState {
 /** Where each Parquet column's value comes from: a value of the copied row, the row number, or a constant. */
 const ROW = -2;
 const CONSTANT = -1;
+const FLAGS = -3;
 
 class Sink implements TableSink {
   private buf: Value[][];
@@ -94,7 +95,9 @@ class Sink implements TableSink {
     this.kinds = cols.map((c) => c.kind);
     this.buf = cols.map(() => []);
     const at = new Map(t.columns.map((c, j) => [c, j]));
-    this.from = cols.map((c) => (c.name === '_dw_row' ? ROW : (at.get(c.name) ?? CONSTANT)));
+    this.from = cols.map((c) =>
+      c.name === '_dw_row' ? ROW : c.name === FLAGS_COLUMN ? FLAGS : (at.get(c.name) ?? CONSTANT),
+    );
     const fixed: Record<string, Value> = {
       _dw_period: t.period,
       _dw_file_url: t.fileUrl,
@@ -126,7 +129,15 @@ class Sink implements TableSink {
       const row = batch.rows[r];
       for (let i = 0; i < from.length; i++) {
         const j = from[i];
-        this.buf[i].push(j >= 0 ? fromTyped(row[j], kinds[i]) : j === ROW ? batch.sourceRows[r] : prov[i]);
+        this.buf[i].push(
+          j >= 0
+            ? fromTyped(row[j], kinds[i])
+            : j === ROW
+              ? batch.sourceRows[r]
+              : j === FLAGS
+                ? (flagsJson(batch.flags?.[r], this.t.columns) ?? null)
+                : prov[i],
+        );
       }
       await this.rowDone();
     }

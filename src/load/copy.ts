@@ -1,6 +1,7 @@
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
-//   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load;
+//   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load; the first
+//   batch carrying flags (cell texts kept beside their values) adds the `_dw_flags` jsonb column the same way;
 // - raw (the fast path, PostgreSQL server only): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
@@ -10,7 +11,7 @@ import type { Tx } from './db.js';
 import type { TableSink } from './tap.js';
 import { qualified, quoteIdent } from './ident.js';
 import { META_SCHEMA, STAGING_SCHEMA, evolveColumns } from './schema.js';
-import { columnTypeFor, csvField, joinTypes } from './values.js';
+import { FLAGS_COLUMN, columnTypeFor, csvField, csvText, flagsJson, joinTypes } from './values.js';
 import { faultPoint } from '../faults.js';
 
 export interface CopyHooks {
@@ -27,6 +28,8 @@ export interface CopyTarget {
   columns: string[];
   /** the table's current type of each column; updated when a column widens */
   types: ColumnType[];
+  /** the table has the `_dw_flags` column (added when a batch first carries flags) */
+  flags?: boolean;
 }
 
 /** A batch's column types widened by its own values (for rows that did not come from the typing extractor). */
@@ -41,20 +44,25 @@ export function checkedTypes(batch: RowBatch): ColumnType[] {
   );
 }
 
-function encode(batch: RowBatch, types: ColumnType[]): string {
+function encode(batch: RowBatch, t: CopyTarget): string {
+  const { types } = t;
   const width = types.length;
-  const parts: string[] = new Array(batch.rows.length * (width + 1));
+  const line = width + 1 + (t.flags ? 1 : 0);
+  const parts: string[] = new Array(batch.rows.length * line);
   let k = 0;
   for (let i = 0; i < batch.rows.length; i++) {
     const row = batch.rows[i];
     const srcRow = batch.sourceRows[i];
     parts[k++] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
     for (let j = 0; j < width; j++) parts[k++] = csvField(row[j], types[j]);
+    if (t.flags) {
+      const json = flagsJson(batch.flags?.[i], t.columns);
+      parts[k++] = json === undefined ? '' : csvText(json);
+    }
   }
   // fields joined by ',' and lines by '\n', in one join per line
   const lines: string[] = new Array(batch.rows.length);
-  for (let i = 0, s = 0; i < lines.length; i++, s += width + 1)
-    lines[i] = parts.slice(s, s + width + 1).join(',');
+  for (let i = 0, s = 0; i < lines.length; i++, s += line) lines[i] = parts.slice(s, s + line).join(',');
   return lines.join('\n') + '\n';
 }
 
@@ -68,8 +76,20 @@ async function widen(tx: Tx, t: CopyTarget, wanted: ColumnType[], sink?: TableSi
   for (const c of changed) t.types[c.j] = c.type;
 }
 
-function needsWidening(t: CopyTarget, wanted: ColumnType[]): boolean {
-  return wanted.some((w, j) => joinTypes(t.types[j], w) !== t.types[j]);
+/** Add `_dw_flags` (jsonb) to the table, once. */
+export async function addFlagsColumn(tx: Tx, t: CopyTarget, sink?: TableSink): Promise<void> {
+  if (t.flags) return;
+  sink?.fail(); // the sink's table had no such column
+  await tx.query(
+    `ALTER TABLE ${qualified(STAGING_SCHEMA, t.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(FLAGS_COLUMN)} jsonb`,
+  );
+  t.flags = true;
+}
+
+const hasFlags = (b: RowBatch) => !!b.flags?.some((f) => f);
+
+function needsWidening(t: CopyTarget, batch: RowBatch, wanted: ColumnType[]): boolean {
+  return (!t.flags && hasFlags(batch)) || wanted.some((w, j) => joinTypes(t.types[j], w) !== t.types[j]);
 }
 
 /** COPY every batch; returns the rows copied. `check` re-derives each batch's types from its values. */
@@ -95,12 +115,13 @@ export async function copyRows(
     if (!pending) pending = await next();
     if (!pending) break;
     await widen(tx, t, pending.types, opts.sink);
+    if (hasFlags(pending.batch)) await addFlagsColumn(tx, t, opts.sink);
     // One COPY until a batch needs a wider column: then the COPY ends, the column widens, another starts.
     const chunks = async function* (): AsyncGenerator<string> {
       while (pending) {
         const b = pending;
         pending = undefined;
-        yield encode(b.batch, t.types);
+        yield encode(b.batch, t);
         await opts.sink?.rows(b.batch);
         copied += b.batch.rows.length;
         opts.onRows?.((opts.rowsBefore ?? 0) + copied);
@@ -108,10 +129,10 @@ export async function copyRows(
         await faultPoint('copy');
         pending = await next();
         if (!pending) done = true;
-        else if (needsWidening(t, pending.types)) return;
+        else if (needsWidening(t, pending.batch, pending.types)) return;
       }
     };
-    await tx.copyCsv(target, ['_dw_row', ...t.columns], chunks());
+    await tx.copyCsv(target, ['_dw_row', ...t.columns, ...(t.flags ? [FLAGS_COLUMN] : [])], chunks());
   }
   return copied;
 }

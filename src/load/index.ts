@@ -7,7 +7,7 @@ export type { LoadFileInput, LoadFileOptions, LoadTableInput } from './loader.js
 export { ledgerRows, ledgerTotals, tableColumns } from './ledger.js';
 export type { LedgerRow, PublicationTotals } from './ledger.js';
 export { isValidIdent, quoteIdent } from './ident.js';
-export { plainNumber } from './values.js';
+export { plainNumber, flagsJson, FLAGS_COLUMN } from './values.js';
 export { recordLlmCalls } from './llm-calls.js';
 export type { LlmCallRow } from './llm-calls.js';
 export type { LoadTap, TableSink, TapTable } from './tap.js';

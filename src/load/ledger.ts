@@ -17,6 +17,8 @@ export interface LedgerRow {
   /** ISO 8601 timestamp */
   loaded_at: string;
   error: string | null;
+  /** the extractor version of the loaded values (null: loaded before versions were recorded) */
+  extractor: string | null;
 }
 
 export interface PublicationTotals {
@@ -37,7 +39,8 @@ export async function ledgerRows(
   filter: { pub?: string; period?: string } = {},
 ): Promise<LedgerRow[]> {
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, loaded_at, error
+    `SELECT pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, loaded_at, error,
+            extractor
        FROM ${LEDGER}
       WHERE ($1::text IS NULL OR pub = $1) AND ($2::text IS NULL OR period = $2)
       ORDER BY pub, period, file_url, sheet, table_name`,
@@ -55,6 +58,7 @@ export async function ledgerRows(
     status: String(r.status),
     loaded_at: iso(r.loaded_at),
     error: r.error == null ? null : String(r.error),
+    extractor: r.extractor == null ? null : String(r.extractor),
   }));
 }
 

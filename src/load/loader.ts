@@ -13,7 +13,9 @@ import {
 } from './schema.js';
 import type { LoadTap } from './tap.js';
 import { sourcesToSupersede, supersede, type FileRef } from './history.js';
-import { copyRawCsv, copyRows, type CopyTarget } from './copy.js';
+import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js';
+import { FLAGS_COLUMN } from './values.js';
+import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 import { faultPoint } from '../faults.js';
 
 export interface LoadTableInput {
@@ -37,6 +39,9 @@ export interface LoadFileInput {
   /** files of the item this one replaces (a `-revised` twin's original): their rows move to history in this
    * file's transaction, as do those this URL loaded with other bytes */
   supersede?: FileRef[];
+  /** the extractor version the rows came from (default: the current one); a table the ledger holds from another
+   * version is loaded again even when the file is unchanged */
+  extractor?: string;
 }
 
 export interface LoadFileOptions {
@@ -98,6 +103,7 @@ function tableSource(table: ExtractedTable): TableSource {
           rows: table.rows.slice(i, i + n),
           sourceRows: table.sourceRows?.slice(i, i + n) ?? [],
           types,
+          ...(table.flags ? { flags: table.flags.slice(i, i + n) } : {}),
         };
       }
     },
@@ -144,13 +150,15 @@ async function loadTable(
   const key = [input.pub, input.period, input.fileUrl, entry.sheet, entry.source.tableName];
   const base = { file_url: input.fileUrl, sheet: entry.sheet, table_name: entry.source.tableName };
 
-  const prior = await tx.query<{ sha256: string; status: string }>(
-    `SELECT sha256, status FROM ${LEDGER}
+  const extractor = input.extractor ?? EXTRACTOR_VERSION;
+  const prior = await tx.query<{ sha256: string; status: string; extractor: string | null }>(
+    `SELECT sha256, status, extractor FROM ${LEDGER}
       WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5 AND status = 'loaded'
       FOR UPDATE`,
     key,
   );
-  if (prior[0] && prior[0].status === 'loaded' && prior[0].sha256 === input.sha256) {
+  const p0 = prior[0];
+  if (p0 && p0.status === 'loaded' && p0.sha256 === input.sha256 && p0.extractor === extractor) {
     return { ...base, rows_loaded: 0, status: 'skipped' };
   }
 
@@ -161,6 +169,10 @@ async function loadTable(
     p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' })),
   );
   const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!) };
+  t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
+  // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
+  if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
+    await addFlagsColumn(tx, t);
   let fast = false;
 
   const target = qualified(STAGING_SCHEMA, table);
@@ -208,12 +220,13 @@ async function loadTable(
     throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
 
   await tx.query(
-    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9)
+    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version, extractor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9, $10)
      ON CONFLICT (${LEDGER_KEY.join(', ')}) DO UPDATE
         SET source_code = EXCLUDED.source_code, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded',
-            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL`,
-    [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null],
+            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL,
+            extractor = EXCLUDED.extractor`,
+    [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null, extractor],
   );
   return {
     ...base,

@@ -49,6 +49,8 @@ const SCHEMA_DDL = [
      diff text NOT NULL DEFAULT '[]',
      PRIMARY KEY (pub, period, version)
    )`,
+  // the extractor version that produced the loaded values (NULL: before versions were recorded)
+  `ALTER TABLE ${LEDGER} ADD COLUMN IF NOT EXISTS extractor text`,
   `CREATE TABLE IF NOT EXISTS ${quoteIdent(META_SCHEMA)}.tbl_llm_calls (
      pub text NOT NULL,
      period text NOT NULL,

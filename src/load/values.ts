@@ -1,5 +1,5 @@
 // Column typing (widen-only) and CSV encoding of cell values for COPY.
-import type { CellValue, ColumnType } from '../model.js';
+import type { CellValue, ColumnType, RowFlags } from '../model.js';
 
 /** SQL type used for each ColumnType. */
 export const SQL_TYPE: Record<ColumnType, string> = {
@@ -128,4 +128,19 @@ export function csvField(v: CellValue | undefined, t: ColumnType): string {
   const s = String(v);
   if (t !== 'text' && isBlank(s)) return '';
   return csvText(s);
+}
+
+/** The `_dw_flags` column: each row's kept cell texts, `{"<column>": "<text>"}`. */
+export const FLAGS_COLUMN = '_dw_flags';
+
+/** A row's flags as the JSON text PostgreSQL prints for the jsonb (keys by length, then name; `": "`), so the
+ * Parquet written while loading equals the one read back; undefined when the row has none. */
+export function flagsJson(flags: RowFlags | null | undefined, columns: string[]): string | undefined {
+  if (!flags) return undefined;
+  const keys = Object.keys(flags)
+    .map(Number)
+    .filter((j) => columns[j] !== undefined)
+    .sort((a, b) => columns[a].length - columns[b].length || (columns[a] < columns[b] ? -1 : 1));
+  if (!keys.length) return undefined;
+  return `{${keys.map((j) => `${JSON.stringify(columns[j])}: ${JSON.stringify(flags[j])}`).join(', ')}}`;
 }

@@ -1,7 +1,14 @@
 // Public entry of extraction: detect the tables of a downloaded file, with no per-file recipe. `openFile` gives
 // streamed sources (what the pipeline loads); `extractFile` reads every row into memory (small files, tests).
 import { basename } from 'node:path';
-import type { CellValue, ExtractedFile, ExtractedTable, SourceFile, TableSource } from '../model.js';
+import type {
+  CellValue,
+  ExtractedFile,
+  ExtractedTable,
+  RowFlags,
+  SourceFile,
+  TableSource,
+} from '../model.js';
 import { openCsv } from './extract/csv.js';
 import { fileBytes } from './extract/source.js';
 import { readWorkbookIsolated } from './extract/isolate.js';
@@ -45,15 +52,17 @@ export async function openFile(path: string, opts: ExtractOptions): Promise<Sour
 export async function collectTable(t: TableSource): Promise<ExtractedTable> {
   const rows: CellValue[][] = [];
   const sourceRows: number[] = [];
+  const flags: (RowFlags | null)[] = [];
   for await (const b of t.batches(50_000)) {
     for (const r of b.rows) rows.push(r);
     for (const n of b.sourceRows) sourceRows.push(n);
+    for (let i = 0; i < b.rows.length; i++) flags.push(b.flags?.[i] ?? null);
   }
   // a column widened after some rows were typed: give every value the final column type's form
   const types = t.spec.columns.map((c) => c.type);
   for (const r of rows)
     types.forEach((ty, j) => ty === 'text' && typeof r[j] === 'number' && (r[j] = String(r[j])));
-  return { spec: t.spec, rows, sourceRows };
+  return { spec: t.spec, rows, sourceRows, ...(flags.some(Boolean) ? { flags } : {}) };
 }
 
 export async function extractFile(path: string, opts: ExtractOptions): Promise<ExtractedFile> {

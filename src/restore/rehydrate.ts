@@ -7,7 +7,7 @@ import { isStagingName } from '../ident.js';
 import type { Catalog } from '../export/index.js';
 import { ensureSchema, isValidIdent, quoteIdent, type Db, type Tx } from '../load/index.js';
 import { STAGING_SCHEMA, columnsOf, createStagingTable, evolveColumns, lockTables } from '../load/schema.js';
-import { kindOfSqlType } from '../load/values.js';
+import { FLAGS_COLUMN, kindOfSqlType } from '../load/values.js';
 
 /** Column types a catalog or Parquet file may ask for (anything else is refused as text). */
 export const RESTORABLE_TYPES = new Set([
@@ -45,6 +45,9 @@ export async function restoreTable(
   const wanted = columns.filter((c) => isValidIdent(c.name) && RESTORABLE_TYPES.has(c.type));
   for (const c of wanted.filter((x) => !existing.has(x.name)))
     await tx.query(`ALTER TABLE staging.${quoteIdent(table)} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+  // the row flags (symbols and annotations kept beside their values) come back with their rows
+  if (columns.some((c) => c.name === FLAGS_COLUMN) && !existing.has(FLAGS_COLUMN))
+    await tx.query(`ALTER TABLE staging.${quoteIdent(table)} ADD COLUMN ${quoteIdent(FLAGS_COLUMN)} jsonb`);
   const differing = wanted.filter((c) => existing.has(c.name) && existing.get(c.name) !== c.type);
   await evolveColumns(
     tx,

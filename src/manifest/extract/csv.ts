@@ -2,9 +2,18 @@
 // rest is read again on demand, in batches, each value typed as it passes and a column widened (never failed)
 // when a later value does not fit. When the head is clean, the bytes themselves go to COPY (RawCsv).
 import * as XLSX from 'xlsx';
-import type { CellValue, ColumnSpec, ColumnType, RowBatch, SourceFile, TableSource } from '../../model.js';
+import type {
+  CellValue,
+  ColumnSpec,
+  ColumnType,
+  RowBatch,
+  RowFlags,
+  SourceFile,
+  TableSource,
+} from '../../model.js';
 import { columnNames } from './names.js';
-import { cellValue, fitType, parseText, typeColumn } from './types.js';
+import { columnNotes } from './describe.js';
+import { cellValue, fitType, flagOf, markerCounted, parseText, rowFlags, typeColumn } from './types.js';
 import { looksLikeHeader } from './header-rows.js';
 import type { Parsed } from './types.js';
 import { makeFingerprint } from '../fingerprint.js';
@@ -102,8 +111,11 @@ export async function openCsv(
     header: headers[j],
     type: t.type,
     ...(t.markers ? { markers: t.markers } : {}),
+    ...(t.flags ? { flagged: t.flags.size } : {}),
+    ...columnNotes(headers[j], t),
   }));
   const headRows = data.map((_, i) => typed.map((t) => t.values[i]));
+  const headFlags = rowFlags(typed, data.length);
   const totalRows: number[] = [];
   data.forEach((r, i) => isTotal(r) && totalRows.push(i + start + 1));
   const spec = {
@@ -123,7 +135,7 @@ export async function openCsv(
     spec,
     sample: headRows.slice(0, 5),
     batches: head.complete
-      ? memoryBatches(headRows, start, types)
+      ? memoryBatches(headRows, headFlags, start, types)
       : (n) =>
           streamBatches(
             source,
@@ -150,19 +162,30 @@ function rangeOf(records: number, width: number): string {
 }
 
 /** A file read whole by its head keeps its typed rows; a longer one keeps none (they are read again). */
-function memoryBatches(rows: CellValue[][], start: number, types: ColumnType[]) {
-  return (n: number) => fromMemory(rows, start, types, n);
+function memoryBatches(
+  rows: CellValue[][],
+  flags: (RowFlags | null)[] | undefined,
+  start: number,
+  types: ColumnType[],
+) {
+  return (n: number) => fromMemory(rows, flags, start, types, n);
 }
 
 async function* fromMemory(
   rows: CellValue[][],
+  flags: (RowFlags | null)[] | undefined,
   start: number,
   types: ColumnType[],
   n: number,
 ): AsyncGenerator<RowBatch> {
   for (let i = 0; i < rows.length; i += n) {
     const slice = rows.slice(i, i + n);
-    yield { rows: slice, sourceRows: slice.map((_, k) => i + k + start + 1), types: [...types] };
+    yield {
+      rows: slice,
+      sourceRows: slice.map((_, k) => i + k + start + 1),
+      types: [...types],
+      ...(flags ? { flags: flags.slice(i, i + n) } : {}),
+    };
   }
 }
 
@@ -180,9 +203,12 @@ async function* streamBatches(src: TableSource, r: Reread, batchRows: number): A
   const types = [...r.types];
   const caches = types.map(() => new Map<string, Parsed>());
   const markers: Record<string, number>[] = types.map(() => ({}));
+  const flagged = types.map(() => 0);
   const totalRows: number[] = [];
   let rows: CellValue[][] = [];
   let sourceRows: number[] = [];
+  let flags: (RowFlags | null)[] = [];
+  let anyFlags = false;
   let count = 0;
   const opts = { dialect: { ...r.dialect }, maxRecordChars: r.maxRecordChars };
   for await (const b of csvRecords(decodeStream(r.open()), opts)) {
@@ -196,6 +222,7 @@ async function* streamBatches(src: TableSource, r: Reread, batchRows: number): A
           `${rec.length} fields where the table has ${r.width} columns (record ${recNo})`,
         );
       const row = new Array<CellValue>(r.width);
+      let rowFlags: RowFlags | null = null;
       for (let j = 0; j < r.width; j++) {
         const s = rec[j];
         if (s === undefined || s === '') {
@@ -208,28 +235,34 @@ async function* streamBatches(src: TableSource, r: Reread, batchRows: number): A
           p = parseText(s);
           if (cache.size < 50_000) cache.set(s, p);
         }
-        if (p.k === 'null') {
-          if (p.marker !== undefined) markers[j][p.marker] = (markers[j][p.marker] ?? 0) + 1;
-          row[j] = null;
-          continue;
-        }
         const t = fitType(types[j], p);
         if (t !== types[j]) types[j] = t;
         row[j] = cellValue(p, t);
+        const m = markerCounted(p, t);
+        if (m !== undefined) markers[j][m] = (markers[j][m] ?? 0) + 1;
+        const f = flagOf(p, t);
+        if (f !== undefined) {
+          (rowFlags ??= {})[j] = f;
+          flagged[j]++;
+        }
       }
       if (isTotal(rec)) totalRows.push(recNo);
       rows.push(row);
       sourceRows.push(recNo);
+      flags.push(rowFlags);
+      if (rowFlags) anyFlags = true;
       count++;
       if (rows.length >= batchRows) {
-        yield { rows, sourceRows, types: [...types] };
+        yield { rows, sourceRows, types: [...types], ...(anyFlags ? { flags } : {}) };
         rows = [];
         sourceRows = [];
+        flags = [];
+        anyFlags = false;
       }
     }
   }
-  if (rows.length) yield { rows, sourceRows, types: [...types] };
-  settle(src, { count, types, markers, totalRows, start: r.start, width: r.width });
+  if (rows.length) yield { rows, sourceRows, types: [...types], ...(anyFlags ? { flags } : {}) };
+  settle(src, { count, types, markers, flagged, totalRows, start: r.start, width: r.width });
 }
 
 function settle(
@@ -238,6 +271,7 @@ function settle(
     count: number;
     types: ColumnType[];
     markers: Record<string, number>[];
+    flagged: number[];
     totalRows: number[];
     start: number;
     width: number;
@@ -250,6 +284,8 @@ function settle(
     c.type = s.types[j];
     if (Object.keys(s.markers[j]).length) c.markers = s.markers[j];
     else delete c.markers;
+    if (s.flagged[j]) c.flagged = s.flagged[j];
+    else delete c.flagged;
   });
   if (s.totalRows.length) spec.totalRows = s.totalRows;
   else delete spec.totalRows;

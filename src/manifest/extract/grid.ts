@@ -51,7 +51,14 @@ function toCell(x: XLSX.CellObject | undefined): SheetCell | undefined {
     const v = String(x.t === 'd' ? (x.v as Date).toISOString().slice(0, 10) : x.v);
     return v.trim() === '' ? undefined : { t: 's', v };
   }
-  if (x.t === 'n') return { t: 'n', v: x.v as number, date: isDateCell(x) || undefined };
+  if (x.t === 'n') {
+    // a percent number format (SheetJS keeps it in z, or shows it in the formatted text w)
+    const pct =
+      (typeof x.z === 'string' && x.z.includes('%')) || (typeof x.w === 'string' && /%\s*$/.test(x.w))
+        ? true
+        : undefined;
+    return { t: 'n', v: x.v as number, date: isDateCell(x) || undefined, ...(pct ? { pct } : {}) };
+  }
   if (x.t === 'b') return { t: 'b', v: x.v as boolean };
   if (x.t === 'e') return { t: 'e', v: String(x.w ?? '#ERR'), w: x.w };
   return undefined;

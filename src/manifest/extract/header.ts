@@ -10,11 +10,14 @@ export interface Piece {
   headers: string[];
   minC: number;
   maxC: number;
+  /** a lone unmerged label above the header ("Mean", "Median"): it qualifies the whole table, not the columns
+   * right of it */
+  qualifier?: string;
 }
 
-function levelsFor(block: Block, grid: Grid, cols: number[]): string[][] {
+function levelsFor(block: Block, grid: Grid, cols: number[]): { levels: string[][]; qualifier?: string } {
   const hr = block.headerRows;
-  if (hr.length === 0) return cols.map(() => []);
+  if (hr.length === 0) return { levels: cols.map(() => []) };
   const top = hr[0].r,
     bottom = hr[hr.length - 1].r;
   const at = new Map<number, Map<number, GridCell>>();
@@ -36,9 +39,18 @@ function levelsFor(block: Block, grid: Grid, cols: number[]): string[][] {
   }
   const main = hr[hr.length - 1];
   const mainCols = new Set(main.cells.map((x) => x.c));
+  // a lone unmerged label in an upper row (not above the first column) qualifies the table
+  let qualifier: string | undefined;
+  const lone = new Set<number>();
+  for (const row of hr.slice(0, -1)) {
+    if (mergedRows.has(row.r) || row.cells.length !== 1 || row.cells[0].c <= main.cells[0].c) continue;
+    if (!text(row.r, row.cells[0].c) || main.cells.length < 3) continue;
+    lone.add(row.r);
+    qualifier ??= text(row.r, row.cells[0].c);
+  }
   // sparse upper rows without merges: a group label runs right until the next label
   for (const row of hr.slice(0, -1)) {
-    if (mergedRows.has(row.r) || row.cells.length * 2 > main.cells.length) continue;
+    if (lone.has(row.r) || mergedRows.has(row.r) || row.cells.length * 2 > main.cells.length) continue;
     const f = filled.get(row.r)!;
     row.cells.forEach((x, k) => {
       const stop = k + 1 < row.cells.length ? row.cells[k + 1].c : Infinity;
@@ -49,15 +61,16 @@ function levelsFor(block: Block, grid: Grid, cols: number[]): string[][] {
   const firstCol = main.cells[0].c;
   const skip = (r: number, c: number) =>
     r !== main.r && c === firstCol && !filled.get(r)!.has(c) && !!text(main.r, c);
-  return cols.map((c) => {
+  const levels = cols.map((c) => {
     const levels: string[] = [];
     for (const row of hr) {
-      if (skip(row.r, c)) continue;
+      if (skip(row.r, c) || lone.has(row.r)) continue;
       const t = text(row.r, c) || filled.get(row.r)!.get(c) || '';
       if (t && levels[levels.length - 1] !== t) levels.push(t);
     }
     return levels;
   });
+  return { levels, qualifier };
 }
 
 function colsOf(block: Block): number[] {
@@ -73,7 +86,7 @@ function colsOf(block: Block): number[] {
 /** Split a block into side-by-side pieces at blank columns that start a new label column. */
 export function piecesOf(block: Block, grid: Grid, previous: Piece[]): Piece[] {
   const cols = colsOf(block);
-  const levels = levelsFor(block, grid, cols);
+  const { levels, qualifier } = levelsFor(block, grid, cols);
   const headers = levels.map((l) => l.join(' | '));
   // borrow headers for columns the block leaves unlabelled from the table above (stacked region/ICB/trust blocks)
   const prev = previous[previous.length - 1];
@@ -104,6 +117,7 @@ export function piecesOf(block: Block, grid: Grid, previous: Piece[]): Piece[] {
     start = k;
   }
   pieces.push(slice(block, cols, headers, start, cols.length));
+  if (qualifier) for (const p of pieces) p.qualifier = qualifier;
   return pieces;
 }
 

@@ -16,7 +16,15 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { envName, formatSize } from '../../config/limits.js';
-import type { CellValue, DocSheet, RowBatch, SourceFile, TableSource, TableSpec } from '../../model.js';
+import type {
+  CellValue,
+  DocSheet,
+  RowBatch,
+  RowFlags,
+  SourceFile,
+  TableSource,
+  TableSpec,
+} from '../../model.js';
 import { faultPoint } from '../../faults.js';
 import { readWorkbook } from './workbook.js';
 
@@ -52,7 +60,7 @@ function runJob(job: Job): void {
       const fd = fs.openSync(file, 'w');
       let lines: string[] = [];
       t.rows.forEach((r, k) => {
-        lines.push(JSON.stringify([t.sourceRows[k], ...r]));
+        lines.push(JSON.stringify([t.sourceRows[k], t.flags?.[k] ?? null, ...r]));
         if (lines.length === 5000) {
           fs.writeSync(fd, lines.join('\n') + '\n');
           lines = [];
@@ -257,7 +265,7 @@ function crashError(
   return new Error(`the parser crashed reading ${what} (${how})${last ? `: ${last.slice(0, 300)}` : ''}`);
 }
 
-/** A table whose rows are in an NDJSON file ([sourceRow, ...cells] a line); the file goes once read. */
+/** A table whose rows are in an NDJSON file ([sourceRow, flags, ...cells] a line); the file goes once read. */
 function fileSource(spec: TableSpec, sample: CellValue[][], file: string): TableSource {
   track(file);
   return {
@@ -268,19 +276,22 @@ function fileSource(spec: TableSpec, sample: CellValue[][], file: string): Table
       const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
       let rows: CellValue[][] = [];
       let sourceRows: number[] = [];
+      let flags: (RowFlags | null)[] = [];
       try {
         for await (const line of lines) {
           if (!line) continue;
-          const [at, ...cells] = JSON.parse(line) as [number, ...CellValue[]];
+          const [at, flagged, ...cells] = JSON.parse(line) as [number, RowFlags | null, ...CellValue[]];
           rows.push(cells);
           sourceRows.push(at);
+          flags.push(flagged);
           if (rows.length >= n) {
-            yield { rows, sourceRows, types };
+            yield { rows, sourceRows, types, flags };
             rows = [];
             sourceRows = [];
+            flags = [];
           }
         }
-        if (rows.length) yield { rows, sourceRows, types };
+        if (rows.length) yield { rows, sourceRows, types, flags };
       } finally {
         lines.close();
         untrack(file);

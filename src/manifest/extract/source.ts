@@ -12,7 +12,13 @@ export function inMemorySource(table: ExtractedTable): TableSource {
     async *batches(n: number): AsyncGenerator<RowBatch> {
       const types = table.spec.columns.map((c) => c.type);
       for (let i = 0; i < table.rows.length; i += n) {
-        yield { rows: table.rows.slice(i, i + n), sourceRows: table.sourceRows.slice(i, i + n), types };
+        const flags = table.flags?.slice(i, i + n);
+        yield {
+          rows: table.rows.slice(i, i + n),
+          sourceRows: table.sourceRows.slice(i, i + n),
+          types,
+          flags,
+        };
       }
     },
   };

@@ -5,8 +5,9 @@ import type { Grid, GridRow } from './grid.js';
 import type { MetaEntry } from './detect.js';
 import type { Piece } from './header.js';
 import { isTotalRow, rowText } from './rows.js';
-import { typeColumn, type RawCell } from './types.js';
+import { rowFlags, typeColumn, type RawCell } from './types.js';
 import { columnNames } from './names.js';
+import { columnNotes } from './describe.js';
 import { metaRecord, splitTitle } from './meta.js';
 import { makeFingerprint, normHeader } from '../fingerprint.js';
 
@@ -107,13 +108,60 @@ export function buildTables(pieces: Piece[], ctx: SheetContext, startId: number)
   for (const info of infos) info.side = sides[info.pos];
   const groups = new Map<string, PieceInfo[]>();
   for (const info of infos) {
-    const key = info.piece.headers.map(normHeader).join('\u0001');
+    const key = [info.piece.qualifier ?? '', ...info.piece.headers.map(normHeader)].join('\u0001');
     const g = groups.get(key);
     if (g) g.push(info);
     else groups.set(key, [info]);
   }
   const out: ExtractedTable[] = [];
-  for (const group of groups.values()) out.push(buildOne(group, ctx, startId + out.length));
+  for (const group of apart([...groups.values()], infos))
+    out.push(buildOne(group, ctx, startId + out.length));
+  return out;
+}
+
+interface Box {
+  r0: number;
+  r1: number;
+  c0: number;
+  c1: number;
+}
+
+function boxOf(g: PieceInfo[]): Box {
+  const b: Box = { r0: Infinity, r1: -Infinity, c0: Infinity, c1: -Infinity };
+  for (const { piece: p } of g) {
+    const rows = [...p.block.headerRows, ...p.block.dataRows];
+    b.r0 = Math.min(b.r0, rows[0]?.r ?? Infinity);
+    b.r1 = Math.max(b.r1, rows[rows.length - 1]?.r ?? -Infinity);
+    b.c0 = Math.min(b.c0, p.minC);
+    b.c1 = Math.max(b.c1, p.maxC);
+  }
+  return b;
+}
+
+const meets = (a: Box, b: Box) => a.r0 <= b.r1 && b.r0 <= a.r1 && a.c0 <= b.c1 && b.c0 <= a.c1;
+
+/** Tables on one sheet never overlap: a same-header group whose range would reach over another table is split
+ * into its runs of consecutive pieces (a "Median" table resumed below a "Mean" one stays two tables). */
+function apart(groups: PieceInfo[][], order: PieceInfo[]): PieceInfo[][] {
+  const at = new Map(order.map((info, k) => [info, k]));
+  const out: PieceInfo[][] = [];
+  for (const g of groups) {
+    const box = boxOf(g);
+    if (g.length < 2 || !groups.some((h) => h !== g && meets(box, boxOf(h)))) {
+      out.push(g);
+      continue;
+    }
+    let run: PieceInfo[] = [];
+    for (const info of g) {
+      const last = run[run.length - 1];
+      if (last && at.get(info)! - at.get(last)! > 1) {
+        out.push(run);
+        run = [];
+      }
+      run.push(info);
+    }
+    out.push(run);
+  }
   return out;
 }
 
@@ -165,14 +213,18 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     header: headers[k],
     type: t.type,
     ...(t.markers ? { markers: t.markers } : {}),
+    ...(t.flags ? { flagged: t.flags.size } : {}),
+    ...columnNotes(headers[k], t),
   }));
   const rows = sourceRows.map((_, i) => {
     const r = kept.map((t) => t.values[i]);
     if (lab) r.unshift(rowLabels[i]);
     return r;
   });
+  const flags = rowFlags(kept, sourceRows.length, lab ? 1 : 0);
   if (lab) columns.unshift({ name: 'block', header: lab.header, type: 'text' });
-  const notes = [...new Set(group.flatMap((i) => i.notes))];
+  const qualifier = first.piece.qualifier;
+  const notes = [...new Set([...(qualifier ? [qualifier] : []), ...group.flatMap((i) => i.notes)])];
   const hdr = first.piece.block.headerRows.map((r) => r.r + 1);
   const spec: TableSpec = {
     id: `${ctx.member && !ctx.sheet ? ctx.member : ctx.sheet}#${n}`,
@@ -191,5 +243,5 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     ...(totalRows.length ? { totalRows } : {}),
     fingerprint: makeFingerprint(ctx.sheet, first.title ?? '', columns),
   };
-  return { spec, rows, sourceRows };
+  return { spec, rows, sourceRows, ...(flags ? { flags } : {}) };
 }

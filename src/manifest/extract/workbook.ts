@@ -6,6 +6,7 @@ import { detectTables, headerlessBlock, sheetText } from './detect.js';
 import { piecesOf, type Piece } from './header.js';
 import { buildTables } from './table.js';
 import { explainReadError, unreadableWorkbook } from './workbook-errors.js';
+import { applyLegend } from './describe.js';
 
 const DOC_SHEET =
   /^(cover|contents|index|notes|definitions|glossary|read ?me|about|information|metadata|title( sheet)?|guidance|background|methodology)\b/i;
@@ -55,5 +56,6 @@ export function readWorkbook(buf: Uint8Array, member?: string): ExtractedFile {
     for (const b of blocks) pieces.push(...piecesOf(b, grid, pieces));
     out.tables.push(...buildTables(pieces, { sheet, member, hidden, grid }, 1));
   }
+  applyLegend(out);
   return out;
 }
