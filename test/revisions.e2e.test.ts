@@ -8,6 +8,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { revisionLines } from '../src/action/summary.js';
 import { listVersions, type Db } from '../src/load/index.js';
 import { testEngines } from './support/db.js';
 import { editCsv, pageWithTwin, reviseRun } from './support/revise.js';
@@ -147,6 +148,20 @@ for (const kind of testEngines()) {
       expect(t.files.map((f: { url: string }) => decodeURIComponent(f.url).split('/').pop())).toEqual([
         QOF_TWIN,
       ]);
+      expect(t.versions).toEqual([
+        expect.objectContaining({
+          period: 'FY2020-21',
+          version: 2,
+          rows_added: 2,
+          rows_removed: 1,
+          cells_changed: 3,
+        }),
+      ]);
+      expect(t.files[0].version).toBe(2);
+      // the run summary shows the revision's diff
+      expect(revisionLines(res.outcomes).join('\n')).toContain(
+        'qof/FY2020-21: version 2 (new file URL): +2 / -1 rows, 3 cells changed in 3 rows',
+      );
       const manifest = readFileSync(join(ws.dir, 'manifests/backfill/qof/qof_FY2020-21.yaml'), 'utf8');
       expect(manifest).toMatch(/^version: 2$/m);
       expect(manifest).toMatch(/cells_changed: 3/);

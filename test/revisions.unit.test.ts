@@ -1,6 +1,11 @@
 // Revisions in the small: which files make the next version (pure), a ledger from before versions migrated in
 // place, and the SQL diff on both engines.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createPublisher } from '../src/action/publish.js';
+import type { Releaser } from '../src/action/releases.js';
 import {
   ensureSchema,
   ledgerRows,
@@ -203,5 +208,56 @@ forEachEngine('revisions in the database', (ctx) => {
     expect((await db.query(`SELECT n FROM history.hw_t ORDER BY _dw_superseded_at`)).map((r) => r.n)).toEqual(
       ['1', '2', 'n/a'],
     );
+  });
+});
+
+describe('release assets of a revision', () => {
+  it('the kept version gets its own name; the current asset may shrink to the current ledger rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-rev-assets-'));
+    const cur = join(dir, 'cur.parquet');
+    const old = join(dir, 'old.parquet');
+    writeFileSync(cur, 'current');
+    writeFileSync(old, 'previous');
+    const assets: { id: number; name: string; size: number; label: string | null }[] = [
+      { id: 1, name: 'qof_t__FY2020-21.parquet', size: 8, label: '68 rows, sha256 0000000000000000' },
+    ];
+    let next = 2;
+    const releaser: Releaser = {
+      ensureRelease: async (tag) => ({ id: 1, tag, htmlUrl: `https://x/${tag}`, uploadUrl: '' }),
+      listAssets: async () => [...assets],
+      deleteAsset: async (id) =>
+        void assets.splice(
+          assets.findIndex((a) => a.id === id),
+          1,
+        ),
+      uploadAsset: async (_r, name, data, label) => {
+        const a = { id: next++, name, size: data.length, label };
+        assets.push(a);
+        return a;
+      },
+    };
+    const pub = createPublisher(releaser, {
+      force: false,
+      pubName: (c) => c,
+      log: { info() {}, warning() {} },
+    });
+    await pub.uploadItem(
+      {
+        key: 'qof/FY2020-21',
+        pub: 'qof',
+        period: 'FY2020-21',
+        status: 'processed',
+        exported: [
+          { table: 'qof_t', period: 'FY2020-21', path: cur, rows: 67 },
+          { table: 'qof_t', period: 'FY2020-21', path: old, rows: 68, version: 1 },
+        ],
+      },
+      async () => 67, // the ledger's current rows
+    );
+    expect(pub.result().refused).toEqual([]);
+    expect(assets.map((a) => [a.name, a.label?.split(',')[0]]).sort()).toEqual([
+      ['qof_t__FY2020-21.parquet', '67 rows'],
+      ['qof_t__FY2020-21__v1.parquet', '68 rows'],
+    ]);
   });
 });

@@ -3,6 +3,7 @@
 import type { StatusData } from '../cli/status.js';
 import { bar } from '../cli/reporter.js';
 import type { ItemOutcome } from '../pipeline.js';
+import { diffText } from '../pipeline/versions.js';
 import type { CacheReport } from './cache.js';
 import { CATALOG_TAG } from '../github/release-names.js';
 
@@ -81,6 +82,22 @@ function itemRow(o: ItemOutcome): string {
   return `| ${cell(o.key)} | ${statusText(o)} | ${o.rowsLoaded ?? ''} | ${tables} | ${cell(note)} |`;
 }
 
+/** Items reloaded as a new version (a revision, a --force reload of changed files): the diff of each. */
+export function revisionLines(outcomes: ItemOutcome[]): string[] {
+  const revised = outcomes.filter((o) => o.version && o.version.version > 1);
+  if (!revised.length) return [];
+  const lines = ['', '### Revisions', ''];
+  for (const o of revised) {
+    const v = o.version!;
+    const tables = v.diff.map((d) => `\`${d.table}\` ${diffText(d)}`).join('; ');
+    lines.push(
+      `- ${cell(o.key)}: version ${v.version}${v.reason ? ` (${cell(v.reason)})` : ''}: ${diffText(v)}` +
+        (v.diff.length > 1 ? ` — ${cell(tables)}` : ''),
+    );
+  }
+  return lines;
+}
+
 export function cacheLine(c: CacheReport): string {
   const parts = [
     `${count(c.hits.length, 'file')} served from the cache after the origin answered 304 Not Modified`,
@@ -105,6 +122,7 @@ export function backfillSummary(r: BackfillReport): string {
       '|---|---|---|---|---|',
       ...shown.map(itemRow),
     );
+  lines.push(...revisionLines(r.outcomes));
   if (r.cache) lines.push('', cacheLine(r.cache));
   if (r.catalogUrl || r.releases.length) {
     lines.push('', '### Releases', '');

@@ -12,7 +12,9 @@ export interface CatalogTable {
   periods: string[];
   rows: number;
   columns: { name: string; type: string; header?: string; description?: string }[];
-  files: { period: string; url: string; sheet: string; sha256: string; rows: number }[];
+  files: { period: string; url: string; sheet: string; sha256: string; rows: number; version?: number }[];
+  /** versions after the first of the table's periods (revisions), each with its diff of this table */
+  versions?: CatalogVersion[];
   /** the released Parquet file of each period: its asset name, the release (tag) holding it and its URL */
   assets?: CatalogAsset[];
 }
@@ -25,6 +27,16 @@ export interface CatalogAsset {
   /** size and sha256 of the uploaded file (a Pages build has no Parquet files: datapackage.json reads these) */
   bytes?: number;
   sha256?: string;
+}
+
+export interface CatalogVersion {
+  period: string;
+  version: number;
+  loaded_at: string;
+  rows_added: number;
+  rows_removed: number;
+  rows_changed: number;
+  cells_changed: number;
 }
 
 export interface Catalog {
@@ -58,10 +70,12 @@ export async function writeCatalog(
     sheet: string;
     sha256: string;
     rows_loaded: string | number;
+    version: number | null;
   }>(
-    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded FROM datawarp.tbl_manifest_files
+    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version FROM datawarp.tbl_manifest_files
       WHERE status = 'loaded' ORDER BY table_name, period, file_url, sheet`,
   );
+  const versions = await tableVersions(db);
   const cols = await db.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT table_name, column_name, data_type FROM information_schema.columns
       WHERE table_schema = 'staging' ORDER BY table_name, ordinal_position`,
@@ -87,7 +101,18 @@ export async function writeCatalog(
     const n = Number(l.rows_loaded);
     t.rows += n;
     if (!t.periods.includes(l.period)) t.periods.push(l.period);
-    t.files.push({ period: l.period, url: l.file_url, sheet: l.sheet, sha256: l.sha256, rows: n });
+    t.files.push({
+      period: l.period,
+      url: l.file_url,
+      sheet: l.sheet,
+      sha256: l.sha256,
+      rows: n,
+      ...(l.version ? { version: Number(l.version) } : {}),
+    });
+  }
+  for (const [table, list] of versions) {
+    const t = tables.get(table);
+    if (t) t.versions = list.filter((v) => t.periods.includes(v.period));
   }
   for (const c of cols) {
     const t = tables.get(c.table_name);
@@ -111,4 +136,33 @@ export async function writeCatalog(
   void faultPoint('catalog');
   renameSync(tmp, path);
   return catalog;
+}
+
+/** Each table's diff in every version after the first (datawarp.tbl_item_versions), oldest first. */
+async function tableVersions(db: Db): Promise<Map<string, CatalogVersion[]>> {
+  const rows = await db.query<{ period: string; version: number; loaded_at: unknown; diff: string }>(
+    `SELECT period, version, loaded_at, diff FROM datawarp.tbl_item_versions WHERE version > 1
+      ORDER BY pub, period, version`,
+  );
+  const out = new Map<string, CatalogVersion[]>();
+  for (const r of rows) {
+    const at =
+      r.loaded_at instanceof Date ? r.loaded_at.toISOString() : new Date(String(r.loaded_at)).toISOString();
+    for (const d of JSON.parse(r.diff) as (Omit<CatalogVersion, 'period' | 'version' | 'loaded_at'> & {
+      table: string;
+    })[]) {
+      const list = out.get(d.table) ?? [];
+      list.push({
+        period: r.period,
+        version: Number(r.version),
+        loaded_at: at,
+        rows_added: d.rows_added,
+        rows_removed: d.rows_removed,
+        rows_changed: d.rows_changed,
+        cells_changed: d.cells_changed,
+      });
+      out.set(d.table, list);
+    }
+  }
+  return out;
 }

@@ -57,7 +57,9 @@ export function releaseSource(reader: ReleaseReader): ParquetSource {
     async list() {
       const out: ParquetAsset[] = [];
       for (const r of await reader.dataReleases())
-        for (const a of (await reader.assets(r.id)).filter((x) => x.name.endsWith('.parquet') && !isVersionAssetName(x.name)))
+        for (const a of (await reader.assets(r.id)).filter(
+          (x) => x.name.endsWith('.parquet') && !isVersionAssetName(x.name),
+        ))
           out.push({ name: a.name, read: () => reader.download(a.id) });
       return out;
     },

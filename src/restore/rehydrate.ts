@@ -67,15 +67,32 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
       for (const f of t.files ?? []) {
         const r = await tx.query(
           `INSERT INTO datawarp.tbl_manifest_files
-             (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded')
+             (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', $9)
            ON CONFLICT DO NOTHING RETURNING 1`,
-          [t.publication, t.table, f.period, f.url, f.sheet, t.table, f.sha256, f.rows],
+          [t.publication, t.table, f.period, f.url, f.sheet, t.table, f.sha256, f.rows, f.version ?? null],
         );
         ledgerRows += r.length;
       }
+      // the versions the files belong to stay complete, so the next revision of a period numbers on from them
+      for (const [period, version] of latestVersions(t))
+        await tx.query(
+          `INSERT INTO datawarp.tbl_item_versions (pub, period, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [t.publication, period, version],
+        );
     });
     tables++;
   }
   return { tables, ledgerRows };
+}
+
+/** Per period of a catalog table, the highest version its files or revisions name. */
+function latestVersions(t: Catalog['tables'][number]): Map<string, number> {
+  const out = new Map<string, number>();
+  const see = (period: string, v: number | undefined) => {
+    if (v && v > (out.get(period) ?? 0)) out.set(period, v);
+  };
+  for (const f of t.files ?? []) see(f.period, f.version);
+  for (const v of t.versions ?? []) see(v.period, v.version);
+  return out;
 }

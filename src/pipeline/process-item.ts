@@ -1,0 +1,119 @@
+// Processing one item: manifest -> version plan -> enrich -> load (one transaction per file) -> version recorded
+// -> export. The stages' order for an item; src/pipeline.ts plans the items and records their outcomes.
+import { basename, join } from 'node:path';
+import { enrichManifest, formatDrift } from '../enrich/index.js';
+import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from '../export/index.js';
+import { recordLlmCalls, type Db, type ItemVersion } from '../load/index.js';
+import { buildManifest, manifestFile } from '../manifest/index.js';
+import type { DriftReport } from '../model.js';
+import type { PipelineDeps, PlanItem } from '../pipeline.js';
+import { docText, findReference, writeYaml } from './files.js';
+import { loadItem } from './load-item.js';
+import {
+  currentTitles,
+  finishVersion,
+  keepPreviousParquet,
+  manifestVersion,
+  planVersion,
+} from './versions.js';
+
+export interface ItemResult {
+  rowsLoaded: number;
+  tables: { table: string; rows: number; columns: number }[];
+  drift?: DriftReport;
+  exported: ExportedFile[];
+  version?: ItemVersion;
+  currentVersion: number;
+}
+
+export async function processItem(
+  deps: PipelineDeps,
+  it: PlanItem,
+  db: Db,
+  reason?: string,
+): Promise<ItemResult> {
+  const { pub, entry } = it;
+  const r = deps.reporter;
+  const now = (deps.clock ?? (() => new Date()))();
+  const manifestDir = join(deps.paths.manifests, 'backfill', pub.code);
+  const manifestPath = join(manifestDir, `${pub.code}_${entry.period}.yaml`);
+  const titles = currentTitles(manifestPath);
+
+  // 1. manifest: page -> links -> downloads -> tables (rows stay in their files until the load reads them)
+  const built = await buildManifest(deps.http, {
+    pub: pub.code,
+    period: entry.period,
+    url: entry.url,
+    downloads: deps.paths.downloads,
+    now,
+    limits: deps.config.limits,
+    onProgress: (url, bytes, total) =>
+      r.progress(`download ${basename(new URL(url).pathname)}`, bytes, total),
+  });
+  // The files found are the item's next version: files replaced by a revision found beside them, or the same
+  // bytes as a loaded file at a new URL, are left out of it (and so of the names and the load).
+  const run = await planVersion(db, { pub: pub.code, period: entry.period }, built, titles);
+  const skipped = new Set(run.plan.skipped.map((s) => s.url));
+  for (const s of run.plan.skipped)
+    r.info(`${it.key}  ${basename(new URL(s.url).pathname)} not loaded: ${s.reason}`);
+  built.files = built.files.filter(({ file }) => !skipped.has(file.url));
+  built.manifest.files = built.manifest.files.filter((f) => !skipped.has(f.url));
+  writeYaml(manifestPath, built.manifest);
+
+  // 2. enrich
+  const enriched = await enrichManifest(built.manifest, {
+    pubName: pub.name,
+    reference: findReference(deps.paths.manifests, deps.config.file, pub, entry.period),
+    namer: deps.namer,
+    samples: new Map(
+      built.files.flatMap(({ file, source }) =>
+        source.tables.map((t) => [`${file.url}#${t.spec.id}`, t.sample] as const),
+      ),
+    ),
+    docs: new Map(built.files.map(({ file, source }) => [file.url, docText(source)])),
+    log: r.warn,
+  });
+  writeYaml(join(manifestDir, `${pub.code}_${entry.period}_enriched.yaml`), enriched);
+  const calls = deps.namer?.takeCalls?.() ?? [];
+  if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
+  if (enriched.drift) r.info(`${it.key}  drift: ${formatDrift(enriched.drift)}`);
+
+  // 3. load: one transaction per file, rows streamed from the file; Parquet written from them as they load.
+  // The new set of files is the item's next version: changed files replace the rows of what they replace.
+  await keepPreviousParquet(db, run, built, enriched, deps.paths.output);
+  const tap = new ParquetTap(deps.paths.output, entry.period);
+  try {
+    const loaded = await loadItem({ deps, it, db, built, enriched, tap, run });
+    const catalogPath = join(deps.paths.output, 'catalog.json');
+    const done = await finishVersion(db, run, {
+      reason,
+      outDir: deps.paths.output,
+      catalogPath,
+      touched: new Set(loaded.touched.keys()),
+    });
+    // the specs are settled now (row counts, widened types): the manifest says what was loaded
+    built.manifest.files = built.files.map(manifestFile);
+    Object.assign(built.manifest, manifestVersion(done.version, run));
+    writeYaml(manifestPath, built.manifest);
+
+    // 4. export
+    const touched = [...loaded.touched.values(), ...done.supersededTables];
+    const exported = await exportPeriod(db, {
+      outDir: deps.paths.output,
+      period: entry.period,
+      tables: touched,
+      tap,
+    });
+    await writeCatalog(db, catalogPath, touched);
+    return {
+      rowsLoaded: loaded.rowsLoaded,
+      tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),
+      drift: enriched.drift,
+      exported: [...exported, ...done.kept],
+      ...(done.version ? { version: done.version } : {}),
+      currentVersion: done.version?.version ?? run.current,
+    };
+  } finally {
+    tap.abort(); // whatever was not finished
+  }
+}
