@@ -248,8 +248,10 @@ describe('corpus extraction', () => {
     expect(pcn[0]).toEqual(pcn[1]);
   });
 
-  it('whole corpus (27 files) extracts in well under a minute', () => {
+  // how long the corpus takes is measured by `npm run bench` (beside the old code in the same run), not asserted
+  // here: a busy CI machine would make a timed assertion flaky
+  it('whole corpus (27 files) extracts', () => {
     console.log(`corpus extraction took ${elapsed} ms`);
-    expect(elapsed).toBeLessThan(50_000);
+    expect(results.size).toBe(27);
   });
 });
