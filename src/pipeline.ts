@@ -6,7 +6,7 @@ import { enrichManifest, formatDrift, type TableNamer } from './enrich/index.js'
 import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
 import { ensureSchema, lostConnection, lostDuring, recordLlmCalls, type Db } from './load/index.js';
-import { buildManifest, manifestFile } from './manifest/index.js';
+import { buildManifest, manifestFile, releaseParsedRows } from './manifest/index.js';
 import type { DriftReport } from './model.js';
 import { docText, findReference, writeYaml } from './pipeline/files.js';
 import { loadItem } from './pipeline/load-item.js';
@@ -204,6 +204,7 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         });
         r.warn(`${it.key}  ✗ ${error}`);
       }
+      releaseParsedRows(); // a workbook's rows not read (tables skipped as unchanged)
       writeState(deps.statePath, state);
       await deps.onItemDone?.(outcomes[outcomes.length - 1], state);
     }

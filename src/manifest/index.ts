@@ -10,6 +10,7 @@ import { findDataFiles, isDataFileUrl } from './pages.js';
 import { checkSignature } from './signature.js';
 
 export { collectTable, extractFile, openFile } from './extract.js';
+export { releaseParsedRows } from './extract/isolate.js';
 export { findDataFiles, isDataFileUrl } from './pages.js';
 
 export interface ManifestRequest {

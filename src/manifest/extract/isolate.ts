@@ -186,6 +186,12 @@ function track(file: string): void {
     for (const f of live) fs.rmSync(f, { force: true });
   });
 }
+/** Remove the rows files not read (yet): an item is done with its workbooks (a table skipped as unchanged is
+ * never read). */
+export function releaseParsedRows(): void {
+  for (const f of live) fs.rmSync(f, { force: true });
+  live.clear();
+}
 function untrack(file: string): void {
   live.delete(file);
   fs.rmSync(file, { force: true });
