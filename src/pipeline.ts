@@ -204,7 +204,8 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         });
         r.warn(`${it.key}  ✗ ${error}`);
       }
-      releaseParsedRows(); // a workbook's rows not read (tables skipped as unchanged)
+      // a workbook's rows not read (tables skipped as unchanged)
+      releaseParsedRows(join(deps.paths.downloads, it.pub.code, it.entry.period));
       writeState(deps.statePath, state);
       await deps.onItemDone?.(outcomes[outcomes.length - 1], state);
     }
