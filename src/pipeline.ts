@@ -1,10 +1,12 @@
 // Plans and runs (publication, period) items. With src/pipeline/process-item.ts the only place that knows the
 // order of the stages: manifest -> enrich -> load -> export -> state.
+import { join } from 'node:path';
 import type { Config, Publication, PublicationUrl } from './config/index.js';
 import type { TableNamer } from './enrich/index.js';
 import type { ExportedFile } from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
 import { ensureSchema, lostConnection, lostDuring, type Db, type ItemVersion } from './load/index.js';
+import { releaseParsedRows } from './manifest/index.js';
 import type { DriftReport } from './model.js';
 import { processItem } from './pipeline/process-item.js';
 import { diffText } from './pipeline/versions.js';
@@ -220,6 +222,8 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         });
         r.warn(`${it.key}  ✗ ${error}`);
       }
+      // a workbook's rows not read (tables skipped as unchanged)
+      releaseParsedRows(join(deps.paths.downloads, it.pub.code, it.entry.period));
       writeState(deps.statePath, state);
       await deps.onItemDone?.(outcomes[outcomes.length - 1], state);
     }

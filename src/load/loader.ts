@@ -256,8 +256,12 @@ async function openSink(tx: Tx, tap: LoadTap, input: LoadFileInput, sheet: strin
   });
 }
 
+/** Tables of one file per transaction (see loadFile). */
+export const TABLES_PER_TRANSACTION = 500;
+
 /**
- * Load every table of one file in ONE transaction: unchanged (same sha256) tables are skipped, changed
+ * Load every table of one file in ONE transaction (a file of more than TABLES_PER_TRANSACTION tables: one per
+ * group of that many): unchanged (same sha256) tables are skipped, changed
  * ones replace what the file loaded before, new columns are added and types widen as needed.
  * On any error nothing of the file stays (tables and ledger) and a LoadError naming file and table is thrown.
  */
@@ -291,25 +295,36 @@ export async function loadFile(
 
     const progress = { rows: 0 };
     let superseded: LoadResult['superseded'] = [];
-    const files = await db.transaction(async (tx) => {
-      const self = { fileUrl: input.fileUrl, sha256: input.sha256 };
-      const old = await sourcesToSupersede(tx, input, input.supersede ?? [], self);
-      await lockTables(tx, [...prepared.map((p) => p.table), ...old.map((o) => o.table_name)]);
-      // what this file replaces, read again under the locks; its rows go to history before the new ones load
-      superseded = await sourcesToSupersede(tx, input, input.supersede ?? [], self);
-      await supersede(tx, input, superseded, input.version ?? null);
-      const out: LoadResult['files'] = [];
-      for (const p of prepared) {
-        where.table = p.table;
-        where.sheet = p.entry.sheet;
-        out.push(await loadTable(tx, input, p, opts, progress));
-      }
-      where.table = undefined;
-      where.sheet = undefined;
-      await faultPoint('ledger');
-      return out;
-    });
-    await faultPoint('commit');
+    const files: LoadResult['files'] = [];
+    // PostgreSQL's lock table holds max_locks_per_transaction x max_connections locks (6,400 by default) and a
+    // new table takes several: a file of thousands of tables (a zip of 3,000 CSVs) loads in groups of tables, a
+    // transaction each ("out of shared memory" otherwise). A group's ledger rows make it count on a re-run.
+    // What the file replaces moves to history in the first group's transaction, before any new row loads.
+    for (let g = 0; g === 0 || g < prepared.length; g += TABLES_PER_TRANSACTION) {
+      const group = prepared.slice(g, g + TABLES_PER_TRANSACTION);
+      const out = await db.transaction(async (tx) => {
+        const self = { fileUrl: input.fileUrl, sha256: input.sha256 };
+        const old = g === 0 ? await sourcesToSupersede(tx, input, input.supersede ?? [], self) : [];
+        await lockTables(tx, [...group.map((p) => p.table), ...old.map((o) => o.table_name)]);
+        if (g === 0) {
+          // read again under the locks
+          superseded = await sourcesToSupersede(tx, input, input.supersede ?? [], self);
+          await supersede(tx, input, superseded, input.version ?? null);
+        }
+        const done: LoadResult['files'] = [];
+        for (const p of group) {
+          where.table = p.table;
+          where.sheet = p.entry.sheet;
+          done.push(await loadTable(tx, input, p, opts, progress));
+        }
+        where.table = undefined;
+        where.sheet = undefined;
+        await faultPoint('ledger');
+        return done;
+      });
+      files.push(...out);
+      await faultPoint('commit');
+    }
     return { rowsLoaded: files.reduce((s, f) => s + f.rows_loaded, 0), files, superseded };
   } catch (err) {
     if (err instanceof LoadError) throw err;

@@ -11,6 +11,7 @@ import { checkSignature } from './signature.js';
 
 export { collectTable, extractFile, openFile } from './extract.js';
 export { EXTRACTOR_VERSION } from './extract/version.js';
+export { releaseParsedRows } from './extract/isolate.js';
 export { findDataFiles, isDataFileUrl } from './pages.js';
 
 export interface ManifestRequest {

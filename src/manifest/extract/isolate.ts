@@ -194,6 +194,12 @@ function track(file: string): void {
     for (const f of live) fs.rmSync(f, { force: true });
   });
 }
+/** Remove the rows files under `dir` not read (yet): an item is done with its workbooks (a table skipped as
+ * unchanged is never read). Only that item's: another run in this process may be reading its own. */
+export function releaseParsedRows(dir: string): void {
+  const under = path.resolve(dir) + path.sep;
+  for (const f of live) if (path.resolve(f).startsWith(under)) untrack(f);
+}
 function untrack(file: string): void {
   live.delete(file);
   fs.rmSync(file, { force: true });

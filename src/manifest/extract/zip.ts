@@ -2,7 +2,7 @@
 // read into memory one at a time; PDFs, __MACOSX and unsafe paths are skipped with the reason, a spreadsheet is
 // preferred over its CSV twin.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -62,34 +62,72 @@ export async function listZip(path: string): Promise<ZipMember[]> {
   return out;
 }
 
-/** The inflated bytes of one member, as a stream (the zip is opened for this read and closed after it); the
- * limits are checked as it inflates. */
+/** Zips kept open with their directory read (a member's read would otherwise walk the directory up to it: a
+ * zip of 3,000 members took longer than 5 minutes to open). A few at a time; yauzl closes a zip's file once its
+ * last read stream ends. */
+const OPEN_ZIPS = 4;
+const openZips = new Map<string, Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }>>();
+
+function openCached(path: string): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }> {
+  // the same path may hold another file later (a new download): the key says which file
+  const st = statSync(path);
+  const key = `${path}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  let got = openZips.get(key);
+  if (!got) {
+    got = (async () => {
+      const zip = await yauzl.openPromise(path, {
+        lazyEntries: true,
+        decodeStrings: false,
+        autoClose: false,
+      });
+      const entries: yauzl.Entry[] = [];
+      try {
+        for await (const e of zip.eachEntry()) entries.push(e);
+      } catch (err) {
+        zip.close();
+        throw err;
+      }
+      return { zip, entries };
+    })();
+    got.catch(() => openZips.delete(key));
+    openZips.set(key, got);
+    while (openZips.size > OPEN_ZIPS) {
+      const [oldest, z] = openZips.entries().next().value!;
+      openZips.delete(oldest);
+      void z.then(
+        (o) => o.zip.close(),
+        () => undefined,
+      );
+    }
+  }
+  return got;
+}
+
+/** The inflated bytes of one member, as a stream; the limits are checked as it inflates. */
 export async function* memberBytes(
   path: string,
   index: number,
   limits: ExtractLimits = extractLimits(),
 ): AsyncGenerator<Uint8Array> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, autoClose: false });
-  let stream: Readable | undefined;
+  let { zip, entries } = await openCached(path);
+  if (!zip.isOpen) {
+    for (const [k, z] of openZips) if ((await z.catch(() => undefined))?.zip === zip) openZips.delete(k);
+    ({ zip, entries } = await openCached(path));
+  }
+  const e = entries[index];
+  if (!e) throw new Error(`zip member ${index} not found in ${path}`);
+  const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
+  checkMemberEntry(name, e.compressedSize, e.uncompressedSize, limits);
+  const guard = inflationGuard(name, e.compressedSize, limits);
+  const stream: Readable = await zip.openReadStreamPromise(e);
   try {
-    let i = 0;
-    for await (const e of zip.eachEntry()) {
-      if (i++ !== index) continue;
-      const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
-      checkMemberEntry(name, e.compressedSize, e.uncompressedSize, limits);
-      const guard = inflationGuard(name, e.compressedSize, limits);
-      stream = await zip.openReadStreamPromise(e);
-      for await (const chunk of stream) {
-        guard((chunk as Uint8Array).length);
-        await faultPoint('unzip');
-        yield chunk as Uint8Array;
-      }
-      return;
+    for await (const chunk of stream) {
+      guard((chunk as Uint8Array).length);
+      await faultPoint('unzip');
+      yield chunk as Uint8Array;
     }
-    throw new Error(`zip member ${index} not found in ${path}`);
   } finally {
-    stream?.destroy();
-    zip.close();
+    stream.destroy();
   }
 }
 
