@@ -1,8 +1,8 @@
-export const id = 13;
-export const ids = [13];
+export const id = 717;
+export const ids = [717];
 export const modules = {
 
-/***/ 86657:
+/***/ 785:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14,7 +14,7 @@ exports["default"] = {};
 
 /***/ }),
 
-/***/ 15386:
+/***/ 26122:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -258,7 +258,7 @@ parse.parseIntoClientConfig = parseIntoClientConfig
 
 /***/ }),
 
-/***/ 69522:
+/***/ 83874:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -269,8 +269,8 @@ module.exports = function (txt, options) {
 
 const { Duplex } = __webpack_require__(2203)
 const assert = __webpack_require__(42613)
-const BufferList = __webpack_require__(4347)
-const code = __webpack_require__(71679)
+const BufferList = __webpack_require__(91147)
+const code = __webpack_require__(55983)
 
 // Readable decoder states
 const PG_CODE = 0
@@ -532,7 +532,7 @@ class CopyStreamQuery extends Duplex {
 
 /***/ }),
 
-/***/ 32457:
+/***/ 96473:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -542,7 +542,7 @@ module.exports = function (txt, options) {
 }
 
 const { Writable } = __webpack_require__(2203)
-const code = __webpack_require__(71679)
+const code = __webpack_require__(55983)
 
 class CopyStreamQuery extends Writable {
   constructor(text, options) {
@@ -712,7 +712,7 @@ class CopyStreamQuery extends Writable {
 
 /***/ }),
 
-/***/ 79716:
+/***/ 24820:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -723,8 +723,8 @@ module.exports = function (txt, options) {
 
 const { Readable } = __webpack_require__(2203)
 const assert = __webpack_require__(42613)
-const BufferList = __webpack_require__(4347)
-const code = __webpack_require__(71679)
+const BufferList = __webpack_require__(91147)
+const code = __webpack_require__(55983)
 
 // decoder states
 const PG_CODE = 0
@@ -896,14 +896,14 @@ class CopyStreamQuery extends Readable {
 
 /***/ }),
 
-/***/ 61957:
+/***/ 26901:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-const CopyToQueryStream = __webpack_require__(79716)
-const CopyFromQueryStream = __webpack_require__(32457)
-const CopyBothQueryStream = __webpack_require__(69522)
+const CopyToQueryStream = __webpack_require__(24820)
+const CopyFromQueryStream = __webpack_require__(96473)
+const CopyBothQueryStream = __webpack_require__(83874)
 
 exports.to = function copyTo(txt, options) {
   return new CopyToQueryStream(txt, options)
@@ -920,7 +920,7 @@ exports.both = function copyBoth(txt, options) {
 
 /***/ }),
 
-/***/ 71679:
+/***/ 55983:
 /***/ ((module) => {
 
 /**
@@ -954,7 +954,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4347:
+/***/ 91147:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const Buffer = (__webpack_require__(20181).Buffer)
@@ -1337,7 +1337,7 @@ OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
 
 /***/ }),
 
-/***/ 79083:
+/***/ 62299:
 /***/ ((module) => {
 
 
@@ -1444,7 +1444,7 @@ module.exports = readInt8;
 
 /***/ }),
 
-/***/ 17734:
+/***/ 17558:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -1541,7 +1541,7 @@ class Pool extends EventEmitter {
     this.options.allowExitOnIdle = this.options.allowExitOnIdle || false
     this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0
     this.log = this.options.log || function () {}
-    this.Client = this.options.Client || Client || (__webpack_require__(61097).Client)
+    this.Client = this.options.Client || Client || (__webpack_require__(13273).Client)
     this.Promise = this.options.Promise || global.Promise
 
     if (typeof this.options.idleTimeoutMillis === 'undefined') {
@@ -1968,7 +1968,7 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 73203:
+/***/ 19971:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2029,7 +2029,7 @@ exports.BufferReader = BufferReader;
 
 /***/ }),
 
-/***/ 90995:
+/***/ 49315:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2148,18 +2148,18 @@ exports.Writer = Writer;
 
 /***/ }),
 
-/***/ 46313:
+/***/ 74233:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DatabaseError = exports.serialize = void 0;
 exports.parse = parse;
-const messages_1 = __webpack_require__(55553);
+const messages_1 = __webpack_require__(85809);
 Object.defineProperty(exports, "DatabaseError", ({ enumerable: true, get: function () { return messages_1.DatabaseError; } }));
-const serializer_1 = __webpack_require__(69393);
+const serializer_1 = __webpack_require__(76513);
 Object.defineProperty(exports, "serialize", ({ enumerable: true, get: function () { return serializer_1.serialize; } }));
-const parser_1 = __webpack_require__(8614);
+const parser_1 = __webpack_require__(43318);
 function parse(stream, callback) {
     const parser = new parser_1.Parser();
     stream.on('data', (buffer) => parser.parse(buffer, callback));
@@ -2169,7 +2169,7 @@ function parse(stream, callback) {
 
 /***/ }),
 
-/***/ 55553:
+/***/ 85809:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2335,14 +2335,14 @@ exports.NoticeMessage = NoticeMessage;
 
 /***/ }),
 
-/***/ 8614:
+/***/ 43318:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const messages_1 = __webpack_require__(55553);
-const buffer_reader_1 = __webpack_require__(73203);
+const messages_1 = __webpack_require__(85809);
+const buffer_reader_1 = __webpack_require__(19971);
 // every message is prefixed with a single byte
 const CODE_LENGTH = 1;
 // every message has an int32 length which includes itself but does
@@ -2666,13 +2666,13 @@ const parseErrorMessage = (reader, name) => {
 
 /***/ }),
 
-/***/ 69393:
+/***/ 76513:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.serialize = void 0;
-const buffer_writer_1 = __webpack_require__(90995);
+const buffer_writer_1 = __webpack_require__(49315);
 const writer = new buffer_writer_1.Writer();
 const startup = (opts) => {
     // protocol version
@@ -2870,13 +2870,13 @@ exports.serialize = serialize;
 
 /***/ }),
 
-/***/ 71661:
+/***/ 11549:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var textParsers = __webpack_require__(46928);
-var binaryParsers = __webpack_require__(48338);
-var arrayParser = __webpack_require__(46439);
-var builtinTypes = __webpack_require__(18953);
+var textParsers = __webpack_require__(74784);
+var binaryParsers = __webpack_require__(87522);
+var arrayParser = __webpack_require__(76471);
+var builtinTypes = __webpack_require__(16345);
 
 exports.getTypeParser = getTypeParser;
 exports.setTypeParser = setTypeParser;
@@ -2924,10 +2924,10 @@ binaryParsers.init(function(oid, converter) {
 
 /***/ }),
 
-/***/ 46439:
+/***/ 76471:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var array = __webpack_require__(42903);
+var array = __webpack_require__(3879);
 
 module.exports = {
   create: function (source, transform) {
@@ -2942,10 +2942,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 48338:
+/***/ 87522:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var parseInt64 = __webpack_require__(79083);
+var parseInt64 = __webpack_require__(62299);
 
 var parseBits = function(data, bits, offset, invert, callback) {
   offset = offset || 0;
@@ -3206,7 +3206,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 18953:
+/***/ 16345:
 /***/ ((module) => {
 
 /**
@@ -3286,14 +3286,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 46928:
+/***/ 74784:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var array = __webpack_require__(42903)
-var arrayParser = __webpack_require__(46439);
-var parseDate = __webpack_require__(80546);
-var parseInterval = __webpack_require__(61443);
-var parseByteA = __webpack_require__(57119);
+var array = __webpack_require__(3879)
+var arrayParser = __webpack_require__(76471);
+var parseDate = __webpack_require__(92690);
+var parseInterval = __webpack_require__(68755);
+var parseByteA = __webpack_require__(463);
 
 function allowNull (fn) {
   return function nullAllowed (value) {
@@ -3508,20 +3508,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 80242:
+/***/ 75042:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
-const utils = __webpack_require__(25348)
+const utils = __webpack_require__(69652)
 const nodeUtils = __webpack_require__(39023)
-const sasl = __webpack_require__(42436)
-const TypeOverrides = __webpack_require__(84685)
+const sasl = __webpack_require__(20948)
+const TypeOverrides = __webpack_require__(50365)
 
-const ConnectionParameters = __webpack_require__(54422)
-const Query = __webpack_require__(62697)
-const defaults = __webpack_require__(87027)
-const Connection = __webpack_require__(64609)
-const crypto = __webpack_require__(83142)
+const ConnectionParameters = __webpack_require__(646)
+const Query = __webpack_require__(84473)
+const defaults = __webpack_require__(68995)
+const Connection = __webpack_require__(9809)
+const crypto = __webpack_require__(84150)
 
 const activeQueryDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -3809,7 +3809,7 @@ class Client extends EventEmitter {
       cb()
     } else {
       try {
-        const pgPass = __webpack_require__(67336)
+        const pgPass = __webpack_require__(13272)
         pgPass(this.connectionParameters, (pass) => {
           if (undefined !== pass) {
             pgPassDeprecationNotice()
@@ -4361,16 +4361,16 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 54422:
+/***/ 646:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const dns = __webpack_require__(72250)
 
-const defaults = __webpack_require__(87027)
+const defaults = __webpack_require__(68995)
 
-const parse = (__webpack_require__(15386).parse) // parses a connection string
+const parse = (__webpack_require__(26122).parse) // parses a connection string
 
 const val = function (key, config, envVar) {
   if (config[key]) {
@@ -4552,15 +4552,15 @@ module.exports = ConnectionParameters
 
 /***/ }),
 
-/***/ 64609:
+/***/ 9809:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
 
-const { parse, serialize } = __webpack_require__(46313)
-const stream = __webpack_require__(60573)
+const { parse, serialize } = __webpack_require__(74233)
+const stream = __webpack_require__(30829)
 const { getStream } = stream
 
 const flushBuffer = serialize.flush()
@@ -4809,7 +4809,7 @@ module.exports = Connection
 
 /***/ }),
 
-/***/ 54869:
+/***/ 9765:
 /***/ ((module) => {
 
 function x509Error(msg, cert) {
@@ -4938,12 +4938,12 @@ module.exports = { signatureAlgorithmHashFromCertificate }
 
 /***/ }),
 
-/***/ 42436:
+/***/ 20948:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-const crypto = __webpack_require__(83142)
-const { signatureAlgorithmHashFromCertificate } = __webpack_require__(54869)
+const crypto = __webpack_require__(84150)
+const { signatureAlgorithmHashFromCertificate } = __webpack_require__(9765)
 
 // SASLprep (RFC 4013) — minimal in-tree implementation.
 //
@@ -5207,7 +5207,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 83142:
+/***/ 84150:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const nodeCrypto = __webpack_require__(76982)
@@ -5303,7 +5303,7 @@ async function deriveKey(password, salt, iterations) {
 
 /***/ }),
 
-/***/ 87027:
+/***/ 68995:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -5390,7 +5390,7 @@ module.exports = {
   keepalives_idle: 0,
 }
 
-const pgTypes = __webpack_require__(71661)
+const pgTypes = __webpack_require__(11549)
 // save default parsers
 const parseBigInteger = pgTypes.getTypeParser(20, 'text')
 const parseBigIntegerArray = pgTypes.getTypeParser(1016, 'text')
@@ -5404,20 +5404,20 @@ module.exports.__defineSetter__('parseInt8', function (val) {
 
 /***/ }),
 
-/***/ 61097:
+/***/ 13273:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const Client = __webpack_require__(80242)
-const defaults = __webpack_require__(87027)
-const Connection = __webpack_require__(64609)
-const Result = __webpack_require__(16808)
-const utils = __webpack_require__(25348)
-const Pool = __webpack_require__(17734)
-const TypeOverrides = __webpack_require__(84685)
-const { DatabaseError } = __webpack_require__(46313)
-const { escapeIdentifier, escapeLiteral } = __webpack_require__(25348)
+const Client = __webpack_require__(75042)
+const defaults = __webpack_require__(68995)
+const Connection = __webpack_require__(9809)
+const Result = __webpack_require__(26424)
+const utils = __webpack_require__(69652)
+const Pool = __webpack_require__(17558)
+const TypeOverrides = __webpack_require__(50365)
+const { DatabaseError } = __webpack_require__(74233)
+const { escapeIdentifier, escapeLiteral } = __webpack_require__(69652)
 
 const poolFactory = (Client) => {
   return class BoundPool extends Pool {
@@ -5434,7 +5434,7 @@ const PG = function (clientConstructor) {
   this.Pool = poolFactory(this.Client)
   this._pools = []
   this.Connection = Connection
-  this.types = __webpack_require__(71661)
+  this.types = __webpack_require__(11549)
   this.DatabaseError = DatabaseError
   this.TypeOverrides = TypeOverrides
   this.escapeIdentifier = escapeIdentifier
@@ -5453,7 +5453,7 @@ try {
 }
 
 if (forceNative) {
-  clientConstructor = __webpack_require__(40165)
+  clientConstructor = __webpack_require__(45301)
 }
 
 module.exports = new PG(clientConstructor)
@@ -5465,7 +5465,7 @@ Object.defineProperty(module.exports, "native", ({
   get() {
     let native = null
     try {
-      native = new PG(__webpack_require__(40165))
+      native = new PG(__webpack_require__(45301))
     } catch (err) {
       if (err.code !== 'MODULE_NOT_FOUND') {
         throw err
@@ -5484,7 +5484,7 @@ Object.defineProperty(module.exports, "native", ({
 
 /***/ }),
 
-/***/ 7134:
+/***/ 28942:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const nodeUtils = __webpack_require__(39023)
@@ -5493,16 +5493,16 @@ var Native
 // eslint-disable-next-line no-useless-catch
 try {
   // Wrap this `require()` in a try-catch to avoid upstream bundlers from complaining that this might not be available since it is an optional import
-  Native = __webpack_require__(82516)
+  Native = __webpack_require__(84390)
 } catch (e) {
   throw e
 }
-const TypeOverrides = __webpack_require__(84685)
+const TypeOverrides = __webpack_require__(50365)
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
 const util = __webpack_require__(39023)
-const ConnectionParameters = __webpack_require__(54422)
+const ConnectionParameters = __webpack_require__(646)
 
-const NativeQuery = __webpack_require__(8733)
+const NativeQuery = __webpack_require__(17581)
 
 const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -5818,7 +5818,7 @@ Client.prototype._pulsePipelinedQueryQueue = function () {
   const self = this
   const queries = []
   const nativeQueries = []
-  const utils = __webpack_require__(25348)
+  const utils = __webpack_require__(69652)
 
   while (this._queryQueue.length > 0) {
     const query = this._queryQueue.shift()
@@ -5919,23 +5919,23 @@ Client.prototype.getTransactionStatus = function () {
 
 /***/ }),
 
-/***/ 40165:
+/***/ 45301:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-module.exports = __webpack_require__(7134)
+module.exports = __webpack_require__(28942)
 
 
 /***/ }),
 
-/***/ 8733:
+/***/ 17581:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
 const util = __webpack_require__(39023)
-const utils = __webpack_require__(25348)
+const utils = __webpack_require__(69652)
 
 const NativeQuery = (module.exports = function (config, values, callback) {
   EventEmitter.call(this)
@@ -6102,15 +6102,15 @@ NativeQuery.prototype.submit = function (client) {
 
 /***/ }),
 
-/***/ 62697:
+/***/ 84473:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const { EventEmitter } = __webpack_require__(24434)
 
-const Result = __webpack_require__(16808)
-const utils = __webpack_require__(25348)
+const Result = __webpack_require__(26424)
+const utils = __webpack_require__(69652)
 
 class Query extends EventEmitter {
   constructor(config, values, callback) {
@@ -6372,12 +6372,12 @@ module.exports = Query
 
 /***/ }),
 
-/***/ 16808:
+/***/ 26424:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const types = __webpack_require__(71661)
+const types = __webpack_require__(11549)
 
 const matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
 
@@ -6488,7 +6488,7 @@ module.exports = Result
 
 /***/ }),
 
-/***/ 60573:
+/***/ 30829:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { getStream, getSecureStream } = getStreamFuncs()
@@ -6531,7 +6531,7 @@ function getNodejsStreamFuncs() {
  */
 function getCloudflareStreamFuncs() {
   function getStream(ssl) {
-    const { CloudflareSocket } = __webpack_require__(86657)
+    const { CloudflareSocket } = __webpack_require__(785)
     return new CloudflareSocket(ssl)
   }
 
@@ -6578,12 +6578,12 @@ function getStreamFuncs() {
 
 /***/ }),
 
-/***/ 84685:
+/***/ 50365:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const types = __webpack_require__(71661)
+const types = __webpack_require__(11549)
 
 function TypeOverrides(userTypes) {
   this._types = userTypes || types
@@ -6620,12 +6620,12 @@ module.exports = TypeOverrides
 
 /***/ }),
 
-/***/ 25348:
+/***/ 69652:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const defaults = __webpack_require__(87027)
+const defaults = __webpack_require__(68995)
 const nodeUtils = __webpack_require__(39023)
 
 const { isDate } = __webpack_require__(98253)
@@ -6852,14 +6852,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 28830:
+/***/ 98702:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var path = __webpack_require__(16928)
   , Stream = (__webpack_require__(2203).Stream)
-  , split = __webpack_require__(38630)
+  , split = __webpack_require__(35286)
   , util = __webpack_require__(39023)
   , defaultPort = 5432
   , isWin = (process.platform === 'win32')
@@ -7092,14 +7092,14 @@ var isValidEntry = module.exports.isValidEntry = function(entry){
 
 /***/ }),
 
-/***/ 67336:
+/***/ 13272:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var path = __webpack_require__(16928)
   , fs = __webpack_require__(79896)
-  , helper = __webpack_require__(28830)
+  , helper = __webpack_require__(98702)
 ;
 
 
@@ -7122,7 +7122,7 @@ module.exports.warnTo = helper.warnTo;
 
 /***/ }),
 
-/***/ 42903:
+/***/ 3879:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7226,7 +7226,7 @@ function identity (value) {
 
 /***/ }),
 
-/***/ 57119:
+/***/ 463:
 /***/ ((module) => {
 
 
@@ -7266,7 +7266,7 @@ module.exports = function parseBytea (input) {
 
 /***/ }),
 
-/***/ 80546:
+/***/ 92690:
 /***/ ((module) => {
 
 
@@ -7389,12 +7389,12 @@ function is0To99 (num) {
 
 /***/ }),
 
-/***/ 61443:
+/***/ 68755:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var extend = __webpack_require__(93743)
+var extend = __webpack_require__(80223)
 
 module.exports = PostgresInterval
 
@@ -7521,7 +7521,7 @@ function parse (interval) {
 
 /***/ }),
 
-/***/ 38630:
+/***/ 35286:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /*
@@ -7669,7 +7669,7 @@ module.exports = split
 
 /***/ }),
 
-/***/ 93743:
+/***/ 80223:
 /***/ ((module) => {
 
 module.exports = extend
@@ -7693,7 +7693,7 @@ function extend(target) {
 
 /***/ }),
 
-/***/ 82516:
+/***/ 84390:
 /***/ ((module) => {
 
 module.exports = eval("require")("pg-native");
@@ -7701,14 +7701,14 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 29977:
+/***/ 83849:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ay: () => (__WEBPACK_DEFAULT_EXPORT__)
 /* harmony export */ });
 /* unused harmony exports Client, Pool, Connection, types, Query, DatabaseError, escapeIdentifier, escapeLiteral, Result, TypeOverrides, defaults */
-/* harmony import */ var _lib_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61097);
+/* harmony import */ var _lib_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(13273);
 // ESM wrapper for pg
 
 
