@@ -13,7 +13,7 @@ import { rehydrate } from '../restore/rehydrate.js';
 import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
 import { knownReleases, recordAssets } from './catalog-assets.js';
 import { InputError } from './context.js';
-import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
+import { httpClientFor, namerFor, openActionDb, reporterFor, stepRunner, type ActionEnv } from './env.js';
 import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
 import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
 import { keepAlive } from './keepalive.js';
@@ -239,15 +239,7 @@ async function finish(
   extra: Record<string, ExtraFile> = {},
 ): Promise<string[]> {
   const problems: string[] = [];
-  const step = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      const m = `${what}: ${e.redact((err as Error).message)}`;
-      problems.push(m);
-      e.core.error(m);
-    }
-  };
+  const step = stepRunner(e, problems);
   const by = (s: string) => outcomes.filter((o) => o.status === s).length;
   let heartbeat: Record<string, string> = {};
   // a matrix job hands its state to the merge job, which commits, releases the catalog and keeps alive

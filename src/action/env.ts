@@ -96,3 +96,17 @@ export function httpClientFor(e: ActionEnv): ConditionalHttpClient {
     ...httpLimits(e.config.limits),
   });
 }
+
+/** Runs the steps after the items (commit, releases, issues): a failing step is reported as an error and
+ * recorded in `problems`, and the next one still runs. */
+export function stepRunner(e: ActionEnv, problems: string[]) {
+  return async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      const m = `${what}: ${e.redact((err as Error).message)}`;
+      problems.push(m);
+      e.core.error(m);
+    }
+  };
+}

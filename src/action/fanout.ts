@@ -14,7 +14,7 @@ import type { ItemOutcome } from '../pipeline.js';
 import { itemKey, mergeStates, readState, writeState, type FailedEntry } from '../state/index.js';
 import { committerFor, filters, syncIssues } from './backfill.js';
 import { InputError } from './context.js';
-import type { ActionEnv } from './env.js';
+import { stepRunner, type ActionEnv } from './env.js';
 import { matrixJobName, readFragments, type Fragment } from './fragment.js';
 import { keepAlive } from './keepalive.js';
 import { mergeCatalogs, parseJson } from './merge.js';
@@ -159,15 +159,7 @@ async function publishMerged(
   synthetic: ItemOutcome[],
 ): Promise<string[]> {
   const problems: string[] = [];
-  const step = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      const m = `${what}: ${e.redact((err as Error).message)}`;
-      problems.push(m);
-      e.core.error(m);
-    }
-  };
+  const step = stepRunner(e, problems);
   let heartbeat: Record<string, string> = {};
   if (e.ctx.eventName === 'schedule')
     await step('keep-alive', async () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { periodStart } from '../config/index.js';
+import type { CatalogAsset } from '../export/index.js';
 import {
   assetDownloadUrl,
   assetName,
@@ -31,15 +32,8 @@ import {
 export type LedgerRows = (table: string, period: string) => Promise<number>;
 
 /** Which release holds the asset of a (table, period). */
-export interface AssetPlacement {
-  table: string;
-  period: string;
-  name: string;
-  release: string;
-  url: string;
-  bytes?: number;
-  sha256?: string;
-}
+/** Where an asset of a table went: the catalog's record of it, and the table. */
+export type AssetPlacement = CatalogAsset & { table: string };
 
 /** Size and sha256 of an uploaded file, for the catalog (absent when the file is not on this machine). */
 function fileDigest(path: string): { bytes: number; sha256: string } | Record<string, never> {
