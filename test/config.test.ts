@@ -217,6 +217,7 @@ describe('limits (issue 11)', () => {
       maxCellBytes: 32 * MiB,
       minDownloadBytesPerSecond: 1024,
       minDownloadWindowSeconds: 60,
+      maxParserMemory: 4 * GiB,
     });
   });
 

@@ -12,7 +12,16 @@ export interface CatalogTable {
   periods: string[];
   rows: number;
   columns: { name: string; type: string; header?: string; description?: string }[];
-  files: { period: string; url: string; sheet: string; sha256: string; rows: number; version?: number }[];
+  files: {
+    period: string;
+    url: string;
+    sheet: string;
+    sha256: string;
+    rows: number;
+    version?: number;
+    /** the extractor version that produced the rows (a rehydrated ledger keeps it, so unchanged files skip) */
+    extractor?: string;
+  }[];
   /** versions after the first of the table's periods (revisions), each with its diff of this table */
   versions?: CatalogVersion[];
   /** the released Parquet file of each period: its asset name, the release (tag) holding it and its URL */
@@ -71,8 +80,9 @@ export async function writeCatalog(
     sha256: string;
     rows_loaded: string | number;
     version: number | null;
+    extractor: string | null;
   }>(
-    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version FROM datawarp.tbl_manifest_files
+    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version, extractor FROM datawarp.tbl_manifest_files
       WHERE status = 'loaded' ORDER BY table_name, period, file_url, sheet`,
   );
   const versions = await tableVersions(db);
@@ -108,6 +118,7 @@ export async function writeCatalog(
       sha256: l.sha256,
       rows: n,
       ...(l.version ? { version: Number(l.version) } : {}),
+      ...(l.extractor ? { extractor: l.extractor } : {}),
     });
   }
   for (const [table, list] of versions) {

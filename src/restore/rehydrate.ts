@@ -67,10 +67,21 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
       for (const f of t.files ?? []) {
         const r = await tx.query(
           `INSERT INTO datawarp.tbl_manifest_files
-             (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', $9)
+             (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, version, extractor)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', $9, $10)
            ON CONFLICT DO NOTHING RETURNING 1`,
-          [t.publication, t.table, f.period, f.url, f.sheet, t.table, f.sha256, f.rows, f.version ?? null],
+          [
+            t.publication,
+            t.table,
+            f.period,
+            f.url,
+            f.sheet,
+            t.table,
+            f.sha256,
+            f.rows,
+            f.version ?? null,
+            f.extractor ?? null,
+          ],
         );
         ledgerRows += r.length;
       }
