@@ -145,9 +145,7 @@ describe('workbooks', () => {
     const wb = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(wb, ws, 'Ghost');
     const p = put('ghost.xlsx', new Uint8Array(XLSX.write(wb, { bookType: 'xlsx', type: 'buffer' })));
-    const t0 = Date.now();
     const r = await extractFile(p, { ext: 'xlsx' });
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(r.tables[0].spec.range).toBe('A1:B3');
     expect(r.tables[0].rows).toEqual([
       ['A', 1],

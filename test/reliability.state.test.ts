@@ -128,9 +128,8 @@ describe('concurrent runs on one state file', () => {
     );
     const s = readState(file);
     recordProcessed(s, 'a/1', { completed_at: new Date().toISOString(), rows_loaded: 1 });
-    const t0 = Date.now();
+    // a lock judged alive would be waited on for 5 s and then fail the write with a StateError
     writeState(file, s, { lock: { timeoutMs: 5_000 } });
-    expect(Date.now() - t0).toBeLessThan(2_000);
     expect(readState(file).processed['a/1']).toBeDefined();
     expect(existsSync(`${file}.lock`)).toBe(false);
   }, 30_000);
