@@ -1,10 +1,10 @@
 // `datawarp history --pub P [--period X] [--json]`: the versions of a publication's periods, with their dates,
 // files and diff counts (datawarp.tbl_item_versions, src/load/versions.ts).
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig, parsePeriod } from '../config/index.js';
 import { ensureSchema, listVersions, openDb, type ItemVersion } from '../load/index.js';
 import { diffText } from '../pipeline/versions.js';
+import { commandArgs } from './args.js';
 import type { CliEnv } from './main.js';
 
 export const HISTORY_USAGE = `Usage: datawarp history --pub P [--period X] [--json] [--config F]
@@ -18,28 +18,18 @@ export async function runHistory(
   ctx: CliEnv,
   dbOptions: (ctx: CliEnv) => Parameters<typeof openDb>[0],
 ): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        pub: { type: 'string' },
-        period: { type: 'string' },
-        json: { type: 'boolean' },
-        config: { type: 'string' },
-        state: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    ctx.io.err(`datawarp history: ${(e as Error).message}\n\n${HISTORY_USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    ctx.io.out(HISTORY_USAGE);
-    return 0;
-  }
+  const v = commandArgs(
+    'history',
+    argv,
+    {
+      pub: { type: 'string' },
+      period: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    HISTORY_USAGE,
+    ctx.io,
+  );
+  if (typeof v === 'number') return v;
   if (!v.pub) {
     ctx.io.err(`datawarp history: --pub is required\n\n${HISTORY_USAGE}`);
     return 2;

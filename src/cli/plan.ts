@@ -2,10 +2,10 @@
 // work on (the same selection as backfill: src/pipeline.ts planItems), as the matrix include list of the fan-out
 // workflow, `[{"pub":"<key>"}, ...]`, `[]` when nothing is pending.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig, parsePeriod, type Config } from '../config/index.js';
 import { planItems, type BackfillOptions } from '../pipeline.js';
 import { readState, type State } from '../state/index.js';
+import { commandArgs } from './args.js';
 import type { CliEnv } from './main.js';
 
 export interface FanOutPlan {
@@ -32,30 +32,20 @@ export const PLAN_USAGE = `Usage: datawarp plan [--json] [--pub P] [--period P] 
 `;
 
 export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        pub: { type: 'string' },
-        period: { type: 'string' },
-        'retry-failed': { type: 'boolean' },
-        force: { type: 'boolean' },
-        config: { type: 'string' },
-        state: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    ctx.io.err(`datawarp plan: ${(e as Error).message}\n\n${PLAN_USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    ctx.io.out(PLAN_USAGE);
-    return 0;
-  }
+  const v = commandArgs(
+    'plan',
+    argv,
+    {
+      json: { type: 'boolean' },
+      pub: { type: 'string' },
+      period: { type: 'string' },
+      'retry-failed': { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
+    PLAN_USAGE,
+    ctx.io,
+  );
+  if (typeof v === 'number') return v;
   const config = loadConfig(resolve(ctx.cwd, v.config ?? 'config/publications.yaml'), ctx.env);
   const state = readState(resolve(ctx.cwd, v.state ?? 'state/state.json'));
   if (v.pub && !config.publications.some((p) => p.code === v.pub)) {

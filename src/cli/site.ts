@@ -14,7 +14,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
 import { parquetPath, readCatalog, type Catalog } from '../export/index.js';
@@ -24,6 +23,7 @@ import type { EnrichedManifest } from '../model.js';
 import { buildSite, type LocalFile, type SiteInput, type SiteLedgerRow } from '../site/index.js';
 import { readState } from '../state/index.js';
 import { clockFrom } from './discover.js';
+import { commandArgs } from './args.js';
 import { dbOptions, type CliEnv } from './main.js';
 import { monitorStatus } from './status.js';
 
@@ -37,27 +37,17 @@ Parquet files are linked into DIR/data/ so the folder works on its own.
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 export async function runSiteCommand(argv: string[], ctx: CliEnv): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        repo: { type: 'string' },
-        config: { type: 'string' },
-        state: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    ctx.io.err(`datawarp site: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    ctx.io.out(USAGE);
-    return 0;
-  }
+  const v = commandArgs(
+    'site',
+    argv,
+    {
+      out: { type: 'string' },
+      repo: { type: 'string' },
+    },
+    USAGE,
+    ctx.io,
+  );
+  if (typeof v === 'number') return v;
   const repo = v.repo ?? (ctx.env.GITHUB_REPOSITORY || undefined);
   if (repo && !REPO.test(repo)) {
     ctx.io.err(`datawarp site: --repo ${repo}: expected OWNER/NAME\n`);
