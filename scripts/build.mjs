@@ -1,4 +1,5 @@
-// Build dist/ with ncc: dist/index.js (the action) and dist/cli/index.js (the CLI).
+// Build dist/ with ncc: dist/index.js (the action), dist/cli/index.js (the CLI) and dist/tap-worker/index.js (the
+// Parquet worker thread both start).
 // PGlite is kept out of the bundle (it breaks when bundled: WASM, a data file and workers found by relative URL)
 // and its runtime files are copied to dist/pglite/, so dist/ works with no node_modules beside it (a runner
 // has none). src/load/pglite.ts imports dist/pglite/index.js when it exists and the package name otherwise.
@@ -63,4 +64,9 @@ rmSync(cliTmp, { recursive: true, force: true });
 ncc('src/index.ts', outDir);
 ncc('src/cli/index.ts', cliTmp);
 renameSync(cliTmp, `${outDir}/cli`);
+// the worker thread that writes Parquet while rows load (src/export/tap-thread.ts finds it beside either bundle)
+const tapTmp = `${outDir}.tap-build`;
+rmSync(tapTmp, { recursive: true, force: true });
+ncc('src/export/tap-worker.ts', tapTmp);
+renameSync(tapTmp, `${outDir}/tap-worker`);
 copyPglite(join(outDir, 'pglite'));

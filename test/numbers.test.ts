@@ -219,6 +219,7 @@ forEachEngine('numbers stay numbers', (ctx) => {
       });
       expect(rows.map((r) => r._dw_flags ?? null)).toEqual(db_);
     }
+    await tap.abort();
   });
 
   it('a CSV: the same forms, the same values and flags', async () => {

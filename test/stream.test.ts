@@ -176,5 +176,7 @@ forEachEngine('streamed load', (ctx) => {
       ['zip_late', false, N],
       ['zip_clean', false, N],
     ]);
+    await tap.abort();
+    await tap2.abort();
   });
 });

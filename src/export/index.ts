@@ -6,12 +6,12 @@ import { isValidIdent } from '../ident.js';
 import type { Db } from '../load/index.js';
 import { ParquetFile, parquetPath, type DbColumn, type ExportTable } from './parquet.js';
 import { selectExpr, streamRows } from './rows.js';
-import type { ParquetTap } from './tap.js';
+import type { ParquetTap } from './tap-thread.js';
 import { faultPoint } from '../faults.js';
 
 export type { ExportColumn, ExportTable } from './parquet.js';
 export { parquetPath, provenanceDescription } from './parquet.js';
-export { ParquetTap } from './tap.js';
+export { ParquetTap } from './tap-thread.js';
 export { readCatalog, writeCatalog } from './catalog.js';
 export type { Catalog, CatalogAsset, CatalogTable } from './catalog.js';
 
@@ -51,7 +51,7 @@ export async function exportPeriod(
       continue;
     }
     const files = [...new Set(loaded.map((r) => r.f))];
-    const tapped = opts.tap?.finish(
+    const tapped = await opts.tap?.finish(
       t,
       loaded.map((r) => [r.f, r.s]),
       files,

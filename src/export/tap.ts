@@ -11,6 +11,9 @@ import { FLAGS_COLUMN, flagsJson, plainNumber } from '../load/index.js';
 import { ParquetFile, type ExportTable } from './parquet.js';
 import type { Kind, Value } from './rows.js';
 
+/** What parsing a file's own bytes needs to know of it (what crosses to the worker thread). */
+export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstRow'>;
+
 const ROW_GROUP = 32_768;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
@@ -143,7 +146,7 @@ class Sink implements TableSink {
     }
   }
 
-  async raw(raw: RawCsv, chunk: Uint8Array): Promise<void> {
+  async raw(raw: RawShape, chunk: Uint8Array): Promise<void> {
     if (this.state.broken) return;
     if (!this.rawFeed) {
       this.rawFeed = new Feed();
@@ -172,7 +175,7 @@ class Sink implements TableSink {
     return d;
   }
 
-  private async parseRaw(raw: RawCsv, feed: Feed): Promise<void> {
+  private async parseRaw(raw: RawShape, feed: Feed): Promise<void> {
     const { from, kinds, prov } = this;
     const opts = { dialect: { delimiter: raw.delimiter, newline: raw.newline }, chunkChars: 256 * 1024 };
     let row = raw.firstRow;
@@ -250,8 +253,9 @@ class Feed implements AsyncIterable<Uint8Array> {
   }
 }
 
-/** One per item: Parquet files of the item's period, written while the rows load. */
-export class ParquetTap implements LoadTap {
+/** One per item: Parquet files of the item's period, written while the rows load — on this thread. The pipeline
+ * uses ParquetTap (tap-thread.ts), which runs one of these in a worker thread. */
+export class LocalTap implements LoadTap {
   private readonly tables = new Map<string, TableState>();
 
   constructor(

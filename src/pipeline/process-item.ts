@@ -114,6 +114,6 @@ export async function processItem(
       currentVersion: done.version?.version ?? run.current,
     };
   } finally {
-    tap.abort(); // whatever was not finished
+    await tap.abort(); // whatever was not finished
   }
 }

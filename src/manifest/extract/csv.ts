@@ -134,18 +134,20 @@ export async function openCsv(
   const source: TableSource = {
     spec,
     sample: headRows.slice(0, 5),
-    batches: head.complete
-      ? memoryBatches(headRows, headFlags, start, types)
-      : (n) =>
-          streamBatches(
-            source,
-            { open, dialect: head.dialect, start, width, types, maxRecordChars: limits.maxCellBytes },
-            n,
-          ),
+    batches: memoryBatches(headRows, headFlags, start, types),
   };
+  if (!head.complete)
+    source.batches = rereadBatches(source, {
+      open,
+      dialect: head.dialect,
+      start,
+      width,
+      types,
+      maxRecordChars: limits.maxCellBytes,
+    });
   if (isCleanHead({ head, data, width, types, headerless, markers: columns.some((c) => c.markers) })) {
     source.raw = {
-      open: () => withoutBom(open),
+      open: bytesWithoutBom(open),
       encoding: head.info.encoding === 'utf-8' ? 'UTF8' : 'WIN1252',
       delimiter: head.dialect.delimiter,
       newline: head.dialect.newline,
@@ -159,6 +161,17 @@ export async function openCsv(
 
 function rangeOf(records: number, width: number): string {
   return `A1:${XLSX.utils.encode_cell({ r: Math.max(records - 1, 0), c: Math.max(width - 1, 0) })}`;
+}
+
+/** A longer file's batches: read again from the start. Made here, not in openCsv: a closure there would share
+ * openCsv's scope and keep the whole head (records and typed columns) alive for as long as the source. */
+function rereadBatches(source: TableSource, r: Reread): TableSource['batches'] {
+  return (n: number) => streamBatches(source, r, n);
+}
+
+/** The bytes of the file without its BOM, each time they are asked for (made outside openCsv: see above). */
+function bytesWithoutBom(open: ByteSource): () => AsyncIterable<Uint8Array> {
+  return () => withoutBom(open);
 }
 
 /** A file read whole by its head keeps its typed rows; a longer one keeps none (they are read again). */
