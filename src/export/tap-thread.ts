@@ -18,6 +18,10 @@ import type { FromWorker, ToWorker } from './tap-worker.js';
  * default most of them reach the old generation, which then grows to hundreds of MB before it is collected).
  * 48-192 MB measured in docs/benchmarks.md. */
 const YOUNG_MB = 96;
+/** V8's old generation of the worker: live it holds a row group per open table and its dictionaries (tens of
+ * MB); capped, the garbage of finished row groups is collected early instead of piling up. A table that needs
+ * more ends the worker, and the export streams that item's tables back from the database. */
+const OLD_MB = 160;
 /** unacknowledged chunks or batches per table part before the loader waits */
 const IN_FLIGHT = 4;
 
@@ -55,7 +59,7 @@ class TapWorker {
     this.worker = new Worker(url, {
       eval: Boolean(evalCode),
       workerData: { datawarpTap: true },
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB, maxOldGenerationSizeMb: OLD_MB },
       stdout: false,
       stderr: false,
     });

@@ -14,7 +14,12 @@ import type { Kind, Value } from './rows.js';
 /** What parsing a file's own bytes needs to know of it (what crosses to the worker thread). */
 export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstRow'>;
 
-const ROW_GROUP = 32_768;
+/** Rows per row group: at most 16,000, fewer for wide tables (about 320,000 values). A column's values then fit
+ * an array under V8's large-object size (128 KiB), so a finished row group is young garbage, collected cheaply,
+ * and the worker's memory does not depend on the table's width. */
+function rowGroupRows(columns: number): number {
+  return Math.max(1_000, Math.min(16_000, Math.floor(320_000 / Math.max(columns, 1))));
+}
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
@@ -83,6 +88,7 @@ class Sink implements TableSink {
   private n = 0;
   private seen = 0;
   private readonly kinds: Kind[];
+  private readonly groupRows: number;
   /** per Parquet column: index into the copied row's values, ROW or CONSTANT */
   private readonly from: number[];
   private readonly prov: Value[];
@@ -96,6 +102,7 @@ class Sink implements TableSink {
   ) {
     const cols = state.file.columns;
     this.kinds = cols.map((c) => c.kind);
+    this.groupRows = rowGroupRows(cols.length);
     this.buf = cols.map(() => []);
     const at = new Map(t.columns.map((c, j) => [c, j]));
     this.from = cols.map((c) =>
@@ -114,7 +121,7 @@ class Sink implements TableSink {
   private async rowDone(): Promise<void> {
     this.n++;
     this.seen++;
-    if (this.n >= ROW_GROUP) await this.flush();
+    if (this.n >= this.groupRows) await this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -194,7 +201,7 @@ class Sink implements TableSink {
         row++;
         this.seen++;
         // no await per row: a microtask for each of millions of rows costs more than the parsing
-        if (++this.n >= ROW_GROUP) await this.flush();
+        if (++this.n >= this.groupRows) await this.flush();
       }
     }
   }
