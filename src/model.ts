@@ -55,6 +55,9 @@ export interface TableSpec {
   rowCount: number;
   /** Row numbers (1-based, source rows) of total rows kept and flagged */
   totalRows?: number[];
+  /** what the symbols found in this table's columns mean, in the workbook's own legend's words (symbol ->
+   * meaning; only symbols its legend explains) */
+  legend?: Record<string, string>;
   fingerprint: Fingerprint;
 }
 
@@ -110,6 +113,8 @@ export interface SourceFile {
   tables: TableSource[];
   docs: DocSheet[];
   skipped: { name: string; reason: string }[];
+  /** the workbook's own symbol legend (symbol -> meaning), read from its notes sheets */
+  legend?: Record<string, string>;
 }
 
 /** Documentation sheets (cover, contents, notes) kept as context for enrichment. */
@@ -125,6 +130,8 @@ export interface ExtractedFile {
   docs: DocSheet[];
   /** sheets/members skipped and why (empty sheet, PDF in zip, __MACOSX ...) */
   skipped: { name: string; reason: string }[];
+  /** the workbook's own symbol legend (symbol -> meaning), read from its notes sheets ("c = confidential") */
+  legend?: Record<string, string>;
 }
 
 /** A data file found on a release page. */
@@ -157,6 +164,8 @@ export interface ManifestFile {
   tables: TableSpec[];
   docs: { sheet: string; member?: string; hidden?: boolean; chars: number }[];
   skipped: { name: string; reason: string }[];
+  /** the file's own symbol legend (symbol -> meaning), read from its notes sheets */
+  legend?: Record<string, string>;
 }
 
 /** Written as manifests/backfill/<pub>/<pub>_<period>.yaml */
