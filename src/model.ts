@@ -237,6 +237,10 @@ export interface LoadResult {
     fast?: boolean;
     /** the table's column types after this file (loaded files only) */
     types?: Record<string, ColumnType>;
+    /** columns an older extractor had loaded as text that this load narrowed to numbers */
+    narrowed?: string[];
+    /** what the user may want to do (a column kept as text until older periods are reloaded) */
+    warnings?: string[];
   }[];
   /** sources of earlier bytes of this file (or of the files it replaces) moved to history by this load */
   superseded?: { file_url: string; sha256: string; sheet: string; table_name: string }[];

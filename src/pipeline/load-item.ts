@@ -68,6 +68,9 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
       r.info(
         `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
       );
+    for (const f of res.files) for (const w of f.warnings ?? []) r.warn(`${it.key}  ${w}`);
+    for (const f of res.files)
+      if (f.narrowed) r.info(`${it.key}  staging.${f.table_name}: ${f.narrowed.join(', ')} now numeric`);
     out.rowsLoaded += res.rowsLoaded;
     res.files.forEach((f, k) => {
       if (f.fast) settleFast(tables[k].rows.spec, f.rows_loaded);

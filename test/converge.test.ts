@@ -1,0 +1,215 @@
+// Convergence after `backfill --force` (issue 9): two periods an older extractor loaded with a `text` column
+// (a flag, an annotation or a symbol sent it there); reloading period 1 with the current extractor keeps the
+// column text while period 2 still holds non-numbers, and says so naming table, column and period; reloading
+// period 2 then narrows it to numeric, sums are right, and history.<table> (text rows of replaced versions)
+// keeps taking rows.
+import { expect, it } from 'vitest';
+import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
+import { EXTRACTOR_VERSION } from '../src/manifest/index.js';
+import type { CellValue, ColumnSpec, ColumnType, ExtractedTable, RowFlags } from '../src/model.js';
+import { forEachEngine } from './support/db.js';
+
+const URL1 = 'https://example.org/p1.csv';
+const URL2 = 'https://example.org/p2.csv';
+
+function table(
+  types: [ColumnType, ColumnType],
+  rows: CellValue[][],
+  flags?: (RowFlags | null)[],
+): ExtractedTable {
+  const columns: ColumnSpec[] = [
+    { name: 'area', header: 'Area', type: types[0] },
+    { name: 'amount', header: 'Amount', type: types[1], ...(flags ? { flagged: 2 } : {}) },
+  ];
+  return {
+    spec: {
+      id: 'data',
+      headerRows: [1],
+      firstDataRow: 2,
+      columns,
+      rowCount: rows.length,
+      fingerprint: { sheet: '', title: '', columns: ['area', 'amount'] },
+    },
+    rows,
+    sourceRows: rows.map((_, i) => i + 2),
+    ...(flags ? { flags } : {}),
+  };
+}
+
+/** What the older extractor loaded: the column as text, flagged values and annotations as written. */
+const OLD = {
+  '2024-01': table(
+    ['text', 'text'],
+    [
+      ['A', '100'],
+      ['B', '£194,800 r'],
+      ['C', 'now in "Other"'],
+    ],
+  ),
+  '2024-02': table(
+    ['text', 'text'],
+    [
+      ['A', '200'],
+      ['B', '12.3 p'],
+      ['C', '[c]'],
+    ],
+  ),
+};
+/** What the current extractor makes of the same files: numbers, NULLs, the texts as flags. */
+const NEW = {
+  '2024-01': table(
+    ['text', 'integer'],
+    [
+      ['A', 100],
+      ['B', 194800],
+      ['C', null],
+    ],
+    [null, { 1: '£194,800 r' }, { 1: 'now in "Other"' }],
+  ),
+  '2024-02': table(
+    ['text', 'numeric'],
+    [
+      ['A', 200],
+      ['B', 12.3],
+      ['C', null],
+    ],
+    [null, { 1: '12.3 p' }, { 1: '[c]' }],
+  ),
+};
+
+function load(
+  db: Db,
+  period: '2024-01' | '2024-02',
+  t: ExtractedTable,
+  opts: { sha?: string; extractor?: string; pub?: string } = {},
+) {
+  const pub = opts.pub ?? 'conv';
+  const url = period === '2024-01' ? URL1 : URL2;
+  return loadFile(db, {
+    pub,
+    period,
+    fileUrl: url,
+    sha256: opts.sha ?? `sha-${period}`,
+    ...(opts.extractor ? { extractor: opts.extractor } : {}),
+    tables: [
+      {
+        sheet: 'data',
+        table: t,
+        source: { sourceCode: `${pub}_amounts`, tableName: `${pub}_amounts`, columns: t.spec.columns },
+      },
+    ],
+  });
+}
+
+const typeOf = async (db: Db, schema: 'staging' | 'history', column: string, table = 'conv_amounts') =>
+  (
+    await db.query<{ t: string }>(
+      `SELECT data_type AS t FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = $3 AND column_name = $2`,
+      [schema, column, table],
+    )
+  )[0]?.t;
+
+forEachEngine('convergence after backfill --force', (ctx) => {
+  it('text stays text while another period holds non-numbers, then narrows; history keeps its text', async () => {
+    const db = ctx.db;
+    await ensureSchema(db);
+    // two periods loaded by the older extractor: the column is text
+    for (const p of ['2024-01', '2024-02'] as const) await load(db, p, OLD[p], { extractor: '1' });
+    expect(await typeOf(db, 'staging', 'amount')).toBe('text');
+
+    // --force period 1 (its file has changed meanwhile: the old rows go to history as text)
+    const r1 = await load(db, '2024-01', NEW['2024-01'], { sha: 'sha-2024-01-b' });
+    expect(await typeOf(db, 'staging', 'amount')).toBe('text');
+    expect(r1.files[0].narrowed).toBeUndefined();
+    expect(r1.files[0].warnings).toHaveLength(1);
+    const w = r1.files[0].warnings![0];
+    expect(w).toContain('staging.conv_amounts.amount stays text');
+    expect(w).toContain('2024-02 (2 values such as');
+    expect(w).toContain('backfill --force --pub conv --period 2024-02');
+    expect(w).not.toContain('2024-01');
+    expect(await typeOf(db, 'history', 'amount')).toBe('text');
+
+    // --force period 2 (same bytes, loaded again because an older extractor loaded them): every value left is a
+    // number, the column narrows
+    const r2 = await load(db, '2024-02', NEW['2024-02']);
+    expect(r2.files[0]).toMatchObject({ status: 'loaded', rows_loaded: 3, narrowed: ['amount'] });
+    expect(r2.files[0].warnings).toBeUndefined();
+    expect(r2.files[0].types).toMatchObject({ amount: 'numeric' });
+    const types = Object.fromEntries(
+      (await tableColumns(db, 'conv_amounts')).map((c) => [c.name, c.data_type]),
+    );
+    expect(types).toMatchObject({ area: 'text', amount: 'numeric', _dw_flags: 'jsonb' });
+    const sums = await db.query<{ period: string; s: string; n: number; flagged: number }>(
+      `SELECT _dw_period AS period, sum(amount)::text AS s, count(amount)::int AS n,
+              count(*) FILTER (WHERE _dw_flags ? 'amount')::int AS flagged
+         FROM staging.conv_amounts GROUP BY 1 ORDER BY 1`,
+    );
+    expect(sums).toEqual([
+      { period: '2024-01', s: '194900', n: 2, flagged: 2 },
+      { period: '2024-02', s: '212.3', n: 2, flagged: 2 },
+    ]);
+    expect(
+      (await ledgerRows(db, { pub: 'conv' })).filter((l) => l.status === 'loaded').map((l) => l.extractor),
+    ).toEqual([EXTRACTOR_VERSION, EXTRACTOR_VERSION]);
+
+    // a later revision of period 1 moves its numeric rows into history's text column (not the other way round)
+    const r3 = await load(db, '2024-01', NEW['2024-01'], { sha: 'sha-2024-01-c' });
+    expect(r3.superseded).toHaveLength(1);
+    expect(await typeOf(db, 'history', 'amount')).toBe('text');
+    expect(await typeOf(db, 'staging', 'amount')).toBe('numeric');
+    const hist = await db.query<{ sha: string; amount: string | null }>(
+      `SELECT _dw_sha256 AS sha, amount FROM history.conv_amounts ORDER BY _dw_sha256, _dw_row`,
+    );
+    expect(hist).toEqual([
+      { sha: 'sha-2024-01', amount: '100' },
+      { sha: 'sha-2024-01', amount: '£194,800 r' },
+      { sha: 'sha-2024-01', amount: 'now in "Other"' },
+      { sha: 'sha-2024-01-b', amount: '100' },
+      { sha: 'sha-2024-01-b', amount: '194800' },
+      { sha: 'sha-2024-01-b', amount: null },
+    ]);
+  });
+
+  it('a column text by the current extractor in another period stays text without a warning; codes never narrow', async () => {
+    const db = ctx.db;
+    await ensureSchema(db);
+    // period 2 is text by the current extractor's own decision (codes with leading zeros)
+    await load(
+      db,
+      '2024-02',
+      table(
+        ['text', 'text'],
+        [
+          ['A', '0123'],
+          ['B', '0456'],
+        ],
+      ),
+      { pub: 'codes' },
+    );
+    const r = await load(db, '2024-01', NEW['2024-01'], { pub: 'codes' });
+    expect(r.files[0].warnings).toBeUndefined();
+    expect(r.files[0].narrowed).toBeUndefined();
+    expect(await typeOf(db, 'staging', 'amount', 'codes_amounts')).toBe('text');
+    // loaded by an older extractor, the same codes are named, and still never narrow once reloaded as text
+    await load(
+      db,
+      '2024-02',
+      table(
+        ['text', 'text'],
+        [
+          ['A', '0123'],
+          ['B', '0456'],
+        ],
+      ),
+      {
+        sha: 'sha-2024-02-old',
+        extractor: '1',
+        pub: 'codes',
+      },
+    );
+    const again = await load(db, '2024-01', NEW['2024-01'], { sha: 'sha-2024-01-b', pub: 'codes' });
+    expect(again.files[0].warnings?.[0]).toContain('2024-02 (2 values such as "0123")');
+    expect(await typeOf(db, 'staging', 'amount', 'codes_amounts')).toBe('text');
+  });
+});
