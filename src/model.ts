@@ -4,7 +4,8 @@
  * column type, suppressed/missing cells are null, everything else is text. */
 export type CellValue = string | number | null;
 
-/** Column types only ever widen: integer -> numeric -> text, date -> text. */
+/** Column types only ever widen: integer -> numeric -> text, date -> text (the one exception: a text column an
+ * older extractor loaded narrows back to a number, src/load/narrow.ts). */
 export type ColumnType = 'integer' | 'numeric' | 'date' | 'text';
 
 export interface ColumnSpec {

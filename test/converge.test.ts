@@ -2,12 +2,21 @@
 // (a flag, an annotation or a symbol sent it there); reloading period 1 with the current extractor keeps the
 // column text while period 2 still holds non-numbers, and says so naming table, column and period; reloading
 // period 2 then narrows it to numeric, sums are right, and history.<table> (text rows of replaced versions)
-// keeps taking rows.
-import { expect, it } from 'vitest';
+// keeps taking rows. End to end: the CLI's `backfill --force` period by period warns, then narrows, and the
+// Parquet of the period loaded before the narrowing is written again with the number type.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
 import { EXTRACTOR_VERSION } from '../src/manifest/index.js';
 import type { CellValue, ColumnSpec, ColumnType, ExtractedTable, RowFlags } from '../src/model.js';
-import { forEachEngine } from './support/db.js';
+import { forEachEngine, testEngines } from './support/db.js';
+import type { NhsSite } from './support/site.js';
+import { serveFolder, type StaticServer } from './support/static-server.js';
+import { makeWorkspace, type Workspace } from './support/workspace.js';
 
 const URL1 = 'https://example.org/p1.csv';
 const URL2 = 'https://example.org/p2.csv';
@@ -213,3 +222,104 @@ forEachEngine('convergence after backfill --force', (ctx) => {
     expect(await typeOf(db, 'staging', 'amount', 'codes_amounts')).toBe('text');
   });
 });
+
+/** Two monthly CSVs whose `amount` column carries a flag, an annotation and a symbol. */
+function csvFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-converge-'));
+  writeFileSync(join(dir, 'amounts_jan.csv'), 'area,amount\nA,100\nB,"£194,800 r"\nC,"now in ""Other"""\n');
+  writeFileSync(join(dir, 'amounts_feb.csv'), 'area,amount\nA,200\nB,12.3 p\nC,[c]\n');
+  return dir;
+}
+
+for (const kind of testEngines()) {
+  describe(`backfill --force converges [${kind}]`, () => {
+    let server: StaticServer;
+    let ws: Workspace;
+    beforeAll(async () => {
+      server = await serveFolder(csvFolder());
+      ws = await makeWorkspace(kind, { publications: [] } as unknown as NhsSite);
+      const config = {
+        allowed_hosts: ['127.0.0.1'],
+        publications: {
+          conv: {
+            name: 'Convergence',
+            frequency: 'monthly',
+            urls: [
+              { period: '2024-01', url: `${server.url}/amounts_jan.csv` },
+              { period: '2024-02', url: `${server.url}/amounts_feb.csv` },
+            ],
+          },
+        },
+      };
+      writeFileSync(join(ws.dir, 'config', 'publications.yaml'), YAML.stringify(config));
+    });
+    afterAll(async () => {
+      await ws?.dispose();
+      await server?.close();
+    });
+
+    it('periods an older extractor loaded as text: --force one by one, then numeric in staging and Parquet', async () => {
+      expect((await ws.run(['backfill'])).code).toBe(0);
+      // what an older extractor left: the column text holding the cells as written, the ledger's extractor NULL
+      const tables = await ws.withDb(async (db) => {
+        const names = (
+          await db.query<{ t: string }>(
+            `SELECT table_name AS t FROM information_schema.columns
+              WHERE table_schema = 'staging' AND column_name = 'amount'`,
+          )
+        ).map((r) => r.t);
+        for (const t of names) {
+          await db.query(`ALTER TABLE staging."${t}" ALTER COLUMN amount TYPE text`);
+          await db.query(
+            `UPDATE staging."${t}" SET amount = _dw_flags ->> 'amount' WHERE _dw_flags ? 'amount'`,
+          );
+        }
+        await db.query(`UPDATE datawarp.tbl_manifest_files SET extractor = NULL`);
+        return names;
+      });
+      expect(tables).toHaveLength(1);
+      const [table] = tables;
+
+      const first = await ws.run(['backfill', '--force', '--period', '2024-01']);
+      expect(first.code).toBe(0);
+      expect(first.err).toContain(`staging.${table}.amount stays text: periods 2024-02 (2 values`);
+      expect(first.err).toContain('--force --pub conv --period 2024-02');
+      const typeNow = (db: Db) =>
+        db.query<{ t: string }>(
+          `SELECT data_type AS t FROM information_schema.columns
+            WHERE table_schema = 'staging' AND table_name = $1 AND column_name = 'amount'`,
+          [table],
+        );
+      expect(await ws.withDb(typeNow)).toEqual([{ t: 'text' }]);
+
+      const second = await ws.run(['backfill', '--force', '--period', '2024-02']);
+      expect(second.code).toBe(0);
+      expect(second.err).not.toContain('stays text');
+      expect(await ws.withDb(typeNow)).toEqual([{ t: 'numeric' }]);
+      const sums = await ws.withDb((db) =>
+        db.query(
+          `SELECT _dw_period AS period, sum(amount)::text AS s FROM staging."${table}" GROUP BY 1 ORDER BY 1`,
+        ),
+      );
+      expect(sums).toEqual([
+        { period: '2024-01', s: '194900' },
+        { period: '2024-02', s: '212.3' },
+      ]);
+      // the Parquet of the period loaded before the narrowing is written again with the number type
+      for (const [period, want] of [
+        ['2024-01', [100, 194800, null]],
+        ['2024-02', [200, 12.3, null]],
+      ] as const) {
+        const buf = readFileSync(join(ws.dir, 'output', 'parquet', table, `${period}.parquet`));
+        const rows = await parquetReadObjects({
+          file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length),
+        });
+        expect(
+          rows.map((r) => (r.amount === null ? null : Number(r.amount))),
+          period,
+        ).toEqual(want);
+        expect(typeof rows[0].amount, period).not.toBe('string');
+      }
+    });
+  });
+}
