@@ -180,6 +180,35 @@ forEachEngine('convergence after backfill --force', (ctx) => {
     ]);
   });
 
+  it('integers narrow to bigint (spaces and blanks allowed), a 19-digit one to numeric', async () => {
+    const db = ctx.db;
+    await ensureSchema(db);
+    const old = table(
+      ['text', 'text'],
+      [
+        ['A', '5'],
+        ['B', ' 7 '],
+        ['C', ''],
+      ],
+    );
+    await load(db, '2024-02', old, { pub: 'ints', extractor: '1' });
+    const r = await load(db, '2024-01', table(['text', 'integer'], [['A', 1]]), { pub: 'ints' });
+    expect(r.files[0].narrowed).toEqual(['amount']);
+    expect(await typeOf(db, 'staging', 'amount', 'ints_amounts')).toBe('bigint');
+    const [sum] = await db.query<{ s: string; n: number }>(
+      `SELECT sum(amount)::text AS s, count(amount)::int AS n FROM staging.ints_amounts`,
+    );
+    expect(sum).toEqual({ s: '13', n: 3 });
+    // bigint holds 18 digits safely: a longer integer written by the older extractor makes the column numeric
+    const big = table(['text', 'text'], [['A', '1234567890123456789']]);
+    await load(db, '2024-02', big, { pub: 'big', extractor: '1' });
+    const r2 = await load(db, '2024-01', table(['text', 'integer'], [['A', 1]]), { pub: 'big' });
+    expect(r2.files[0].narrowed).toEqual(['amount']);
+    expect(await typeOf(db, 'staging', 'amount', 'big_amounts')).toBe('numeric');
+    const [b] = await db.query<{ s: string }>(`SELECT sum(amount)::text AS s FROM staging.big_amounts`);
+    expect(b.s).toBe('1234567890123456790');
+  });
+
   it('a column text by the current extractor in another period stays text without a warning; codes never narrow', async () => {
     const db = ctx.db;
     await ensureSchema(db);

@@ -22,13 +22,26 @@ export interface NarrowOutcome {
   warnings: string[];
 }
 
-/** Not-a-number values still in a column, per period (at most a few periods, each with an example). */
-async function blockers(tx: Tx, table: string, column: string) {
-  const c = quoteIdent(column);
-  return tx.query<{ period: string; n: number; example: string }>(
-    `SELECT "_dw_period" AS period, count(*)::int AS n, min(${c}) AS example
-       FROM ${qualified(STAGING_SCHEMA, table)}
-      WHERE ${c} IS NOT NULL AND btrim(${c}) <> '' AND ${c} !~ '${NUMBER_TEXT}'
+interface PeriodScan {
+  period: string;
+  /** per candidate column: values that are not numbers, one of them, and whether every value is an integer */
+  [key: string]: string | number | boolean | null;
+}
+
+/** One scan of the table for every candidate column: per period, the values that are not numbers (with an
+ * example) and whether the values are all integers. */
+async function scan(tx: Tx, table: string, columns: string[]): Promise<PeriodScan[]> {
+  const parts = columns.map((name, k) => {
+    const c = quoteIdent(name);
+    const filled = `${c} IS NOT NULL AND btrim(${c}) <> ''`;
+    const bad = `${filled} AND btrim(${c}) !~ '${NUMBER_TEXT}'`;
+    return (
+      `count(*) FILTER (WHERE ${bad})::int AS b${k}, min(${c}) FILTER (WHERE ${bad}) AS e${k}, ` +
+      `bool_and(btrim(${c}) ~ '${INTEGER_TEXT}') FILTER (WHERE ${filled}) AS i${k}`
+    );
+  });
+  return tx.query<PeriodScan>(
+    `SELECT "_dw_period" AS period, ${parts.join(', ')} FROM ${qualified(STAGING_SCHEMA, table)}
       GROUP BY 1 ORDER BY 1`,
   );
 }
@@ -82,9 +95,19 @@ export async function narrowColumns(
   assertLocked(tx, table);
   const out: NarrowOutcome = { narrowed: [], warnings: [] };
   const t = qualified(STAGING_SCHEMA, table);
-  for (const [j, { name, type }] of wanted.entries()) {
-    if (current[j] !== 'text' || (type !== 'integer' && type !== 'numeric')) continue;
-    const blocked = await blockers(tx, table, name);
+  const candidates = [...wanted.entries()].filter(
+    ([j, w]) => current[j] === 'text' && (w.type === 'integer' || w.type === 'numeric'),
+  );
+  if (!candidates.length) return out;
+  const periods = await scan(
+    tx,
+    table,
+    candidates.map(([, w]) => w.name),
+  );
+  for (const [k, [j, { name, type }]] of candidates.entries()) {
+    const blocked = periods
+      .filter((p) => Number(p[`b${k}`]) > 0)
+      .map((p) => ({ period: p.period, n: Number(p[`b${k}`]), example: String(p[`e${k}`]) }));
     if (blocked.length) {
       const older = await olderPeriods(
         tx,
@@ -97,11 +120,9 @@ export async function narrowColumns(
       if (old.length) out.warnings.push(blockedMessage(table, name, ctx.pub, old));
       continue;
     }
+    const ints = periods.every((p) => p[`i${k}`] !== false);
+    const to: ColumnType = type === 'integer' && ints ? 'integer' : 'numeric';
     const c = quoteIdent(name);
-    const [r] = await tx.query<{ ints: boolean | null }>(
-      `SELECT bool_and(${c} ~ '${INTEGER_TEXT}') AS ints FROM ${t} WHERE ${c} IS NOT NULL AND btrim(${c}) <> ''`,
-    );
-    const to: ColumnType = type === 'integer' && r?.ints !== false ? 'integer' : 'numeric';
     await tx.query('SAVEPOINT dw_narrow');
     try {
       await tx.query(
