@@ -242,6 +242,10 @@ describe('corpus extraction', () => {
     const described = c1a.filter((c) => c.markers?.c);
     expect(described.length).toBeGreaterThan(0);
     for (const c of described) expect(c.description).toContain('c = Results have been suppressed');
+    // ... and is data: the file's legend, and the table's (the symbols its columns hold)
+    expect(earn.legend?.c).toMatch(/^Results have been suppressed/);
+    const t1a = earn.tables.find((t) => t.spec.sheet === '1a. Contractor earn. by country')!.spec;
+    expect(t1a.legend?.c).toBe(earn.legend?.c);
     const appts = results.get('APPOINTMENTS_GP_COVERAGE aug 2021- jan 2023.csv')!.tables[0].spec.columns;
     expect(appts.find((c) => c.name === 'appointment_month')!.type).toBe('date');
   });
