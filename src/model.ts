@@ -4,7 +4,8 @@
  * column type, suppressed/missing cells are null, everything else is text. */
 export type CellValue = string | number | null;
 
-/** Column types only ever widen: integer -> numeric -> text, date -> text. */
+/** Column types only ever widen: integer -> numeric -> text, date -> text (the one exception: a text column an
+ * older extractor loaded narrows back to a number, src/load/narrow.ts). */
 export type ColumnType = 'integer' | 'numeric' | 'date' | 'text';
 
 export interface ColumnSpec {
@@ -55,6 +56,9 @@ export interface TableSpec {
   rowCount: number;
   /** Row numbers (1-based, source rows) of total rows kept and flagged */
   totalRows?: number[];
+  /** what the symbols found in this table's columns mean, in the workbook's own legend's words (symbol ->
+   * meaning; only symbols its legend explains) */
+  legend?: Record<string, string>;
   fingerprint: Fingerprint;
 }
 
@@ -110,6 +114,8 @@ export interface SourceFile {
   tables: TableSource[];
   docs: DocSheet[];
   skipped: { name: string; reason: string }[];
+  /** the workbook's own symbol legend (symbol -> meaning), read from its notes sheets */
+  legend?: Record<string, string>;
 }
 
 /** Documentation sheets (cover, contents, notes) kept as context for enrichment. */
@@ -125,6 +131,8 @@ export interface ExtractedFile {
   docs: DocSheet[];
   /** sheets/members skipped and why (empty sheet, PDF in zip, __MACOSX ...) */
   skipped: { name: string; reason: string }[];
+  /** the workbook's own symbol legend (symbol -> meaning), read from its notes sheets ("c = confidential") */
+  legend?: Record<string, string>;
 }
 
 /** A data file found on a release page. */
@@ -157,6 +165,8 @@ export interface ManifestFile {
   tables: TableSpec[];
   docs: { sheet: string; member?: string; hidden?: boolean; chars: number }[];
   skipped: { name: string; reason: string }[];
+  /** the file's own symbol legend (symbol -> meaning), read from its notes sheets */
+  legend?: Record<string, string>;
 }
 
 /** Written as manifests/backfill/<pub>/<pub>_<period>.yaml */
@@ -228,6 +238,10 @@ export interface LoadResult {
     fast?: boolean;
     /** the table's column types after this file (loaded files only) */
     types?: Record<string, ColumnType>;
+    /** columns an older extractor had loaded as text that this load narrowed to numbers */
+    narrowed?: string[];
+    /** what the user may want to do (a column kept as text until older periods are reloaded) */
+    warnings?: string[];
   }[];
   /** sources of earlier bytes of this file (or of the files it replaces) moved to history by this load */
   superseded?: { file_url: string; sha256: string; sheet: string; table_name: string }[];

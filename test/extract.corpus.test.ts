@@ -195,6 +195,29 @@ describe('corpus extraction', () => {
     expect(new Set(stps.filter((t) => t.spec.hidden).map((t) => t.spec.sheet))).toEqual(
       new Set(['NHSE Regions', 'CCGs', 'LAs', 'Trusts', 'CareTrusts', 'ONS STP-CCG mapping']),
     );
+    // the hidden 'ONS STP-CCG mapping' sheet: two side-by-side tables (A:B the ONS mapping, E:L the footprints)
+    // over rows 3-256, each whole: the codes listed one per row under a group (B48:B58) and the group of row 60
+    // (whose next row is text only) stay in them
+    const mapping = stps.filter((t) => t.spec.sheet === 'ONS STP-CCG mapping');
+    expect(mapping.map((t) => t.spec.range)).toEqual(['A2:B256', 'E2:L256']);
+    const wb = XLSX.read(readFileSync(DIR + 'stps.xlsx'), { dense: true });
+    const cells = (wb.Sheets['ONS STP-CCG mapping']['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
+    const filledRows = (c0: number, c1: number) =>
+      cells
+        .map((row, i) => ((row ?? []).slice(c0, c1 + 1).some((c) => c && String(c.v).trim()) ? i + 1 : 0))
+        .filter((r) => r > 2);
+    expect(mapping[0].sourceRows).toEqual(filledRows(0, 1));
+    expect(mapping[1].sourceRows).toEqual(filledRows(4, 11));
+    expect(mapping[0].rows[mapping[0].sourceRows.indexOf(60)]).toEqual(['E54000008', '01C']);
+    expect(mapping[0].rows[mapping[0].sourceRows.indexOf(48)]).toEqual([null, '00V']);
+    expect(mapping[1].rows[mapping[1].sourceRows.indexOf(60)].slice(0, 6)).toEqual([
+      'E54000008',
+      'Cheshire and Merseyside',
+      12,
+      'North (Y54)',
+      'Knowsley CCG',
+      '01J',
+    ]);
     const disp = results.get('dispensing_practices-2015-01-31.xls')!.tables;
     expect(disp).toHaveLength(1);
     expect(new Set(disp[0].rows.map((r) => r[0])).size).toBe(127);
@@ -219,6 +242,10 @@ describe('corpus extraction', () => {
     const described = c1a.filter((c) => c.markers?.c);
     expect(described.length).toBeGreaterThan(0);
     for (const c of described) expect(c.description).toContain('c = Results have been suppressed');
+    // ... and is data: the file's legend, and the table's (the symbols its columns hold)
+    expect(earn.legend?.c).toMatch(/^Results have been suppressed/);
+    const t1a = earn.tables.find((t) => t.spec.sheet === '1a. Contractor earn. by country')!.spec;
+    expect(t1a.legend?.c).toBe(earn.legend?.c);
     const appts = results.get('APPOINTMENTS_GP_COVERAGE aug 2021- jan 2023.csv')!.tables[0].spec.columns;
     expect(appts.find((c) => c.name === 'appointment_month')!.type).toBe('date');
   });

@@ -135,6 +135,34 @@ describe('workbooks', () => {
     expect(look.spec.rowCount).toBe(2);
   });
 
+  it('a list of codes under a group row stays in its table; a lone line in the first column ends it', async () => {
+    // the shape of the stps "ONS STP-CCG mapping" sheet: a group's codes one per row, then a blank row, then a
+    // group whose second row is text only (which must not pass for the header of a new table)
+    const buf = xlsx({
+      Mapping: [
+        ['Group', 'Code', 'Region', 'Members', 'Name'],
+        ['G1', 'A01', 'North', 3, 'One'],
+        [null, 'A02', null, null, 'Two'],
+        [null, 'A03'],
+        [null, 'A04'],
+        [null, 'A05'],
+        [],
+        ['G2', 'B01', 'South', 2, 'Three'],
+        [null, 'B02', null, null, 'Four'],
+        [],
+        ['Table 2: something else'],
+      ],
+    });
+    const r = await extractFile(put('mapping.xlsx', buf), { ext: 'xlsx' });
+    expect(r.tables).toHaveLength(1);
+    const t = r.tables[0];
+    expect(t.spec.range).toBe('A1:E9');
+    expect(t.sourceRows).toEqual([2, 3, 4, 5, 6, 8, 9]);
+    expect(t.rows.map((row) => row[1])).toEqual(['A01', 'A02', 'A03', 'A04', 'A05', 'B01', 'B02']);
+    expect(t.rows[5]).toEqual(['G2', 'B01', 'South', 2, 'Three']);
+    expect(t.spec.notes).toEqual(['Table 2: something else']);
+  });
+
   it('ghost used ranges out to XFD cost no time', async () => {
     const ws = XLSX.utils.aoa_to_sheet([
       ['Code', 'Value'],

@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
+import { zipSync } from 'fflate';
 import { parquetReadObjects } from 'hyparquet';
 import { expect, it } from 'vitest';
 import { ParquetTap, exportPeriod } from '../src/export/index.js';
 import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
-import { EXTRACTOR_VERSION } from '../src/manifest/index.js';
+import { EXTRACTOR_VERSION, manifestFile } from '../src/manifest/index.js';
 import { openFile } from '../src/manifest/extract.js';
 import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
 import { parseLegend } from '../src/manifest/extract/describe.js';
@@ -175,6 +176,79 @@ it("a workbook's legend: symbol lines of its notes sheets, nothing else", () => 
       'Symbols used\nc Results have been suppressed.\nz\tNot applicable\n[x] = Not available\nnote 3 Figures are revised\nx-axis label',
     ]),
   ).toEqual({ c: 'Results have been suppressed', z: 'Not applicable', '[x]': 'Not available' });
+});
+
+it("a workbook's legend is data in the manifest: the file's legend, each table's symbols, the descriptions", async () => {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['Notes'],
+      ['Symbols used in this workbook'],
+      ['c = Confidential: fewer than five patients'],
+      ['[z] = Not applicable to this organisation'],
+      ['Figures for 2023 are provisional'],
+    ]),
+    'Notes',
+  );
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['Area', 'Patients', 'Rate', 'Label'],
+      ['A', 12, '[z]', 'x'],
+      ['B', 'c', 4.5, 'y'],
+      ['C', 30, 6.5, 'z'],
+      ['D', '[x]', 7.5, 'w'],
+    ]),
+    'Data',
+  );
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['Area', 'Count'],
+      ['A', 1],
+      ['B', 2],
+    ]),
+    'Plain',
+  );
+  const p = path.join(dir, 'legend.xlsx');
+  fs.writeFileSync(p, XLSX.write(wb, { bookType: 'xlsx', type: 'buffer' }));
+  const zipped = path.join(dir, 'legend.zip');
+  fs.writeFileSync(zipped, zipSync({ 'data/legend.xlsx': new Uint8Array(fs.readFileSync(p)) }));
+  const legend = {
+    c: 'Confidential: fewer than five patients',
+    '[z]': 'Not applicable to this organisation',
+  };
+  for (const [file, ext] of [
+    [p, 'xlsx'],
+    [zipped, 'zip'],
+  ] as const) {
+    const source = await openFile(file, { ext });
+    const m = manifestFile({
+      file: {
+        url: `https://example.org/${path.basename(file)}`,
+        title: 't',
+        ext,
+        path: file,
+        sha256: 's',
+        bytes: 1,
+      },
+      source,
+    });
+    expect(m.legend, ext).toEqual(legend);
+    const [data, plain] = m.tables;
+    // [x] is not in the workbook's legend: its meaning (GSS) is in the description, not in the table's legend
+    expect(data.legend, ext).toEqual(legend);
+    expect(plain.legend, ext).toBeUndefined();
+    const cols = Object.fromEntries(data.columns.map((c) => [c.name, c]));
+    expect(cols.patients.description).toContain('c = Confidential: fewer than five patients');
+    expect(cols.patients.description).toContain('[x] = not available');
+    expect(cols.rate.description).toContain('[z] = Not applicable to this organisation');
+    expect(cols.label.type).toBe('text');
+  }
+  // a CSV has no legend
+  const csvSource = await openFile(formsCsv, { ext: 'csv' });
+  expect(csvSource.legend).toBeUndefined();
 });
 
 forEachEngine('numbers stay numbers', (ctx) => {

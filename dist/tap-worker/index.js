@@ -1894,112 +1894,391 @@ License: MIT
 
 /***/ }),
 
-/***/ 8734:
-/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 5008:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   p: () => (/* binding */ serveTap)
+/* harmony export */   XU: () => (/* binding */ DbUnavailableError)
 /* harmony export */ });
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _tap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8362);
-// The worker thread that writes Parquet while rows load (started by tap-thread.ts). It holds one LocalTap per item
-// and a sink per (file, sheet), and does what they would do on the main thread — parse the fast path's bytes,
-// build row groups, encode them — so the main thread only inflates and feeds COPY. Messages are handled one at a
-// time, in the order sent; each chunk or batch is acknowledged once taken, which is the main thread's
-// back-pressure.
-
-
-const taps = new Map();
-function tapOf(id, outDir = '', period = '') {
-    let t = taps.get(id);
-    if (!t) {
-        t = { tap: new _tap_js__WEBPACK_IMPORTED_MODULE_1__/* .LocalTap */ .r(outDir, period), sinks: new Map() };
-        taps.set(id, t);
-    }
-    return t;
-}
-async function handle(m) {
-    switch (m.op) {
-        case 'begin': {
-            const t = tapOf(m.tap, m.outDir, m.period);
-            t.sinks.set(m.sink, t.tap.begin(m.t));
-            return undefined;
-        }
-        case 'raw':
-            await taps.get(m.tap)?.sinks.get(m.sink)?.raw(m.raw, m.chunk);
-            return { op: 'ack', sink: m.sink };
-        case 'rows':
-            await taps.get(m.tap)?.sinks.get(m.sink)?.rows(m.batch);
-            return { op: 'ack', sink: m.sink };
-        case 'end':
-            await taps.get(m.tap)?.sinks.get(m.sink)?.end(m.copied);
-            return { op: 'reply', req: m.req };
-        case 'fail':
-            taps.get(m.tap)?.sinks.get(m.sink)?.fail();
-            return undefined;
-        case 'finish':
-            return { op: 'reply', req: m.req, value: taps.get(m.tap)?.tap.finish(m.t, m.parts, m.files) };
-        case 'abort':
-            taps.get(m.tap)?.tap.abort();
-            taps.delete(m.tap);
-            return { op: 'reply', req: m.req };
+/* unused harmony exports DEFAULT_PGLITE_DIR, lostDuring, openDb, lostConnection */
+// The one database interface the loader (and the rest of the app) talks to. Two engines sit behind it:
+// a real PostgreSQL server (node-postgres + pg-copy-streams) or an embedded PGlite data directory.
+const DEFAULT_PGLITE_DIR = '.datawarp/pglite';
+/** The database server could not be reached (or refused us). The CLI maps this to exit code 2. */
+class DbUnavailableError extends Error {
+    target;
+    reason;
+    constructor(target, reason, options) {
+        super(`PostgreSQL at ${target} is unavailable: ${reason}`, options);
+        this.name = 'DbUnavailableError';
+        this.target = target;
+        this.reason = reason;
     }
 }
-/** A failed message fails its sink (the period is then streamed back); a request gets the error back. */
-function failed(m, e) {
-    if ('sink' in m)
-        taps.get(m.tap)?.sinks.get(m.sink)?.fail();
-    const error = e instanceof Error ? e.message : String(e);
-    if ('req' in m)
-        return { op: 'reply', req: m.req, error };
-    return m.op === 'raw' || m.op === 'rows' ? { op: 'ack', sink: m.sink } : undefined;
+/** The run stops: the database (`target`, host:port/database) went away while `item` was in progress. */
+function lostDuring(target, item, err) {
+    let inner = err;
+    while (inner && !(inner instanceof DbUnavailableError))
+        inner = inner.cause;
+    const why = inner instanceof DbUnavailableError ? inner.reason : (err?.message ?? String(err));
+    return new DbUnavailableError(target ?? 'DATABASE_URL', `lost the connection while processing ${item} (it stays pending; run again once the database is back): ` +
+        why.replace(/postgres(ql)?:\/\/[^@\s]*@/gi, 'postgres://***@'), { cause: err });
 }
-function serveTap() {
-    const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
-    let chain = Promise.resolve();
-    port.on('message', (m) => {
-        chain = chain.then(async () => {
-            let answer;
-            try {
-                answer = await handle(m);
-            }
-            catch (e) {
-                answer = failed(m, e);
-            }
-            if (answer)
-                port.postMessage(answer);
-        });
-    });
+async function openDb(opts = {}) {
+    if (opts.databaseUrl) {
+        const { openPg } = await Promise.all(/* import() */[__nccwpck_require__.e(717), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4823));
+        return openPg(opts.databaseUrl);
+    }
+    const { openPglite } = await __nccwpck_require__.e(/* import() */ 187).then(__nccwpck_require__.bind(__nccwpck_require__, 5187));
+    return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
 }
-// only in the worker started for it (a test runner's own worker threads import nothing of this)
-if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.datawarpTap)
-    serveTap();
-// TEMP-MEMLOG
-if (process.env.DW_MEMLOG && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.datawarpTap) {
-    const v8 = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8877, 23));
-    setInterval(() => {
-        const h = v8.getHeapStatistics();
-        const sp = v8.getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')}=${(s.space_size / 1e6).toFixed(0)}`).join(' ');
-        process.stderr.write(`MEM worker total=${(h.total_heap_size / 1e6).toFixed(0)} used=${(h.used_heap_size / 1e6).toFixed(0)} ext=${(h.external_memory / 1e6).toFixed(0)} ${sp}\n`);
-    }, 2000).unref();
+/** SQLSTATEs and socket errors that mean the connection to the server is gone (not a fault of the data). */
+const LOST = new Set([
+    '57P01',
+    '57P02',
+    '57P03',
+    '08000',
+    '08003',
+    '08006',
+    'ECONNRESET',
+    'EPIPE',
+    'ECONNREFUSED',
+]);
+/** The database went away under a running load: the run stops (exit 2); the item stays pending. */
+function lostConnection(err) {
+    for (let e = err; e; e = e.cause) {
+        if (e instanceof DbUnavailableError)
+            return true;
+        // a network error of an HTTP request (a release page, a download) is the item's, not the database's
+        if (e.name === 'HttpError')
+            return false;
+        if (e.code && LOST.has(e.code))
+            return true;
+        if (/Connection terminated|terminating connection|server closed the connection|write EPIPE/i.test(e.message ?? ''))
+            return true;
+    }
+    return false;
 }
 
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8362:
+/***/ 8470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v4: () => (/* binding */ quoteIdent)
+/* harmony export */ });
+/* unused harmony exports assertIdent, assertDataColumn, qualified */
+// Identifier validation and quoting. Everything that becomes a table or column name goes through here.
+
+
+function assertIdent(name, what) {
+    if (!isValidIdent(name)) {
+        throw new Error(`invalid ${what} ${JSON.stringify(name)}: must match ${IDENT.source}`);
+    }
+    return name;
+}
+/** Data columns must also stay clear of the loader's provenance columns. */
+function assertDataColumn(name) {
+    assertIdent(name, 'column name');
+    if (name.startsWith('_dw_'))
+        throw new Error(`invalid column name ${JSON.stringify(name)}: _dw_ is reserved`);
+    return name;
+}
+/** Always quote, even validated names. */
+function quoteIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function qualified(schema, table) {
+    return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8253:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  r: () => (/* binding */ LocalTap)
+  p: () => (/* binding */ serveTap)
 });
 
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/manifest/extract/decode.ts
 // Text decoding of CSV bytes, whole or as a stream: BOM (UTF-8, UTF-16 LE/BE), else UTF-8 when the bytes are
 // valid UTF-8, else Windows-1252. A stream that starts as valid UTF-8 and later is not switches to Windows-1252
@@ -2619,7 +2898,9 @@ async function history_sourcesToSupersede(q, item, files, sameUrl) {
 }
 /**
  * Make history.<table> able to take staging.<table>'s rows: created like it (plus `_dw_superseded_at`) when
- * missing, missing columns added, narrower types widened to staging's. The transaction holds the table's lock.
+ * missing, missing columns added, narrower types widened to staging's. A history column wider than staging's
+ * (text rows of versions an older extractor loaded, kept while staging's column narrowed to a number: see
+ * src/load/narrow.ts) stays as it is: numbers go into text by assignment. The transaction holds the lock.
  */
 async function ensureHistoryTable(tx, table) {
     assertLocked(tx, table);
@@ -2636,11 +2917,16 @@ async function ensureHistoryTable(tx, table) {
     const types = new Map(have.map((c) => [c.name, c.data_type]));
     for (const c of staging) {
         const cur = types.get(c.name);
-        if (cur === undefined)
+        if (cur === undefined) {
             await tx.query(`ALTER TABLE ${h} ADD COLUMN ${quoteIdent(c.name)} ${c.data_type}`);
-        else if (cur !== c.data_type)
+            continue;
+        }
+        if (cur === c.data_type)
+            continue;
+        const to = joinTypes(kindOfSqlType(cur), kindOfSqlType(c.data_type));
+        if (to === kindOfSqlType(c.data_type) && to !== kindOfSqlType(cur))
             await tx.query(`ALTER TABLE ${h} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${c.data_type}
-           USING ${usingExpr(c.name, cur, kindOfSqlType(c.data_type))}`);
+           USING ${usingExpr(c.name, cur, to)}`);
     }
     return staging.map((c) => c.name);
 }
@@ -2908,7 +3194,93 @@ async function* counted(raw, opts) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/load/narrow.ts
+
+
+
+/** A number as the loader writes one into a text column (plainNumber): no leading zeros, no exponent, no sign
+ * but `-`. A code such as `0123` is not one, so a column of codes never narrows. */
+const NUMBER_TEXT = (/* unused pure expression or super */ null && (String.raw `^-?(0|[1-9][0-9]*)(\.[0-9]+)?$`));
+const INTEGER_TEXT = (/* unused pure expression or super */ null && (String.raw `^-?[0-9]{1,18}$`));
+/** One scan of the table for every candidate column: per period, the values that are not numbers (with an
+ * example) and whether the values are all integers. */
+async function scan(tx, table, columns) {
+    const parts = columns.map((name, k) => {
+        const c = quoteIdent(name);
+        const filled = `${c} IS NOT NULL AND btrim(${c}) <> ''`;
+        const bad = `${filled} AND btrim(${c}) !~ '${NUMBER_TEXT}'`;
+        return (`count(*) FILTER (WHERE ${bad})::int AS b${k}, min(${c}) FILTER (WHERE ${bad}) AS e${k}, ` +
+            `bool_and(btrim(${c}) ~ '${INTEGER_TEXT}') FILTER (WHERE ${filled}) AS i${k}`);
+    });
+    return tx.query(`SELECT "_dw_period" AS period, ${parts.join(', ')} FROM ${qualified(STAGING_SCHEMA, table)}
+      GROUP BY 1 ORDER BY 1`);
+}
+/** Of `periods`, those whose rows of the table an older extractor loaded (their ledger says another version). */
+async function olderPeriods(tx, table, periods, extractor) {
+    const rows = await tx.query(`SELECT DISTINCT period FROM ${LEDGER}
+      WHERE source_code = $1 AND status = 'loaded' AND period = ANY($2::text[])
+        AND extractor IS DISTINCT FROM $3`, [table, periods, extractor]);
+    return new Set(rows.map((r) => r.period));
+}
+function blockedMessage(table, column, pub, old) {
+    const list = old
+        .slice(0, 5)
+        .map((b) => `${b.period} (${b.n} value${b.n === 1 ? '' : 's'} such as ${JSON.stringify(b.example)})`)
+        .join(', ');
+    const more = old.length > 5 ? ` and ${old.length - 5} more` : '';
+    const first = old[0].period;
+    return (`staging.${table}.${column} stays text: periods ${list}${more} hold values that are not numbers, loaded by ` +
+        `an older extractor; reload them with \`datawarp backfill --force --pub ${pub} --period ${first}\` ` +
+        `(each period in turn) and the column becomes numeric`);
+}
+/**
+ * Narrow the `text` columns of staging.<table> that `wanted` types as numbers, where every stored value allows
+ * it. `current` is each wanted column's type in the table now; it is updated for the columns narrowed.
+ */
+async function narrow_narrowColumns(tx, table, wanted, current, ctx) {
+    assertLocked(tx, table);
+    const out = { narrowed: [], warnings: [] };
+    const t = qualified(STAGING_SCHEMA, table);
+    const candidates = [...wanted.entries()].filter(([j, w]) => current[j] === 'text' && (w.type === 'integer' || w.type === 'numeric'));
+    if (!candidates.length)
+        return out;
+    const periods = await scan(tx, table, candidates.map(([, w]) => w.name));
+    for (const [k, [j, { name, type }]] of candidates.entries()) {
+        const blocked = periods
+            .filter((p) => Number(p[`b${k}`]) > 0)
+            .map((p) => ({ period: p.period, n: Number(p[`b${k}`]), example: String(p[`e${k}`]) }));
+        if (blocked.length) {
+            const older = await olderPeriods(tx, table, blocked.map((b) => b.period), ctx.extractor);
+            const old = blocked.filter((b) => older.has(b.period));
+            // text loaded by the current extractor is text it decided on: nothing a reload would change
+            if (old.length)
+                out.warnings.push(blockedMessage(table, name, ctx.pub, old));
+            continue;
+        }
+        const ints = periods.every((p) => p[`i${k}`] !== false);
+        const to = type === 'integer' && ints ? 'integer' : 'numeric';
+        const c = quoteIdent(name);
+        await tx.query('SAVEPOINT dw_narrow');
+        try {
+            await tx.query(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${SQL_TYPE[to]} USING NULLIF(btrim(${c}), '')::${SQL_TYPE[to]}`);
+            await tx.query('RELEASE SAVEPOINT dw_narrow');
+        }
+        catch (err) {
+            if (!(err?.code ?? '').startsWith('22'))
+                throw err;
+            await tx.query('ROLLBACK TO SAVEPOINT dw_narrow');
+            out.warnings.push(`staging.${table}.${name} stays text: its values are numbers but PostgreSQL would not make them ` +
+                `${SQL_TYPE[to]} (${err.message})`);
+            continue;
+        }
+        current[j] = to;
+        out.narrowed.push({ column: name, to });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/load/loader.ts
+
 
 
 
@@ -2994,7 +3366,8 @@ async function loadTable(tx, input, p, opts, progress) {
         return { ...base, rows_loaded: 0, status: 'skipped' };
     }
     await createStagingTable(tx, table);
-    const { types } = await evolveColumns(tx, table, p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' })));
+    const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
+    const { types } = await evolveColumns(tx, table, wanted);
     const t = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)) };
     t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
     // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
@@ -3004,6 +3377,9 @@ async function loadTable(tx, input, p, opts, progress) {
     const target = qualified(STAGING_SCHEMA, table);
     // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
     await tx.query(`DELETE FROM ${target} WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`, [input.fileUrl, input.period, entry.sheet]);
+    // a column an older extractor loaded as text narrows to the number this file's spec says, once the table
+    // holds nothing else (src/load/narrow.ts)
+    const narrow = await narrowColumns(tx, table, wanted, t.types, { pub: input.pub, extractor });
     // The file's constant provenance (period, URL, sha256, sheet) goes in as column defaults for the length of
     // the COPY rather than on every line. ALTER ... SET DEFAULT is catalog-only and, like the rows, undone on
     // rollback.
@@ -3051,6 +3427,8 @@ async function loadTable(tx, input, p, opts, progress) {
         status: 'loaded',
         fast,
         types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
+        ...(narrow.narrowed.length ? { narrowed: narrow.narrowed.map((n) => n.column) } : {}),
+        ...(narrow.warnings.length ? { warnings: narrow.warnings } : {}),
     };
 }
 async function openSink(tx, tap, input, sheet, t) {
@@ -9746,7 +10124,12 @@ class ParquetFile {
 
 
 
-const ROW_GROUP = 32_768;
+/** Rows per row group: at most 16,000, fewer for wide tables (about 320,000 values). A column's values then fit
+ * an array under V8's large-object size (128 KiB), so a finished row group is young garbage, collected cheaply,
+ * and the worker's memory does not depend on the table's width. */
+function rowGroupRows(columns) {
+    return Math.max(1_000, Math.min(16_000, Math.floor(320_000 / Math.max(columns, 1))));
+}
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 /** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
 function days(s) {
@@ -9811,6 +10194,7 @@ class Sink {
     n = 0;
     seen = 0;
     kinds;
+    groupRows;
     /** per Parquet column: index into the copied row's values, ROW or CONSTANT */
     from;
     prov;
@@ -9822,6 +10206,7 @@ class Sink {
         this.state = state;
         const cols = state.file.columns;
         this.kinds = cols.map((c) => c.kind);
+        this.groupRows = rowGroupRows(cols.length);
         this.buf = cols.map(() => []);
         const at = new Map(t.columns.map((c, j) => [c, j]));
         this.from = cols.map((c) => c.name === '_dw_row' ? ROW : c.name === values_FLAGS_COLUMN ? FLAGS : (at.get(c.name) ?? CONSTANT));
@@ -9837,7 +10222,7 @@ class Sink {
     async rowDone() {
         this.n++;
         this.seen++;
-        if (this.n >= ROW_GROUP)
+        if (this.n >= this.groupRows)
             await this.flush();
     }
     async flush() {
@@ -9916,7 +10301,7 @@ class Sink {
                 row++;
                 this.seen++;
                 // no await per row: a microtask for each of millions of rows costs more than the parsing
-                if (++this.n >= ROW_GROUP)
+                if (++this.n >= this.groupRows)
                     await this.flush();
             }
         }
@@ -10027,515 +10412,82 @@ class LocalTap {
     }
 }
 
+;// CONCATENATED MODULE: ./src/export/tap-worker.ts
+// The worker thread that writes Parquet while rows load (started by tap-thread.ts). It holds one LocalTap per item
+// and a sink per (file, sheet), and does what they would do on the main thread — parse the fast path's bytes,
+// build row groups, encode them — so the main thread only inflates and feeds COPY. Messages are handled one at a
+// time, in the order sent; each chunk or batch is acknowledged once taken, which is the main thread's
+// back-pressure.
 
-/***/ }),
 
-/***/ 5008:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   XU: () => (/* binding */ DbUnavailableError)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_PGLITE_DIR, lostDuring, openDb, lostConnection */
-// The one database interface the loader (and the rest of the app) talks to. Two engines sit behind it:
-// a real PostgreSQL server (node-postgres + pg-copy-streams) or an embedded PGlite data directory.
-const DEFAULT_PGLITE_DIR = '.datawarp/pglite';
-/** The database server could not be reached (or refused us). The CLI maps this to exit code 2. */
-class DbUnavailableError extends Error {
-    target;
-    reason;
-    constructor(target, reason, options) {
-        super(`PostgreSQL at ${target} is unavailable: ${reason}`, options);
-        this.name = 'DbUnavailableError';
-        this.target = target;
-        this.reason = reason;
+const taps = new Map();
+function tapOf(id, outDir = '', period = '') {
+    let t = taps.get(id);
+    if (!t) {
+        t = { tap: new LocalTap(outDir, period), sinks: new Map() };
+        taps.set(id, t);
+    }
+    return t;
+}
+async function handle(m) {
+    switch (m.op) {
+        case 'begin': {
+            const t = tapOf(m.tap, m.outDir, m.period);
+            t.sinks.set(m.sink, t.tap.begin(m.t));
+            return undefined;
+        }
+        case 'raw':
+            await taps
+                .get(m.tap)
+                ?.sinks.get(m.sink)
+                ?.raw(m.raw, m.chunk);
+            return { op: 'ack', sink: m.sink };
+        case 'rows':
+            await taps.get(m.tap)?.sinks.get(m.sink)?.rows(m.batch);
+            return { op: 'ack', sink: m.sink };
+        case 'end':
+            await taps.get(m.tap)?.sinks.get(m.sink)?.end(m.copied);
+            return { op: 'reply', req: m.req };
+        case 'fail':
+            taps.get(m.tap)?.sinks.get(m.sink)?.fail();
+            return undefined;
+        case 'finish':
+            return { op: 'reply', req: m.req, value: taps.get(m.tap)?.tap.finish(m.t, m.parts, m.files) };
+        case 'abort':
+            taps.get(m.tap)?.tap.abort();
+            taps.delete(m.tap);
+            return { op: 'reply', req: m.req };
     }
 }
-/** The run stops: the database (`target`, host:port/database) went away while `item` was in progress. */
-function lostDuring(target, item, err) {
-    let inner = err;
-    while (inner && !(inner instanceof DbUnavailableError))
-        inner = inner.cause;
-    const why = inner instanceof DbUnavailableError ? inner.reason : (err?.message ?? String(err));
-    return new DbUnavailableError(target ?? 'DATABASE_URL', `lost the connection while processing ${item} (it stays pending; run again once the database is back): ` +
-        why.replace(/postgres(ql)?:\/\/[^@\s]*@/gi, 'postgres://***@'), { cause: err });
+/** A failed message fails its sink (the period is then streamed back); a request gets the error back. */
+function failed(m, e) {
+    if ('sink' in m)
+        taps.get(m.tap)?.sinks.get(m.sink)?.fail();
+    const error = e instanceof Error ? e.message : String(e);
+    if ('req' in m)
+        return { op: 'reply', req: m.req, error };
+    return m.op === 'raw' || m.op === 'rows' ? { op: 'ack', sink: m.sink } : undefined;
 }
-async function openDb(opts = {}) {
-    if (opts.databaseUrl) {
-        const { openPg } = await Promise.all(/* import() */[__nccwpck_require__.e(717), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4823));
-        return openPg(opts.databaseUrl);
-    }
-    const { openPglite } = await __nccwpck_require__.e(/* import() */ 187).then(__nccwpck_require__.bind(__nccwpck_require__, 5187));
-    return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
+function serveTap() {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    let chain = Promise.resolve();
+    port.on('message', (m) => {
+        chain = chain.then(async () => {
+            let answer;
+            try {
+                answer = await handle(m);
+            }
+            catch (e) {
+                answer = failed(m, e);
+            }
+            if (answer)
+                port.postMessage(answer);
+        });
+    });
 }
-/** SQLSTATEs and socket errors that mean the connection to the server is gone (not a fault of the data). */
-const LOST = new Set([
-    '57P01',
-    '57P02',
-    '57P03',
-    '08000',
-    '08003',
-    '08006',
-    'ECONNRESET',
-    'EPIPE',
-    'ECONNREFUSED',
-]);
-/** The database went away under a running load: the run stops (exit 2); the item stays pending. */
-function lostConnection(err) {
-    for (let e = err; e; e = e.cause) {
-        if (e instanceof DbUnavailableError)
-            return true;
-        // a network error of an HTTP request (a release page, a download) is the item's, not the database's
-        if (e.name === 'HttpError')
-            return false;
-        if (e.code && LOST.has(e.code))
-            return true;
-        if (/Connection terminated|terminating connection|server closed the connection|write EPIPE/i.test(e.message ?? ''))
-            return true;
-    }
-    return false;
-}
-
-
-/***/ }),
-
-/***/ 8470:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   v4: () => (/* binding */ quoteIdent)
-/* harmony export */ });
-/* unused harmony exports assertIdent, assertDataColumn, qualified */
-// Identifier validation and quoting. Everything that becomes a table or column name goes through here.
-
-
-function assertIdent(name, what) {
-    if (!isValidIdent(name)) {
-        throw new Error(`invalid ${what} ${JSON.stringify(name)}: must match ${IDENT.source}`);
-    }
-    return name;
-}
-/** Data columns must also stay clear of the loader's provenance columns. */
-function assertDataColumn(name) {
-    assertIdent(name, 'column name');
-    if (name.startsWith('_dw_'))
-        throw new Error(`invalid column name ${JSON.stringify(name)}: _dw_ is reserved`);
-    return name;
-}
-/** Always quote, even validated names. */
-function quoteIdent(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-function qualified(schema, table) {
-    return `${quoteIdent(schema)}.${quoteIdent(table)}`;
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 2250:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 6466:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-
-/***/ }),
-
-/***/ 8877:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 8253:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
-
-/***/ })
-
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/async module */
-/******/ (() => {
-/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
-/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
-/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
-/******/ 	var resolveQueue = (queue) => {
-/******/ 		if(queue && queue.d < 1) {
-/******/ 			queue.d = 1;
-/******/ 			queue.forEach((fn) => (fn.r--));
-/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
-/******/ 		}
-/******/ 	}
-/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
-/******/ 		if(dep !== null && typeof dep === "object") {
-/******/ 			if(dep[webpackQueues]) return dep;
-/******/ 			if(dep.then) {
-/******/ 				var queue = [];
-/******/ 				queue.d = 0;
-/******/ 				dep.then((r) => {
-/******/ 					obj[webpackExports] = r;
-/******/ 					resolveQueue(queue);
-/******/ 				}, (e) => {
-/******/ 					obj[webpackError] = e;
-/******/ 					resolveQueue(queue);
-/******/ 				});
-/******/ 				var obj = {};
-/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
-/******/ 				return obj;
-/******/ 			}
-/******/ 		}
-/******/ 		var ret = {};
-/******/ 		ret[webpackQueues] = x => {};
-/******/ 		ret[webpackExports] = dep;
-/******/ 		return ret;
-/******/ 	}));
-/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
-/******/ 		var queue;
-/******/ 		hasAwait && ((queue = []).d = -1);
-/******/ 		var depQueues = new Set();
-/******/ 		var exports = module.exports;
-/******/ 		var currentDeps;
-/******/ 		var outerResolve;
-/******/ 		var reject;
-/******/ 		var promise = new Promise((resolve, rej) => {
-/******/ 			reject = rej;
-/******/ 			outerResolve = resolve;
-/******/ 		});
-/******/ 		promise[webpackExports] = exports;
-/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
-/******/ 		module.exports = promise;
-/******/ 		body((deps) => {
-/******/ 			currentDeps = wrapDeps(deps);
-/******/ 			var fn;
-/******/ 			var getResult = () => (currentDeps.map((d) => {
-/******/ 				if(d[webpackError]) throw d[webpackError];
-/******/ 				return d[webpackExports];
-/******/ 			}))
-/******/ 			var promise = new Promise((resolve) => {
-/******/ 				fn = () => (resolve(getResult));
-/******/ 				fn.r = 0;
-/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
-/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
-/******/ 			});
-/******/ 			return fn.r ? promise : getResult();
-/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
-/******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-/******/ 
-/******/ // startup
-/******/ // Load entry module and return exports
-/******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(8734);
-/******/ __webpack_exports__ = await __webpack_exports__;
-/******/ var __webpack_exports__serveTap = __webpack_exports__.p;
-/******/ export { __webpack_exports__serveTap as serveTap };
-/******/ 
+// only in the worker started for it (a test runner's own worker threads import nothing of this)
+if (external_node_worker_threads_namespaceObject.parentPort && external_node_worker_threads_namespaceObject.workerData?.datawarpTap)
+    serveTap();
+
+var __webpack_exports__serveTap = __webpack_exports__.p;
+export { __webpack_exports__serveTap as serveTap };

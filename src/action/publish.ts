@@ -168,7 +168,13 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
           period: f.period,
         });
       try {
-        await spread(o.pub, periodStart(o.period).slice(0, 4), files);
+        // by the year of each file's period (a narrowed column re-exports the table's other periods too)
+        const years = new Map<string, ItemFile[]>();
+        for (const f of files) {
+          const y = periodStart(f.period).slice(0, 4);
+          years.set(y, [...(years.get(y) ?? []), f]);
+        }
+        for (const [year, list] of years) await spread(o.pub, year, list);
       } catch (e) {
         refused.push(`${o.key}: ${(e as Error).message}`);
         opts.log.warning(`uploading the Parquet files of ${o.key} failed: ${(e as Error).message}`);

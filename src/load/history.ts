@@ -14,7 +14,7 @@ import {
   lockTables,
   usingExpr,
 } from './schema.js';
-import { kindOfSqlType } from './values.js';
+import { joinTypes, kindOfSqlType } from './values.js';
 
 /** A file of an item as the ledger knows it. */
 export interface FileRef {
@@ -60,7 +60,9 @@ export async function sourcesToSupersede(
 
 /**
  * Make history.<table> able to take staging.<table>'s rows: created like it (plus `_dw_superseded_at`) when
- * missing, missing columns added, narrower types widened to staging's. The transaction holds the table's lock.
+ * missing, missing columns added, narrower types widened to staging's. A history column wider than staging's
+ * (text rows of versions an older extractor loaded, kept while staging's column narrowed to a number: see
+ * src/load/narrow.ts) stays as it is: numbers go into text by assignment. The transaction holds the lock.
  */
 export async function ensureHistoryTable(tx: Tx, table: string): Promise<string[]> {
   assertLocked(tx, table);
@@ -77,11 +79,16 @@ export async function ensureHistoryTable(tx: Tx, table: string): Promise<string[
   const types = new Map(have.map((c) => [c.name, c.data_type]));
   for (const c of staging) {
     const cur = types.get(c.name);
-    if (cur === undefined) await tx.query(`ALTER TABLE ${h} ADD COLUMN ${quoteIdent(c.name)} ${c.data_type}`);
-    else if (cur !== c.data_type)
+    if (cur === undefined) {
+      await tx.query(`ALTER TABLE ${h} ADD COLUMN ${quoteIdent(c.name)} ${c.data_type}`);
+      continue;
+    }
+    if (cur === c.data_type) continue;
+    const to = joinTypes(kindOfSqlType(cur), kindOfSqlType(c.data_type));
+    if (to === kindOfSqlType(c.data_type) && to !== kindOfSqlType(cur))
       await tx.query(
         `ALTER TABLE ${h} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${c.data_type}
-           USING ${usingExpr(c.name, cur, kindOfSqlType(c.data_type))}`,
+           USING ${usingExpr(c.name, cur, to)}`,
       );
   }
   return staging.map((c) => c.name);

@@ -15,6 +15,7 @@ import type { LoadTap } from './tap.js';
 import { sourcesToSupersede, supersede, type FileRef } from './history.js';
 import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 import { FLAGS_COLUMN } from './values.js';
+import { narrowColumns } from './narrow.js';
 import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 import { faultPoint } from '../faults.js';
 
@@ -163,11 +164,8 @@ async function loadTable(
   }
 
   await createStagingTable(tx, table);
-  const { types } = await evolveColumns(
-    tx,
-    table,
-    p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' })),
-  );
+  const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
+  const { types } = await evolveColumns(tx, table, wanted);
   const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!) };
   t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
   // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
@@ -181,6 +179,9 @@ async function loadTable(
     `DELETE FROM ${target} WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`,
     [input.fileUrl, input.period, entry.sheet],
   );
+  // a column an older extractor loaded as text narrows to the number this file's spec says, once the table
+  // holds nothing else (src/load/narrow.ts)
+  const narrow = await narrowColumns(tx, table, wanted, t.types, { pub: input.pub, extractor });
 
   // The file's constant provenance (period, URL, sha256, sheet) goes in as column defaults for the length of
   // the COPY rather than on every line. ALTER ... SET DEFAULT is catalog-only and, like the rows, undone on
@@ -234,6 +235,8 @@ async function loadTable(
     status: 'loaded',
     fast,
     types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
+    ...(narrow.narrowed.length ? { narrowed: narrow.narrowed.map((n) => n.column) } : {}),
+    ...(narrow.warnings.length ? { warnings: narrow.warnings } : {}),
   };
 }
 

@@ -69,5 +69,5 @@ export async function extractFile(path: string, opts: ExtractOptions): Promise<E
   const f = await openFile(path, opts);
   const tables: ExtractedTable[] = [];
   for (const t of f.tables) tables.push(await collectTable(t));
-  return { tables, docs: f.docs, skipped: f.skipped };
+  return { tables, docs: f.docs, skipped: f.skipped, ...(f.legend ? { legend: f.legend } : {}) };
 }

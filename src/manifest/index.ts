@@ -82,6 +82,7 @@ export function manifestFile({ file, source }: OpenedFile): ManifestFile {
       chars: d.text.length,
     })),
     skipped: source.skipped,
+    ...(source.legend && Object.keys(source.legend).length ? { legend: source.legend } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // transaction per file); the tables' specs are settled from what PostgreSQL counted.
 import { basename } from 'node:path';
 import { sourcePlan } from '../enrich/index.js';
-import type { ExportTable, ParquetTap } from '../export/index.js';
+import { exportPeriod, type ExportTable, type ExportedFile, type ParquetTap } from '../export/index.js';
 import { loadFile, type Db } from '../load/index.js';
 import type { BuiltManifest } from '../manifest/index.js';
 import type { EnrichedManifest, TableSpec } from '../model.js';
@@ -13,6 +13,8 @@ export interface LoadedItem {
   rowsLoaded: number;
   touched: Map<string, ExportTable>;
   perTable: Map<string, { rows: number; columns: number }>;
+  /** tables a column of which narrowed from text to a number (src/load/narrow.ts) */
+  narrowed: Set<string>;
 }
 
 export interface ItemLoad {
@@ -28,7 +30,7 @@ export interface ItemLoad {
 
 /** Load every file of an item, one transaction each; what each table received. */
 export async function loadItem({ deps, it, db, built, enriched, tap, run }: ItemLoad): Promise<LoadedItem> {
-  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map() };
+  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map(), narrowed: new Set() };
   const r = deps.reporter;
   for (const [fi, { file, source }] of built.files.entries()) {
     const tables = source.tables.map((rows) => {
@@ -68,6 +70,11 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
       r.info(
         `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
       );
+    for (const f of res.files) for (const w of f.warnings ?? []) r.warn(`${it.key}  ${w}`);
+    for (const f of res.files.filter((x) => x.narrowed)) {
+      r.info(`${it.key}  ${f.table_name}: ${f.narrowed!.join(', ')} now numeric`);
+      out.narrowed.add(f.table_name);
+    }
     out.rowsLoaded += res.rowsLoaded;
     res.files.forEach((f, k) => {
       if (f.fast) settleFast(tables[k].rows.spec, f.rows_loaded);
@@ -87,4 +94,27 @@ function settleFast(spec: TableSpec, rows: number): void {
   spec.rowCount = rows;
   const end = /^A1:([A-Z]+)\d+$/.exec(spec.range ?? '');
   if (end) spec.range = `A1:${end[1]}${rows + spec.firstDataRow - 1}`;
+}
+
+/** The other periods of tables whose column narrowed: their Parquet is written again (streamed back), so every
+ * period's file has the table's types. */
+export async function exportNarrowed(
+  db: Db,
+  loaded: LoadedItem,
+  period: string,
+  outDir: string,
+): Promise<ExportedFile[]> {
+  const out: ExportedFile[] = [];
+  for (const name of loaded.narrowed) {
+    const table = loaded.touched.get(name);
+    if (!table) continue;
+    const periods = await db.query<{ period: string }>(
+      `SELECT DISTINCT period FROM datawarp.tbl_manifest_files
+        WHERE table_name = $1 AND status = 'loaded' AND period <> $2 ORDER BY 1`,
+      [name, period],
+    );
+    for (const p of periods)
+      out.push(...(await exportPeriod(db, { outDir, period: p.period, tables: [table] })));
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { buildManifest, manifestFile } from '../manifest/index.js';
 import type { DriftReport } from '../model.js';
 import type { PipelineDeps, PlanItem } from '../pipeline.js';
 import { docText, findReference, writeYaml } from './files.js';
-import { loadItem } from './load-item.js';
+import { exportNarrowed, loadItem } from './load-item.js';
 import {
   currentTitles,
   finishVersion,
@@ -104,6 +104,7 @@ export async function processItem(
       tables: touched,
       tap,
     });
+    exported.push(...(await exportNarrowed(db, loaded, entry.period, deps.paths.output)));
     await writeCatalog(db, catalogPath, touched);
     return {
       rowsLoaded: loaded.rowsLoaded,

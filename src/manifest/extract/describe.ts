@@ -30,12 +30,15 @@ function unitNote(header: string, r: ColumnResult): string | undefined {
   return undefined;
 }
 
+const meaningIn = (legend: Record<string, string>, m: string): string | undefined =>
+  legend[m] ?? legend[m.toLowerCase()];
+
 const SYMBOLS_NOTE = 'Symbols (NULL, the cell text in _dw_flags): ';
 
 function symbolsNote(r: Pick<ColumnResult, 'markers'>, legend: Record<string, string>): string | undefined {
   const seen = Object.keys(r.markers ?? {});
   const known = seen
-    .map((m) => [m, legend[m] ?? legend[m.toLowerCase()] ?? GSS_LEGEND[m] ?? GSS_LEGEND[m.toLowerCase()]])
+    .map((m) => [m, meaningIn(legend, m) ?? meaningIn(GSS_LEGEND, m)])
     .filter(([, meaning]) => meaning);
   if (!known.length) return undefined;
   return `${SYMBOLS_NOTE}${known.map(([m, meaning]) => `${m} = ${meaning}`).join('; ')}.`;
@@ -64,16 +67,25 @@ export function parseLegend(texts: string[]): Record<string, string> {
   return legend;
 }
 
-/** Column descriptions say what their symbols mean in the workbook's own words, where its legend says. */
+/** The workbook's own legend goes into the file (`legend`), each table (`legend`: the symbols found in its
+ * columns that the legend explains) and the column descriptions (what their symbols mean, in its own words). */
 export function applyLegend(file: ExtractedFile): void {
   const legend = parseLegend(file.docs.map((d) => d.text));
   if (!Object.keys(legend).length) return;
-  for (const t of file.tables)
+  file.legend = legend;
+  for (const t of file.tables) {
+    const used: Record<string, string> = {};
     for (const c of t.spec.columns) {
       if (!c.markers || c.type === 'text') continue;
+      for (const m of Object.keys(c.markers)) {
+        const meaning = meaningIn(legend, m);
+        if (meaning) used[m] = meaning;
+      }
       const kept = (c.description ?? '').split(SYMBOLS_NOTE)[0].trim();
       const note = symbolsNote(c, legend);
       const description = [kept, note].filter(Boolean).join(' ');
       if (description) c.description = description;
     }
+    if (Object.keys(used).length) t.spec.legend = used;
+  }
 }

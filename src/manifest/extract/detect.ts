@@ -1,5 +1,5 @@
 // Find every table on a sheet: header rows, data rows, columns, the text above and the notes below.
-import type { Grid, GridRow, Merge } from './grid.js';
+import type { Grid, GridCell, GridRow, Merge } from './grid.js';
 import { hasNumbers, isFootnote, isFootnoteText, isMeta, noteLike, rowText } from './rows.js';
 import { headerLike, mainHeaderRow, span } from './header-rows.js';
 
@@ -47,6 +47,17 @@ export function parseMeta(row: GridRow): MetaEntry[] {
     }
   }
   return out;
+}
+
+/** A lone text cell that is one more value of a column already filled with short text (a list of codes under a
+ * label, one per row: `00V`, `00W`, ... below a row naming the group), not a title or a note below the table: it
+ * sits right of the table's first column, is short and holds no note wording. */
+function continuesColumn(cell: GridCell, dataRows: GridRow[], lo: number): boolean {
+  if (cell.c <= lo || cell.text.length > 40 || noteLike(cell.text)) return false;
+  let filled = 0;
+  for (const row of dataRows)
+    if (row.cells.some((x) => x.c === cell.c && x.kind === 'text' && x.text.length <= 40)) filled++;
+  return filled >= 2 && filled * 2 >= dataRows.length;
 }
 
 /** Detect the tables of one sheet. */
@@ -101,20 +112,17 @@ export function detectTables(grid: Grid): Block[] {
       const gap = d.r - prev.r - 1;
       if (isMeta(d) || isFootnote(d)) break;
       if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) break;
-      if (
-        d.cells.length === 1 &&
-        d.cells[0].kind === 'text' &&
-        dataRows.length &&
-        multi / dataRows.length >= 0.8
-      )
-        break;
+      // a lone text cell after rows of several cells is a title or a note, unless it continues a column
+      const lone = d.cells.length === 1 && d.cells[0].kind === 'text';
+      const more = lone && dataRows.length > 0 && continuesColumn(d.cells[0], dataRows, lo);
+      if (lone && !more && dataRows.length && multi / dataRows.length >= 0.8) break;
       if (headerLike(d) && (gap > 0 || d.cells.some((x) => numericCols.has(x.c))) && headerStart(j) >= 0)
         break;
       if (gap > 0 && rowText(d) === mainText) break;
       if (gap > 0 && headerLike(d) && d.cells.some((x) => numericCols.has(x.c))) break;
       if (gap > 1 && numericCols.size === 0) break;
       dataRows.push(d);
-      if (d.cells.length > 1) multi++;
+      if (d.cells.length > 1 || more) multi++;
       for (const x of d.cells) if (x.kind === 'num') numericCols.add(x.c);
       lo = Math.min(lo, d.cells[0].c);
       hi = Math.max(hi, d.cells[d.cells.length - 1].c);

@@ -35,6 +35,7 @@ interface Summary {
   tables?: { spec: TableSpec; sample: CellValue[][]; rows: string }[];
   docs?: DocSheet[];
   skipped?: { name: string; reason: string }[];
+  legend?: Record<string, string>;
 }
 
 interface Job {
@@ -54,7 +55,7 @@ function runJob(job: Job): void {
   let summary: Summary;
   try {
     const x = readWorkbook(new Uint8Array(fs.readFileSync(job.input)), job.member);
-    summary = { tables: [], docs: x.docs, skipped: x.skipped };
+    summary = { tables: [], docs: x.docs, skipped: x.skipped, ...(x.legend ? { legend: x.legend } : {}) };
     x.tables.forEach((t, i) => {
       const file = rowFileOf(job.rows)(i);
       const fd = fs.openSync(file, 'w');
@@ -240,6 +241,7 @@ export async function readWorkbookIsolated(input: string, opts: IsolateOptions):
     tables: (summary.tables ?? []).map((t) => fileSource(t.spec, t.sample, t.rows)),
     docs: summary.docs ?? [],
     skipped: summary.skipped ?? [],
+    ...(summary.legend ? { legend: summary.legend } : {}),
   };
 }
 

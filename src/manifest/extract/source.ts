@@ -25,7 +25,12 @@ export function inMemorySource(table: ExtractedTable): TableSource {
 }
 
 export function sourcesOf(x: ExtractedFile): SourceFile {
-  return { tables: x.tables.map(inMemorySource), docs: x.docs, skipped: x.skipped };
+  return {
+    tables: x.tables.map(inMemorySource),
+    docs: x.docs,
+    skipped: x.skipped,
+    ...(x.legend ? { legend: x.legend } : {}),
+  };
 }
 
 export function workbookSource(buf: Uint8Array, member?: string): SourceFile {

@@ -4,5 +4,6 @@
 //   1  (unrecorded) up to issue 9
 //   2  numbers stay numbers (issue 9): symbols, flags, censored values and annotations in numeric columns load
 //      as NULL or their number with the text in `_dw_flags`; `2.7%` loads as 0.027; a lone "Mean"/"Median"
-//      over a header qualifies the table; overlapping same-header groups split
+//      over a header qualifies the table; overlapping same-header groups split; a lone short cell continuing a
+//      column stays in its table
 export const EXTRACTOR_VERSION = '2';

@@ -188,6 +188,8 @@ export async function openZip(
     out.tables.push(...part.tables);
     out.docs.push(...part.docs);
     out.skipped.push(...part.skipped);
+    // each member workbook's legend: the first to explain a symbol keeps it
+    if (part.legend) out.legend = { ...part.legend, ...out.legend };
   }
   return out;
 }
