@@ -40,6 +40,11 @@ function memReleases() {
     async deleteAsset(assetId) {
       for (const r of releases) r.assets = r.assets.filter((a) => a.id !== assetId);
     },
+    async renameAsset(assetId, name) {
+      const a = releases.flatMap((r) => r.assets).find((x) => x.id === assetId)!;
+      a.name = name;
+      return { ...a };
+    },
     async uploadAsset(rel, name, data, label) {
       const r = releases.find((x) => x.id === rel.id)!;
       if (r.assets.some((a) => a.name === name))

@@ -11,7 +11,7 @@ import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
 import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
-import { knownReleases, recordAssets } from './catalog-assets.js';
+import { knownAssets, recordAssets } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, stepRunner, type ActionEnv } from './env.js';
 import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
@@ -120,16 +120,15 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     last: started,
   };
   const releaser = write && inputs.release ? e.github?.releases : undefined;
+  const known = knownAssets(readCatalog(e.catalogPath));
   const publisher = releaser
     ? createPublisher(releaser, {
         force: inputs.force,
         pubName: (code) => e.config.publications.find((p) => p.code === code)?.name ?? code,
         log: e.log,
         maxAssets: maxReleaseAssets(e.env),
-        knownRelease: (
-          (m) => (name: string) =>
-            m.get(name)
-        )(knownReleases(readCatalog(e.catalogPath))),
+        knownRelease: (name) => known.get(name)?.release,
+        knownAsset: (name) => known.get(name),
       })
     : undefined;
   const done: ItemOutcome[] = [];
@@ -212,7 +211,7 @@ async function runItems(
       onItemDone: async (outcome) => {
         o.done.push(outcome);
         await publisher?.uploadItem(outcome, ledgerRows);
-        if (publisher) recordAssets(e.catalogPath, publisher.placements());
+        if (publisher) recordAssets(e.catalogPath, publisher.placements(), publisher.removed());
         o.fragment?.write(o.done);
         if (Date.now() - pushes.last >= interval) await push(pushes, `DataWarp: state after ${outcome.key}`);
       },

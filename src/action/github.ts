@@ -125,6 +125,10 @@ function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releas
         if (httpStatus(e) !== 404) throw e; // already gone
       }
     },
+    async renameAsset(id, name) {
+      const { data: a } = await gh.rest.repos.updateReleaseAsset({ owner, repo, asset_id: id, name });
+      return { id: a.id, name: a.name, size: a.size, label: a.label ?? null };
+    },
     async uploadAsset(release, name, data, label) {
       const { data: a } = await gh.rest.repos.uploadReleaseAsset({
         owner,
