@@ -1,8 +1,8 @@
-export const id = 717;
-export const ids = [717];
+export const id = 13;
+export const ids = [13];
 export const modules = {
 
-/***/ 785:
+/***/ 86657:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14,7 +14,7 @@ exports["default"] = {};
 
 /***/ }),
 
-/***/ 26122:
+/***/ 15386:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -258,7 +258,7 @@ parse.parseIntoClientConfig = parseIntoClientConfig
 
 /***/ }),
 
-/***/ 83874:
+/***/ 69522:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -269,8 +269,8 @@ module.exports = function (txt, options) {
 
 const { Duplex } = __webpack_require__(2203)
 const assert = __webpack_require__(42613)
-const BufferList = __webpack_require__(91147)
-const code = __webpack_require__(55983)
+const BufferList = __webpack_require__(4347)
+const code = __webpack_require__(71679)
 
 // Readable decoder states
 const PG_CODE = 0
@@ -532,7 +532,7 @@ class CopyStreamQuery extends Duplex {
 
 /***/ }),
 
-/***/ 96473:
+/***/ 32457:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -542,7 +542,7 @@ module.exports = function (txt, options) {
 }
 
 const { Writable } = __webpack_require__(2203)
-const code = __webpack_require__(55983)
+const code = __webpack_require__(71679)
 
 class CopyStreamQuery extends Writable {
   constructor(text, options) {
@@ -712,7 +712,7 @@ class CopyStreamQuery extends Writable {
 
 /***/ }),
 
-/***/ 24820:
+/***/ 79716:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -723,8 +723,8 @@ module.exports = function (txt, options) {
 
 const { Readable } = __webpack_require__(2203)
 const assert = __webpack_require__(42613)
-const BufferList = __webpack_require__(91147)
-const code = __webpack_require__(55983)
+const BufferList = __webpack_require__(4347)
+const code = __webpack_require__(71679)
 
 // decoder states
 const PG_CODE = 0
@@ -896,14 +896,14 @@ class CopyStreamQuery extends Readable {
 
 /***/ }),
 
-/***/ 26901:
+/***/ 61957:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-const CopyToQueryStream = __webpack_require__(24820)
-const CopyFromQueryStream = __webpack_require__(96473)
-const CopyBothQueryStream = __webpack_require__(83874)
+const CopyToQueryStream = __webpack_require__(79716)
+const CopyFromQueryStream = __webpack_require__(32457)
+const CopyBothQueryStream = __webpack_require__(69522)
 
 exports.to = function copyTo(txt, options) {
   return new CopyToQueryStream(txt, options)
@@ -920,7 +920,7 @@ exports.both = function copyBoth(txt, options) {
 
 /***/ }),
 
-/***/ 55983:
+/***/ 71679:
 /***/ ((module) => {
 
 /**
@@ -954,7 +954,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 91147:
+/***/ 4347:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const Buffer = (__webpack_require__(20181).Buffer)
@@ -1337,7 +1337,7 @@ OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
 
 /***/ }),
 
-/***/ 62299:
+/***/ 79083:
 /***/ ((module) => {
 
 
@@ -1444,7 +1444,7 @@ module.exports = readInt8;
 
 /***/ }),
 
-/***/ 17558:
+/***/ 17734:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -1541,7 +1541,7 @@ class Pool extends EventEmitter {
     this.options.allowExitOnIdle = this.options.allowExitOnIdle || false
     this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0
     this.log = this.options.log || function () {}
-    this.Client = this.options.Client || Client || (__webpack_require__(13273).Client)
+    this.Client = this.options.Client || Client || (__webpack_require__(61097).Client)
     this.Promise = this.options.Promise || global.Promise
 
     if (typeof this.options.idleTimeoutMillis === 'undefined') {
@@ -1968,7 +1968,7 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 19971:
+/***/ 73203:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2029,7 +2029,7 @@ exports.BufferReader = BufferReader;
 
 /***/ }),
 
-/***/ 49315:
+/***/ 90995:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2148,18 +2148,18 @@ exports.Writer = Writer;
 
 /***/ }),
 
-/***/ 74233:
+/***/ 46313:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DatabaseError = exports.serialize = void 0;
 exports.parse = parse;
-const messages_1 = __webpack_require__(85809);
+const messages_1 = __webpack_require__(55553);
 Object.defineProperty(exports, "DatabaseError", ({ enumerable: true, get: function () { return messages_1.DatabaseError; } }));
-const serializer_1 = __webpack_require__(76513);
+const serializer_1 = __webpack_require__(69393);
 Object.defineProperty(exports, "serialize", ({ enumerable: true, get: function () { return serializer_1.serialize; } }));
-const parser_1 = __webpack_require__(43318);
+const parser_1 = __webpack_require__(8614);
 function parse(stream, callback) {
     const parser = new parser_1.Parser();
     stream.on('data', (buffer) => parser.parse(buffer, callback));
@@ -2169,7 +2169,7 @@ function parse(stream, callback) {
 
 /***/ }),
 
-/***/ 85809:
+/***/ 55553:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2335,14 +2335,14 @@ exports.NoticeMessage = NoticeMessage;
 
 /***/ }),
 
-/***/ 43318:
+/***/ 8614:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const messages_1 = __webpack_require__(85809);
-const buffer_reader_1 = __webpack_require__(19971);
+const messages_1 = __webpack_require__(55553);
+const buffer_reader_1 = __webpack_require__(73203);
 // every message is prefixed with a single byte
 const CODE_LENGTH = 1;
 // every message has an int32 length which includes itself but does
@@ -2666,13 +2666,13 @@ const parseErrorMessage = (reader, name) => {
 
 /***/ }),
 
-/***/ 76513:
+/***/ 69393:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.serialize = void 0;
-const buffer_writer_1 = __webpack_require__(49315);
+const buffer_writer_1 = __webpack_require__(90995);
 const writer = new buffer_writer_1.Writer();
 const startup = (opts) => {
     // protocol version
@@ -2870,13 +2870,13 @@ exports.serialize = serialize;
 
 /***/ }),
 
-/***/ 11549:
+/***/ 71661:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var textParsers = __webpack_require__(74784);
-var binaryParsers = __webpack_require__(87522);
-var arrayParser = __webpack_require__(76471);
-var builtinTypes = __webpack_require__(16345);
+var textParsers = __webpack_require__(46928);
+var binaryParsers = __webpack_require__(48338);
+var arrayParser = __webpack_require__(46439);
+var builtinTypes = __webpack_require__(18953);
 
 exports.getTypeParser = getTypeParser;
 exports.setTypeParser = setTypeParser;
@@ -2924,10 +2924,10 @@ binaryParsers.init(function(oid, converter) {
 
 /***/ }),
 
-/***/ 76471:
+/***/ 46439:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var array = __webpack_require__(3879);
+var array = __webpack_require__(42903);
 
 module.exports = {
   create: function (source, transform) {
@@ -2942,10 +2942,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 87522:
+/***/ 48338:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var parseInt64 = __webpack_require__(62299);
+var parseInt64 = __webpack_require__(79083);
 
 var parseBits = function(data, bits, offset, invert, callback) {
   offset = offset || 0;
@@ -3206,7 +3206,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 16345:
+/***/ 18953:
 /***/ ((module) => {
 
 /**
@@ -3286,14 +3286,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 74784:
+/***/ 46928:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var array = __webpack_require__(3879)
-var arrayParser = __webpack_require__(76471);
-var parseDate = __webpack_require__(92690);
-var parseInterval = __webpack_require__(68755);
-var parseByteA = __webpack_require__(463);
+var array = __webpack_require__(42903)
+var arrayParser = __webpack_require__(46439);
+var parseDate = __webpack_require__(80546);
+var parseInterval = __webpack_require__(61443);
+var parseByteA = __webpack_require__(57119);
 
 function allowNull (fn) {
   return function nullAllowed (value) {
@@ -3508,20 +3508,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 75042:
+/***/ 80242:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
-const utils = __webpack_require__(69652)
+const utils = __webpack_require__(25348)
 const nodeUtils = __webpack_require__(39023)
-const sasl = __webpack_require__(20948)
-const TypeOverrides = __webpack_require__(50365)
+const sasl = __webpack_require__(42436)
+const TypeOverrides = __webpack_require__(84685)
 
-const ConnectionParameters = __webpack_require__(646)
-const Query = __webpack_require__(84473)
-const defaults = __webpack_require__(68995)
-const Connection = __webpack_require__(9809)
-const crypto = __webpack_require__(84150)
+const ConnectionParameters = __webpack_require__(54422)
+const Query = __webpack_require__(62697)
+const defaults = __webpack_require__(87027)
+const Connection = __webpack_require__(64609)
+const crypto = __webpack_require__(83142)
 
 const activeQueryDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -3809,7 +3809,7 @@ class Client extends EventEmitter {
       cb()
     } else {
       try {
-        const pgPass = __webpack_require__(13272)
+        const pgPass = __webpack_require__(67336)
         pgPass(this.connectionParameters, (pass) => {
           if (undefined !== pass) {
             pgPassDeprecationNotice()
@@ -4361,16 +4361,16 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 646:
+/***/ 54422:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const dns = __webpack_require__(72250)
 
-const defaults = __webpack_require__(68995)
+const defaults = __webpack_require__(87027)
 
-const parse = (__webpack_require__(26122).parse) // parses a connection string
+const parse = (__webpack_require__(15386).parse) // parses a connection string
 
 const val = function (key, config, envVar) {
   if (config[key]) {
@@ -4552,15 +4552,15 @@ module.exports = ConnectionParameters
 
 /***/ }),
 
-/***/ 9809:
+/***/ 64609:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
 
-const { parse, serialize } = __webpack_require__(74233)
-const stream = __webpack_require__(30829)
+const { parse, serialize } = __webpack_require__(46313)
+const stream = __webpack_require__(60573)
 const { getStream } = stream
 
 const flushBuffer = serialize.flush()
@@ -4809,7 +4809,7 @@ module.exports = Connection
 
 /***/ }),
 
-/***/ 9765:
+/***/ 54869:
 /***/ ((module) => {
 
 function x509Error(msg, cert) {
@@ -4938,12 +4938,12 @@ module.exports = { signatureAlgorithmHashFromCertificate }
 
 /***/ }),
 
-/***/ 20948:
+/***/ 42436:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-const crypto = __webpack_require__(84150)
-const { signatureAlgorithmHashFromCertificate } = __webpack_require__(9765)
+const crypto = __webpack_require__(83142)
+const { signatureAlgorithmHashFromCertificate } = __webpack_require__(54869)
 
 // SASLprep (RFC 4013) — minimal in-tree implementation.
 //
@@ -5207,7 +5207,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 84150:
+/***/ 83142:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const nodeCrypto = __webpack_require__(76982)
@@ -5303,7 +5303,7 @@ async function deriveKey(password, salt, iterations) {
 
 /***/ }),
 
-/***/ 68995:
+/***/ 87027:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -5390,7 +5390,7 @@ module.exports = {
   keepalives_idle: 0,
 }
 
-const pgTypes = __webpack_require__(11549)
+const pgTypes = __webpack_require__(71661)
 // save default parsers
 const parseBigInteger = pgTypes.getTypeParser(20, 'text')
 const parseBigIntegerArray = pgTypes.getTypeParser(1016, 'text')
@@ -5404,20 +5404,20 @@ module.exports.__defineSetter__('parseInt8', function (val) {
 
 /***/ }),
 
-/***/ 13273:
+/***/ 61097:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const Client = __webpack_require__(75042)
-const defaults = __webpack_require__(68995)
-const Connection = __webpack_require__(9809)
-const Result = __webpack_require__(26424)
-const utils = __webpack_require__(69652)
-const Pool = __webpack_require__(17558)
-const TypeOverrides = __webpack_require__(50365)
-const { DatabaseError } = __webpack_require__(74233)
-const { escapeIdentifier, escapeLiteral } = __webpack_require__(69652)
+const Client = __webpack_require__(80242)
+const defaults = __webpack_require__(87027)
+const Connection = __webpack_require__(64609)
+const Result = __webpack_require__(16808)
+const utils = __webpack_require__(25348)
+const Pool = __webpack_require__(17734)
+const TypeOverrides = __webpack_require__(84685)
+const { DatabaseError } = __webpack_require__(46313)
+const { escapeIdentifier, escapeLiteral } = __webpack_require__(25348)
 
 const poolFactory = (Client) => {
   return class BoundPool extends Pool {
@@ -5434,7 +5434,7 @@ const PG = function (clientConstructor) {
   this.Pool = poolFactory(this.Client)
   this._pools = []
   this.Connection = Connection
-  this.types = __webpack_require__(11549)
+  this.types = __webpack_require__(71661)
   this.DatabaseError = DatabaseError
   this.TypeOverrides = TypeOverrides
   this.escapeIdentifier = escapeIdentifier
@@ -5453,7 +5453,7 @@ try {
 }
 
 if (forceNative) {
-  clientConstructor = __webpack_require__(45301)
+  clientConstructor = __webpack_require__(40165)
 }
 
 module.exports = new PG(clientConstructor)
@@ -5465,7 +5465,7 @@ Object.defineProperty(module.exports, "native", ({
   get() {
     let native = null
     try {
-      native = new PG(__webpack_require__(45301))
+      native = new PG(__webpack_require__(40165))
     } catch (err) {
       if (err.code !== 'MODULE_NOT_FOUND') {
         throw err
@@ -5484,7 +5484,7 @@ Object.defineProperty(module.exports, "native", ({
 
 /***/ }),
 
-/***/ 28942:
+/***/ 7134:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const nodeUtils = __webpack_require__(39023)
@@ -5493,16 +5493,16 @@ var Native
 // eslint-disable-next-line no-useless-catch
 try {
   // Wrap this `require()` in a try-catch to avoid upstream bundlers from complaining that this might not be available since it is an optional import
-  Native = __webpack_require__(84390)
+  Native = __webpack_require__(82516)
 } catch (e) {
   throw e
 }
-const TypeOverrides = __webpack_require__(50365)
+const TypeOverrides = __webpack_require__(84685)
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
 const util = __webpack_require__(39023)
-const ConnectionParameters = __webpack_require__(646)
+const ConnectionParameters = __webpack_require__(54422)
 
-const NativeQuery = __webpack_require__(17581)
+const NativeQuery = __webpack_require__(8733)
 
 const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -5818,7 +5818,7 @@ Client.prototype._pulsePipelinedQueryQueue = function () {
   const self = this
   const queries = []
   const nativeQueries = []
-  const utils = __webpack_require__(69652)
+  const utils = __webpack_require__(25348)
 
   while (this._queryQueue.length > 0) {
     const query = this._queryQueue.shift()
@@ -5919,23 +5919,23 @@ Client.prototype.getTransactionStatus = function () {
 
 /***/ }),
 
-/***/ 45301:
+/***/ 40165:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-module.exports = __webpack_require__(28942)
+module.exports = __webpack_require__(7134)
 
 
 /***/ }),
 
-/***/ 17581:
+/***/ 8733:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const EventEmitter = (__webpack_require__(24434).EventEmitter)
 const util = __webpack_require__(39023)
-const utils = __webpack_require__(69652)
+const utils = __webpack_require__(25348)
 
 const NativeQuery = (module.exports = function (config, values, callback) {
   EventEmitter.call(this)
@@ -6102,15 +6102,15 @@ NativeQuery.prototype.submit = function (client) {
 
 /***/ }),
 
-/***/ 84473:
+/***/ 62697:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const { EventEmitter } = __webpack_require__(24434)
 
-const Result = __webpack_require__(26424)
-const utils = __webpack_require__(69652)
+const Result = __webpack_require__(16808)
+const utils = __webpack_require__(25348)
 
 class Query extends EventEmitter {
   constructor(config, values, callback) {
@@ -6372,12 +6372,12 @@ module.exports = Query
 
 /***/ }),
 
-/***/ 26424:
+/***/ 16808:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const types = __webpack_require__(11549)
+const types = __webpack_require__(71661)
 
 const matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
 
@@ -6488,7 +6488,7 @@ module.exports = Result
 
 /***/ }),
 
-/***/ 30829:
+/***/ 60573:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { getStream, getSecureStream } = getStreamFuncs()
@@ -6531,7 +6531,7 @@ function getNodejsStreamFuncs() {
  */
 function getCloudflareStreamFuncs() {
   function getStream(ssl) {
-    const { CloudflareSocket } = __webpack_require__(785)
+    const { CloudflareSocket } = __webpack_require__(86657)
     return new CloudflareSocket(ssl)
   }
 
@@ -6578,12 +6578,12 @@ function getStreamFuncs() {
 
 /***/ }),
 
-/***/ 50365:
+/***/ 84685:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const types = __webpack_require__(11549)
+const types = __webpack_require__(71661)
 
 function TypeOverrides(userTypes) {
   this._types = userTypes || types
@@ -6620,12 +6620,12 @@ module.exports = TypeOverrides
 
 /***/ }),
 
-/***/ 69652:
+/***/ 25348:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const defaults = __webpack_require__(68995)
+const defaults = __webpack_require__(87027)
 const nodeUtils = __webpack_require__(39023)
 
 const { isDate } = __webpack_require__(98253)
@@ -6852,14 +6852,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 98702:
+/***/ 28830:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var path = __webpack_require__(16928)
   , Stream = (__webpack_require__(2203).Stream)
-  , split = __webpack_require__(35286)
+  , split = __webpack_require__(38630)
   , util = __webpack_require__(39023)
   , defaultPort = 5432
   , isWin = (process.platform === 'win32')
@@ -7092,14 +7092,14 @@ var isValidEntry = module.exports.isValidEntry = function(entry){
 
 /***/ }),
 
-/***/ 13272:
+/***/ 67336:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var path = __webpack_require__(16928)
   , fs = __webpack_require__(79896)
-  , helper = __webpack_require__(98702)
+  , helper = __webpack_require__(28830)
 ;
 
 
@@ -7122,7 +7122,7 @@ module.exports.warnTo = helper.warnTo;
 
 /***/ }),
 
-/***/ 3879:
+/***/ 42903:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7226,7 +7226,7 @@ function identity (value) {
 
 /***/ }),
 
-/***/ 463:
+/***/ 57119:
 /***/ ((module) => {
 
 
@@ -7266,7 +7266,7 @@ module.exports = function parseBytea (input) {
 
 /***/ }),
 
-/***/ 92690:
+/***/ 80546:
 /***/ ((module) => {
 
 
@@ -7389,12 +7389,12 @@ function is0To99 (num) {
 
 /***/ }),
 
-/***/ 68755:
+/***/ 61443:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var extend = __webpack_require__(80223)
+var extend = __webpack_require__(93743)
 
 module.exports = PostgresInterval
 
@@ -7521,7 +7521,7 @@ function parse (interval) {
 
 /***/ }),
 
-/***/ 35286:
+/***/ 38630:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /*
@@ -7669,7 +7669,7 @@ module.exports = split
 
 /***/ }),
 
-/***/ 80223:
+/***/ 93743:
 /***/ ((module) => {
 
 module.exports = extend
@@ -7693,7 +7693,7 @@ function extend(target) {
 
 /***/ }),
 
-/***/ 84390:
+/***/ 82516:
 /***/ ((module) => {
 
 module.exports = eval("require")("pg-native");
@@ -7701,14 +7701,14 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 83849:
+/***/ 29977:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ay: () => (__WEBPACK_DEFAULT_EXPORT__)
 /* harmony export */ });
 /* unused harmony exports Client, Pool, Connection, types, Query, DatabaseError, escapeIdentifier, escapeLiteral, Result, TypeOverrides, defaults */
-/* harmony import */ var _lib_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(13273);
+/* harmony import */ var _lib_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61097);
 // ESM wrapper for pg
 
 

@@ -1,22 +1,22 @@
-export const id = 823;
-export const ids = [823];
+export const id = 53;
+export const ids = [53];
 export const modules = {
 
-/***/ 4823:
+/***/ 69053:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   openPg: () => (/* binding */ openPg)
 /* harmony export */ });
 /* unused harmony export describeTarget */
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3849);
-/* harmony import */ var pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6901);
-/* harmony import */ var _db_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5008);
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8470);
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29977);
+/* harmony import */ var pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(61957);
+/* harmony import */ var _db_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(64414);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(74576);
 // PostgreSQL server adapter: a pg Pool; COPY streamed through pg-copy-streams.
 
 

@@ -1,18 +1,18 @@
-export const id = 187;
-export const ids = [187];
+export const id = 769;
+export const ids = [769];
 export const modules = {
 
-/***/ 75187:
+/***/ 7769:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   openPglite: () => (/* binding */ openPglite)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(78470);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4576);
 // Embedded adapter: PGlite (WASM PostgreSQL) with a persistent data directory. The package is imported
 // dynamically so it is only loaded (and only needs to be present) when no DATABASE_URL is configured.
 

@@ -1,8 +1,8 @@
-export const id = 717;
-export const ids = [717];
+export const id = 13;
+export const ids = [13];
 export const modules = {
 
-/***/ 785:
+/***/ 6657:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14,7 +14,7 @@ exports["default"] = {};
 
 /***/ }),
 
-/***/ 6122:
+/***/ 5386:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -258,7 +258,7 @@ parse.parseIntoClientConfig = parseIntoClientConfig
 
 /***/ }),
 
-/***/ 3874:
+/***/ 9522:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -269,8 +269,8 @@ module.exports = function (txt, options) {
 
 const { Duplex } = __webpack_require__(2203)
 const assert = __webpack_require__(2613)
-const BufferList = __webpack_require__(1147)
-const code = __webpack_require__(5983)
+const BufferList = __webpack_require__(4347)
+const code = __webpack_require__(1679)
 
 // Readable decoder states
 const PG_CODE = 0
@@ -532,7 +532,7 @@ class CopyStreamQuery extends Duplex {
 
 /***/ }),
 
-/***/ 6473:
+/***/ 2457:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -542,7 +542,7 @@ module.exports = function (txt, options) {
 }
 
 const { Writable } = __webpack_require__(2203)
-const code = __webpack_require__(5983)
+const code = __webpack_require__(1679)
 
 class CopyStreamQuery extends Writable {
   constructor(text, options) {
@@ -712,7 +712,7 @@ class CopyStreamQuery extends Writable {
 
 /***/ }),
 
-/***/ 4820:
+/***/ 9716:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -723,8 +723,8 @@ module.exports = function (txt, options) {
 
 const { Readable } = __webpack_require__(2203)
 const assert = __webpack_require__(2613)
-const BufferList = __webpack_require__(1147)
-const code = __webpack_require__(5983)
+const BufferList = __webpack_require__(4347)
+const code = __webpack_require__(1679)
 
 // decoder states
 const PG_CODE = 0
@@ -896,14 +896,14 @@ class CopyStreamQuery extends Readable {
 
 /***/ }),
 
-/***/ 6901:
+/***/ 1957:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-const CopyToQueryStream = __webpack_require__(4820)
-const CopyFromQueryStream = __webpack_require__(6473)
-const CopyBothQueryStream = __webpack_require__(3874)
+const CopyToQueryStream = __webpack_require__(9716)
+const CopyFromQueryStream = __webpack_require__(2457)
+const CopyBothQueryStream = __webpack_require__(9522)
 
 exports.to = function copyTo(txt, options) {
   return new CopyToQueryStream(txt, options)
@@ -920,7 +920,7 @@ exports.both = function copyBoth(txt, options) {
 
 /***/ }),
 
-/***/ 5983:
+/***/ 1679:
 /***/ ((module) => {
 
 /**
@@ -954,7 +954,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1147:
+/***/ 4347:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const Buffer = (__webpack_require__(181).Buffer)
@@ -1337,7 +1337,7 @@ OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
 
 /***/ }),
 
-/***/ 2299:
+/***/ 9083:
 /***/ ((module) => {
 
 
@@ -1444,7 +1444,7 @@ module.exports = readInt8;
 
 /***/ }),
 
-/***/ 7558:
+/***/ 7734:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -1541,7 +1541,7 @@ class Pool extends EventEmitter {
     this.options.allowExitOnIdle = this.options.allowExitOnIdle || false
     this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0
     this.log = this.options.log || function () {}
-    this.Client = this.options.Client || Client || (__webpack_require__(3273).Client)
+    this.Client = this.options.Client || Client || (__webpack_require__(1097).Client)
     this.Promise = this.options.Promise || global.Promise
 
     if (typeof this.options.idleTimeoutMillis === 'undefined') {
@@ -1968,7 +1968,7 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9971:
+/***/ 3203:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2029,7 +2029,7 @@ exports.BufferReader = BufferReader;
 
 /***/ }),
 
-/***/ 9315:
+/***/ 995:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2148,18 +2148,18 @@ exports.Writer = Writer;
 
 /***/ }),
 
-/***/ 4233:
+/***/ 6313:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DatabaseError = exports.serialize = void 0;
 exports.parse = parse;
-const messages_1 = __webpack_require__(5809);
+const messages_1 = __webpack_require__(5553);
 Object.defineProperty(exports, "DatabaseError", ({ enumerable: true, get: function () { return messages_1.DatabaseError; } }));
-const serializer_1 = __webpack_require__(6513);
+const serializer_1 = __webpack_require__(9393);
 Object.defineProperty(exports, "serialize", ({ enumerable: true, get: function () { return serializer_1.serialize; } }));
-const parser_1 = __webpack_require__(3318);
+const parser_1 = __webpack_require__(8614);
 function parse(stream, callback) {
     const parser = new parser_1.Parser();
     stream.on('data', (buffer) => parser.parse(buffer, callback));
@@ -2169,7 +2169,7 @@ function parse(stream, callback) {
 
 /***/ }),
 
-/***/ 5809:
+/***/ 5553:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2335,14 +2335,14 @@ exports.NoticeMessage = NoticeMessage;
 
 /***/ }),
 
-/***/ 3318:
+/***/ 8614:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const messages_1 = __webpack_require__(5809);
-const buffer_reader_1 = __webpack_require__(9971);
+const messages_1 = __webpack_require__(5553);
+const buffer_reader_1 = __webpack_require__(3203);
 // every message is prefixed with a single byte
 const CODE_LENGTH = 1;
 // every message has an int32 length which includes itself but does
@@ -2666,13 +2666,13 @@ const parseErrorMessage = (reader, name) => {
 
 /***/ }),
 
-/***/ 6513:
+/***/ 9393:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.serialize = void 0;
-const buffer_writer_1 = __webpack_require__(9315);
+const buffer_writer_1 = __webpack_require__(995);
 const writer = new buffer_writer_1.Writer();
 const startup = (opts) => {
     // protocol version
@@ -2870,13 +2870,13 @@ exports.serialize = serialize;
 
 /***/ }),
 
-/***/ 1549:
+/***/ 1661:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var textParsers = __webpack_require__(4784);
-var binaryParsers = __webpack_require__(7522);
-var arrayParser = __webpack_require__(6471);
-var builtinTypes = __webpack_require__(6345);
+var textParsers = __webpack_require__(6928);
+var binaryParsers = __webpack_require__(8338);
+var arrayParser = __webpack_require__(6439);
+var builtinTypes = __webpack_require__(8953);
 
 exports.getTypeParser = getTypeParser;
 exports.setTypeParser = setTypeParser;
@@ -2924,10 +2924,10 @@ binaryParsers.init(function(oid, converter) {
 
 /***/ }),
 
-/***/ 6471:
+/***/ 6439:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var array = __webpack_require__(3879);
+var array = __webpack_require__(2903);
 
 module.exports = {
   create: function (source, transform) {
@@ -2942,10 +2942,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 8338:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var parseInt64 = __webpack_require__(2299);
+var parseInt64 = __webpack_require__(9083);
 
 var parseBits = function(data, bits, offset, invert, callback) {
   offset = offset || 0;
@@ -3206,7 +3206,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6345:
+/***/ 8953:
 /***/ ((module) => {
 
 /**
@@ -3286,14 +3286,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4784:
+/***/ 6928:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var array = __webpack_require__(3879)
-var arrayParser = __webpack_require__(6471);
-var parseDate = __webpack_require__(2690);
-var parseInterval = __webpack_require__(8755);
-var parseByteA = __webpack_require__(463);
+var array = __webpack_require__(2903)
+var arrayParser = __webpack_require__(6439);
+var parseDate = __webpack_require__(546);
+var parseInterval = __webpack_require__(1443);
+var parseByteA = __webpack_require__(7119);
 
 function allowNull (fn) {
   return function nullAllowed (value) {
@@ -3508,20 +3508,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5042:
+/***/ 242:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const EventEmitter = (__webpack_require__(4434).EventEmitter)
-const utils = __webpack_require__(9652)
+const utils = __webpack_require__(5348)
 const nodeUtils = __webpack_require__(9023)
-const sasl = __webpack_require__(948)
-const TypeOverrides = __webpack_require__(365)
+const sasl = __webpack_require__(2436)
+const TypeOverrides = __webpack_require__(4685)
 
-const ConnectionParameters = __webpack_require__(646)
-const Query = __webpack_require__(4473)
-const defaults = __webpack_require__(8995)
-const Connection = __webpack_require__(9809)
-const crypto = __webpack_require__(4150)
+const ConnectionParameters = __webpack_require__(4422)
+const Query = __webpack_require__(2697)
+const defaults = __webpack_require__(7027)
+const Connection = __webpack_require__(4609)
+const crypto = __webpack_require__(3142)
 
 const activeQueryDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -3809,7 +3809,7 @@ class Client extends EventEmitter {
       cb()
     } else {
       try {
-        const pgPass = __webpack_require__(3272)
+        const pgPass = __webpack_require__(7336)
         pgPass(this.connectionParameters, (pass) => {
           if (undefined !== pass) {
             pgPassDeprecationNotice()
@@ -4361,16 +4361,16 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 646:
+/***/ 4422:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const dns = __webpack_require__(2250)
 
-const defaults = __webpack_require__(8995)
+const defaults = __webpack_require__(7027)
 
-const parse = (__webpack_require__(6122).parse) // parses a connection string
+const parse = (__webpack_require__(5386).parse) // parses a connection string
 
 const val = function (key, config, envVar) {
   if (config[key]) {
@@ -4552,15 +4552,15 @@ module.exports = ConnectionParameters
 
 /***/ }),
 
-/***/ 9809:
+/***/ 4609:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const EventEmitter = (__webpack_require__(4434).EventEmitter)
 
-const { parse, serialize } = __webpack_require__(4233)
-const stream = __webpack_require__(829)
+const { parse, serialize } = __webpack_require__(6313)
+const stream = __webpack_require__(2954)
 const { getStream } = stream
 
 const flushBuffer = serialize.flush()
@@ -4809,7 +4809,7 @@ module.exports = Connection
 
 /***/ }),
 
-/***/ 9765:
+/***/ 4869:
 /***/ ((module) => {
 
 function x509Error(msg, cert) {
@@ -4938,12 +4938,12 @@ module.exports = { signatureAlgorithmHashFromCertificate }
 
 /***/ }),
 
-/***/ 948:
+/***/ 2436:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-const crypto = __webpack_require__(4150)
-const { signatureAlgorithmHashFromCertificate } = __webpack_require__(9765)
+const crypto = __webpack_require__(3142)
+const { signatureAlgorithmHashFromCertificate } = __webpack_require__(4869)
 
 // SASLprep (RFC 4013) — minimal in-tree implementation.
 //
@@ -5207,7 +5207,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4150:
+/***/ 3142:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const nodeCrypto = __webpack_require__(6982)
@@ -5303,7 +5303,7 @@ async function deriveKey(password, salt, iterations) {
 
 /***/ }),
 
-/***/ 8995:
+/***/ 7027:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -5390,7 +5390,7 @@ module.exports = {
   keepalives_idle: 0,
 }
 
-const pgTypes = __webpack_require__(1549)
+const pgTypes = __webpack_require__(1661)
 // save default parsers
 const parseBigInteger = pgTypes.getTypeParser(20, 'text')
 const parseBigIntegerArray = pgTypes.getTypeParser(1016, 'text')
@@ -5404,20 +5404,20 @@ module.exports.__defineSetter__('parseInt8', function (val) {
 
 /***/ }),
 
-/***/ 3273:
+/***/ 1097:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const Client = __webpack_require__(5042)
-const defaults = __webpack_require__(8995)
-const Connection = __webpack_require__(9809)
-const Result = __webpack_require__(8014)
-const utils = __webpack_require__(9652)
-const Pool = __webpack_require__(7558)
-const TypeOverrides = __webpack_require__(365)
-const { DatabaseError } = __webpack_require__(4233)
-const { escapeIdentifier, escapeLiteral } = __webpack_require__(9652)
+const Client = __webpack_require__(242)
+const defaults = __webpack_require__(7027)
+const Connection = __webpack_require__(4609)
+const Result = __webpack_require__(6808)
+const utils = __webpack_require__(5348)
+const Pool = __webpack_require__(7734)
+const TypeOverrides = __webpack_require__(4685)
+const { DatabaseError } = __webpack_require__(6313)
+const { escapeIdentifier, escapeLiteral } = __webpack_require__(5348)
 
 const poolFactory = (Client) => {
   return class BoundPool extends Pool {
@@ -5434,7 +5434,7 @@ const PG = function (clientConstructor) {
   this.Pool = poolFactory(this.Client)
   this._pools = []
   this.Connection = Connection
-  this.types = __webpack_require__(1549)
+  this.types = __webpack_require__(1661)
   this.DatabaseError = DatabaseError
   this.TypeOverrides = TypeOverrides
   this.escapeIdentifier = escapeIdentifier
@@ -5453,7 +5453,7 @@ try {
 }
 
 if (forceNative) {
-  clientConstructor = __webpack_require__(5301)
+  clientConstructor = __webpack_require__(165)
 }
 
 module.exports = new PG(clientConstructor)
@@ -5465,7 +5465,7 @@ Object.defineProperty(module.exports, "native", ({
   get() {
     let native = null
     try {
-      native = new PG(__webpack_require__(5301))
+      native = new PG(__webpack_require__(165))
     } catch (err) {
       if (err.code !== 'MODULE_NOT_FOUND') {
         throw err
@@ -5484,7 +5484,7 @@ Object.defineProperty(module.exports, "native", ({
 
 /***/ }),
 
-/***/ 8942:
+/***/ 7134:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const nodeUtils = __webpack_require__(9023)
@@ -5493,16 +5493,16 @@ var Native
 // eslint-disable-next-line no-useless-catch
 try {
   // Wrap this `require()` in a try-catch to avoid upstream bundlers from complaining that this might not be available since it is an optional import
-  Native = __webpack_require__(4390)
+  Native = __webpack_require__(2516)
 } catch (e) {
   throw e
 }
-const TypeOverrides = __webpack_require__(365)
+const TypeOverrides = __webpack_require__(4685)
 const EventEmitter = (__webpack_require__(4434).EventEmitter)
 const util = __webpack_require__(9023)
-const ConnectionParameters = __webpack_require__(646)
+const ConnectionParameters = __webpack_require__(4422)
 
-const NativeQuery = __webpack_require__(7581)
+const NativeQuery = __webpack_require__(8733)
 
 const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -5818,7 +5818,7 @@ Client.prototype._pulsePipelinedQueryQueue = function () {
   const self = this
   const queries = []
   const nativeQueries = []
-  const utils = __webpack_require__(9652)
+  const utils = __webpack_require__(5348)
 
   while (this._queryQueue.length > 0) {
     const query = this._queryQueue.shift()
@@ -5919,23 +5919,23 @@ Client.prototype.getTransactionStatus = function () {
 
 /***/ }),
 
-/***/ 5301:
+/***/ 165:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-module.exports = __webpack_require__(8942)
+module.exports = __webpack_require__(7134)
 
 
 /***/ }),
 
-/***/ 7581:
+/***/ 8733:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const EventEmitter = (__webpack_require__(4434).EventEmitter)
 const util = __webpack_require__(9023)
-const utils = __webpack_require__(9652)
+const utils = __webpack_require__(5348)
 
 const NativeQuery = (module.exports = function (config, values, callback) {
   EventEmitter.call(this)
@@ -6102,15 +6102,15 @@ NativeQuery.prototype.submit = function (client) {
 
 /***/ }),
 
-/***/ 4473:
+/***/ 2697:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const { EventEmitter } = __webpack_require__(4434)
 
-const Result = __webpack_require__(8014)
-const utils = __webpack_require__(9652)
+const Result = __webpack_require__(6808)
+const utils = __webpack_require__(5348)
 
 class Query extends EventEmitter {
   constructor(config, values, callback) {
@@ -6372,12 +6372,12 @@ module.exports = Query
 
 /***/ }),
 
-/***/ 8014:
+/***/ 6808:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const types = __webpack_require__(1549)
+const types = __webpack_require__(1661)
 
 const matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
 
@@ -6488,7 +6488,7 @@ module.exports = Result
 
 /***/ }),
 
-/***/ 829:
+/***/ 2954:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { getStream, getSecureStream } = getStreamFuncs()
@@ -6517,7 +6517,7 @@ function getNodejsStreamFuncs() {
   }
 
   function getSecureStream(options) {
-    const tls = __webpack_require__(4756)
+    const tls = __webpack_require__(2375)
     return tls.connect(options)
   }
   return {
@@ -6531,7 +6531,7 @@ function getNodejsStreamFuncs() {
  */
 function getCloudflareStreamFuncs() {
   function getStream(ssl) {
-    const { CloudflareSocket } = __webpack_require__(785)
+    const { CloudflareSocket } = __webpack_require__(6657)
     return new CloudflareSocket(ssl)
   }
 
@@ -6578,12 +6578,12 @@ function getStreamFuncs() {
 
 /***/ }),
 
-/***/ 365:
+/***/ 4685:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const types = __webpack_require__(1549)
+const types = __webpack_require__(1661)
 
 function TypeOverrides(userTypes) {
   this._types = userTypes || types
@@ -6620,12 +6620,12 @@ module.exports = TypeOverrides
 
 /***/ }),
 
-/***/ 9652:
+/***/ 5348:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const defaults = __webpack_require__(8995)
+const defaults = __webpack_require__(7027)
 const nodeUtils = __webpack_require__(9023)
 
 const { isDate } = __webpack_require__(8253)
@@ -6852,14 +6852,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8702:
+/***/ 8830:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var path = __webpack_require__(6928)
+var path = __webpack_require__(4547)
   , Stream = (__webpack_require__(2203).Stream)
-  , split = __webpack_require__(5286)
+  , split = __webpack_require__(8630)
   , util = __webpack_require__(9023)
   , defaultPort = 5432
   , isWin = (process.platform === 'win32')
@@ -7092,14 +7092,14 @@ var isValidEntry = module.exports.isValidEntry = function(entry){
 
 /***/ }),
 
-/***/ 3272:
+/***/ 7336:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var path = __webpack_require__(6928)
+var path = __webpack_require__(4547)
   , fs = __webpack_require__(9896)
-  , helper = __webpack_require__(8702)
+  , helper = __webpack_require__(8830)
 ;
 
 
@@ -7122,7 +7122,7 @@ module.exports.warnTo = helper.warnTo;
 
 /***/ }),
 
-/***/ 3879:
+/***/ 2903:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7226,7 +7226,7 @@ function identity (value) {
 
 /***/ }),
 
-/***/ 463:
+/***/ 7119:
 /***/ ((module) => {
 
 
@@ -7266,7 +7266,7 @@ module.exports = function parseBytea (input) {
 
 /***/ }),
 
-/***/ 2690:
+/***/ 546:
 /***/ ((module) => {
 
 
@@ -7389,12 +7389,12 @@ function is0To99 (num) {
 
 /***/ }),
 
-/***/ 8755:
+/***/ 1443:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var extend = __webpack_require__(223)
+var extend = __webpack_require__(3743)
 
 module.exports = PostgresInterval
 
@@ -7521,7 +7521,7 @@ function parse (interval) {
 
 /***/ }),
 
-/***/ 5286:
+/***/ 8630:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /*
@@ -7669,7 +7669,7 @@ module.exports = split
 
 /***/ }),
 
-/***/ 223:
+/***/ 3743:
 /***/ ((module) => {
 
 module.exports = extend
@@ -7693,7 +7693,7 @@ function extend(target) {
 
 /***/ }),
 
-/***/ 4390:
+/***/ 2516:
 /***/ ((module) => {
 
 module.exports = eval("require")("pg-native");
@@ -7701,14 +7701,14 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 3849:
+/***/ 9977:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ay: () => (__WEBPACK_DEFAULT_EXPORT__)
 /* harmony export */ });
 /* unused harmony exports Client, Pool, Connection, types, Query, DatabaseError, escapeIdentifier, escapeLiteral, Result, TypeOverrides, defaults */
-/* harmony import */ var _lib_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3273);
+/* harmony import */ var _lib_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1097);
 // ESM wrapper for pg
 
 
