@@ -213,6 +213,10 @@ run('revisions in the action (dist/index.js) [pg]', () => {
     const bad = await job('pcn_workforce', 'postgres://nobody@127.0.0.1:1/none');
     expect(bad.code).toBe(1);
     expect(origin.head()).toBe(head); // the jobs commit nothing
+    // the fragment says which reloaded item was a revision
+    expect(JSON.parse(readFileSync(join(fragments, 'qof', 'fragment.json'), 'utf8')).outcomes).toEqual([
+      { key: 'qof/FY2020-21', status: 'processed', revised: true },
+    ]);
 
     const m = await runAction(base({ command: 'merge', fragments, planned: p.outputs.items }));
     expect(m.code, m.stdout + m.stderr).toBe(0);
