@@ -100,6 +100,7 @@ function fakeGitHub() {
     repo: {
       enableWorkflow: async (f) => void calls.push(`enable ${f}`),
       ensurePullRequest: async () => ({ number: 1, created: true }),
+      closePullRequest: async () => undefined,
       upsertComment: async () => 'created',
     },
   };

@@ -16,6 +16,8 @@ export interface RepoApi {
     title: string,
     body: string,
   ): Promise<{ number: number; created: boolean }>;
+  /** the open pull request from `head` into `base`, closed with `note` before its body; its number, if any */
+  closePullRequest(head: string, base: string, note: string): Promise<number | undefined>;
   /** the comment of issue or pull request `number` holding `marker` is edited, else one is created */
   upsertComment(number: number, marker: string, body: string): Promise<'created' | 'updated'>;
 }
@@ -51,6 +53,14 @@ function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
       }
       const pr = await gh.rest.pulls.create({ owner, repo, head, base, title, body });
       return { number: pr.data.number, created: true };
+    },
+    async closePullRequest(head, base, note) {
+      const open = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: 'open' });
+      const pr = open.data[0];
+      if (!pr) return undefined;
+      const body = `${note}\n\n---\n\n${pr.body ?? ''}`;
+      await gh.rest.pulls.update({ owner, repo, pull_number: pr.number, state: 'closed', body });
+      return pr.number;
     },
     async upsertComment(number, marker, body) {
       const comments = await gh.paginate(gh.rest.issues.listComments, {
