@@ -1,7 +1,8 @@
 // Revisions in the action (dist/index.js as the runner runs it, OpenAPI-validated GitHub fake, bare git origin,
 // local NHS site, real PostgreSQL). The runner starts with an empty database and no earlier Parquet, so the
 // released asset of the period is renamed <table>__<period>__v<n-1>.parquet before the new version goes up; the
-// catalog lists both. In the fan-out, a matrix job reloads a pending revision and the merge job clears it from
+// catalog lists both; the period's rows come back from the release first, so the diff counts what changed. In
+// the fan-out, a matrix job reloads a pending revision and the merge job clears it from
 // state/monitor.json in its one commit; a failed job's revision stays pending.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,6 +173,11 @@ run('revisions in the action (dist/index.js) [pg]', () => {
     expect(t.assets?.find((a) => a.name === name)?.bytes).toBe(current.size);
     expect(t.assets?.find((a) => a.name.endsWith('__v1.parquet'))?.bytes).toBe(kept.size);
     expect(t.rows).toBe(v1Rows - 5);
+    // the runner's empty database got the period's rows back from the release first: the diff counts the change
+    expect(r.stdout).toContain(`restored ${v1Rows} row(s)`);
+    expect(t.versions).toMatchObject([
+      { period: 'FY2020-21', version: 2, rows_added: 0, rows_removed: 5, rows_changed: 0 },
+    ]);
     expect(pending(origin)).toEqual([]);
     expect(fake.invalid).toEqual([]);
     expect(fake.responseErrors).toEqual([]);
@@ -236,6 +242,11 @@ run('revisions in the action (dist/index.js) [pg]', () => {
     const rows = (suffix: string) =>
       parquetRows(qofRelease().assets.find((a) => a.name.endsWith(suffix))!.data);
     expect([rows('__FY2020-21.parquet'), rows('__v2.parquet'), rows('__v1.parquet')]).toEqual([60, 63, 68]);
+    const t = catalog().tables.find((x) => x.publication === 'qof')!;
+    expect(t.versions?.map((v) => [v.version, v.rows_added, v.rows_removed])).toEqual([
+      [2, 0, 5],
+      [3, 0, 3],
+    ]);
     expect(fake.invalid).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // the state pull request, the PR preview comment), and their Octokit implementations. Tests pass fakes of the
 // interfaces to run(); the end-to-end tests run these implementations against the fake REST API.
 import type { Octokit } from '../github/octokit.js';
+import { octokitReleaseReader, type ReleaseReader } from '../restore/releases.js';
 import type { IssueTracker, TrackedIssue } from './issues.js';
 import { httpStatus, type Release, type Releaser } from './releases.js';
 
@@ -24,6 +25,8 @@ export interface RepoApi {
 
 export interface GitHub {
   releases: Releaser;
+  /** reads released Parquet back (the rows of a period a revision reloads) */
+  reader?: ReleaseReader;
   issues: IssueTracker;
   repo: RepoApi;
 }
@@ -34,6 +37,7 @@ export type GitHubFactory = (token: string, repository: { owner: string; repo: s
 export function createGitHub(gh: Octokit, owner: string, repo: string): GitHub {
   return {
     releases: createOctokitReleaser(gh, owner, repo),
+    reader: octokitReleaseReader(gh, owner, repo),
     issues: createOctokitIssues(gh, owner, repo),
     repo: createOctokitRepo(gh, owner, repo),
   };
