@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPublisher } from '../src/action/publish.js';
+import { revisedAssets } from '../src/action/revised-rows.js';
 import type { Releaser } from '../src/action/releases.js';
 import {
   ensureSchema,
@@ -349,5 +350,31 @@ describe('release assets of a revision', () => {
       'qof_t__FY2020-21.parquet',
       'qof_t__FY2020-21__v1.parquet',
     ]);
+  });
+});
+
+describe('the rows a revision supersedes, in the action', () => {
+  it('are the current assets of the revised periods the catalog names (not kept versions, not other periods)', () => {
+    const asset = (name: string, period: string) => ({ name, period, release: 'datawarp-q-2020', url: '' });
+    const table = (name: string, pub: string) => ({
+      table: name,
+      publication: pub,
+      description: '',
+      periods: ['2020-01', '2020-02'],
+      rows: 1,
+      columns: [],
+      files: [],
+      assets: [
+        asset(`${name}__2020-01.parquet`, '2020-01'),
+        asset(`${name}__2020-01__v1.parquet`, '2020-01'),
+        asset(`${name}__2020-02.parquet`, '2020-02'),
+      ],
+    });
+    const catalog = { generated_at: 'x', tables: [table('q_a', 'q'), table('q_b', 'q'), table('o_a', 'o')] };
+    expect(revisedAssets(catalog, [{ pub: 'q', period: '2020-01' }])).toEqual([
+      { table: 'q_a', period: '2020-01', name: 'q_a__2020-01.parquet', release: 'datawarp-q-2020' },
+      { table: 'q_b', period: '2020-01', name: 'q_b__2020-01.parquet', release: 'datawarp-q-2020' },
+    ]);
+    expect(revisedAssets(catalog, [])).toEqual([]);
   });
 });
