@@ -1,9 +1,9 @@
 // `command: discover` end to end: the committed dist/index.js under a `schedule` event, a local bare
 // repository as origin, a series page on 127.0.0.1 and the OpenAPI-validated GitHub fake. One pull request on
-// datawarp/discover is opened, then updated (never duplicated); a late publication's issue is opened once and
-// closed when the release arrives.
+// datawarp/discover is opened, then updated (never duplicated), and closed once the base has everything it
+// proposes; a late publication's issue is opened once and closed when the release arrives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrigin, runAction, type Origin } from './support/action-harness.js';
+import { git, makeOrigin, runAction, type Origin } from './support/action-harness.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
 import { seriesPage, startMonitorSite, type MonitorSite } from './support/monitor-site.js';
 
@@ -122,6 +122,26 @@ describe('command: discover under schedule', () => {
     expect(lateIssues()[0].comments.at(-1)?.body).toContain('The release arrived');
     expect(fake.pulls).toHaveLength(1);
     expect(origin.show('config/publications.yaml', 'datawarp/discover')).toContain('period: 2025-09');
+    expect(fake.invalid).toEqual([]);
+  });
+
+  it('a stale pull request (the base has everything it proposes) is closed by the next run', async () => {
+    expect(fake.pulls[0].state).toBe('open');
+    // what the pull request proposes reaches main another way (e.g. the URLs added by hand): nothing is new
+    git(origin.bare, 'update-ref', 'refs/heads/main', 'refs/heads/datawarp/discover');
+    const head = origin.head('main');
+    const r = await discover('2025-10-23T10:00:00Z');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('nothing new to propose');
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.pulls[0].state).toBe('closed');
+    expect(fake.pulls[0].body).toMatch(/^Closed by DataWarp: `main` already has everything/);
+    expect(r.outputs['pull-request']).toBeUndefined();
+    expect(origin.head('main')).toBe(head);
+    // closed once: the next run finds no open pull request and changes nothing
+    const n = fake.calls('pulls/update').length;
+    expect((await discover('2025-10-23T11:00:00Z')).code).toBe(0);
+    expect(fake.calls('pulls/update')).toHaveLength(n);
     expect(fake.invalid).toEqual([]);
   });
 });

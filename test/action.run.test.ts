@@ -76,6 +76,11 @@ function fakeGitHub() {
       async deleteAsset(assetId) {
         for (const r of releases) r.assets = r.assets.filter((a) => a.id !== assetId);
       },
+      async renameAsset(assetId, name) {
+        const a = releases.flatMap((r) => r.assets).find((x) => x.id === assetId)!;
+        a.name = name;
+        return { ...a };
+      },
       async uploadAsset(rel, name, data, label) {
         const a = { id: id++, name, size: data.length, label };
         releases.find((x) => x.id === rel.id)!.assets.push(a);
@@ -95,6 +100,7 @@ function fakeGitHub() {
     repo: {
       enableWorkflow: async (f) => void calls.push(`enable ${f}`),
       ensurePullRequest: async () => ({ number: 1, created: true }),
+      closePullRequest: async () => undefined,
       upsertComment: async () => 'created',
     },
   };

@@ -204,6 +204,12 @@ describe('publishing assets', () => {
           1,
         );
       },
+      renameAsset: async (i, name) => {
+        calls.push(`rename ${i} ${name}`);
+        const a = assets.find((x) => x.id === i)!;
+        a.name = name;
+        return { ...a };
+      },
       uploadAsset: async (_r, name, data, label) => {
         calls.push(`upload ${name}`);
         const a = { id: id++, name, size: data.length, label };

@@ -12,6 +12,8 @@ import type { Fragment } from '../src/action/fragment.js';
 import { mergeCatalogs } from '../src/action/merge.js';
 import { createPublisher } from '../src/action/publish.js';
 import { maxReleaseAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
+import { fanOutPlan } from '../src/cli/plan.js';
+import { loadConfig } from '../src/config/index.js';
 import type { Catalog } from '../src/export/index.js';
 import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
 import type { ItemOutcome } from '../src/pipeline.js';
@@ -39,6 +41,11 @@ function memReleases() {
     listAssets: async (rel) => [...releases.find((x) => x.id === rel.id)!.assets],
     async deleteAsset(assetId) {
       for (const r of releases) r.assets = r.assets.filter((a) => a.id !== assetId);
+    },
+    async renameAsset(assetId, name) {
+      const a = releases.flatMap((r) => r.assets).find((x) => x.id === assetId)!;
+      a.name = name;
+      return { ...a };
     },
     async uploadAsset(rel, name, data, label) {
       const r = releases.find((x) => x.id === rel.id)!;
@@ -170,6 +177,76 @@ describe('catalog assets', () => {
       asset('2020-01', 'r'),
       asset('2020-02', 'r-2'),
     ]);
+  });
+});
+
+describe('catalog assets of a revision', () => {
+  it('recordAssets forgets an asset renamed away and records its kept name', () => {
+    const path = join(tmp(), 'catalog.json');
+    const a = (name: string) => ({ period: '2020-01', name, release: 'r', url: `u/${name}` });
+    const t = (table: string, assets: ReturnType<typeof a>[]) => ({
+      table,
+      publication: 'p',
+      description: '',
+      periods: ['2020-01'],
+      rows: 1,
+      columns: [],
+      files: [],
+      assets,
+    });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        generated_at: 'x',
+        tables: [t('gone', [a('gone__2020-01.parquet')]), t('kept', [a('kept__2020-01.parquet')])],
+      }),
+    );
+    const n = recordAssets(
+      path,
+      [{ table: 'gone', ...a('gone__2020-01__v1.parquet') }],
+      [{ table: 'gone', period: '2020-01', name: 'gone__2020-01.parquet' }],
+    );
+    expect(n).toBe(2);
+    const c = JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    expect(c.tables.map((x) => [x.table, x.assets?.map((y) => y.name)])).toEqual([
+      ['gone', ['gone__2020-01__v1.parquet']],
+      ['kept', ['kept__2020-01.parquet']],
+    ]);
+  });
+});
+
+describe('the plan', () => {
+  it('counts the pending revisions of processed items as pending', () => {
+    const file = join(tmp(), 'publications.yaml');
+    writeFileSync(
+      file,
+      [
+        'allowed_hosts: [example.org]',
+        'publications:',
+        '  a:',
+        '    name: A',
+        '    frequency: monthly',
+        '    urls:',
+        '      - { period: 2020-01, url: "https://example.org/a/jan" }',
+        '      - { period: 2020-02, url: "https://example.org/a/feb" }',
+        '  b:',
+        '    name: B',
+        '    frequency: monthly',
+        '    urls:',
+        '      - { period: 2020-01, url: "https://example.org/b/jan" }',
+        '',
+      ].join('\n'),
+    );
+    const done = { completed_at: '2026-01-01T00:00:00Z', rows_loaded: 1 };
+    const state = { processed: { 'a/2020-01': done, 'a/2020-02': done, 'b/2020-01': done }, failed: {} };
+    const config = loadConfig(file, {});
+    expect(fanOutPlan(config, state, {})).toEqual({ matrix: [], items: {} });
+    expect(
+      fanOutPlan(config, state, { revised: [{ pub: 'a', period: '2020-02', reason: 'new bytes' }] }),
+    ).toEqual({
+      matrix: [{ pub: 'a' }],
+      items: { a: ['a/2020-02'] },
+    });
   });
 });
 

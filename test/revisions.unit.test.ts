@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPublisher } from '../src/action/publish.js';
+import { revisedAssets } from '../src/action/revised-rows.js';
 import type { Releaser } from '../src/action/releases.js';
 import {
   ensureSchema,
@@ -211,6 +212,36 @@ forEachEngine('revisions in the database', (ctx) => {
   });
 });
 
+type MemAsset = { id: number; name: string; size: number; label: string | null };
+
+/** An in-memory release holding `assets` (one release, whatever the tag). */
+function memReleaser(assets: MemAsset[]): Releaser {
+  let next = 100;
+  return {
+    ensureRelease: async (tag) => ({ id: 1, tag, htmlUrl: `https://x/releases/tag/${tag}`, uploadUrl: '' }),
+    listAssets: async () => [...assets],
+    deleteAsset: async (id) =>
+      void assets.splice(
+        assets.findIndex((a) => a.id === id),
+        1,
+      ),
+    renameAsset: async (id, name) => {
+      if (assets.some((a) => a.name === name))
+        throw Object.assign(new Error('already_exists'), { status: 422 });
+      const a = assets.find((x) => x.id === id)!;
+      a.name = name;
+      return { ...a };
+    },
+    uploadAsset: async (_r, name, data, label) => {
+      const a = { id: next++, name, size: data.length, label };
+      assets.push(a);
+      return a;
+    },
+  };
+}
+
+const quietLog = { info() {}, warning() {} };
+
 describe('release assets of a revision', () => {
   it('the kept version gets its own name; the current asset may shrink to the current ledger rows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-rev-assets-'));
@@ -218,29 +249,10 @@ describe('release assets of a revision', () => {
     const old = join(dir, 'old.parquet');
     writeFileSync(cur, 'current');
     writeFileSync(old, 'previous');
-    const assets: { id: number; name: string; size: number; label: string | null }[] = [
+    const assets: MemAsset[] = [
       { id: 1, name: 'qof_t__FY2020-21.parquet', size: 8, label: '68 rows, sha256 0000000000000000' },
     ];
-    let next = 2;
-    const releaser: Releaser = {
-      ensureRelease: async (tag) => ({ id: 1, tag, htmlUrl: `https://x/${tag}`, uploadUrl: '' }),
-      listAssets: async () => [...assets],
-      deleteAsset: async (id) =>
-        void assets.splice(
-          assets.findIndex((a) => a.id === id),
-          1,
-        ),
-      uploadAsset: async (_r, name, data, label) => {
-        const a = { id: next++, name, size: data.length, label };
-        assets.push(a);
-        return a;
-      },
-    };
-    const pub = createPublisher(releaser, {
-      force: false,
-      pubName: (c) => c,
-      log: { info() {}, warning() {} },
-    });
+    const pub = createPublisher(memReleaser(assets), { force: false, pubName: (c) => c, log: quietLog });
     await pub.uploadItem(
       {
         key: 'qof/FY2020-21',
@@ -259,5 +271,110 @@ describe('release assets of a revision', () => {
       ['qof_t__FY2020-21.parquet', '67 rows'],
       ['qof_t__FY2020-21__v1.parquet', '68 rows'],
     ]);
+  });
+
+  it('without the earlier Parquet (a runner): the released asset is renamed __v<n-1>, a dropped table too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-rev-assets-'));
+    const cur = join(dir, 'cur.parquet');
+    writeFileSync(cur, 'version two');
+    const assets: MemAsset[] = [
+      { id: 1, name: 'qof_t__FY2020-21.parquet', size: 8, label: '68 rows, sha256 0000000000000000' },
+      { id: 2, name: 'qof_gone__FY2020-21.parquet', size: 5, label: '9 rows, sha256 1111111111111111' },
+      { id: 3, name: 'qof_t__FY2019-20.parquet', size: 4, label: '50 rows, sha256 2222222222222222' },
+    ];
+    const known = (name: string) =>
+      ({
+        period: 'FY2020-21',
+        name,
+        release: 'datawarp-qof-2020',
+        url: '',
+        sha256: `sha-of-${name}`,
+      }) as const;
+    const pub = createPublisher(memReleaser(assets), {
+      force: false,
+      pubName: (c) => c,
+      log: quietLog,
+      knownRelease: () => 'datawarp-qof-2020',
+      knownAsset: known,
+    });
+    const diff = (table: string) => ({
+      table,
+      rows_added: 0,
+      rows_removed: 1,
+      rows_changed: 0,
+      cells_changed: 0,
+    });
+    const version = {
+      pub: 'qof',
+      period: 'FY2020-21',
+      version: 2,
+      loaded_at: '2026-01-01T00:00:00Z',
+      reason: 'new bytes',
+      files: [],
+      rows_added: 0,
+      rows_removed: 2,
+      rows_changed: 0,
+      cells_changed: 0,
+      diff: [diff('qof_gone'), diff('qof_t')],
+    };
+    const item = {
+      key: 'qof/FY2020-21',
+      pub: 'qof',
+      period: 'FY2020-21',
+      status: 'processed' as const,
+      version,
+      exported: [{ table: 'qof_t', period: 'FY2020-21', path: cur, rows: 67 }],
+    };
+    await pub.uploadItem(item, async () => 67);
+    expect(pub.result().refused).toEqual([]);
+    expect(assets.map((a) => [a.id, a.name, a.label?.split(',')[0]]).sort()).toEqual([
+      [1, 'qof_t__FY2020-21__v1.parquet', '68 rows'],
+      [100, 'qof_t__FY2020-21.parquet', '67 rows'],
+      [2, 'qof_gone__FY2020-21__v1.parquet', '9 rows'],
+      [3, 'qof_t__FY2019-20.parquet', '50 rows'],
+    ]);
+    const placed = pub.placements().sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(placed.map((p) => [p.table, p.name, p.sha256 ?? '', p.bytes])).toEqual([
+      ['qof_gone', 'qof_gone__FY2020-21__v1.parquet', 'sha-of-qof_gone__FY2020-21.parquet', 5],
+      ['qof_t', 'qof_t__FY2020-21.parquet', expect.stringMatching(/^[0-9a-f]{64}$/), 11],
+      ['qof_t', 'qof_t__FY2020-21__v1.parquet', 'sha-of-qof_t__FY2020-21.parquet', 8],
+    ]);
+    expect(pub.removed()).toEqual([
+      { table: 'qof_gone', period: 'FY2020-21', name: 'qof_gone__FY2020-21.parquet' },
+    ]);
+    // the same item again (a re-run): nothing renamed twice, the current asset unchanged
+    await pub.uploadItem(item, async () => 67);
+    expect(assets.map((a) => a.name).sort()).toEqual([
+      'qof_gone__FY2020-21__v1.parquet',
+      'qof_t__FY2019-20.parquet',
+      'qof_t__FY2020-21.parquet',
+      'qof_t__FY2020-21__v1.parquet',
+    ]);
+  });
+});
+
+describe('the rows a revision supersedes, in the action', () => {
+  it('are the current assets of the revised periods the catalog names (not kept versions, not other periods)', () => {
+    const asset = (name: string, period: string) => ({ name, period, release: 'datawarp-q-2020', url: '' });
+    const table = (name: string, pub: string) => ({
+      table: name,
+      publication: pub,
+      description: '',
+      periods: ['2020-01', '2020-02'],
+      rows: 1,
+      columns: [],
+      files: [],
+      assets: [
+        asset(`${name}__2020-01.parquet`, '2020-01'),
+        asset(`${name}__2020-01__v1.parquet`, '2020-01'),
+        asset(`${name}__2020-02.parquet`, '2020-02'),
+      ],
+    });
+    const catalog = { generated_at: 'x', tables: [table('q_a', 'q'), table('q_b', 'q'), table('o_a', 'o')] };
+    expect(revisedAssets(catalog, [{ pub: 'q', period: '2020-01' }])).toEqual([
+      { table: 'q_a', period: '2020-01', name: 'q_a__2020-01.parquet', release: 'datawarp-q-2020' },
+      { table: 'q_b', period: '2020-01', name: 'q_b__2020-01.parquet', release: 'datawarp-q-2020' },
+    ]);
+    expect(revisedAssets(catalog, [])).toEqual([]);
   });
 });

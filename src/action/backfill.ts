@@ -11,7 +11,7 @@ import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
 import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
-import { knownReleases, recordAssets } from './catalog-assets.js';
+import { knownAssets, recordAssets } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, stepRunner, type ActionEnv } from './env.js';
 import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
@@ -20,6 +20,7 @@ import { keepAlive } from './keepalive.js';
 import { matrixJobFragment } from './fragment.js';
 import { createPublisher, type Publisher } from './publish.js';
 import { maxReleaseAssets } from './releases.js';
+import { restoreRevisedRows } from './revised-rows.js';
 import { reloadedRevisions } from './revisions.js';
 import { backfillSummary, type BackfillReport } from './summary.js';
 import { transientRetryKeys } from './transient.js';
@@ -120,16 +121,15 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     last: started,
   };
   const releaser = write && inputs.release ? e.github?.releases : undefined;
+  const known = knownAssets(readCatalog(e.catalogPath));
   const publisher = releaser
     ? createPublisher(releaser, {
         force: inputs.force,
         pubName: (code) => e.config.publications.find((p) => p.code === code)?.name ?? code,
         log: e.log,
         maxAssets: maxReleaseAssets(e.env),
-        knownRelease: (
-          (m) => (name: string) =>
-            m.get(name)
-        )(knownReleases(readCatalog(e.catalogPath))),
+        knownRelease: (name) => known.get(name)?.release,
+        knownAsset: (name) => known.get(name),
       })
     : undefined;
   const done: ItemOutcome[] = [];
@@ -183,6 +183,9 @@ async function runItems(
   );
   const reporter = reporterFor(e);
   let db: Db | undefined;
+  const revised = pendingRevisions(readMonitor(monitorPathFor(statePath))).filter(
+    (r) => (!o.pub || r.pub === o.pub) && (!o.period || r.period === o.period),
+  );
   const ledgerRows = async (table: string, period: string) => {
     const r = await db!.query<{ n: string | null }>(
       `SELECT sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE table_name = $1 AND period = $2 AND status = 'loaded'`,
@@ -198,11 +201,15 @@ async function runItems(
       http,
       openDb: async () => {
         db = await openActionDb(e);
-        const r = await rehydrate(db, readCatalog(e.catalogPath));
+        const catalog = readCatalog(e.catalogPath);
+        const r = await rehydrate(db, catalog);
         if (r.ledgerRows)
           e.log.info(
             `rehydrated ${r.tables} table(s) and ${r.ledgerRows} ledger row(s) from ${relative(e.cwd, e.catalogPath)}`,
           );
+        // the rows a revision supersedes: back from the releases (the database started empty)
+        if (revised.length && e.github?.reader)
+          await restoreRevisedRows(db, e.github.reader, catalog, revised, e.log);
         return db;
       },
       namer: namerFor(e, reporter.warn),
@@ -212,7 +219,7 @@ async function runItems(
       onItemDone: async (outcome) => {
         o.done.push(outcome);
         await publisher?.uploadItem(outcome, ledgerRows);
-        if (publisher) recordAssets(e.catalogPath, publisher.placements());
+        if (publisher) recordAssets(e.catalogPath, publisher.placements(), publisher.removed());
         o.fragment?.write(o.done);
         if (Date.now() - pushes.last >= interval) await push(pushes, `DataWarp: state after ${outcome.key}`);
       },
@@ -223,7 +230,7 @@ async function runItems(
       dryRun: inputs.dryRun,
       retryFailed: inputs.retryFailed,
       force: inputs.force,
-      revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
+      revised,
     },
   );
   return { outcomes: result.outcomes, cache: http.report(), versions: result.versions };

@@ -5,9 +5,9 @@ import { dirname } from 'node:path';
 import { readCatalog, type Catalog, type CatalogAsset } from '../export/index.js';
 import type { AssetPlacement } from './publish.js';
 
-/** asset name -> release tag, from the catalog's tables */
-export function knownReleases(catalog: Catalog): Map<string, string> {
-  return new Map(catalog.tables.flatMap((t) => (t.assets ?? []).map((a) => [a.name, a.release] as const)));
+/** asset name -> the catalog's record of it */
+export function knownAssets(catalog: Catalog): Map<string, CatalogAsset> {
+  return new Map(catalog.tables.flatMap((t) => (t.assets ?? []).map((a) => [a.name, a] as const)));
 }
 
 /** Merge asset lists by (period, name); `b` wins. */
@@ -17,12 +17,25 @@ export function mergeAssets(a: CatalogAsset[] = [], b: CatalogAsset[] = []): Cat
   return [...m.values()].sort((x, y) => x.period.localeCompare(y.period) || x.name.localeCompare(y.name));
 }
 
-/** Record placements in the catalog file (tables it does not list are left out). Returns how many were set. */
-export function recordAssets(catalogPath: string, placements: AssetPlacement[]): number {
-  if (!placements.length) return 0;
+/**
+ * Record placements in the catalog file (tables it does not list are left out), and forget `removed` assets (renamed
+ * away: a table a new version no longer has). Returns how many were set or forgotten.
+ */
+export function recordAssets(
+  catalogPath: string,
+  placements: AssetPlacement[],
+  removed: { table: string; period: string; name: string }[] = [],
+): number {
+  if (!placements.length && !removed.length) return 0;
   const catalog = readCatalog(catalogPath);
   let n = 0;
   for (const t of catalog.tables) {
+    const gone = removed.filter((r) => r.table === t.table);
+    const kept = (t.assets ?? []).filter(
+      (a) => !gone.some((r) => r.period === a.period && r.name === a.name),
+    );
+    n += (t.assets?.length ?? 0) - kept.length;
+    if (t.assets) t.assets = kept;
     const mine = placements.filter((p) => p.table === t.table).map(({ table: _table, ...asset }) => asset);
     if (!mine.length) continue;
     t.assets = mergeAssets(t.assets, mine);

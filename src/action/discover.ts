@@ -2,7 +2,8 @@
 // then one pull request on the fixed branch `datawarp/discover` adding the new URLs to the config and
 // committing state/monitor.json (opened once, updated by later runs), and one issue per late or missing
 // publication (label + hidden marker; closed when the release arrives). A PR opened with GITHUB_TOKEN starts no
-// workflow: the next scheduled backfill loads what it added once it is merged.
+// workflow: the next scheduled backfill loads what it added once it is merged. When the base already has
+// everything discover would propose, an open pull request is stale and is closed.
 import { relative, resolve } from 'node:path';
 import { clockFrom, runDiscover, type DiscoverRun } from '../cli/discover.js';
 import { monitorPathFor, type PubDiscovery } from '../monitor/index.js';
@@ -146,6 +147,14 @@ export async function runDiscoverAction(e: ActionEnv): Promise<void> {
   );
   if (!pushed) {
     e.log.info('discover: nothing new to propose');
+    // an open pull request proposes what the base has by now (merged by hand, or the URLs added another way)
+    const run = e.ctx.runUrl ? ` ([run](${e.ctx.runUrl}))` : '';
+    const closed = await e.github?.repo.closePullRequest(
+      DISCOVER_BRANCH,
+      e.ctx.branch,
+      `Closed by DataWarp: \`${e.ctx.branch}\` already has everything discover proposes${run}. A later run opens a new pull request when it finds something new.`,
+    );
+    if (closed) e.log.info(`discover pull request #${closed} closed: nothing left to propose`);
     return;
   }
   if (!e.github) return;

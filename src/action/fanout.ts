@@ -4,22 +4,26 @@
 //   publications are pending, else one job as before);
 // - each matrix job runs `command: backfill` with `pub` and `fragment-dir` (src/action/fragment.ts);
 // - `command: merge`: folds the fragments into state.json (by key, newest completed_at/failed_at wins), the
-//   catalog and the manifests, commits once, releases the catalog. A publication whose job left no fragment, or
-//   stopped before finishing, has its planned items recorded as failed with a reason naming the job.
+//   catalog and the manifests, clears the revisions the jobs reloaded from state/monitor.json, commits once,
+//   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
+//   items recorded as failed with a reason naming the job. Pending revisions count as pending items in the plan.
 import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fanOutPlan } from '../cli/plan.js';
 import { readCatalog, type Catalog } from '../export/index.js';
+import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline.js';
 import { itemKey, mergeStates, readState, writeState, type FailedEntry } from '../state/index.js';
 import { committerFor, filters, syncIssues } from './backfill.js';
 import { InputError } from './context.js';
 import { stepRunner, type ActionEnv } from './env.js';
+import type { ExtraFile } from './git.js';
 import { matrixJobName, readFragments, type Fragment } from './fragment.js';
 import { keepAlive } from './keepalive.js';
 import { mergeCatalogs, parseJson } from './merge.js';
 import { createPublisher } from './publish.js';
 import { cell } from './summary.js';
+import { reloadedRevisions } from './revisions.js';
 import { transientRetryKeys } from './transient.js';
 
 export type FanOutMode = 'none' | 'single' | 'matrix';
@@ -27,7 +31,8 @@ export type FanOutMode = 'none' | 'single' | 'matrix';
 export async function runPlan(e: ActionEnv): Promise<void> {
   const { inputs } = e;
   const opts = filters(e);
-  const state = readState(resolve(e.cwd, inputs.state));
+  const statePath = resolve(e.cwd, inputs.state);
+  const state = readState(statePath);
   if (e.ctx.eventName === 'schedule' && !inputs.retryFailed) {
     // the jobs retry transient failures whose cool-down has passed (backfill.ts): they are pending too
     const urls = new Map(
@@ -35,7 +40,13 @@ export async function runPlan(e: ActionEnv): Promise<void> {
     );
     for (const k of transientRetryKeys(state, urls, inputs.retryCooldownHours)) delete state.failed[k];
   }
-  const plan = fanOutPlan(e.config, state, { ...opts, retryFailed: inputs.retryFailed, force: inputs.force });
+  const plan = fanOutPlan(e.config, state, {
+    ...opts,
+    retryFailed: inputs.retryFailed,
+    force: inputs.force,
+    // revised items are pending too: the jobs reload them (backfill.ts hands the monitor's revisions over)
+    revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
+  });
   const n = plan.matrix.length;
   const mode: FanOutMode =
     n === 0
@@ -140,7 +151,14 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   Object.assign(state, { processed: merged.processed, failed: merged.failed });
   writeState(statePath, state);
   if (catalog) writeCatalogFile(e.catalogPath, catalog);
-  const problems = await publishMerged(e, statePath, results, synthetic);
+  // revisions a job reloaded are no longer pending (those of failed or unreported items stay)
+  const reloaded = frags.flatMap((f) =>
+    f.meta.outcomes
+      .filter((o) => o.revised && o.status === 'processed')
+      .map((o) => ({ pub: f.meta.pub, period: o.key.slice(f.meta.pub.length + 1) })),
+  );
+  const monitor = reloadedRevisions(e, statePath, reloaded);
+  const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
 }
 
@@ -157,6 +175,7 @@ async function publishMerged(
   statePath: string,
   results: PubResult[],
   synthetic: ItemOutcome[],
+  monitor: Record<string, ExtraFile>,
 ): Promise<string[]> {
   const problems: string[] = [];
   const step = stepRunner(e, problems);
@@ -172,7 +191,7 @@ async function publishMerged(
     await step('commit state', async () => {
       const r = await committer.commitAndPush(
         `DataWarp: ${sum('processed')} processed, ${sum('failed')} failed in ${results.length} job(s)${run}`,
-        heartbeat,
+        { ...heartbeat, ...monitor },
       );
       if (!r.pushed) e.log.info('merge: nothing new to commit');
     });

@@ -22,7 +22,8 @@ export interface FragmentMeta {
   finished_at?: string;
   /** why the step failed, when it did */
   error?: string;
-  outcomes: { key: string; status: ItemOutcome['status']; error?: string }[];
+  /** `revised`: the item was a pending revision (processed: reloaded, so the merge clears it) */
+  outcomes: { key: string; status: ItemOutcome['status']; error?: string; revised?: true }[];
 }
 
 export interface Fragment {
@@ -110,6 +111,7 @@ export function fragmentWriter(
         key: o.key,
         status: o.status,
         ...(o.error ? { error: o.error } : {}),
+        ...(o.revised ? { revised: true as const } : {}),
       }));
       if (end) {
         meta.finished_at = new Date().toISOString();

@@ -2,6 +2,7 @@
 // the state pull request, the PR preview comment), and their Octokit implementations. Tests pass fakes of the
 // interfaces to run(); the end-to-end tests run these implementations against the fake REST API.
 import type { Octokit } from '../github/octokit.js';
+import { octokitReleaseReader, type ReleaseReader } from '../restore/releases.js';
 import type { IssueTracker, TrackedIssue } from './issues.js';
 import { httpStatus, type Release, type Releaser } from './releases.js';
 
@@ -16,12 +17,16 @@ export interface RepoApi {
     title: string,
     body: string,
   ): Promise<{ number: number; created: boolean }>;
+  /** the open pull request from `head` into `base`, closed with `note` before its body; its number, if any */
+  closePullRequest(head: string, base: string, note: string): Promise<number | undefined>;
   /** the comment of issue or pull request `number` holding `marker` is edited, else one is created */
   upsertComment(number: number, marker: string, body: string): Promise<'created' | 'updated'>;
 }
 
 export interface GitHub {
   releases: Releaser;
+  /** reads released Parquet back (the rows of a period a revision reloads) */
+  reader?: ReleaseReader;
   issues: IssueTracker;
   repo: RepoApi;
 }
@@ -32,6 +37,7 @@ export type GitHubFactory = (token: string, repository: { owner: string; repo: s
 export function createGitHub(gh: Octokit, owner: string, repo: string): GitHub {
   return {
     releases: createOctokitReleaser(gh, owner, repo),
+    reader: octokitReleaseReader(gh, owner, repo),
     issues: createOctokitIssues(gh, owner, repo),
     repo: createOctokitRepo(gh, owner, repo),
   };
@@ -51,6 +57,14 @@ function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
       }
       const pr = await gh.rest.pulls.create({ owner, repo, head, base, title, body });
       return { number: pr.data.number, created: true };
+    },
+    async closePullRequest(head, base, note) {
+      const open = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: 'open' });
+      const pr = open.data[0];
+      if (!pr) return undefined;
+      const body = `${note}\n\n---\n\n${pr.body ?? ''}`;
+      await gh.rest.pulls.update({ owner, repo, pull_number: pr.number, state: 'closed', body });
+      return pr.number;
     },
     async upsertComment(number, marker, body) {
       const comments = await gh.paginate(gh.rest.issues.listComments, {
@@ -124,6 +138,10 @@ function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releas
       } catch (e) {
         if (httpStatus(e) !== 404) throw e; // already gone
       }
+    },
+    async renameAsset(id, name) {
+      const { data: a } = await gh.rest.repos.updateReleaseAsset({ owner, repo, asset_id: id, name });
+      return { id: a.id, name: a.name, size: a.size, label: a.label ?? null };
     },
     async uploadAsset(release, name, data, label) {
       const { data: a } = await gh.rest.repos.uploadReleaseAsset({

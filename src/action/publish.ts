@@ -3,6 +3,9 @@
 // A release holds at most `maxAssets` (GitHub: 1000): new assets then spill into the next part of the same
 // publication and year (datawarp-<pub>-<yyyy>-2, -3 ...). Where each asset went is recorded (placements) so the
 // catalog can say which release holds it, and a re-upload goes to that release first.
+// An item loaded as version n > 1 keeps version n-1 as assets <table>__<period>__v<n-1>.parquet: the runner has no
+// earlier Parquet, so the released current asset is renamed before the new one goes up, and the current asset of
+// a table the new version no longer has is renamed too (no "current" asset shows old rows).
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { periodStart } from '../config/index.js';
@@ -20,6 +23,7 @@ import {
 import type { ItemOutcome } from '../pipeline.js';
 import type { Log } from './env.js';
 import {
+  keepPrevious,
   MAX_ASSETS_PER_RELEASE,
   publishAssets,
   type AssetFile,
@@ -55,8 +59,10 @@ function fileDigest(path: string): { bytes: number; sha256: string } | Record<st
 export interface Publisher {
   uploadItem(o: ItemOutcome, ledgerRows: LedgerRows): Promise<void>;
   publishCatalog(catalogPath: string): Promise<void>;
-  /** every asset this run uploaded or found unchanged, with its release */
+  /** every asset this run uploaded, kept (renamed) or found unchanged, with its release */
   placements(): AssetPlacement[];
+  /** current assets this run renamed away without a replacement (a table a new version no longer has) */
+  removed(): { table: string; period: string; name: string }[];
   /** what the summary shows */
   result(): {
     releases: { tag: string; url: string }[];
@@ -74,6 +80,8 @@ export interface PublisherOptions {
   maxAssets?: number;
   /** the release the catalog says holds an asset (name), tried first */
   knownRelease?(name: string): string | undefined;
+  /** the catalog's record of an asset (name): a renamed asset keeps its sha256 */
+  knownAsset?(name: string): CatalogAsset | undefined;
 }
 
 /** Parts tried for one publication-year before giving up (1000 assets each). */
@@ -81,11 +89,15 @@ const MAX_PARTS = 50;
 
 type ItemFile = AssetFile & { table: string; period: string };
 
+/** The version this item's run made, when it replaced an earlier one (its assets are then kept). */
+const newVersion = (o: ItemOutcome) => (o.version && o.version.version > 1 ? o.version.version : undefined);
+
 export function createPublisher(releaser: Releaser, opts: PublisherOptions): Publisher {
   const releases = new Map<string, Release>();
   const uploaded: string[] = [];
   const refused: string[] = [];
   const placed = new Map<string, AssetPlacement>();
+  const removed = new Map<string, { table: string; period: string; name: string }>();
   let catalogUrl: string | undefined;
   const maxAssets = opts.maxAssets ?? MAX_ASSETS_PER_RELEASE;
   const record = (rel: Release, res: PublishResult, files: ItemFile[] = []) => {
@@ -106,6 +118,25 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
           ...fileDigest(f.path),
         });
     }
+    for (const k of res.kept) {
+      const f = files.find((x) => x.name === k.from);
+      if (f) keptPlacement(rel, f.table, f.period, k);
+    }
+  };
+  const keptPlacement = (rel: Release, table: string, period: string, k: PublishResult['kept'][number]) => {
+    uploaded.push(`${rel.tag}/${k.from} -> ${k.to}`);
+    const sha256 = opts.knownAsset?.(k.from)?.sha256;
+    const url = assetDownloadUrl(rel.htmlUrl, k.to);
+    placed.set(k.to, {
+      table,
+      period,
+      name: k.to,
+      release: rel.tag,
+      url,
+      bytes: k.size,
+      ...(sha256 ? { sha256 } : {}),
+    });
+    removed.delete(k.to);
   };
   const release = async (pub: string, year: string, part: number) => {
     const tag = releaseTag(pub, year, part);
@@ -153,11 +184,29 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
     }
     for (const f of rest) refused.push(`${f.name}: every part of ${releaseTag(pub, year)} is full`);
   };
+  /** The current asset of a table the new version no longer has: kept as the version before (`to`). */
+  const retire = async (pub: string, year: string, table: string, period: string, to: string) => {
+    const name = assetName(table, period);
+    const tag = opts.knownRelease?.(name);
+    const rel = await release(pub, year, (tag && partOf(tag, pub, year)) || 1);
+    const existing = await releaser.listAssets(rel);
+    const old = existing.find((a) => a.name === name);
+    if (!old) return;
+    const res: Pick<PublishResult, 'kept'> = { kept: [] };
+    await keepPrevious(releaser, existing, old, to, res);
+    opts.log.info(`${rel.tag}/${name}: ${table} has no rows of ${period} any more; kept as ${to}`);
+    for (const k of res.kept) keptPlacement(rel, table, period, k);
+    placed.delete(name);
+    removed.set(name, { table, period, name });
+  };
   return {
     async uploadItem(o, ledgerRows) {
-      if (o.status !== 'processed' || !o.exported?.length) return;
+      const v = newVersion(o);
+      if (o.status !== 'processed' || (!o.exported?.length && !v)) return;
       const files: ItemFile[] = [];
-      for (const f of o.exported)
+      // an earlier version's Parquet written here goes first: the current asset it matches is then deleted
+      const exported = [...(o.exported ?? [])].sort((a, b) => Number(!a.version) - Number(!b.version));
+      for (const f of exported)
         files.push({
           // an earlier version kept beside the current one: its own name, no ledger count to match
           name: f.version ? versionAssetName(f.table, f.period, f.version) : assetName(f.table, f.period),
@@ -166,7 +215,9 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
           ledgerRows: f.version ? undefined : await ledgerRows(f.table, f.period),
           table: f.table,
           period: f.period,
+          ...(v && !f.version ? { keepPreviousAs: versionAssetName(f.table, f.period, v - 1) } : {}),
         });
+      const year = periodStart(o.period).slice(0, 4);
       try {
         // by the year of each file's period (a narrowed column re-exports the table's other periods too)
         const years = new Map<string, ItemFile[]>();
@@ -174,7 +225,11 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
           const y = periodStart(f.period).slice(0, 4);
           years.set(y, [...(years.get(y) ?? []), f]);
         }
-        for (const [year, list] of years) await spread(o.pub, year, list);
+        for (const [y, list] of years) await spread(o.pub, y, list);
+        const current = new Set(files.filter((f) => f.keepPreviousAs).map((f) => f.table));
+        for (const t of new Set(o.version?.diff.map((d) => d.table) ?? []))
+          if (v && !current.has(t))
+            await retire(o.pub, year, t, o.period, versionAssetName(t, o.period, v - 1));
       } catch (e) {
         refused.push(`${o.key}: ${(e as Error).message}`);
         opts.log.warning(`uploading the Parquet files of ${o.key} failed: ${(e as Error).message}`);
@@ -192,6 +247,7 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
       record(rel, await publishAssets(releaser, rel, files, { log: opts.log.info }));
     },
     placements: () => [...placed.values()],
+    removed: () => [...removed.values()],
     result: () => ({
       releases: [...releases.values()].map((r) => ({ tag: r.tag, url: r.htmlUrl })),
       catalogUrl,

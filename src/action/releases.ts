@@ -1,5 +1,6 @@
 // Publishing files to a release (names: src/github/release-names.ts). A re-run replaces an asset: list, delete,
-// upload; a 422 already_exists (another run uploaded the same name meanwhile) is handled once the same way.
+// upload; a 422 already_exists (another run uploaded the same name meanwhile) is handled once the same way. A new
+// version of a period keeps the asset it replaces: renamed to <table>__<period>__v<n>.parquet, then uploaded.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { normaliseAssetName } from '../github/release-names.js';
@@ -24,6 +25,8 @@ export interface Releaser {
   ensureRelease(tag: string, name: string, body: string): Promise<Release>;
   listAssets(release: Release): Promise<ReleaseAsset[]>;
   deleteAsset(id: number): Promise<void>;
+  /** give an asset another name (PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}) */
+  renameAsset(id: number, name: string): Promise<ReleaseAsset>;
   /** throws an error with `status === 422` when the name is taken */
   uploadAsset(release: Release, name: string, data: Buffer, label: string): Promise<ReleaseAsset>;
 }
@@ -50,6 +53,8 @@ export interface AssetFile {
   rows?: number;
   /** rows the load ledger records for this (table, period): a file with fewer is never uploaded */
   ledgerRows?: number;
+  /** a new version: the asset this file replaces is kept under this name (renamed), not deleted */
+  keepPreviousAs?: string;
 }
 
 export interface PublishResult {
@@ -59,6 +64,8 @@ export interface PublishResult {
   refused: { name: string; reason: string }[];
   /** not uploaded because the release holds the maximum number of assets (the caller spills them over) */
   full: string[];
+  /** assets of the version before, renamed to their kept name (`to`) before the new file went up */
+  kept: { from: string; to: string; size: number }[];
 }
 
 const labelOf = (f: AssetFile, sha: string) =>
@@ -76,7 +83,7 @@ export async function publishAssets(
 ): Promise<PublishResult> {
   const log = opts.log ?? (() => {});
   const max = opts.maxAssets ?? MAX_ASSETS_PER_RELEASE;
-  const out: PublishResult = { uploaded: [], replaced: [], unchanged: [], refused: [], full: [] };
+  const out: PublishResult = { uploaded: [], replaced: [], unchanged: [], refused: [], full: [], kept: [] };
   if (!files.length) return out;
   let existing = await rel.listAssets(release);
   for (const f of files) {
@@ -96,10 +103,14 @@ export async function publishAssets(
     const data = readFileSync(f.path);
     const sha = createHash('sha256').update(data).digest('hex');
     const label = labelOf(f, sha);
-    const old = existing.find((a) => a.name === name);
+    let old = existing.find((a) => a.name === name);
     if (old && old.label === label && old.size === size && !opts.force) {
       out.unchanged.push(name);
       continue;
+    }
+    if (old && f.keepPreviousAs) {
+      existing = await keepPrevious(rel, existing, old, f.keepPreviousAs, out);
+      old = undefined;
     }
     if (!old && existing.length >= max) {
       out.full.push(name);
@@ -124,4 +135,26 @@ export async function publishAssets(
     (old ? out.replaced : out.uploaded).push(name);
   }
   return out;
+}
+
+/**
+ * The asset a new version replaces, kept: renamed to `to`, unless an asset of that name is there already (a re-run
+ * after a stop, or the kept file uploaded), when the replaced one is deleted. Returns the release's assets after.
+ */
+export async function keepPrevious(
+  rel: Releaser,
+  existing: ReleaseAsset[],
+  old: ReleaseAsset,
+  to: string,
+  out: Pick<PublishResult, 'kept'>,
+): Promise<ReleaseAsset[]> {
+  const name = normaliseAssetName(to);
+  if (existing.some((a) => a.name === name)) {
+    await rel.deleteAsset(old.id);
+    return existing.filter((a) => a.id !== old.id);
+  }
+  const kept = { from: old.name, to: name, size: old.size };
+  const renamed = await rel.renameAsset(old.id, name);
+  out.kept.push(kept);
+  return [...existing.filter((a) => a.id !== old.id), renamed];
 }

@@ -1,4 +1,5 @@
-// Revisions the backfill reloaded (issue 12): no longer pending in state/monitor.json.
+// Revisions the backfill (or the fan-out's matrix jobs, cleared by the merge) reloaded: no longer pending in
+// state/monitor.json.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { monitorPathFor, withoutReloaded } from '../monitor/index.js';
@@ -11,7 +12,7 @@ import type { ExtraFile } from './git.js';
 export function reloadedRevisions(
   e: ActionEnv,
   statePath: string,
-  versions: BackfillResult['versions'],
+  versions: Pick<BackfillResult['versions'][number], 'pub' | 'period'>[],
 ): Record<string, ExtraFile> {
   if (!versions.length) return {};
   const file = monitorPathFor(statePath);

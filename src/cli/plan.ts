@@ -1,8 +1,9 @@
 // `datawarp plan [--json] [--pub P] [--period P] [--retry-failed] [--force]`: the publications a backfill would
-// work on (the same selection as backfill: src/pipeline.ts planItems), as the matrix include list of the fan-out
-// workflow, `[{"pub":"<key>"}, ...]`, `[]` when nothing is pending.
+// work on (the same selection as backfill: src/pipeline.ts planItems, the monitor's pending revisions included), as
+// the matrix include list of the fan-out workflow, `[{"pub":"<key>"}, ...]`, `[]` when nothing is pending.
 import { resolve } from 'node:path';
 import { loadConfig, parsePeriod, type Config } from '../config/index.js';
+import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import { planItems, type BackfillOptions } from '../pipeline.js';
 import { readState, type State } from '../state/index.js';
 import { commandArgs } from './args.js';
@@ -18,7 +19,7 @@ export interface FanOutPlan {
 export function fanOutPlan(
   config: Config,
   state: State,
-  opts: Pick<BackfillOptions, 'pub' | 'period' | 'retryFailed' | 'force'>,
+  opts: Pick<BackfillOptions, 'pub' | 'period' | 'retryFailed' | 'force' | 'revised'>,
 ): FanOutPlan {
   const items: Record<string, string[]> = {};
   for (const it of planItems(config, state, opts))
@@ -47,7 +48,8 @@ export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<numbe
   );
   if (typeof v === 'number') return v;
   const config = loadConfig(resolve(ctx.cwd, v.config ?? 'config/publications.yaml'), ctx.env);
-  const state = readState(resolve(ctx.cwd, v.state ?? 'state/state.json'));
+  const statePath = resolve(ctx.cwd, v.state ?? 'state/state.json');
+  const state = readState(statePath);
   if (v.pub && !config.publications.some((p) => p.code === v.pub)) {
     ctx.io.err(`datawarp plan: --pub ${v.pub}: no such publication in ${config.file}\n`);
     return 2;
@@ -66,6 +68,7 @@ export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<numbe
     period,
     retryFailed: v['retry-failed'],
     force: v.force,
+    revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
   });
   if (v.json) ctx.io.out(`${JSON.stringify(plan.matrix)}\n`);
   else if (!plan.matrix.length) ctx.io.out('Nothing pending.\n');

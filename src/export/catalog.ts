@@ -121,9 +121,16 @@ export async function writeCatalog(
       ...(l.extractor ? { extractor: l.extractor } : {}),
     });
   }
-  for (const [table, list] of versions) {
-    const t = tables.get(table);
-    if (t) t.versions = list.filter((v) => t.periods.includes(v.period));
+  for (const t of tables.values()) {
+    // a database rebuilt from the catalog (the action's) knows version numbers, not earlier diffs: kept from it
+    const mine = versions.get(t.table) ?? [];
+    const kept = (oldByTable.get(t.table)?.versions ?? []).filter(
+      (o) => !mine.some((v) => v.period === o.period && v.version === o.version),
+    );
+    const list = [...kept, ...mine]
+      .filter((v) => t.periods.includes(v.period))
+      .sort((a, b) => a.period.localeCompare(b.period) || a.version - b.version);
+    if (list.length) t.versions = list;
   }
   for (const c of cols) {
     const t = tables.get(c.table_name);

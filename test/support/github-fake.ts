@@ -1,8 +1,9 @@
 // A local fake of the GitHub REST API. Every request is validated against GitHub's OpenAPI description
 // (@octokit/openapi, served with openapi-backend); an invalid request gets GitHub's 422 and is recorded.
-// Releases, assets, issues, comments, pull requests and workflow enables are kept in memory. Failures can be
-// injected per operation (e.g. 403 + Retry-After, 422 already_exists). Responses are checked against the
-// description too (recorded in `responseErrors`). Uploads go to the `upload_url` it returns (its own origin).
+// Releases, assets (renamed by PATCH), issues, comments, pull requests and workflow enables are kept in memory.
+// Failures can be injected per operation (e.g. 403 + Retry-After, 422 already_exists). Responses are checked
+// against the description too (recorded in `responseErrors`). Uploads go to the `upload_url` it returns (its own
+// origin).
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -318,6 +319,26 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
       };
       r.assets.push(a);
       return { status: 201, body: assetJson(a) };
+    },
+    'repos/update-release-asset': (c) => {
+      const b = (c.request.requestBody ?? {}) as { name?: string; label?: string };
+      for (const r of fake.releases) {
+        const a = r.assets.find((x) => x.id === Number(params(c).asset_id));
+        if (!a) continue;
+        if (b.name !== undefined && r.assets.some((x) => x !== a && x.name === b.name))
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              documentation_url: 'https://docs.github.com/rest',
+              errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+            },
+          };
+        if (b.name !== undefined) a.name = b.name;
+        if (b.label !== undefined) a.label = b.label;
+        return { status: 200, body: assetJson(a) };
+      }
+      return { status: 404, body: notFound };
     },
     'repos/delete-release-asset': (c) => {
       for (const r of fake.releases) {
