@@ -24,6 +24,8 @@ const YOUNG_MB = 96;
 const OLD_MB = 160;
 /** unacknowledged chunks or batches per table part before the loader waits */
 const IN_FLIGHT = 4;
+/** bytes of the fast path's chunks sent to the worker in one message (fewer, larger messages cost less) */
+const GATHER = 512 * 1024;
 
 /** How to start the worker: tap-worker.ts under tsx (development, tests), or the bundle's tap-worker.js. */
 function workerScript(): { url: URL | string; evalCode?: string } {
@@ -191,6 +193,11 @@ export class ParquetTap implements LoadTap {
 }
 
 class ThreadSink implements TableSink {
+  /** the fast path's chunks (tens of KB) gathered into one message of about GATHER bytes */
+  private gathered: Uint8Array[] = [];
+  private gatheredBytes = 0;
+  private shape?: RawShape;
+
   constructor(
     private readonly w: TapWorker,
     private readonly tap: number,
@@ -198,16 +205,30 @@ class ThreadSink implements TableSink {
   ) {}
 
   async raw(raw: RawCsv, chunk: Uint8Array): Promise<void> {
-    const shape: RawShape = {
+    this.shape ??= {
       delimiter: raw.delimiter,
       newline: raw.newline,
       header: raw.header,
       firstRow: raw.firstRow,
     };
-    const copy = new Uint8Array(chunk); // a copy: the loader's chunk also goes to COPY (and a Buffer's slice is a view)
-    await this.w.send(this.sink, { op: 'raw', tap: this.tap, sink: this.sink, raw: shape, chunk: copy }, [
-      copy.buffer as ArrayBuffer,
-    ]);
+    // copied when sent: the loader's chunk also goes to COPY, and may be a view of a pooled buffer
+    this.gathered.push(chunk);
+    this.gatheredBytes += chunk.length;
+    if (this.gatheredBytes >= GATHER) await this.sendGathered();
+  }
+
+  private async sendGathered(): Promise<void> {
+    if (!this.gathered.length || !this.shape) return;
+    const chunk = new Uint8Array(this.gatheredBytes); // its own buffer, to transfer (never a pooled Buffer's)
+    let at = 0;
+    for (const c of this.gathered) {
+      chunk.set(c, at);
+      at += c.length;
+    }
+    this.gathered = [];
+    this.gatheredBytes = 0;
+    const m: ToWorker = { op: 'raw', tap: this.tap, sink: this.sink, raw: this.shape, chunk };
+    await this.w.send(this.sink, m, [chunk.buffer as ArrayBuffer]);
   }
 
   async rows(batch: RowBatch): Promise<void> {
@@ -215,12 +236,15 @@ class ThreadSink implements TableSink {
   }
 
   async end(copied: number): Promise<void> {
+    await this.sendGathered();
     const r = await this.w.request({ op: 'end', tap: this.tap, sink: this.sink, copied, req: this.w.req() });
     this.w.forget(this.sink);
     if (r.error) this.fail();
   }
 
   fail(): void {
+    this.gathered = [];
+    this.gatheredBytes = 0;
     this.w.post({ op: 'fail', tap: this.tap, sink: this.sink });
     this.w.forget(this.sink);
   }
