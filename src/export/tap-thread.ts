@@ -21,7 +21,7 @@ const YOUNG_MB = 96;
 /** V8's old generation of the worker: live it holds a row group per open table and its dictionaries (tens of
  * MB); capped, the garbage of finished row groups is collected early instead of piling up. A table that needs
  * more ends the worker, and the export streams that item's tables back from the database. */
-const OLD_MB = 160;
+const OLD_MB = 128;
 /** unacknowledged chunks or batches per table part before the loader waits */
 const IN_FLIGHT = 4;
 /** bytes of the fast path's chunks sent to the worker in one message (fewer, larger messages cost less) */
