@@ -2481,14 +2481,9 @@ async function* csvRecords(text, opts = {}) {
         if (carry.length > maxRecord)
             throw new CsvParseError(line + countLines(input, cursor), `a record runs past ${maxRecord.toLocaleString('en-GB')} characters (probably an unterminated quote)`);
         line += countLines(input, cursor);
-        const records = [];
-        let blankLines = 0;
-        for (const r of res.data) {
-            if (r.length === 1 && r[0] === '')
-                blankLines++;
-            else
-                records.push(r);
-        }
+        const blank = (r) => r.length === 1 && r[0] === '';
+        const blankLines = res.data.reduce((n, r) => n + Number(blank(r)), 0);
+        const records = blankLines ? res.data.filter((r) => !blank(r)) : res.data;
         const batch = { records, firstRecord: record, blankLines };
         record += records.length;
         return records.length || blankLines ? batch : undefined;
@@ -10287,6 +10282,8 @@ class Sink {
         const opts = { dialect: { delimiter: raw.delimiter, newline: raw.newline }, chunkChars: 256 * 1024 };
         let row = raw.firstRow;
         let skip = raw.header;
+        const last = from.map(() => undefined);
+        const lastValue = from.map(() => null);
         for await (const b of csvRecords(decodeStream(feed), opts)) {
             for (const rec of b.records) {
                 if (skip) {
@@ -10296,7 +10293,17 @@ class Sink {
                 const buf = this.buf;
                 for (let i = 0; i < from.length; i++) {
                     const j = from[i];
-                    buf[i].push(j >= 0 ? this.rawValue(rec[j], kinds[i]) : j === ROW ? row : prov[i]);
+                    if (j < 0) {
+                        buf[i].push(j === ROW ? row : prov[i]);
+                        continue;
+                    }
+                    // NHS files are sorted: a column often repeats the row above (cheaper to compare than to look up)
+                    const s = rec[j];
+                    if (s !== last[i] || s === undefined) {
+                        last[i] = s;
+                        lastValue[i] = this.rawValue(s, kinds[i]);
+                    }
+                    buf[i].push(lastValue[i]);
                 }
                 row++;
                 this.seen++;

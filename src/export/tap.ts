@@ -187,6 +187,8 @@ class Sink implements TableSink {
     const opts = { dialect: { delimiter: raw.delimiter, newline: raw.newline }, chunkChars: 256 * 1024 };
     let row = raw.firstRow;
     let skip = raw.header;
+    const last: (string | undefined)[] = from.map(() => undefined);
+    const lastValue: Value[] = from.map(() => null);
     for await (const b of csvRecords(decodeStream(feed), opts)) {
       for (const rec of b.records) {
         if (skip) {
@@ -196,7 +198,17 @@ class Sink implements TableSink {
         const buf = this.buf;
         for (let i = 0; i < from.length; i++) {
           const j = from[i];
-          buf[i].push(j >= 0 ? this.rawValue(rec[j], kinds[i]) : j === ROW ? row : prov[i]);
+          if (j < 0) {
+            buf[i].push(j === ROW ? row : prov[i]);
+            continue;
+          }
+          // NHS files are sorted: a column often repeats the row above (cheaper to compare than to look up)
+          const s = rec[j];
+          if (s !== last[i] || s === undefined) {
+            last[i] = s;
+            lastValue[i] = this.rawValue(s, kinds[i]);
+          }
+          buf[i].push(lastValue[i]);
         }
         row++;
         this.seen++;

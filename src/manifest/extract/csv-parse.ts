@@ -95,12 +95,9 @@ export async function* csvRecords(
         `a record runs past ${maxRecord.toLocaleString('en-GB')} characters (probably an unterminated quote)`,
       );
     line += countLines(input, cursor);
-    const records: string[][] = [];
-    let blankLines = 0;
-    for (const r of res.data) {
-      if (r.length === 1 && r[0] === '') blankLines++;
-      else records.push(r);
-    }
+    const blank = (r: string[]) => r.length === 1 && r[0] === '';
+    const blankLines = res.data.reduce((n, r) => n + Number(blank(r)), 0);
+    const records = blankLines ? res.data.filter((r) => !blank(r)) : res.data;
     const batch = { records, firstRecord: record, blankLines };
     record += records.length;
     return records.length || blankLines ? batch : undefined;
