@@ -4,6 +4,8 @@
 //   DATAWARP_FAULT_AT=<point>[:<n>]   the n-th time (default 1) this process reaches <point>
 //   DATAWARP_FAULT_ACTION=kill        (default) SIGKILL this process there
 //   DATAWARP_FAULT_ACTION=pause:<file> write <file> (holding the point's name) and wait until it is removed
+//   DATAWARP_FAULT_ACTION=exit-thread  end the worker thread that reaches it (the Parquet worker); ignored on the
+//                                      main thread
 //
 // Points: download (each body chunk written), unzip (each inflated chunk of a member), parse (each batch of rows
 // read from a file), workbook (a workbook parsed), copy (each COPY chunk), ledger (a file's ledger row written,
@@ -12,6 +14,7 @@
 // be renamed), state (state.json's temp file written, before the rename), manifest (a manifest about to be
 // written), item-done (an item's outcome in state.json).
 import { existsSync, writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 let counts: Map<string, number> | undefined;
 
@@ -34,6 +37,10 @@ export function faultPoint(point: string): void | Promise<void> {
   const seen = (counts.get(point) ?? 0) + 1;
   counts.set(point, seen);
   if (seen !== s.n) return;
+  if (s.action === 'exit-thread') {
+    if (!isMainThread) process.exit(1);
+    return;
+  }
   if (s.action.startsWith('pause:')) {
     const file = s.action.slice('pause:'.length);
     writeFileSync(file, `${point}:${seen}\n`);

@@ -2974,6 +2974,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 //   DATAWARP_FAULT_AT=<point>[:<n>]   the n-th time (default 1) this process reaches <point>
 //   DATAWARP_FAULT_ACTION=kill        (default) SIGKILL this process there
 //   DATAWARP_FAULT_ACTION=pause:<file> write <file> (holding the point's name) and wait until it is removed
+//   DATAWARP_FAULT_ACTION=exit-thread  end the worker thread that reaches it (the Parquet worker); ignored on the
+//                                      main thread
 //
 // Points: download (each body chunk written), unzip (each inflated chunk of a member), parse (each batch of rows
 // read from a file), workbook (a workbook parsed), copy (each COPY chunk), ledger (a file's ledger row written,
@@ -2981,6 +2983,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // group written), parquet-rename (a Parquet file about to replace the old one), catalog (catalog.json about to
 // be renamed), state (state.json's temp file written, before the rename), manifest (a manifest about to be
 // written), item-done (an item's outcome in state.json).
+
 
 let counts;
 function spec() {
@@ -3004,6 +3007,11 @@ function faults_faultPoint(point) {
     counts.set(point, seen);
     if (seen !== s.n)
         return;
+    if (s.action === 'exit-thread') {
+        if (!external_node_worker_threads_namespaceObject.isMainThread)
+            process.exit(1);
+        return;
+    }
     if (s.action.startsWith('pause:')) {
         const file = s.action.slice('pause:'.length);
         (0,external_node_fs_.writeFileSync)(file, `${point}:${seen}\n`);

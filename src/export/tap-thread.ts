@@ -131,6 +131,14 @@ class TapWorker {
 }
 
 let shared: TapWorker | undefined;
+
+/** End the shared worker (when no item's tap is open); the next table starts a new one. */
+export async function stopParquetWorker(): Promise<void> {
+  const w = shared;
+  shared = undefined;
+  await w?.worker.terminate();
+}
+
 let nextTap = 1;
 let nextSink = 1;
 
