@@ -22,8 +22,11 @@ const YOUNG_MB = 96;
  * MB); capped, the garbage of finished row groups is collected early instead of piling up. A table that needs
  * more ends the worker, and the export streams that item's tables back from the database. */
 const OLD_MB = 128;
-/** unacknowledged chunks or batches per table part before the loader waits */
+/** unacknowledged batches per table part before the loader waits */
 const IN_FLIGHT = 4;
+/** unacknowledged messages of the fast path's bytes (8 MB) per table part before the loader waits: enough for
+ * the worker to go on parsing while the main thread is busy (PGlite runs COPY on the main thread) */
+const RAW_IN_FLIGHT = 16;
 /** bytes of the fast path's chunks sent to the worker in one message (fewer, larger messages cost less) */
 const GATHER = 512 * 1024;
 
@@ -103,12 +106,12 @@ class TapWorker {
     if (!this.dead) this.worker.postMessage(m, transfer);
   }
 
-  /** Post a chunk or batch of a table part; wait while IN_FLIGHT of that part are unacknowledged. */
-  async send(sink: number, m: ToWorker, transfer?: ArrayBuffer[]): Promise<void> {
+  /** Post a chunk or batch of a table part; wait while `limit` of that part are unacknowledged. */
+  async send(sink: number, m: ToWorker, limit: number, transfer?: ArrayBuffer[]): Promise<void> {
     if (this.dead) return;
     this.post(m, transfer);
     this.inFlight.set(sink, (this.inFlight.get(sink) ?? 0) + 1);
-    while (!this.dead && (this.inFlight.get(sink) ?? 0) >= IN_FLIGHT)
+    while (!this.dead && (this.inFlight.get(sink) ?? 0) >= limit)
       await new Promise<void>((r) => this.waiting.set(sink, r));
     this.waiting.delete(sink);
   }
@@ -236,11 +239,11 @@ class ThreadSink implements TableSink {
     this.gathered = [];
     this.gatheredBytes = 0;
     const m: ToWorker = { op: 'raw', tap: this.tap, sink: this.sink, raw: this.shape, chunk };
-    await this.w.send(this.sink, m, [chunk.buffer as ArrayBuffer]);
+    await this.w.send(this.sink, m, RAW_IN_FLIGHT, [chunk.buffer as ArrayBuffer]);
   }
 
   async rows(batch: RowBatch): Promise<void> {
-    await this.w.send(this.sink, { op: 'rows', tap: this.tap, sink: this.sink, batch });
+    await this.w.send(this.sink, { op: 'rows', tap: this.tap, sink: this.sink, batch }, IN_FLIGHT);
   }
 
   async end(copied: number): Promise<void> {

@@ -2,7 +2,7 @@
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
 //   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load; the first
 //   batch carrying flags (cell texts kept beside their values) adds the `_dw_flags` jsonb column the same way;
-// - raw (the fast path, PostgreSQL server only): the file's own bytes go straight to COPY, PostgreSQL parses
+// - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
 import { randomBytes } from 'node:crypto';
@@ -151,25 +151,13 @@ export async function copyRawCsv(
   raw: RawCsv,
   opts: CopyHooks & { rowsBefore?: number },
 ): Promise<number | undefined> {
-  if (!tx.copyStream) return undefined;
   const target = qualified(STAGING_SCHEMA, t.table);
   const seq = qualified(META_SCHEMA, `dw_rows_${randomBytes(6).toString('hex')}`);
-  const cols = t.columns.map(quoteIdent).join(', ');
   await tx.query('SAVEPOINT dw_fast');
   try {
     await tx.query(`CREATE SEQUENCE ${seq} START ${raw.firstRow} MINVALUE 0`);
     await tx.query(`ALTER TABLE ${target} ALTER COLUMN "_dw_row" SET DEFAULT nextval('${seq}')`);
-    const options = [
-      'FORMAT csv',
-      `HEADER ${raw.header}`,
-      `DELIMITER '${raw.delimiter === "'" ? "''" : raw.delimiter}'`,
-      `ENCODING '${raw.encoding}'`,
-      `FORCE_NULL (${cols})`,
-    ];
-    const copied = await tx.copyStream(
-      `COPY ${target} (${cols}) FROM STDIN WITH (${options.join(', ')})`,
-      counted(raw, opts),
-    );
+    const copied = await tx.copyFile(target, t.columns, raw, counted(raw, opts));
     await tx.query(`ALTER TABLE ${target} ALTER COLUMN "_dw_row" DROP DEFAULT`);
     await tx.query(`DROP SEQUENCE ${seq}`);
     await tx.query('RELEASE SAVEPOINT dw_fast');

@@ -1,5 +1,6 @@
 // The one database interface the loader (and the rest of the app) talks to. Two engines sit behind it:
 // a real PostgreSQL server (node-postgres + pg-copy-streams) or an embedded PGlite data directory.
+import type { CsvFileFormat } from './csv-file.js';
 
 export type DbKind = 'pg' | 'pglite';
 
@@ -14,8 +15,16 @@ export interface Tx {
     columns: string[],
     chunks: AsyncIterable<string> | Iterable<string>,
   ): Promise<number>;
-  /** Run a whole `COPY ... FROM STDIN` statement fed by `data` (server only). Returns the rows copied. */
-  copyStream?(sql: string, data: AsyncIterable<Uint8Array | string>): Promise<number>;
+  /**
+   * COPY a CSV file's own bytes (`format` says how it is written) into `columns` of `table`; the table's other
+   * columns take their defaults, an empty field is NULL. Returns the rows copied.
+   */
+  copyFile(
+    table: string,
+    columns: string[],
+    format: CsvFileFormat,
+    data: AsyncIterable<Uint8Array>,
+  ): Promise<number>;
   /** Run a whole `COPY ... TO STDOUT` statement; its output as a stream (server only). */
   copyOut?(sql: string): AsyncIterable<Buffer>;
 }

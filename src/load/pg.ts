@@ -5,6 +5,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { DbUnavailableError, type Db, type Tx } from './db.js';
 import { quoteIdent } from './ident.js';
+import { copyFileOptions, type CsvFileFormat } from './csv-file.js';
 
 /** host:port/database of a connection string, never the credentials. */
 export function describeTarget(databaseUrl: string): string {
@@ -97,7 +98,14 @@ class PgTx implements Tx {
     return stream.rowCount;
   }
 
-  async copyStream(sql: string, data: AsyncIterable<Uint8Array | string>): Promise<number> {
+  async copyFile(
+    table: string,
+    columns: string[],
+    format: CsvFileFormat,
+    data: AsyncIterable<Uint8Array>,
+  ): Promise<number> {
+    const cols = columns.map(quoteIdent).join(', ');
+    const sql = `COPY ${table} (${cols}) FROM STDIN WITH (${copyFileOptions(columns, format)})`;
     const stream = this.client.query(copyStreams.from(sql));
     await pipeline(Readable.from(data, { objectMode: false }), stream);
     return stream.rowCount;

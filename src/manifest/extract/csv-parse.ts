@@ -96,6 +96,9 @@ export async function* csvRecords(
       );
     line += countLines(input, cursor);
     const blank = (r: string[]) => r.length === 1 && r[0] === '';
+    // the line break that ends the file is not a blank line after it
+    if (last && res.data.length && blank(res.data[res.data.length - 1]) && /[\r\n]$/.test(input))
+      res.data.pop();
     const blankLines = res.data.reduce((n, r) => n + Number(blank(r)), 0);
     const records = blankLines ? res.data.filter((r) => !blank(r)) : res.data;
     const batch = { records, firstRecord: record, blankLines };
