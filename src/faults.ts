@@ -8,11 +8,12 @@
 //                                      main thread
 //
 // Points: download (each body chunk written), unzip (each inflated chunk of a member), parse (each batch of rows
-// read from a file), workbook (a workbook parsed), copy (each COPY chunk), ledger (a file's ledger row written,
-// before COMMIT), commit (after a file's COMMIT), export (a table's export starting), parquet (a Parquet row
-// group written), parquet-rename (a Parquet file about to replace the old one), catalog (catalog.json about to
-// be renamed), state (state.json's temp file written, before the rename), manifest (a manifest about to be
-// written), item-done (an item's outcome in state.json).
+// read from a file; on the fast path each chunk of its bytes), workbook (a workbook parsed), copy (each COPY
+// chunk; on the fast path each MB), ledger (a file's ledger row written, before COMMIT), commit (after a file's
+// COMMIT), export (a table's export starting), parquet (a Parquet row group written), parquet-rename (a Parquet
+// file about to replace the old one), catalog (catalog.json about to be renamed), state (state.json's temp file
+// written, before the rename), manifest (a manifest about to be written), item-done (an item's outcome in
+// state.json).
 import { existsSync, writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 

@@ -26,7 +26,7 @@ const CASES: [string, EngineKind][] = [
   ['workbook:1', 'pg'],
   ['workbook:1', 'pglite'],
   ['copy:2', 'pg'],
-  ['copy:3', 'pglite'],
+  ['copy:1', 'pglite'],
   ['ledger:1', 'pg'],
   ['ledger:2', 'pglite'],
   ['commit:3', 'pg'],

@@ -131,12 +131,16 @@ it('pieces of a CSV for PGlite end where records end, never inside quotes, and c
 });
 
 forEachEngine('streamed load', (ctx) => {
-  it('a Windows-1252 file with quoted line breaks takes the fast path; every value and row number as the typed path loads them', async () => {
+  it('a Windows-1252 file with quoted line breaks takes the fast path; every value and row number as the typed path loads them, and its Parquet (read from the bytes) as the table holds them', async () => {
     const db = ctx.db;
     await ensureSchema(db);
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const tap = new ParquetTap(out, '2024-01');
     const f = await openFile(win1252, { ext: 'csv' });
     expect(f.tables[0].raw?.encoding).toBe('WIN1252');
-    const fast = await loadFile(db, input('w1252', 'https://example.org/w.csv', f.tables, ['w_fast']));
+    const fast = await loadFile(db, input('w1252', 'https://example.org/w.csv', f.tables, ['w_fast']), {
+      tap,
+    });
     expect(fast.files[0].fast).toBe(true);
     const g = await openFile(win1252, { ext: 'csv' });
     const typed = await loadFile(db, input('w1252', 'https://example.org/w2.csv', g.tables, ['w_typed']), {
@@ -146,7 +150,7 @@ forEachEngine('streamed load', (ctx) => {
     expect([fast.rowsLoaded, typed.rowsLoaded]).toEqual([W, W]);
     const rows = (t: string) =>
       db.query<{ r: string }>(
-        `SELECT concat_ws('|', _dw_row, id, name, note, amount) AS r FROM staging.${t} ORDER BY _dw_row`,
+        `SELECT concat_ws('|', _dw_row, id, name, coalesce(note, ''), amount) AS r FROM staging.${t} ORDER BY _dw_row`,
       );
     const [a, b] = [await rows('w_fast'), await rows('w_typed')];
     expect(a.length).toBe(W);
@@ -155,6 +159,46 @@ forEachEngine('streamed load', (ctx) => {
     expect(a[W - 1].r).toBe(
       `${W + 1}|${W}|Caf\u00e9 \u00a3${(W - 1) % 9}|plain ${(W - 1) % 3}|${(W - 1) % 100}`,
     );
+    // the Parquet written from the file's bytes holds what PostgreSQL read from them, row for row
+    const tables = [{ pub: 'w1252', tableName: 'w_fast', columns: [] }];
+    const [e] = await exportPeriod(db, { outDir: out, period: '2024-01', tables, tap });
+    expect(e.tapped).toBe(true);
+    const pq = (await parquetOf(e.path)).rows.map((r) =>
+      [r._dw_row, r.id, r.name, r.note ?? '', r.amount].map(String).join('|'),
+    );
+    expect(pq).toEqual(a.map((x) => x.r));
+    await tap.abort();
+  });
+
+  it("PostgreSQL's reading of quotes is the Parquet's: a quote inside a field opens a quoted section", async () => {
+    const db = ctx.db;
+    await ensureSchema(db);
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const file = path.join(dir, 'quirks.csv');
+    const body = ['id,name,n', '1,Caf"e x"y,1', '2,"a""b",2', '3,"",3', '4,"x,\ny",4', '5,plain,'];
+    fs.writeFileSync(file, body.join('\n') + '\n');
+    const tap = new ParquetTap(out, '2024-01');
+    const f = await openFile(file, { ext: 'csv' });
+    const res = await loadFile(db, input('quirks', 'https://example.org/q.csv', f.tables, ['quirks']), {
+      tap,
+    });
+    expect(res.files[0].fast).toBe(true);
+    const table = await db.query<{ id: string; name: string | null; n: string | null }>(
+      `SELECT id::text, name, n::text FROM staging.quirks ORDER BY _dw_row`,
+    );
+    expect(table.map((r) => r.name)).toEqual(['Cafe xy', 'a"b', null, 'x,\ny', 'plain']);
+    const [e] = await exportPeriod(db, {
+      outDir: out,
+      period: '2024-01',
+      tables: [{ pub: 'quirks', tableName: 'quirks', columns: [] }],
+      tap,
+    });
+    expect(e.tapped).toBe(true);
+    const pq = (await parquetOf(e.path)).rows;
+    expect(pq.map((r) => [String(r.id), r.name ?? null, r.n == null ? null : String(r.n)])).toEqual(
+      table.map((r) => [r.id, r.name, r.n]),
+    );
+    await tap.abort();
   });
 
   it('a column of integers whose later values include 12.5 and ":" ends numeric with every value', async () => {

@@ -221,6 +221,7 @@ class ThreadSink implements TableSink {
       newline: raw.newline,
       header: raw.header,
       firstRow: raw.firstRow,
+      encoding: raw.encoding,
     };
     // copied when sent: the loader's chunk also goes to COPY, and may be a view of a pooled buffer
     this.gathered.push(chunk);

@@ -5,14 +5,13 @@
 // skipped file, a rollback, a widened column) throws it away and the period is streamed back from the database.
 import type { RawCsv, RowBatch } from '../model.js';
 import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
-import { decodeStream } from '../manifest/extract/decode.js';
-import { csvRecords } from '../manifest/extract/csv-parse.js';
+import { CsvBytes, sameBytes } from './csv-bytes.js';
 import { FLAGS_COLUMN, flagsJson, plainNumber } from '../load/index.js';
 import { ParquetFile, type ExportTable } from './parquet.js';
 import type { Kind, Value } from './rows.js';
 
 /** What parsing a file's own bytes needs to know of it (what crosses to the worker thread). */
-export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstRow'>;
+export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstRow' | 'encoding'>;
 
 /** Rows per row group: at most 16,000, fewer for wide tables (about 320,000 values). A column's values then fit
  * an array under V8's large-object size (128 KiB), so a finished row group is young garbage, collected cheaply,
@@ -124,12 +123,22 @@ class Sink implements TableSink {
     if (this.n >= this.groupRows) await this.flush();
   }
 
-  private async flush(): Promise<void> {
-    if (!this.n || this.state.broken) return;
+  /** The rows gathered so far, as a row group's columns; gathering starts again. */
+  private take(): Value[][] {
     const data = this.buf;
     this.buf = this.kinds.map(() => []);
     this.n = 0;
-    await this.state.file.write(data);
+    return data;
+  }
+
+  private async write(groups: Value[][][]): Promise<void> {
+    for (let g = groups.shift(); g; g = groups.shift())
+      if (!this.state.broken) await this.state.file.write(g);
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.n || this.state.broken) return;
+    await this.state.file.write(this.take());
   }
 
   /** the values are in their final form; the table's kinds decide their Parquet form */
@@ -182,40 +191,63 @@ class Sink implements TableSink {
     return d;
   }
 
+  /** The fast path's bytes as PostgreSQL reads them (csv-bytes.ts); a field equal to the one above it reuses its
+   * value (NHS files are sorted: most fields repeat, and comparing bytes costs less than making a string). */
   private async parseRaw(raw: RawShape, feed: Feed): Promise<void> {
     const { from, kinds, prov } = this;
-    const opts = { dialect: { delimiter: raw.delimiter, newline: raw.newline }, chunkChars: 256 * 1024 };
+    const csv = new CsvBytes(raw);
+    const width = this.t.columns.length;
     let row = raw.firstRow;
     let skip = raw.header;
-    const last: (string | undefined)[] = from.map(() => undefined);
+    // per Parquet column: the bytes of the value above (buffer, start, length, quoted) and its value
+    const lastBuf: (Buffer | undefined)[] = from.map(() => undefined);
+    const lastAt = new Int32Array(from.length);
+    const lastLen = new Int32Array(from.length).fill(-1);
+    const lastQuoted = new Uint8Array(from.length);
     const lastValue: Value[] = from.map(() => null);
-    for await (const b of csvRecords(decodeStream(feed), opts)) {
-      for (const rec of b.records) {
-        if (skip) {
-          skip = false;
+    const groups: Value[][][] = [];
+    const each = (b: Buffer, fields: number) => {
+      if (skip) {
+        skip = false;
+        return;
+      }
+      if (fields !== width) throw new Error(`${fields} fields where the table has ${width}`);
+      const { starts, ends, quoted } = csv;
+      const buf = this.buf;
+      for (let i = 0; i < from.length; i++) {
+        const j = from[i];
+        if (j < 0) {
+          buf[i].push(j === ROW ? row : prov[i]);
           continue;
         }
-        const buf = this.buf;
-        for (let i = 0; i < from.length; i++) {
-          const j = from[i];
-          if (j < 0) {
-            buf[i].push(j === ROW ? row : prov[i]);
-            continue;
-          }
-          // NHS files are sorted: a column often repeats the row above (cheaper to compare than to look up)
-          const s = rec[j];
-          if (s !== last[i] || s === undefined) {
-            last[i] = s;
-            lastValue[i] = this.rawValue(s, kinds[i]);
-          }
-          buf[i].push(lastValue[i]);
+        const at = starts[j];
+        const len = ends[j] - at;
+        const prev = lastBuf[i];
+        if (
+          prev === undefined ||
+          len !== lastLen[i] ||
+          quoted[j] !== lastQuoted[i] ||
+          !sameBytes(b, at, prev, lastAt[i], len)
+        ) {
+          lastBuf[i] = b;
+          lastAt[i] = at;
+          lastLen[i] = len;
+          lastQuoted[i] = quoted[j];
+          lastValue[i] = this.rawValue(len === 0 ? '' : csv.fieldText(b, j), kinds[i]);
         }
-        row++;
-        this.seen++;
-        // no await per row: a microtask for each of millions of rows costs more than the parsing
-        if (++this.n >= this.groupRows) await this.flush();
+        buf[i].push(lastValue[i]);
       }
+      row++;
+      this.seen++;
+      if (++this.n >= this.groupRows) groups.push(this.take());
+    };
+    for await (const chunk of feed) {
+      csv.push(chunk, each);
+      // no await per row: a microtask for each of millions of rows costs more than the parsing
+      await this.write(groups);
     }
+    csv.end(each);
+    await this.write(groups);
   }
 
   async end(copied: number): Promise<void> {

@@ -176,6 +176,7 @@ async function* counted(raw: RawCsv, opts: CopyHooks & { rowsBefore?: number }) 
   let bytes = 0;
   let chunk = 0;
   for await (const b of raw.open()) {
+    await faultPoint('parse');
     yield b;
     await opts.sink?.raw(raw, b);
     const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);

@@ -10,7 +10,7 @@ const CP1252_HIGH =
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 const C1 = /[\u0080-\u009f]/g;
 
-function decodeCp1252(bytes: Uint8Array): string {
+export function decodeWin1252(bytes: Uint8Array): string {
   const s = new TextDecoder('windows-1252').decode(bytes);
   return C1.test(s) ? s.replace(C1, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80]) : s;
 }
@@ -48,7 +48,7 @@ export function decodeText(buf: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return decodeCp1252(bytes);
+    return decodeWin1252(bytes);
   }
 }
 
@@ -112,7 +112,7 @@ export async function* decodeStream(
     }
     if (info.encoding === 'windows-1252') {
       carry = new Uint8Array(0);
-      yield decodeCp1252(b);
+      yield decodeWin1252(b);
       continue;
     }
     const end = completeUtf8(b);
@@ -122,7 +122,7 @@ export async function* decodeStream(
       if (s) yield s;
     } catch {
       info.encoding = 'windows-1252';
-      const s = decodeCp1252(b);
+      const s = decodeWin1252(b);
       carry = new Uint8Array(0);
       if (s) yield s;
     }
@@ -131,6 +131,6 @@ export async function* decodeStream(
     const s = utf16.decode();
     if (s) yield s;
   } else if (carry.length) {
-    yield info.encoding === 'utf-8' ? decodeText(carry) : decodeCp1252(carry);
+    yield info.encoding === 'utf-8' ? decodeText(carry) : decodeWin1252(carry);
   }
 }
