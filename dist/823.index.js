@@ -2,6 +2,83 @@ export const id = 823;
 export const ids = [823];
 export const modules = {
 
+/***/ 4003:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ recordChunks),
+/* harmony export */   _: () => (/* binding */ copyFileOptions)
+/* harmony export */ });
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78470);
+
+/** The WITH (...) of a COPY of the file into `columns` (empty fields are NULL in every column, quoted or not). */
+function copyFileOptions(columns, f) {
+    return [
+        'FORMAT csv',
+        `HEADER ${f.header}`,
+        `DELIMITER '${f.delimiter === "'" ? "''" : f.delimiter}'`,
+        `ENCODING '${f.encoding}'`,
+        `FORCE_NULL (${columns.map(_ident_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteIdent */ .v4).join(', ')})`,
+    ].join(', ');
+}
+const QUOTE = 0x22;
+/** The bytes in pieces of at least `minBytes` that each end where a record ends (a line break outside quotes),
+ * so each piece is a whole CSV of its own; WIN1252 text comes out as UTF-8. */
+async function* recordChunks(data, f, minBytes = 2 << 20) {
+    const eol = f.newline === '\r' ? 0x0d : 0x0a;
+    const win1252 = f.encoding === 'WIN1252' ? new TextDecoder('windows-1252') : undefined;
+    let parts = [];
+    let size = 0;
+    const quotes = { inside: false };
+    for await (const chunk of data) {
+        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const end = lastRecordEnd(b, eol, quotes);
+        if (end < 0 || size + end + 1 < minBytes) {
+            parts.push(b);
+            size += b.length;
+            continue;
+        }
+        parts.push(b.subarray(0, end + 1));
+        yield utf8(Buffer.concat(parts), win1252);
+        parts = end + 1 < b.length ? [b.subarray(end + 1)] : [];
+        size = b.length - end - 1;
+    }
+    if (size)
+        yield utf8(Buffer.concat(parts), win1252);
+}
+/** Index of the last line break of `b` outside quotes, or -1; `quotes.inside` carries over between chunks (a ""
+ * inside quotes closes and opens again, so it needs no special case). */
+function lastRecordEnd(b, eol, quotes) {
+    let end = -1;
+    let i = 0;
+    while (i < b.length) {
+        const q = b.indexOf(QUOTE, i);
+        if (quotes.inside) {
+            if (q < 0)
+                break;
+            quotes.inside = false;
+        }
+        else {
+            const stop = q < 0 ? b.length : q;
+            const n = stop > i ? b.lastIndexOf(eol, stop - 1) : -1;
+            if (n >= i)
+                end = n;
+            if (q < 0)
+                break;
+            quotes.inside = true;
+        }
+        i = q + 1;
+    }
+    return end;
+}
+function utf8(b, win1252) {
+    // pieces end at line breaks, so no character is cut in two
+    return win1252 ? Buffer.from(win1252.decode(b), 'utf8') : b;
+}
+
+
+/***/ }),
+
 /***/ 74823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -17,7 +94,9 @@ export const modules = {
 /* harmony import */ var pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(26901);
 /* harmony import */ var _db_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(35008);
 /* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78470);
+/* harmony import */ var _csv_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4003);
 // PostgreSQL server adapter: a pg Pool; COPY streamed through pg-copy-streams.
+
 
 
 
@@ -110,7 +189,9 @@ class PgTx {
         await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(chunks, { objectMode: false }), stream);
         return stream.rowCount;
     }
-    async copyStream(sql, data) {
+    async copyFile(table, columns, format, data) {
+        const cols = columns.map(_ident_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteIdent */ .v4).join(', ');
+        const sql = `COPY ${table} (${cols}) FROM STDIN WITH (${(0,_csv_file_js__WEBPACK_IMPORTED_MODULE_6__/* .copyFileOptions */ ._)(columns, format)})`;
         const stream = this.client.query(pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__.from(sql));
         await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(data, { objectMode: false }), stream);
         return stream.rowCount;
