@@ -9,7 +9,7 @@ function read(
   cuts: number[],
   shape: ConstructorParameters<typeof CsvBytes>[0] = { delimiter: ',', newline: '\n', encoding: 'UTF8' },
 ) {
-  const csv = new CsvBytes(shape);
+  const csv = new CsvBytes(shape, 8);
   const out: string[][] = [];
   const each = (b: Buffer, n: number) => out.push(Array.from({ length: n }, (_, k) => csv.fieldText(b, k)));
   let at = 0;
@@ -83,4 +83,28 @@ it("PostgreSQL's rules: a quote anywhere opens a quoted section; CR line ends; a
 
 it('an unterminated quoted field at the end is an error, not a record', () => {
   expect(() => read(Buffer.from('a,"b\n'), [])).toThrow(/never closed/);
+});
+
+it('values as PostgreSQL stores them: digits straight from the bytes, repeated fields reuse their value', async () => {
+  const { FieldValues } = await import('../src/export/raw-values.js');
+  const text = [
+    '7,007,-12,12.5,2024-01-31,"a ""b"""',
+    '7,70000,1e3,-0.5,31JAN2024,x',
+    '8,123456789012345678,12,,,"a ""b"""',
+    '9,-3,12, 4 ,2024-01-31,x',
+  ].join('\n');
+  const kinds = ['int', 'bigint', 'int', 'double', 'days', 'text'] as const;
+  const csv = new CsvBytes({ delimiter: ',', newline: '\n', encoding: 'UTF8' }, kinds.length);
+  const readers = kinds.map((k) => new FieldValues(k));
+  const rows: unknown[][] = [];
+  const each = (b: Buffer) => rows.push(readers.map((r, j) => r.value(csv, b, j)));
+  csv.push(Buffer.from(text), each);
+  csv.end(each);
+  const jan31 = Date.UTC(2024, 0, 31) / 86_400_000;
+  expect(rows).toEqual([
+    [7, 7n, -12, 12.5, jan31, 'a "b"'],
+    [7, 70000n, 1000, -0.5, jan31, 'x'],
+    [8, 123456789012345678n, 12, null, null, 'a "b"'],
+    [9, -3n, 12, 4, jan31, 'x'],
+  ]);
 });

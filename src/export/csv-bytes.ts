@@ -14,20 +14,25 @@ export type CsvBytesShape = Pick<RawCsv, 'delimiter' | 'newline' | 'encoding'>;
 /** Records of a byte stream. After `push` or `end` has called `each(buf, fields)`, field k of the record is
  * buf[starts[k], ends[k]), and quoted[k] is 1 when it holds a quote (its text then needs `fieldText`). */
 export class CsvBytes {
-  starts = new Int32Array(64);
-  ends = new Int32Array(64);
-  quoted = new Uint8Array(64);
+  /** where the fields of the record passed to `each` start and end, and whether each holds a quote; a record
+   * with more fields than `width` reports how many it has, with only the first `width + 1` here */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly quoted: Uint8Array;
   private carry?: Buffer;
   private readonly delimiter: number;
   private readonly eol: number;
   private readonly crlf: boolean;
   private readonly win1252: boolean;
 
-  constructor(shape: CsvBytesShape) {
+  constructor(shape: CsvBytesShape, width: number) {
     this.delimiter = shape.delimiter.charCodeAt(0);
     this.eol = shape.newline === '\r' ? CR : 0x0a;
     this.crlf = shape.newline === '\r\n';
     this.win1252 = shape.encoding === 'WIN1252';
+    this.starts = new Int32Array(width + 1);
+    this.ends = new Int32Array(width + 1);
+    this.quoted = new Uint8Array(width + 1);
   }
 
   /** Every whole record so far; an unfinished last one waits for the next chunk. */
@@ -48,24 +53,43 @@ export class CsvBytes {
 
   /** Calls `each` for every record in `buf`; returns where the unfinished one starts (buf.length if none). */
   private records(buf: Buffer, each: (buf: Buffer, fields: number) => void, last: boolean): number {
-    const { delimiter, eol, crlf } = this;
+    const { delimiter, eol, crlf, starts, ends, quoted } = this;
+    const cap = starts.length;
     const len = buf.length;
     let pos = 0;
     for (;;) {
       const start = pos;
       let n = 0;
       let from = pos;
-      let quoted = 0;
+      let q = 0;
       for (;;) {
         if (pos >= len) {
           if (!last || pos === start) return start;
-          this.field(n++, from, pos, quoted);
-          each(buf, n);
+          if (n < cap) [starts[n], ends[n], quoted[n]] = [from, pos, q];
+          each(buf, n + 1);
           return len;
         }
         const c = buf[pos];
-        if (c === QUOTE) {
-          quoted = 1;
+        if (c === delimiter) {
+          if (n < cap) {
+            starts[n] = from;
+            ends[n] = pos;
+            quoted[n] = q;
+          }
+          n++;
+          from = ++pos;
+          q = 0;
+        } else if (c === eol) {
+          if (n < cap) {
+            starts[n] = from;
+            ends[n] = crlf && pos > from && buf[pos - 1] === CR ? pos - 1 : pos;
+            quoted[n] = q;
+          }
+          pos++;
+          each(buf, n + 1);
+          break;
+        } else if (c === QUOTE) {
+          q = 1;
           // to the closing quote; a doubled quote is a quote and the section goes on
           let close = buf.indexOf(QUOTE, pos + 1);
           while (close >= 0 && close + 1 < len && buf[close + 1] === QUOTE)
@@ -75,34 +99,9 @@ export class CsvBytes {
             return start;
           }
           pos = close + 1;
-        } else if (c === delimiter) {
-          this.field(n++, from, pos, quoted);
-          from = ++pos;
-          quoted = 0;
-        } else if (c === eol) {
-          this.field(n++, from, crlf && pos > from && buf[pos - 1] === CR ? pos - 1 : pos, quoted);
-          pos++;
-          each(buf, n);
-          break;
         } else pos++;
       }
     }
-  }
-
-  private field(k: number, start: number, end: number, quoted: number): void {
-    if (k >= this.starts.length) {
-      const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-      this.quoted = grow(this.quoted);
-    }
-    this.starts[k] = start;
-    this.ends[k] = end;
-    this.quoted[k] = quoted;
   }
 
   /** The text of field k of the record just passed to `each`. */

@@ -5,7 +5,8 @@
 // skipped file, a rollback, a widened column) throws it away and the period is streamed back from the database.
 import type { RawCsv, RowBatch } from '../model.js';
 import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
-import { CsvBytes, sameBytes } from './csv-bytes.js';
+import { CsvBytes } from './csv-bytes.js';
+import { FieldValues, SMALL_BIGINTS, bigint, days } from './raw-values.js';
 import { FLAGS_COLUMN, flagsJson, plainNumber } from '../load/index.js';
 import { ParquetFile, type ExportTable } from './parquet.js';
 import type { Kind, Value } from './rows.js';
@@ -19,42 +20,6 @@ export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstR
 function rowGroupRows(columns: number): number {
   return Math.max(1_000, Math.min(16_000, Math.floor(320_000 / Math.max(columns, 1))));
 }
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-
-/** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
-function days(s: string): number | null {
-  const t = s.trim();
-  if (t === '') return null;
-  let y: number, m: number, d: number;
-  if (t.length === 10 && t[4] === '-') [y, m, d] = [+t.slice(0, 4), +t.slice(5, 7), +t.slice(8, 10)];
-  else [d, m, y] = [+t.slice(0, 2), MONTHS.indexOf(t.slice(2, 5).toUpperCase()) + 1, +t.slice(5)];
-  return Date.UTC(y, m - 1, d) / 86_400_000;
-}
-
-/** A raw CSV field as PostgreSQL stores it in a column of kind `k` (empty is NULL: FORCE_NULL). */
-function fromRaw(s: string | undefined, k: Kind): Value {
-  if (s === undefined || s === '') return null;
-  switch (k) {
-    case 'text':
-      return s;
-    case 'bigint':
-      return bigint(s);
-    case 'days':
-      return days(s);
-    default:
-      return Number(s);
-  }
-}
-
-/** BigInts of 0..65535 made once: counts are mostly small, and a BigInt per value kept until its row group is
- * written is garbage the old generation has to collect. */
-const SMALL_BIGINTS = Array.from({ length: 65_536 }, (_, i) => BigInt(i));
-
-function bigint(s: string): bigint {
-  const n = s.length < 6 ? Number(s) : NaN;
-  return n >= 0 && n < 65_536 && Number.isInteger(n) ? SMALL_BIGINTS[n] : BigInt(s.trim());
-}
-
 /** A typed value as the loader's CSV encoding (csvField) stores it in a column of kind `k`. */
 function fromTyped(v: unknown, k: Kind): Value {
   if (v === null || v === undefined) return null;
@@ -91,7 +56,6 @@ class Sink implements TableSink {
   /** per Parquet column: index into the copied row's values, ROW or CONSTANT */
   private readonly from: number[];
   private readonly prov: Value[];
-  private readonly dayCache = new Map<string, number | null>();
   private rawFeed?: Feed;
   private rawDone?: Promise<void>;
 
@@ -171,40 +135,15 @@ class Sink implements TableSink {
     await this.rawFeed.push(chunk);
   }
 
-  /** one string per distinct value of a column (repeated values then share one object: less to collect, and
-   * the Parquet dictionary finds them faster) */
-  private readonly interned = new Map<string, string>();
-
-  private rawValue(s: string | undefined, k: Kind): Value {
-    if (k === 'text' && s !== undefined && s !== '') {
-      const known = this.interned.get(s);
-      if (known !== undefined) return known;
-      if (this.interned.size < 100_000) this.interned.set(s, s);
-      return s;
-    }
-    if (k !== 'days' || s === undefined) return fromRaw(s, k);
-    let d = this.dayCache.get(s);
-    if (d === undefined) {
-      d = days(s);
-      if (this.dayCache.size < 10_000) this.dayCache.set(s, d);
-    }
-    return d;
-  }
-
-  /** The fast path's bytes as PostgreSQL reads them (csv-bytes.ts); a field equal to the one above it reuses its
-   * value (NHS files are sorted: most fields repeat, and comparing bytes costs less than making a string). */
+  /** The fast path's bytes as PostgreSQL reads them (csv-bytes.ts), each column's values made by a FieldValues
+   * (raw-values.ts): a field equal to the one above, or to one seen before, reuses its value. */
   private async parseRaw(raw: RawShape, feed: Feed): Promise<void> {
     const { from, kinds, prov } = this;
-    const csv = new CsvBytes(raw);
     const width = this.t.columns.length;
+    const csv = new CsvBytes(raw, width);
+    const readers = kinds.map((k) => new FieldValues(k));
     let row = raw.firstRow;
     let skip = raw.header;
-    // per Parquet column: the bytes of the value above (buffer, start, length, quoted) and its value
-    const lastBuf: (Buffer | undefined)[] = from.map(() => undefined);
-    const lastAt = new Int32Array(from.length);
-    const lastLen = new Int32Array(from.length).fill(-1);
-    const lastQuoted = new Uint8Array(from.length);
-    const lastValue: Value[] = from.map(() => null);
     const groups: Value[][][] = [];
     const each = (b: Buffer, fields: number) => {
       if (skip) {
@@ -212,30 +151,10 @@ class Sink implements TableSink {
         return;
       }
       if (fields !== width) throw new Error(`${fields} fields where the table has ${width}`);
-      const { starts, ends, quoted } = csv;
       const buf = this.buf;
       for (let i = 0; i < from.length; i++) {
         const j = from[i];
-        if (j < 0) {
-          buf[i].push(j === ROW ? row : prov[i]);
-          continue;
-        }
-        const at = starts[j];
-        const len = ends[j] - at;
-        const prev = lastBuf[i];
-        if (
-          prev === undefined ||
-          len !== lastLen[i] ||
-          quoted[j] !== lastQuoted[i] ||
-          !sameBytes(b, at, prev, lastAt[i], len)
-        ) {
-          lastBuf[i] = b;
-          lastAt[i] = at;
-          lastLen[i] = len;
-          lastQuoted[i] = quoted[j];
-          lastValue[i] = this.rawValue(len === 0 ? '' : csv.fieldText(b, j), kinds[i]);
-        }
-        buf[i].push(lastValue[i]);
+        buf[i].push(j >= 0 ? readers[i].value(csv, b, j) : j === ROW ? row : prov[i]);
       }
       row++;
       this.seen++;
