@@ -529,19 +529,24 @@ const CR = 0x0d;
 /** Records of a byte stream. After `push` or `end` has called `each(buf, fields)`, field k of the record is
  * buf[starts[k], ends[k]), and quoted[k] is 1 when it holds a quote (its text then needs `fieldText`). */
 class CsvBytes {
-    starts = new Int32Array(64);
-    ends = new Int32Array(64);
-    quoted = new Uint8Array(64);
+    /** where the fields of the record passed to `each` start and end, and whether each holds a quote; a record
+     * with more fields than `width` reports how many it has, with only the first `width + 1` here */
+    starts;
+    ends;
+    quoted;
     carry;
     delimiter;
     eol;
     crlf;
     win1252;
-    constructor(shape) {
+    constructor(shape, width) {
         this.delimiter = shape.delimiter.charCodeAt(0);
         this.eol = shape.newline === '\r' ? CR : 0x0a;
         this.crlf = shape.newline === '\r\n';
         this.win1252 = shape.encoding === 'WIN1252';
+        this.starts = new Int32Array(width + 1);
+        this.ends = new Int32Array(width + 1);
+        this.quoted = new Uint8Array(width + 1);
     }
     /** Every whole record so far; an unfinished last one waits for the next chunk. */
     push(chunk, each) {
@@ -562,25 +567,47 @@ class CsvBytes {
     }
     /** Calls `each` for every record in `buf`; returns where the unfinished one starts (buf.length if none). */
     records(buf, each, last) {
-        const { delimiter, eol, crlf } = this;
+        const { delimiter, eol, crlf, starts, ends, quoted } = this;
+        const cap = starts.length;
         const len = buf.length;
         let pos = 0;
         for (;;) {
             const start = pos;
             let n = 0;
             let from = pos;
-            let quoted = 0;
+            let q = 0;
             for (;;) {
                 if (pos >= len) {
                     if (!last || pos === start)
                         return start;
-                    this.field(n++, from, pos, quoted);
-                    each(buf, n);
+                    if (n < cap)
+                        [starts[n], ends[n], quoted[n]] = [from, pos, q];
+                    each(buf, n + 1);
                     return len;
                 }
                 const c = buf[pos];
-                if (c === QUOTE) {
-                    quoted = 1;
+                if (c === delimiter) {
+                    if (n < cap) {
+                        starts[n] = from;
+                        ends[n] = pos;
+                        quoted[n] = q;
+                    }
+                    n++;
+                    from = ++pos;
+                    q = 0;
+                }
+                else if (c === eol) {
+                    if (n < cap) {
+                        starts[n] = from;
+                        ends[n] = crlf && pos > from && buf[pos - 1] === CR ? pos - 1 : pos;
+                        quoted[n] = q;
+                    }
+                    pos++;
+                    each(buf, n + 1);
+                    break;
+                }
+                else if (c === QUOTE) {
+                    q = 1;
                     // to the closing quote; a doubled quote is a quote and the section goes on
                     let close = buf.indexOf(QUOTE, pos + 1);
                     while (close >= 0 && close + 1 < len && buf[close + 1] === QUOTE)
@@ -592,36 +619,10 @@ class CsvBytes {
                     }
                     pos = close + 1;
                 }
-                else if (c === delimiter) {
-                    this.field(n++, from, pos, quoted);
-                    from = ++pos;
-                    quoted = 0;
-                }
-                else if (c === eol) {
-                    this.field(n++, from, crlf && pos > from && buf[pos - 1] === CR ? pos - 1 : pos, quoted);
-                    pos++;
-                    each(buf, n);
-                    break;
-                }
                 else
                     pos++;
             }
         }
-    }
-    field(k, start, end, quoted) {
-        if (k >= this.starts.length) {
-            const grow = (a) => {
-                const b = new a.constructor(a.length * 2);
-                b.set(a);
-                return b;
-            };
-            this.starts = grow(this.starts);
-            this.ends = grow(this.ends);
-            this.quoted = grow(this.quoted);
-        }
-        this.starts[k] = start;
-        this.ends[k] = end;
-        this.quoted[k] = quoted;
     }
     /** The text of field k of the record just passed to `each`. */
     fieldText(buf, k) {
@@ -656,6 +657,106 @@ function sameBytes(a, as, b, bs, len) {
         if (a[as + k] !== b[bs + k])
             return false;
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/export/raw-values.ts
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
+function days(s) {
+    const t = s.trim();
+    if (t === '')
+        return null;
+    let y, m, d;
+    if (t.length === 10 && t[4] === '-')
+        [y, m, d] = [+t.slice(0, 4), +t.slice(5, 7), +t.slice(8, 10)];
+    else
+        [d, m, y] = [+t.slice(0, 2), MONTHS.indexOf(t.slice(2, 5).toUpperCase()) + 1, +t.slice(5)];
+    return Date.UTC(y, m - 1, d) / 86_400_000;
+}
+/** BigInts of 0..65535 made once: counts are mostly small, and a BigInt per value kept until its row group is
+ * written is garbage the old generation has to collect. */
+const SMALL_BIGINTS = Array.from({ length: 65_536 }, (_, i) => BigInt(i));
+function bigint(s) {
+    const n = s.length < 6 ? Number(s) : NaN;
+    return n >= 0 && n < 65_536 && Number.isInteger(n) ? SMALL_BIGINTS[n] : BigInt(s.trim());
+}
+/** A raw CSV field's text as PostgreSQL stores it in a column of kind `k` (empty is NULL: FORCE_NULL). */
+function fromRaw(s, k) {
+    if (s === '')
+        return null;
+    switch (k) {
+        case 'text':
+            return s;
+        case 'bigint':
+            return bigint(s);
+        case 'days':
+            return days(s);
+        default:
+            return Number(s);
+    }
+}
+/** distinct field bytes remembered per column (their values are reused when they come again) */
+const REMEMBERED = 4096;
+/** The values of one column, field by field. */
+class FieldValues {
+    kind;
+    lastBuf;
+    lastAt = 0;
+    lastLen = -1;
+    last = null;
+    seen = new Map();
+    numeric;
+    constructor(kind) {
+        this.kind = kind;
+        this.numeric = kind === 'int' || kind === 'bigint' || kind === 'double';
+    }
+    /** The value of field `j` of the record `csv` has just read from `buf`. */
+    value(csv, buf, j) {
+        const at = csv.starts[j];
+        const len = csv.ends[j] - at;
+        if (len === this.lastLen && this.lastBuf && sameBytes(buf, at, this.lastBuf, this.lastAt, len))
+            return this.last;
+        this.lastBuf = buf;
+        this.lastAt = at;
+        this.lastLen = len;
+        return (this.last = this.fresh(csv, buf, j, at, len));
+    }
+    fresh(csv, buf, j, at, len) {
+        if (len === 0)
+            return null;
+        if (this.numeric && len < 16) {
+            const n = digits(buf, at, len);
+            if (n !== undefined)
+                return this.kind !== 'bigint' ? n : n >= 0 && n < 65_536 ? SMALL_BIGINTS[n] : BigInt(n);
+        }
+        let h = len;
+        for (let k = 0; k < len; k++)
+            h = Math.imul(h ^ buf[at + k], 16_777_619);
+        const known = this.seen.get(h);
+        if (known && known.bytes.length === len && sameBytes(buf, at, known.bytes, 0, len))
+            return known.value;
+        const value = fromRaw(csv.fieldText(buf, j), this.kind);
+        if (this.seen.size < REMEMBERED)
+            this.seen.set(h, { bytes: Buffer.from(buf.subarray(at, at + len)), value });
+        return value;
+    }
+}
+/** The integer written as plain digits (an optional `-`) in buf[at, at+len), or undefined. */
+function digits(buf, at, len) {
+    let k = at;
+    const end = at + len;
+    const negative = buf[k] === 0x2d;
+    if (negative && ++k === end)
+        return undefined;
+    let n = 0;
+    for (; k < end; k++) {
+        const d = buf[k] - 0x30;
+        if (d < 0 || d > 9)
+            return undefined;
+        n = n * 10 + d;
+    }
+    return negative ? -n : n;
 }
 
 // EXTERNAL MODULE: ./src/load/db.ts
@@ -8272,46 +8373,12 @@ class ParquetFile {
 
 
 
+
 /** Rows per row group: at most 16,000, fewer for wide tables (about 320,000 values). A column's values then fit
  * an array under V8's large-object size (128 KiB), so a finished row group is young garbage, collected cheaply,
  * and the worker's memory does not depend on the table's width. */
 function rowGroupRows(columns) {
     return Math.max(1_000, Math.min(16_000, Math.floor(320_000 / Math.max(columns, 1))));
-}
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-/** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
-function days(s) {
-    const t = s.trim();
-    if (t === '')
-        return null;
-    let y, m, d;
-    if (t.length === 10 && t[4] === '-')
-        [y, m, d] = [+t.slice(0, 4), +t.slice(5, 7), +t.slice(8, 10)];
-    else
-        [d, m, y] = [+t.slice(0, 2), MONTHS.indexOf(t.slice(2, 5).toUpperCase()) + 1, +t.slice(5)];
-    return Date.UTC(y, m - 1, d) / 86_400_000;
-}
-/** A raw CSV field as PostgreSQL stores it in a column of kind `k` (empty is NULL: FORCE_NULL). */
-function fromRaw(s, k) {
-    if (s === undefined || s === '')
-        return null;
-    switch (k) {
-        case 'text':
-            return s;
-        case 'bigint':
-            return bigint(s);
-        case 'days':
-            return days(s);
-        default:
-            return Number(s);
-    }
-}
-/** BigInts of 0..65535 made once: counts are mostly small, and a BigInt per value kept until its row group is
- * written is garbage the old generation has to collect. */
-const SMALL_BIGINTS = Array.from({ length: 65_536 }, (_, i) => BigInt(i));
-function bigint(s) {
-    const n = s.length < 6 ? Number(s) : NaN;
-    return n >= 0 && n < 65_536 && Number.isInteger(n) ? SMALL_BIGINTS[n] : BigInt(s.trim());
 }
 /** A typed value as the loader's CSV encoding (csvField) stores it in a column of kind `k`. */
 function fromTyped(v, k) {
@@ -8346,7 +8413,6 @@ class Sink {
     /** per Parquet column: index into the copied row's values, ROW or CONSTANT */
     from;
     prov;
-    dayCache = new Map();
     rawFeed;
     rawDone;
     constructor(t, state) {
@@ -8417,42 +8483,15 @@ class Sink {
         }
         await this.rawFeed.push(chunk);
     }
-    /** one string per distinct value of a column (repeated values then share one object: less to collect, and
-     * the Parquet dictionary finds them faster) */
-    interned = new Map();
-    rawValue(s, k) {
-        if (k === 'text' && s !== undefined && s !== '') {
-            const known = this.interned.get(s);
-            if (known !== undefined)
-                return known;
-            if (this.interned.size < 100_000)
-                this.interned.set(s, s);
-            return s;
-        }
-        if (k !== 'days' || s === undefined)
-            return fromRaw(s, k);
-        let d = this.dayCache.get(s);
-        if (d === undefined) {
-            d = days(s);
-            if (this.dayCache.size < 10_000)
-                this.dayCache.set(s, d);
-        }
-        return d;
-    }
-    /** The fast path's bytes as PostgreSQL reads them (csv-bytes.ts); a field equal to the one above it reuses its
-     * value (NHS files are sorted: most fields repeat, and comparing bytes costs less than making a string). */
+    /** The fast path's bytes as PostgreSQL reads them (csv-bytes.ts), each column's values made by a FieldValues
+     * (raw-values.ts): a field equal to the one above, or to one seen before, reuses its value. */
     async parseRaw(raw, feed) {
         const { from, kinds, prov } = this;
-        const csv = new CsvBytes(raw);
         const width = this.t.columns.length;
+        const csv = new CsvBytes(raw, width);
+        const readers = kinds.map((k) => new FieldValues(k));
         let row = raw.firstRow;
         let skip = raw.header;
-        // per Parquet column: the bytes of the value above (buffer, start, length, quoted) and its value
-        const lastBuf = from.map(() => undefined);
-        const lastAt = new Int32Array(from.length);
-        const lastLen = new Int32Array(from.length).fill(-1);
-        const lastQuoted = new Uint8Array(from.length);
-        const lastValue = from.map(() => null);
         const groups = [];
         const each = (b, fields) => {
             if (skip) {
@@ -8461,28 +8500,10 @@ class Sink {
             }
             if (fields !== width)
                 throw new Error(`${fields} fields where the table has ${width}`);
-            const { starts, ends, quoted } = csv;
             const buf = this.buf;
             for (let i = 0; i < from.length; i++) {
                 const j = from[i];
-                if (j < 0) {
-                    buf[i].push(j === ROW ? row : prov[i]);
-                    continue;
-                }
-                const at = starts[j];
-                const len = ends[j] - at;
-                const prev = lastBuf[i];
-                if (prev === undefined ||
-                    len !== lastLen[i] ||
-                    quoted[j] !== lastQuoted[i] ||
-                    !sameBytes(b, at, prev, lastAt[i], len)) {
-                    lastBuf[i] = b;
-                    lastAt[i] = at;
-                    lastLen[i] = len;
-                    lastQuoted[i] = quoted[j];
-                    lastValue[i] = this.rawValue(len === 0 ? '' : csv.fieldText(b, j), kinds[i]);
-                }
-                buf[i].push(lastValue[i]);
+                buf[i].push(j >= 0 ? readers[i].value(csv, b, j) : j === ROW ? row : prov[i]);
             }
             row++;
             this.seen++;
