@@ -8490,9 +8490,28 @@ class Sink {
         const width = this.t.columns.length;
         const csv = new CsvBytes(raw, width);
         const readers = kinds.map((k) => new FieldValues(k));
-        let row = raw.firstRow;
+        // the Parquet columns read from the file; the others (row number, provenance) are filled per row group
+        const read = from.flatMap((j, i) => (j >= 0 ? [i] : []));
+        let first = raw.firstRow;
         let skip = raw.header;
         const groups = [];
+        const cut = () => {
+            const n = this.n;
+            const data = this.take();
+            for (let i = 0; i < from.length; i++) {
+                if (from[i] >= 0)
+                    continue;
+                const col = new Array(n);
+                if (from[i] === ROW)
+                    for (let k = 0; k < n; k++)
+                        col[k] = first + k;
+                else
+                    col.fill(prov[i]);
+                data[i] = col;
+            }
+            first += n;
+            groups.push(data);
+        };
         const each = (b, fields) => {
             if (skip) {
                 skip = false;
@@ -8501,14 +8520,13 @@ class Sink {
             if (fields !== width)
                 throw new Error(`${fields} fields where the table has ${width}`);
             const buf = this.buf;
-            for (let i = 0; i < from.length; i++) {
-                const j = from[i];
-                buf[i].push(j >= 0 ? readers[i].value(csv, b, j) : j === ROW ? row : prov[i]);
+            for (let r = 0; r < read.length; r++) {
+                const i = read[r];
+                buf[i].push(readers[i].value(csv, b, from[i]));
             }
-            row++;
             this.seen++;
             if (++this.n >= this.groupRows)
-                groups.push(this.take());
+                cut();
         };
         for await (const chunk of feed) {
             csv.push(chunk, each);
@@ -8516,6 +8534,8 @@ class Sink {
             await this.write(groups);
         }
         csv.end(each);
+        if (this.n)
+            cut();
         await this.write(groups);
     }
     async end(copied) {
