@@ -1,6 +1,6 @@
 // The fast path's bytes read the way PostgreSQL's COPY (FORMAT csv) reads them, without a string per field: a
-// record is the positions of its fields in the bytes, and the caller makes a value only of a field that differs
-// from the one above it (NHS files are sorted; most fields repeat). PostgreSQL's rules: a quote anywhere in a field
+// record is the positions of its fields in the bytes, and the caller (raw-values.ts) makes a value only of bytes it
+// has not seen before (NHS files are sorted; most fields repeat). PostgreSQL's rules: a quote anywhere in a field
 // opens a quoted section (a doubled quote inside is one quote, a line break inside is data), and the line break is
 // the file's own (CRLF, LF or CR).
 import type { RawCsv } from '../model.js';
@@ -65,7 +65,11 @@ export class CsvBytes {
       for (;;) {
         if (pos >= len) {
           if (!last || pos === start) return start;
-          if (n < cap) [starts[n], ends[n], quoted[n]] = [from, pos, q];
+          if (n < cap) {
+            starts[n] = from;
+            ends[n] = pos;
+            quoted[n] = q;
+          }
           each(buf, n + 1);
           return len;
         }

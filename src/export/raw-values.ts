@@ -2,8 +2,7 @@
 // repeat most fields from row to row, and a few values (dates, statuses, codes) all through: a field equal to the
 // one above, or to one seen before, reuses its value without a string being made; digits become a number
 // straight from the bytes.
-import type { CsvBytes } from './csv-bytes.js';
-import { sameBytes } from './csv-bytes.js';
+import { sameBytes, type CsvBytes } from './csv-bytes.js';
 import type { Kind, Value } from './rows.js';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
