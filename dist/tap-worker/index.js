@@ -580,8 +580,11 @@ class CsvBytes {
                 if (pos >= len) {
                     if (!last || pos === start)
                         return start;
-                    if (n < cap)
-                        [starts[n], ends[n], quoted[n]] = [from, pos, q];
+                    if (n < cap) {
+                        starts[n] = from;
+                        ends[n] = pos;
+                        quoted[n] = q;
+                    }
                     each(buf, n + 1);
                     return len;
                 }
@@ -660,6 +663,10 @@ function sameBytes(a, as, b, bs, len) {
 }
 
 ;// CONCATENATED MODULE: ./src/export/raw-values.ts
+// Values of the fast path's fields as PostgreSQL stores them, for Parquet: one reader per column. Sorted NHS files
+// repeat most fields from row to row, and a few values (dates, statuses, codes) all through: a field equal to the
+// one above, or to one seen before, reuses its value without a string being made; digits become a number
+// straight from the bytes.
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 /** Days since 1970-01-01 of `2024-01-31` or `31JAN2024` (the date forms the fast path lets through). */
