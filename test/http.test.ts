@@ -193,7 +193,9 @@ describe('politeness', () => {
     await client().getText(`${srv.url}/ua`);
     await client({ userAgent: 'DataWarp/9.9.9 (+test)' }).getText(`${srv.url}/ua`);
     const uas = srv.log.filter((l) => l.path === '/ua').map((l) => l.ua);
-    expect(DEFAULT_USER_AGENT).toMatch(/^DataWarp\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/datawarp\)$/);
+    expect(DEFAULT_USER_AGENT).toMatch(
+      /^DataWarp\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/datawarp\/datawarp\)$/,
+    );
     expect(uas).toEqual([DEFAULT_USER_AGENT, 'DataWarp/9.9.9 (+test)']);
   });
 
