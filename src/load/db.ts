@@ -73,15 +73,6 @@ export function lostDuring(target: string | undefined, item: string, err: unknow
   );
 }
 
-export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
-  if (opts.databaseUrl) {
-    const { openPg } = await import('./pg.js');
-    return openPg(opts.databaseUrl);
-  }
-  const { openPglite } = await import('./pglite.js');
-  return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
-}
-
 /** SQLSTATEs and socket errors that mean the connection to the server is gone (not a fault of the data). */
 const LOST = new Set([
   '57P01',

@@ -1,5 +1,6 @@
 // Public entry of the loader: database access (server or PGlite), schema, loadFile and ledger queries.
-export { openDb, DbUnavailableError, DEFAULT_PGLITE_DIR, lostConnection, lostDuring } from './db.js';
+export { openDb } from './open.js';
+export { DbUnavailableError, DEFAULT_PGLITE_DIR, lostConnection, lostDuring } from './db.js';
 export type { Db, Tx, DbKind, OpenDbOptions } from './db.js';
 export { ensureSchema, STAGING_SCHEMA, META_SCHEMA, HISTORY_SCHEMA } from './schema.js';
 export { loadFile, LoadError, DEFAULT_CHUNK_ROWS } from './loader.js';
