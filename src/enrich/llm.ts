@@ -155,13 +155,55 @@ export interface OpenAiNamer extends TableNamer {
   takeCalls(): LlmCall[];
 }
 
+/** The spend cap: the option, else OPENAI_MAX_USD, else the default. */
+function spendCap(opts: OpenAiNamerOptions, env: NodeJS.ProcessEnv): number {
+  const envCap =
+    env.OPENAI_MAX_USD !== undefined && env.OPENAI_MAX_USD !== '' ? Number(env.OPENAI_MAX_USD) : NaN;
+  return opts.maxUsd ?? (Number.isFinite(envCap) && envCap >= 0 ? envCap : DEFAULT_MAX_USD);
+}
+
+/** One chat completion for a table; the call's tokens and cost recorded on `call`. */
+async function complete(
+  client: OpenAI,
+  model: string,
+  price: { input: number; output: number },
+  input: LlmTableInput,
+  call: LlmCall,
+): Promise<string | null | undefined> {
+  // reasoning models take no temperature
+  const temperature = /^(o\d|gpt-5)/.test(model) ? {} : { temperature: 0 };
+  const res = await client.chat.completions.create({
+    model,
+    ...temperature,
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'table_names', strict: true, schema: RESPONSE_SCHEMA },
+    },
+    messages: buildMessages(input),
+  });
+  call.prompt_tokens = res.usage?.prompt_tokens ?? 0;
+  call.completion_tokens = res.usage?.completion_tokens ?? 0;
+  call.cost_usd = (call.prompt_tokens / 1000) * price.input + (call.completion_tokens / 1000) * price.output;
+  return res.choices[0]?.message?.content;
+}
+
+function newCall(input: LlmTableInput, model: string): LlmCall {
+  return {
+    table_id: input.table_id ?? input.sheet ?? 'table',
+    model,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cost_usd: 0,
+    ok: false,
+    called_at: new Date().toISOString(),
+  };
+}
+
 export function createOpenAiNamer(opts: OpenAiNamerOptions): OpenAiNamer {
   const env = opts.env ?? process.env;
   const model = opts.model || DEFAULT_MODEL;
   const price = opts.price ?? priceFor(model, env);
-  const envCap =
-    env.OPENAI_MAX_USD !== undefined && env.OPENAI_MAX_USD !== '' ? Number(env.OPENAI_MAX_USD) : NaN;
-  const maxUsd = opts.maxUsd ?? (Number.isFinite(envCap) && envCap >= 0 ? envCap : DEFAULT_MAX_USD);
+  const maxUsd = spendCap(opts, env);
   const attempts = 1 + Math.max(0, opts.retries ?? 1);
   const log = (m: string) => opts.log?.(redact(m, opts.apiKey));
   const client = new OpenAI({
@@ -175,8 +217,19 @@ export function createOpenAiNamer(opts: OpenAiNamerOptions): OpenAiNamer {
   let capLogged = false;
   let failures = 0;
   let disabled = false;
-  // reasoning models take no temperature
-  const temperature = /^(o\d|gpt-5)/.test(model) ? {} : { temperature: 0 };
+
+  /** false when no more calls may be made this run (switched off, or the cap is reached) */
+  const mayCall = (): boolean => {
+    if (disabled) return false;
+    if (spent < maxUsd) return true;
+    if (!capLogged) {
+      capLogged = true;
+      log(
+        `LLM spend cap reached ($${spent.toFixed(4)} of OPENAI_MAX_USD $${maxUsd}): no more LLM calls this run; the remaining tables get deterministic names`,
+      );
+    }
+    return false;
+  };
 
   const namer: OpenAiNamer = {
     calls: 0,
@@ -189,44 +242,14 @@ export function createOpenAiNamer(opts: OpenAiNamerOptions): OpenAiNamer {
     async nameTable(input: LlmTableInput): Promise<LlmTableNames | undefined> {
       const what = `"${input.title ?? input.sheet ?? input.table_id ?? 'table'}"`;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        if (disabled) return undefined;
-        if (spent >= maxUsd) {
-          if (!capLogged) {
-            capLogged = true;
-            log(
-              `LLM spend cap reached ($${spent.toFixed(4)} of OPENAI_MAX_USD $${maxUsd}): no more LLM calls this run; the remaining tables get deterministic names`,
-            );
-          }
-          return undefined;
-        }
+        if (!mayCall()) return undefined;
         namer.calls++;
-        const call: LlmCall = {
-          table_id: input.table_id ?? input.sheet ?? 'table',
-          model,
-          prompt_tokens: 0,
-          completion_tokens: 0,
-          cost_usd: 0,
-          ok: false,
-          called_at: new Date().toISOString(),
-        };
+        const call = newCall(input, model);
         pending.push(call);
         let content: string | null | undefined;
         try {
-          const res = await client.chat.completions.create({
-            model,
-            ...temperature,
-            response_format: {
-              type: 'json_schema',
-              json_schema: { name: 'table_names', strict: true, schema: RESPONSE_SCHEMA },
-            },
-            messages: buildMessages(input),
-          });
-          call.prompt_tokens = res.usage?.prompt_tokens ?? 0;
-          call.completion_tokens = res.usage?.completion_tokens ?? 0;
-          call.cost_usd =
-            (call.prompt_tokens / 1000) * price.input + (call.completion_tokens / 1000) * price.output;
+          content = await complete(client, model, price, input, call);
           spent += call.cost_usd;
-          content = res.choices[0]?.message?.content;
           failures = 0;
         } catch (e) {
           failures++;
