@@ -60,6 +60,56 @@ function continuesColumn(cell: GridCell, dataRows: GridRow[], lo: number): boole
   return filled >= 2 && filled * 2 >= dataRows.length;
 }
 
+/** Upper header levels sitting directly above the header (group labels such as "Mean" over value columns)
+ * move from the pending texts to the front of `headerRows`. */
+function takeUpperHeaders(texts: GridRow[], headerRows: GridRow[]): void {
+  while (texts.length) {
+    const up = texts[texts.length - 1];
+    const top = headerRows[0];
+    if (up.r !== top.r - 1 || !headerLike(up) || up.cells.some((x) => x.text.length > 80 || noteLike(x.text)))
+      break;
+    if (up.cells.length < 2 && up.cells[0].c <= headerRows[headerRows.length - 1].cells[0].c) break;
+    headerRows.unshift(texts.pop()!);
+  }
+}
+
+/** The data rows under the header row `main`: up to a note, a new header, a title or a gap that ends the
+ * table. Returns them, the index after the last, and the columns they span. */
+function scanDataRows(
+  rows: GridRow[],
+  main: number,
+  [lo, hi]: [number, number],
+  headerStart: (i: number) => number,
+): { dataRows: GridRow[]; end: number; lo: number; hi: number } {
+  const mainRow = rows[main];
+  const mainText = rowText(mainRow);
+  const dataRows: GridRow[] = [];
+  const numericCols = new Set<number>();
+  let j = main + 1;
+  let multi = 0;
+  for (; j < rows.length; j++) {
+    const d = rows[j];
+    const prev = dataRows.length ? dataRows[dataRows.length - 1] : mainRow;
+    const gap = d.r - prev.r - 1;
+    if (isMeta(d) || isFootnote(d)) break;
+    if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) break;
+    // a lone text cell after rows of several cells is a title or a note, unless it continues a column
+    const lone = d.cells.length === 1 && d.cells[0].kind === 'text';
+    const more = lone && dataRows.length > 0 && continuesColumn(d.cells[0], dataRows, lo);
+    if (lone && !more && dataRows.length && multi / dataRows.length >= 0.8) break;
+    if (headerLike(d) && (gap > 0 || d.cells.some((x) => numericCols.has(x.c))) && headerStart(j) >= 0) break;
+    if (gap > 0 && rowText(d) === mainText) break;
+    if (gap > 0 && headerLike(d) && d.cells.some((x) => numericCols.has(x.c))) break;
+    if (gap > 1 && numericCols.size === 0) break;
+    dataRows.push(d);
+    if (d.cells.length > 1 || more) multi++;
+    for (const x of d.cells) if (x.kind === 'num') numericCols.add(x.c);
+    lo = Math.min(lo, d.cells[0].c);
+    hi = Math.max(hi, d.cells[d.cells.length - 1].c);
+  }
+  return { dataRows, end: j, lo, hi };
+}
+
 /** Detect the tables of one sheet. */
 export function detectTables(grid: Grid): Block[] {
   const rows = grid.rows;
@@ -86,47 +136,10 @@ export function detectTables(grid: Grid): Block[] {
       continue;
     }
     const headerRows = rows.slice(i, main + 1);
-    // upper header levels sitting directly above (group labels such as "Mean" over value columns)
-    while (texts.length) {
-      const up = texts[texts.length - 1];
-      const top = headerRows[0];
-      if (
-        up.r !== top.r - 1 ||
-        !headerLike(up) ||
-        up.cells.some((x) => x.text.length > 80 || noteLike(x.text))
-      )
-        break;
-      if (up.cells.length < 2 && up.cells[0].c <= headerRows[headerRows.length - 1].cells[0].c) break;
-      headerRows.unshift(texts.pop()!);
-    }
-    const mainRow = rows[main];
-    const mainText = rowText(mainRow);
-    const dataRows: GridRow[] = [];
-    const numericCols = new Set<number>();
-    let [lo, hi] = span(headerRows);
-    let j = main + 1;
-    let multi = 0;
-    for (; j < rows.length; j++) {
-      const d = rows[j];
-      const prev = dataRows.length ? dataRows[dataRows.length - 1] : mainRow;
-      const gap = d.r - prev.r - 1;
-      if (isMeta(d) || isFootnote(d)) break;
-      if (d.cells[d.cells.length - 1].c < lo || d.cells[0].c > hi + 2) break;
-      // a lone text cell after rows of several cells is a title or a note, unless it continues a column
-      const lone = d.cells.length === 1 && d.cells[0].kind === 'text';
-      const more = lone && dataRows.length > 0 && continuesColumn(d.cells[0], dataRows, lo);
-      if (lone && !more && dataRows.length && multi / dataRows.length >= 0.8) break;
-      if (headerLike(d) && (gap > 0 || d.cells.some((x) => numericCols.has(x.c))) && headerStart(j) >= 0)
-        break;
-      if (gap > 0 && rowText(d) === mainText) break;
-      if (gap > 0 && headerLike(d) && d.cells.some((x) => numericCols.has(x.c))) break;
-      if (gap > 1 && numericCols.size === 0) break;
-      dataRows.push(d);
-      if (d.cells.length > 1 || more) multi++;
-      for (const x of d.cells) if (x.kind === 'num') numericCols.add(x.c);
-      lo = Math.min(lo, d.cells[0].c);
-      hi = Math.max(hi, d.cells[d.cells.length - 1].c);
-    }
+    takeUpperHeaders(texts, headerRows);
+    const mainText = rowText(rows[main]);
+    const { dataRows, end, lo, hi } = scanDataRows(rows, main, span(headerRows), headerStart);
+    let j = end;
     if (dataRows.length < 2 && j < rows.length && !seenHeaders.has(mainText)) {
       // a one-row "table" squeezed between titles is part of a title block
       texts.push(...rows.slice(i, j));
