@@ -265,7 +265,28 @@ export function parseConfig(
   const rawPubs =
     raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
   const publications: Publication[] = [];
+  const hostProblem = (url: string, path: PropertyKey[], what: string) => {
+    const host = httpHost(url);
+    if (host !== undefined && !allowedHosts.includes(host))
+      problems.push({
+        file,
+        ...posOf(path),
+        message: `${what}: host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
+      });
+  };
   for (const [code, p] of Object.entries(rawPubs)) {
+    if (!CODE.test(code)) {
+      // zod's record does not see every such key (a YAML `__proto__:` key): refused here, by the same rule
+      if (parsed.success || !problems.some((x) => x.message.includes(`(publications.${code})`)))
+        problems.push({
+          file,
+          ...posOf(['publications', code]),
+          message: `publication key ${JSON.stringify(code)} cannot be a table name: a publication key is lower-case letters, digits and _ starting with a letter (e.g. gp_appointments), at most 40 characters`,
+        });
+      continue;
+    }
+    if (typeof p?.landing_page === 'string')
+      hostProblem(p.landing_page, ['publications', code, 'landing_page'], `landing_page of ${code}`);
     const frequency = FREQUENCIES.includes(p?.frequency) ? (p.frequency as Frequency) : undefined;
     const seen = new Map<string, number>();
     const urls: PublicationUrl[] = [];
@@ -279,14 +300,7 @@ export function parseConfig(
         problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
         return;
       }
-      const host = new URL(u.url).hostname;
-      if (!allowedHosts.includes(host)) {
-        problems.push({
-          file,
-          ...posOf([...path, 'url']),
-          message: `host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
-        });
-      }
+      hostProblem(u.url, [...path, 'url'], `url of ${code} ${String(u.period)}`);
       const dup = seen.get(pr.period!);
       if (dup !== undefined) {
         problems.push({
@@ -324,6 +338,13 @@ export function parseConfig(
     throw new ConfigError(problems);
   }
   return { file, allowedHosts, publications, limits };
+}
+
+/** The host of an absolute http(s) URL (lower case); undefined for anything else (the schema reports it). */
+function httpHost(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const u = new URL(url);
+  return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase() : undefined;
 }
 
 function firstLine(e: unknown): string {

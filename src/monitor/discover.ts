@@ -18,7 +18,15 @@ import {
   type Upcoming,
 } from './pages.js';
 import { recheckPeriod } from './recheck.js';
-import { emptyPub, markRevised, type MonitorState, type PubMonitor } from './state.js';
+import { nullProto } from '../state/index.js';
+import {
+  cloneMonitor,
+  emptyMonitor,
+  emptyPub,
+  markRevised,
+  type MonitorState,
+  type PubMonitor,
+} from './state.js';
 
 export interface DiscoverDeps {
   http: HttpClient;
@@ -218,11 +226,13 @@ export async function discover(
   opts: DiscoverOptions = {},
 ): Promise<DiscoverResult> {
   const out: PubDiscovery[] = [];
-  const learned: MonitorState = structuredClone(monitor);
+  const learned: MonitorState = cloneMonitor(monitor);
   for (const pub of config.publications) {
     if (!pub.landingPage || (opts.pub && pub.code !== opts.pub)) continue;
     // a failed publication learns nothing: work on a copy and keep it only on success
-    const trial: MonitorState = structuredClone(learned);
+    const trial = emptyMonitor();
+    const had = learned.publications[pub.code];
+    if (had) trial.publications[pub.code] = nullProto(had);
     try {
       const r = await discoverPub(deps, pub, state, trial, opts);
       learned.publications[pub.code] = trial.publications[pub.code];
