@@ -39,10 +39,13 @@ export interface Publication {
   calendar?: { organisation: string; title: string };
   /** processed periods the monitor re-checks for revisions (most recent first); default 3 */
   recheckPeriods?: number;
+  /** most new releases one discover run adds for this publication (the newest first); default 120 */
+  maxNewReleases?: number;
   urls: PublicationUrl[];
 }
 
 export const DEFAULT_RECHECK_PERIODS = 3;
+export const DEFAULT_MAX_NEW_RELEASES = 120;
 
 export interface Config {
   file: string;
@@ -146,6 +149,11 @@ const schema = z.strictObject({
         .number({ error: 'recheck_periods must be a whole number of periods, e.g. 3 (0 = never re-check)' })
         .int('recheck_periods must be a whole number, e.g. 3')
         .min(0, 'recheck_periods must be 0 or more')
+        .optional(),
+      max_new_releases: z
+        .number({ error: 'max_new_releases must be a whole number of releases, e.g. 120' })
+        .int('max_new_releases must be a whole number, e.g. 120')
+        .min(1, 'max_new_releases must be 1 or more')
         .optional(),
       urls: z
         .array(
@@ -271,7 +279,7 @@ export function parseConfig(
       problems.push({
         file,
         ...posOf(path),
-        message: `${what}: host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
+        message: `${what ? `${what}: ` : ''}host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
       });
   };
   for (const [code, p] of Object.entries(rawPubs)) {
@@ -300,7 +308,7 @@ export function parseConfig(
         problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
         return;
       }
-      hostProblem(u.url, [...path, 'url'], `url of ${code} ${String(u.period)}`);
+      hostProblem(u.url, [...path, 'url'], '');
       const dup = seen.get(pr.period!);
       if (dup !== undefined) {
         problems.push({
@@ -329,6 +337,7 @@ export function parseConfig(
         referenceManifest: q.reference_manifest,
         ...(q.calendar ? { calendar: q.calendar } : {}),
         recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
+        maxNewReleases: q.max_new_releases ?? DEFAULT_MAX_NEW_RELEASES,
         urls,
       });
     }
@@ -355,7 +364,7 @@ function allowedKeys(path: PropertyKey[]): string {
   if (path.length === 0) return 'allowed_hosts, limits, publications';
   if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
   if (path.length === 2)
-    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, urls';
+    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, max_new_releases, urls';
   if (path[2] === 'calendar') return 'organisation, title';
   return 'period, url';
 }

@@ -3,7 +3,7 @@
 // processed periods, and the freshness of the next release. Everything learned goes into a MonitorState the
 // caller writes (or not: `discover` without --write only reports).
 import { periodStart, type Config, type Publication } from '../config/index.js';
-import { DEFAULT_RECHECK_PERIODS } from '../config/index.js';
+import { DEFAULT_MAX_NEW_RELEASES, DEFAULT_RECHECK_PERIODS } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
 import type { State } from '../state/index.js';
 import { nextAnnouncement } from './calendar.js';
@@ -18,6 +18,7 @@ import {
   type Upcoming,
 } from './pages.js';
 import { recheckPeriod } from './recheck.js';
+import { fetchProblem, screenReleases } from './screen.js';
 import { nullProto } from '../state/index.js';
 import {
   cloneMonitor,
@@ -59,6 +60,8 @@ export interface PubDiscovery {
   error?: string;
   /** problems that did not stop the publication (a re-check or the calendar failed) */
   warnings: string[];
+  /** release links to hosts outside allowed_hosts: reported and not added (exit 1) */
+  refused: string[];
 }
 
 export interface DiscoverResult {
@@ -77,15 +80,18 @@ async function readLanding(deps: DiscoverDeps, pub: Publication, url: string): P
   try {
     page = await deps.http.getText(url);
   } catch (e) {
-    throw new PageStructureError(url, `the page could not be fetched (${(e as Error).message})`);
+    throw new Error(
+      `${url}: the landing page could not be read: ${fetchProblem(e)}. Nothing was added for this publication`,
+    );
   }
   if (!WORK_AREA(url)) return parseSeriesPage(page.text, page.url || url, pub.frequency);
   const landing = parseWorkAreaPage(page.text, page.url || url, pub.frequency);
+  const have = new Set(landing.releases.map((r) => r.period));
   for (const child of landing.children.slice(0, 20)) {
     const sub = await deps.http.getText(child).catch(() => undefined);
     if (!sub) continue;
     for (const r of parseWorkAreaPage(sub.text, sub.url || child, pub.frequency).releases)
-      if (!landing.releases.some((x) => x.period === r.period)) landing.releases.push(r);
+      if (!have.has(r.period) && have.add(r.period)) landing.releases.push(r);
   }
   if (!landing.releases.length)
     throw new PageStructureError(url, 'no period headings or data files named by period were found');
@@ -165,17 +171,29 @@ async function discoverPub(
   state: State,
   monitor: MonitorState,
   opts: DiscoverOptions,
+  allowedHosts: readonly string[],
 ): Promise<PubDiscovery> {
   const landingPage = pub.landingPage!;
   const warnings: string[] = [];
   const nowIso = deps.now().toISOString();
   const landing = await readLanding(deps, pub, landingPage);
+  const screened = screenReleases(landing.releases, allowedHosts, londonDay(deps.now()));
   const m = (monitor.publications[pub.code] ??= emptyPub());
   m.landing_page = landingPage;
   if (landing.frequency) m.frequency = landing.frequency;
-  learnReleases(m, landing.releases, nowIso);
+  const { fresh, held } = newReleases(pub, screened.releases);
+  const heldSet = new Set(held);
+  learnReleases(
+    m,
+    screened.releases.filter((r) => !heldSet.has(r)),
+    nowIso,
+  );
   m.upcoming = landing.upcoming;
-  for (const s of landing.skipped) warnings.push(`${landingPage}: skipped ${s}`);
+  for (const s of [...landing.skipped, ...screened.skipped]) warnings.push(`${landingPage}: skipped ${s}`);
+  if (held.length)
+    warnings.push(
+      `${landingPage}: ${fresh.length + held.length} new releases listed, more than max_new_releases (${fresh.length}) of ${pub.code}: the newest ${fresh.length} are added now, the other ${held.length} on the next runs (raise max_new_releases to add more at once)`,
+    );
   if (pub.calendar) {
     const last = Object.values(m.releases)
       .map((r) => r.published ?? '')
@@ -195,27 +213,38 @@ async function discoverPub(
     }
   }
   if (opts.recheck !== false) await recheck(deps, pub, state, m, warnings);
-  const configured = new Set(pub.urls.map((u) => u.period));
-  const fresh = landing.releases
-    .filter((r) => !configured.has(r.period))
-    .sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)));
-  const seen = new Set<string>();
   return {
     pub: pub.code,
     landing_page: landingPage,
-    new: fresh
-      .filter((r) => !seen.has(r.period) && seen.add(r.period))
-      .map((r) => ({
-        period: r.period,
-        url: r.url,
-        title: r.title,
-        ...(r.published ? { published: r.published } : {}),
-      })),
+    new: fresh.map((r) => ({
+      period: r.period,
+      url: r.url,
+      title: r.title,
+      ...(r.published ? { published: r.published } : {}),
+    })),
     upcoming: landing.upcoming,
     revised: m.revised.map((r) => ({ period: r.period, reason: r.reason })),
     freshness: pubFreshness(pub, m, deps.now()),
     warnings,
+    refused: screened.refused,
   };
+}
+
+/** The releases not in the config yet (one per period, oldest first), at most max_new_releases of the newest. */
+function newReleases(pub: Publication, releases: ListedRelease[]) {
+  const configured = new Set(pub.urls.map((u) => u.period));
+  const seen = new Set<string>();
+  const all = releases
+    .filter((r) => !configured.has(r.period) && !seen.has(r.period) && seen.add(r.period))
+    .sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)));
+  const max = pub.maxNewReleases ?? DEFAULT_MAX_NEW_RELEASES;
+  const cut = Math.max(0, all.length - max);
+  return { fresh: all.slice(cut), held: all.slice(0, cut) };
+}
+
+function errorText(e: unknown, page: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return e instanceof PageStructureError || msg.startsWith(`${page}:`) ? msg : `${page}: ${msg}`;
 }
 
 export async function discover(
@@ -234,7 +263,7 @@ export async function discover(
     const had = learned.publications[pub.code];
     if (had) trial.publications[pub.code] = nullProto(had);
     try {
-      const r = await discoverPub(deps, pub, state, trial, opts);
+      const r = await discoverPub(deps, pub, state, trial, opts, config.allowedHosts);
       learned.publications[pub.code] = trial.publications[pub.code];
       out.push(r);
     } catch (e) {
@@ -245,8 +274,9 @@ export async function discover(
         upcoming: [],
         revised: [],
         freshness: pubFreshness(pub, learned.publications[pub.code], deps.now()),
-        error: e instanceof PageStructureError ? e.message : `${pub.landingPage}: ${(e as Error).message}`,
+        error: errorText(e, pub.landingPage),
         warnings: [],
+        refused: [],
       });
     }
   }
