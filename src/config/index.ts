@@ -285,12 +285,13 @@ export function parseConfig(
   for (const [code, p] of Object.entries(rawPubs)) {
     if (!CODE.test(code)) {
       // zod's record does not see every such key (a YAML `__proto__:` key): refused here, by the same rule
-      if (parsed.success || !problems.some((x) => x.message.includes(`(publications.${code})`)))
-        problems.push({
-          file,
-          ...posOf(['publications', code]),
-          message: `publication key ${JSON.stringify(code)} cannot be a table name: a publication key is lower-case letters, digits and _ starting with a letter (e.g. gp_appointments), at most 40 characters`,
-        });
+      const zodSaid = problems.findIndex((x) => x.message.endsWith(`(publications.${code})`));
+      if (zodSaid >= 0) problems.splice(zodSaid, 1);
+      problems.push({
+        file,
+        ...posOf(['publications', code]),
+        message: `publication key ${JSON.stringify(code)} cannot be a table name: a publication key is lower-case letters, digits and _ starting with a letter (e.g. gp_appointments), at most 40 characters`,
+      });
       continue;
     }
     if (typeof p?.landing_page === 'string')
