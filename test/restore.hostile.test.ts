@@ -9,6 +9,7 @@ import { parquetMetadata } from 'hyparquet';
 import { ByteWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 // not in the package's exports: the footer writer, to declare a row count the data does not hold
+// @ts-expect-error -- the module has no type declarations
 import { writeMetadata } from '../node_modules/hyparquet-writer/src/metadata.js';
 import { runCli } from '../src/cli/main.js';
 import { openDb } from '../src/load/index.js';

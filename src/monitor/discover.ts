@@ -17,7 +17,7 @@ import {
   type ListedRelease,
   type Upcoming,
 } from './pages.js';
-import { recheckPeriod } from './recheck.js';
+import { recheckPeriod, sameAsLoaded } from './recheck.js';
 import { fetchProblem, screenReleases } from './screen.js';
 import { nullProto } from '../state/index.js';
 import {
@@ -142,7 +142,13 @@ async function recheck(
         m.periods[item.period],
       );
       m.periods[item.period] = r.check;
-      if (r.reasons.length) {
+      if (sameAsLoaded(deps.manifestsDir, pub.code, item.period, r.check.files)) {
+        // the upstream bytes are (back to) what is loaded: nothing awaits a reload
+        if (m.revised.some((x) => x.period === item.period)) {
+          m.revised = m.revised.filter((x) => x.period !== item.period);
+          deps.log?.(`${pub.code}/${item.period}: upstream files are what is loaded again; revision cleared`);
+        }
+      } else if (r.reasons.length) {
         markRevised(m, item.period, r.reasons.join('; '), nowIso);
         deps.log?.(`${pub.code}/${item.period} revised: ${r.reasons.join('; ')}`);
       }
