@@ -1,13 +1,11 @@
 // A revision that fails (the revised file turns out truncated) on both engines: the period stays processed at
 // its current version with its rows intact, the item is reported failed (exit 1), the revision stays pending and
 // is tried again; a plain backfill does not skip it as "failed earlier".
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { testEngines } from './support/db.js';
 import { reviseRun } from './support/revise.js';
 import { makeWorkspace, type Workspace } from './support/workspace.js';
-
 
 for (const kind of testEngines())
   describe(`a failed revision [${kind}]`, () => {

@@ -82,6 +82,7 @@ async function readLanding(deps: DiscoverDeps, pub: Publication, url: string): P
   } catch (e) {
     throw new Error(
       `${url}: the landing page could not be read: ${fetchProblem(e)}. Nothing was added for this publication`,
+      { cause: e },
     );
   }
   if (!WORK_AREA(url)) return parseSeriesPage(page.text, page.url || url, pub.frequency);
