@@ -143,15 +143,17 @@ async function recheck(
         m.periods[item.period],
       );
       m.periods[item.period] = r.check;
-      if (sameAsLoaded(deps.manifestsDir, pub.code, item.period, r.check.files)) {
-        // the upstream bytes are (back to) what is loaded: nothing awaits a reload
-        if (m.revised.some((x) => x.period === item.period)) {
-          m.revised = m.revised.filter((x) => x.period !== item.period);
-          deps.log?.(`${pub.code}/${item.period}: upstream files are what is loaded again; revision cleared`);
-        }
-      } else if (r.reasons.length) {
-        markRevised(m, item.period, r.reasons.join('; '), nowIso);
-        deps.log?.(`${pub.code}/${item.period} revised: ${r.reasons.join('; ')}`);
+      // upstream bytes that are (back to) what is loaded await no reload; a change notice still counts
+      const back = sameAsLoaded(deps.manifestsDir, pub.code, item.period, r.check.files);
+      const reasons = back ? r.reasons.filter((x) => x.startsWith('change notice')) : r.reasons;
+      const pending = m.revised.find((x) => x.period === item.period);
+      if (back && pending && !pending.reason.includes('change notice')) {
+        m.revised = m.revised.filter((x) => x !== pending);
+        deps.log?.(`${pub.code}/${item.period}: upstream files are what is loaded again; revision cleared`);
+      }
+      if (reasons.length) {
+        markRevised(m, item.period, reasons.join('; '), nowIso);
+        deps.log?.(`${pub.code}/${item.period} revised: ${reasons.join('; ')}`);
       }
     } catch (e) {
       warnings.push(`re-checking ${pub.code}/${item.period} (${item.url}) failed: ${(e as Error).message}`);
