@@ -184,8 +184,8 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         continue;
       }
       r.info(`${it.key}  processing ${it.entry.url}`);
+      const revision = opts.revised?.find((x) => x.pub === it.pub.code && x.period === it.entry.period);
       try {
-        const revision = opts.revised?.find((x) => x.pub === it.pub.code && x.period === it.entry.period);
         if (revision && state.processed[it.key])
           r.info(`${it.key}  revised: ${revision.reason ?? 'republished'}`);
         const res = await processItem(deps, it, await getDb(), revision?.reason);
@@ -206,12 +206,17 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
         if (lostConnection(e)) throw lostDuring(db?.target, it.key, e);
         const failure = failureOf(e);
         const error = failure.message;
-        recordFailed(state, it.key, {
-          failed_at: clock().toISOString(),
-          error,
-          transient: failure.transient,
-          ...(failure.status ? { status: failure.status } : {}),
-        });
+        // a revision that fails leaves the period processed at its current (intact) version; the revision
+        // stays pending (the caller clears only what loaded) and is tried again on the next run
+        if (revision && state.processed[it.key])
+          r.warn(`${it.key}  revision not loaded; the period stays processed at its current version`);
+        else
+          recordFailed(state, it.key, {
+            failed_at: clock().toISOString(),
+            error,
+            transient: failure.transient,
+            ...(failure.status ? { status: failure.status } : {}),
+          });
         outcomes.push({
           key: it.key,
           pub: it.pub.code,

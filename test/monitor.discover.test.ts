@@ -189,7 +189,7 @@ describe('discover on a digital.nhs.uk series page', () => {
     const m = await cli(missing, ['discover', '--write', '--json'], '2025-10-01T10:00:00Z');
     expect(m.code).toBe(1);
     expect(JSON.parse(m.out).publications[0].error).toMatch(
-      /\/gone: page structure changed: the page could not be fetched .*404/,
+      /\/gone: the landing page could not be read: the server answered 404/,
     );
   });
 

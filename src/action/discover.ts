@@ -36,6 +36,7 @@ export function discoverMarkdown(run: DiscoverRun): string {
       `- next expected: ${f.next_expected ?? 'unknown'}${f.next_expected_precision ? ` (${f.next_expected_precision})` : ''}: **${f.state}**`,
     );
     for (const w of p.warnings) out.push(`- :warning: ${w}`);
+    for (const x of p.refused) out.push(`- :x: refused ${x}`);
     out.push('');
   }
   return out.join('\n');
@@ -125,6 +126,8 @@ export async function runDiscoverAction(e: ActionEnv): Promise<void> {
   core.setOutput('new-releases', String(found));
   core.setOutput('revisions', String(revised));
   for (const p of run.errors) core.error(e.redact(p.error!), { title: `${p.pub}: landing page` });
+  for (const p of run.result.publications)
+    for (const x of p.refused) core.warning(e.redact(`${p.pub}: refused ${x}`));
   if (e.github && inputs.openIssues) {
     const r = await syncLateIssues(e.github.issues, run.result.publications, e.ctx.runUrl);
     if (r.opened.length || r.closed.length)

@@ -110,7 +110,13 @@ export function renderDiscovery(r: DiscoverRun, write: boolean, configFile: stri
       `  next expected ${f.next_expected ?? 'unknown'}${f.next_expected_precision ? ` (${f.next_expected_precision})` : ''}: ${f.state}`,
     );
     for (const w of p.warnings) lines.push(`  ! ${w}`);
+    for (const x of p.refused) lines.push(`  ✗ refused ${x}`);
   }
+  const refused = r.result.publications.reduce((s, p) => s + p.refused.length, 0);
+  if (refused)
+    lines.push(
+      `${refused} release link(s) refused: their host is not in allowed_hosts (add the host to allowed_hosts if it is a real home of the publication).`,
+    );
   const n = r.result.publications.reduce((s, p) => s + p.new.length, 0);
   if (r.errors.length)
     lines.push(`${r.errors.length} landing page(s) could not be read: nothing was written.`);
@@ -131,6 +137,7 @@ export function discoveryJson(r: DiscoverRun): unknown {
       freshness: p.freshness,
       ...(p.error ? { error: p.error } : {}),
       ...(p.warnings.length ? { warnings: p.warnings } : {}),
+      ...(p.refused.length ? { refused: p.refused } : {}),
     })),
   };
 }
@@ -202,5 +209,7 @@ export async function runDiscoverCommand(argv: string[], ctx: CliEnv): Promise<n
       : renderDiscovery(run, Boolean(v.write), config.file),
   );
   for (const p of run.errors) ctx.io.err(`datawarp discover: ${p.error}\n`);
-  return run.errors.length ? 1 : 0;
+  for (const p of run.result.publications)
+    for (const x of p.refused) ctx.io.err(`datawarp discover: ${p.pub}: refused ${x}\n`);
+  return run.errors.length || run.result.publications.some((p) => p.refused.length) ? 1 : 0;
 }

@@ -1,7 +1,11 @@
 // The status view: per publication a bar, n/total, pending and failed, row totals from the ledger.
 import { periodStart, type Config } from '../config/index.js';
 import { pubFreshness, type FreshnessState, type MonitorState } from '../monitor/index.js';
-import { itemKey, type State } from '../state/index.js';
+import { dict, itemKey, type State } from '../state/index.js';
+
+/** `o[k]` only when `o` holds `k` itself (never a prototype member such as `constructor`). */
+const own = <T>(o: Record<string, T> | undefined, k: string): T | undefined =>
+  o && Object.hasOwn(o, k) ? o[k] : undefined;
 import { bar } from './reporter.js';
 
 export interface PubStatus {
@@ -32,13 +36,13 @@ export type MonitorStatus = Record<
 >;
 
 export function monitorStatus(config: Config, monitor: MonitorState, now: Date): MonitorStatus {
-  const out: MonitorStatus = {};
+  const out: MonitorStatus = dict();
   for (const p of config.publications) {
-    const m = monitor.publications[p.code];
+    const m = own(monitor.publications, p.code);
     const periods = [...new Set([...Object.keys(m?.releases ?? {}), ...p.urls.map((u) => u.period)])];
     const latest = periods.sort((a, b) => periodStart(a).localeCompare(periodStart(b))).at(-1);
     const f = pubFreshness(p, m, now);
-    const published = latest ? m?.releases[latest]?.published : undefined;
+    const published = latest && m ? own(m.releases, latest)?.published : undefined;
     out[p.code] = {
       ...(latest ? { latest_period: latest } : {}),
       ...(published ? { latest_published: published } : {}),
@@ -67,8 +71,8 @@ export function statusData(
 ): StatusData {
   const publications = config.publications.map((p): PubStatus => {
     const keys = p.urls.map((u) => ({ period: u.period, key: itemKey(p.code, u.period) }));
-    const processed = keys.filter((k) => state.processed[k.key]).length;
-    const failed = keys.filter((k) => state.failed[k.key]);
+    const processed = keys.filter((k) => own(state.processed, k.key)).length;
+    const failed = keys.filter((k) => own(state.failed, k.key));
     const s: PubStatus = {
       pub: p.code,
       name: p.name,
@@ -77,7 +81,7 @@ export function statusData(
       pending: keys.length - processed - failed.length,
       failed: failed.length,
       failed_items: failed.map((k) => ({ period: k.period, error: state.failed[k.key].error })),
-      ...monitor?.[p.code],
+      ...own(monitor, p.code),
     };
     if (ledger) {
       s.rows_in_database = ledger

@@ -39,10 +39,13 @@ export interface Publication {
   calendar?: { organisation: string; title: string };
   /** processed periods the monitor re-checks for revisions (most recent first); default 3 */
   recheckPeriods?: number;
+  /** most new releases one discover run adds for this publication (the newest first); default 120 */
+  maxNewReleases?: number;
   urls: PublicationUrl[];
 }
 
 export const DEFAULT_RECHECK_PERIODS = 3;
+export const DEFAULT_MAX_NEW_RELEASES = 120;
 
 export interface Config {
   file: string;
@@ -146,6 +149,11 @@ const schema = z.strictObject({
         .number({ error: 'recheck_periods must be a whole number of periods, e.g. 3 (0 = never re-check)' })
         .int('recheck_periods must be a whole number, e.g. 3')
         .min(0, 'recheck_periods must be 0 or more')
+        .optional(),
+      max_new_releases: z
+        .number({ error: 'max_new_releases must be a whole number of releases, e.g. 120' })
+        .int('max_new_releases must be a whole number, e.g. 120')
+        .min(1, 'max_new_releases must be 1 or more')
         .optional(),
       urls: z
         .array(
@@ -265,7 +273,29 @@ export function parseConfig(
   const rawPubs =
     raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
   const publications: Publication[] = [];
+  const hostProblem = (url: string, path: PropertyKey[], what: string) => {
+    const host = httpHost(url);
+    if (host !== undefined && !allowedHosts.includes(host))
+      problems.push({
+        file,
+        ...posOf(path),
+        message: `${what ? `${what}: ` : ''}host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
+      });
+  };
   for (const [code, p] of Object.entries(rawPubs)) {
+    if (!CODE.test(code)) {
+      // zod's record does not see every such key (a YAML `__proto__:` key): refused here, by the same rule
+      const zodSaid = problems.findIndex((x) => x.message.endsWith(`(publications.${code})`));
+      if (zodSaid >= 0) problems.splice(zodSaid, 1);
+      problems.push({
+        file,
+        ...posOf(['publications', code]),
+        message: `publication key ${JSON.stringify(code)} cannot be a table name: a publication key is lower-case letters, digits and _ starting with a letter (e.g. gp_appointments), at most 40 characters`,
+      });
+      continue;
+    }
+    if (typeof p?.landing_page === 'string')
+      hostProblem(p.landing_page, ['publications', code, 'landing_page'], `landing_page of ${code}`);
     const frequency = FREQUENCIES.includes(p?.frequency) ? (p.frequency as Frequency) : undefined;
     const seen = new Map<string, number>();
     const urls: PublicationUrl[] = [];
@@ -279,14 +309,7 @@ export function parseConfig(
         problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
         return;
       }
-      const host = new URL(u.url).hostname;
-      if (!allowedHosts.includes(host)) {
-        problems.push({
-          file,
-          ...posOf([...path, 'url']),
-          message: `host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
-        });
-      }
+      hostProblem(u.url, [...path, 'url'], '');
       const dup = seen.get(pr.period!);
       if (dup !== undefined) {
         problems.push({
@@ -315,6 +338,7 @@ export function parseConfig(
         referenceManifest: q.reference_manifest,
         ...(q.calendar ? { calendar: q.calendar } : {}),
         recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
+        maxNewReleases: q.max_new_releases ?? DEFAULT_MAX_NEW_RELEASES,
         urls,
       });
     }
@@ -326,6 +350,13 @@ export function parseConfig(
   return { file, allowedHosts, publications, limits };
 }
 
+/** The host of an absolute http(s) URL (lower case); undefined for anything else (the schema reports it). */
+function httpHost(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const u = new URL(url);
+  return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase() : undefined;
+}
+
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
@@ -334,7 +365,7 @@ function allowedKeys(path: PropertyKey[]): string {
   if (path.length === 0) return 'allowed_hosts, limits, publications';
   if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
   if (path.length === 2)
-    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, urls';
+    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, max_new_releases, urls';
   if (path[2] === 'calendar') return 'organisation, title';
   return 'period, url';
 }

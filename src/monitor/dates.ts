@@ -6,6 +6,7 @@
 // Day; a holiday on a weekend moves to the next free weekday). Extend it each year; outside it only
 // weekends count (`bankHolidayYears` tells which years are covered).
 import { MONTHS } from '../config/periods.js';
+import { realDay } from './schema.js';
 
 export const BANK_HOLIDAYS_ENGLAND: readonly string[] = [
   '2024-01-01', '2024-03-29', '2024-04-01', '2024-05-06', '2024-05-27', '2024-08-26', '2024-12-25', '2024-12-26',
@@ -92,6 +93,17 @@ export interface PageDate {
  * "2025-10-16"; undefined when the text holds no date.
  */
 export function parsePageDate(text: string): PageDate | undefined {
+  const d = writtenDate(text);
+  return d && (d.precision === 'month' || realDay(d.date)) ? d : undefined;
+}
+
+/** The date written in `text` when it names a day that does not exist ("30 February 2025"). */
+export function impossibleDate(text: string): string | undefined {
+  const d = writtenDate(text);
+  return d && d.precision === 'day' && !realDay(d.date) ? d.date : undefined;
+}
+
+function writtenDate(text: string): PageDate | undefined {
   const s = text.replace(/[\s\u00a0]+/g, ' ').trim();
   let m = s.match(/\b(\d{4})-(\d{2})-(\d{2})\b/);
   if (m) return { date: `${m[1]}-${m[2]}-${m[3]}`, precision: 'day' };

@@ -3,7 +3,7 @@
 // processed periods, and the freshness of the next release. Everything learned goes into a MonitorState the
 // caller writes (or not: `discover` without --write only reports).
 import { periodStart, type Config, type Publication } from '../config/index.js';
-import { DEFAULT_RECHECK_PERIODS } from '../config/index.js';
+import { DEFAULT_MAX_NEW_RELEASES, DEFAULT_RECHECK_PERIODS } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
 import type { State } from '../state/index.js';
 import { nextAnnouncement } from './calendar.js';
@@ -17,8 +17,17 @@ import {
   type ListedRelease,
   type Upcoming,
 } from './pages.js';
-import { recheckPeriod } from './recheck.js';
-import { emptyPub, markRevised, type MonitorState, type PubMonitor } from './state.js';
+import { recheckPeriod, sameAsLoaded } from './recheck.js';
+import { fetchProblem, screenReleases } from './screen.js';
+import { nullProto } from '../state/index.js';
+import {
+  cloneMonitor,
+  emptyMonitor,
+  emptyPub,
+  markRevised,
+  type MonitorState,
+  type PubMonitor,
+} from './state.js';
 
 export interface DiscoverDeps {
   http: HttpClient;
@@ -51,6 +60,8 @@ export interface PubDiscovery {
   error?: string;
   /** problems that did not stop the publication (a re-check or the calendar failed) */
   warnings: string[];
+  /** release links to hosts outside allowed_hosts: reported and not added (exit 1) */
+  refused: string[];
 }
 
 export interface DiscoverResult {
@@ -69,15 +80,19 @@ async function readLanding(deps: DiscoverDeps, pub: Publication, url: string): P
   try {
     page = await deps.http.getText(url);
   } catch (e) {
-    throw new PageStructureError(url, `the page could not be fetched (${(e as Error).message})`);
+    throw new Error(
+      `${url}: the landing page could not be read: ${fetchProblem(e)}. Nothing was added for this publication`,
+      { cause: e },
+    );
   }
   if (!WORK_AREA(url)) return parseSeriesPage(page.text, page.url || url, pub.frequency);
   const landing = parseWorkAreaPage(page.text, page.url || url, pub.frequency);
+  const have = new Set(landing.releases.map((r) => r.period));
   for (const child of landing.children.slice(0, 20)) {
     const sub = await deps.http.getText(child).catch(() => undefined);
     if (!sub) continue;
     for (const r of parseWorkAreaPage(sub.text, sub.url || child, pub.frequency).releases)
-      if (!landing.releases.some((x) => x.period === r.period)) landing.releases.push(r);
+      if (!have.has(r.period) && have.add(r.period)) landing.releases.push(r);
   }
   if (!landing.releases.length)
     throw new PageStructureError(url, 'no period headings or data files named by period were found');
@@ -128,9 +143,17 @@ async function recheck(
         m.periods[item.period],
       );
       m.periods[item.period] = r.check;
-      if (r.reasons.length) {
-        markRevised(m, item.period, r.reasons.join('; '), nowIso);
-        deps.log?.(`${pub.code}/${item.period} revised: ${r.reasons.join('; ')}`);
+      // upstream bytes that are (back to) what is loaded await no reload; a change notice still counts
+      const back = sameAsLoaded(deps.manifestsDir, pub.code, item.period, r.check.files);
+      const reasons = back ? r.reasons.filter((x) => x.startsWith('change notice')) : r.reasons;
+      const pending = m.revised.find((x) => x.period === item.period);
+      if (back && pending && !pending.reason.includes('change notice')) {
+        m.revised = m.revised.filter((x) => x !== pending);
+        deps.log?.(`${pub.code}/${item.period}: upstream files are what is loaded again; revision cleared`);
+      }
+      if (reasons.length) {
+        markRevised(m, item.period, reasons.join('; '), nowIso);
+        deps.log?.(`${pub.code}/${item.period} revised: ${reasons.join('; ')}`);
       }
     } catch (e) {
       warnings.push(`re-checking ${pub.code}/${item.period} (${item.url}) failed: ${(e as Error).message}`);
@@ -157,17 +180,29 @@ async function discoverPub(
   state: State,
   monitor: MonitorState,
   opts: DiscoverOptions,
+  allowedHosts: readonly string[],
 ): Promise<PubDiscovery> {
   const landingPage = pub.landingPage!;
   const warnings: string[] = [];
   const nowIso = deps.now().toISOString();
   const landing = await readLanding(deps, pub, landingPage);
+  const screened = screenReleases(landing.releases, allowedHosts, londonDay(deps.now()));
   const m = (monitor.publications[pub.code] ??= emptyPub());
   m.landing_page = landingPage;
   if (landing.frequency) m.frequency = landing.frequency;
-  learnReleases(m, landing.releases, nowIso);
+  const { fresh, held } = newReleases(pub, screened.releases);
+  const heldSet = new Set(held);
+  learnReleases(
+    m,
+    screened.releases.filter((r) => !heldSet.has(r)),
+    nowIso,
+  );
   m.upcoming = landing.upcoming;
-  for (const s of landing.skipped) warnings.push(`${landingPage}: skipped ${s}`);
+  for (const s of [...landing.skipped, ...screened.skipped]) warnings.push(`${landingPage}: skipped ${s}`);
+  if (held.length)
+    warnings.push(
+      `${landingPage}: ${fresh.length + held.length} new releases listed, more than max_new_releases (${fresh.length}) of ${pub.code}: the newest ${fresh.length} are added now, the other ${held.length} on the next runs (raise max_new_releases to add more at once)`,
+    );
   if (pub.calendar) {
     const last = Object.values(m.releases)
       .map((r) => r.published ?? '')
@@ -187,27 +222,38 @@ async function discoverPub(
     }
   }
   if (opts.recheck !== false) await recheck(deps, pub, state, m, warnings);
-  const configured = new Set(pub.urls.map((u) => u.period));
-  const fresh = landing.releases
-    .filter((r) => !configured.has(r.period))
-    .sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)));
-  const seen = new Set<string>();
   return {
     pub: pub.code,
     landing_page: landingPage,
-    new: fresh
-      .filter((r) => !seen.has(r.period) && seen.add(r.period))
-      .map((r) => ({
-        period: r.period,
-        url: r.url,
-        title: r.title,
-        ...(r.published ? { published: r.published } : {}),
-      })),
+    new: fresh.map((r) => ({
+      period: r.period,
+      url: r.url,
+      title: r.title,
+      ...(r.published ? { published: r.published } : {}),
+    })),
     upcoming: landing.upcoming,
     revised: m.revised.map((r) => ({ period: r.period, reason: r.reason })),
     freshness: pubFreshness(pub, m, deps.now()),
     warnings,
+    refused: screened.refused,
   };
+}
+
+/** The releases not in the config yet (one per period, oldest first), at most max_new_releases of the newest. */
+function newReleases(pub: Publication, releases: ListedRelease[]) {
+  const configured = new Set(pub.urls.map((u) => u.period));
+  const seen = new Set<string>();
+  const all = releases
+    .filter((r) => !configured.has(r.period) && !seen.has(r.period) && seen.add(r.period))
+    .sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)));
+  const max = pub.maxNewReleases ?? DEFAULT_MAX_NEW_RELEASES;
+  const cut = Math.max(0, all.length - max);
+  return { fresh: all.slice(cut), held: all.slice(0, cut) };
+}
+
+function errorText(e: unknown, page: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return e instanceof PageStructureError || msg.startsWith(`${page}:`) ? msg : `${page}: ${msg}`;
 }
 
 export async function discover(
@@ -218,13 +264,15 @@ export async function discover(
   opts: DiscoverOptions = {},
 ): Promise<DiscoverResult> {
   const out: PubDiscovery[] = [];
-  const learned: MonitorState = structuredClone(monitor);
+  const learned: MonitorState = cloneMonitor(monitor);
   for (const pub of config.publications) {
     if (!pub.landingPage || (opts.pub && pub.code !== opts.pub)) continue;
     // a failed publication learns nothing: work on a copy and keep it only on success
-    const trial: MonitorState = structuredClone(learned);
+    const trial = emptyMonitor();
+    const had = learned.publications[pub.code];
+    if (had) trial.publications[pub.code] = nullProto(had);
     try {
-      const r = await discoverPub(deps, pub, state, trial, opts);
+      const r = await discoverPub(deps, pub, state, trial, opts, config.allowedHosts);
       learned.publications[pub.code] = trial.publications[pub.code];
       out.push(r);
     } catch (e) {
@@ -235,8 +283,9 @@ export async function discover(
         upcoming: [],
         revised: [],
         freshness: pubFreshness(pub, learned.publications[pub.code], deps.now()),
-        error: e instanceof PageStructureError ? e.message : `${pub.landingPage}: ${(e as Error).message}`,
+        error: errorText(e, pub.landingPage),
         warnings: [],
+        refused: [],
       });
     }
   }

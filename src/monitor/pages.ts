@@ -10,7 +10,7 @@ import type { Frequency } from '../config/index.js';
 import { parsePeriod } from '../config/index.js';
 import { findDataFiles, isDataFileUrl } from '../manifest/index.js';
 import type { DataFileLink } from '../model.js';
-import { parsePageDate } from './dates.js';
+import { impossibleDate, parsePageDate } from './dates.js';
 
 export interface ListedRelease {
   period: string;
@@ -154,6 +154,10 @@ export function parseSeriesPage(html: string, pageUrl: string, frequency?: Frequ
       return;
     }
     const dateText = $a.closest('li').find('p.callout-box__content-description-date').first().text();
+    if (impossibleDate(dateText)) {
+      skipped.push(`${title} (${url}): its publication date "${clean(dateText)}" is not a calendar date`);
+      return;
+    }
     const published = parsePageDate(dateText);
     releases.push({
       period,
@@ -173,7 +177,10 @@ export function parseSeriesPage(html: string, pageUrl: string, frequency?: Frequ
   $(`${LIST('upcoming')} > li[itemtype="http://schema.org/PublicationIssue"]`).each((_, el) => {
     const $li = $(el);
     const title = clean($li.find('a').first().text()) || clean($li.find('h3, h2, h4').first().text());
-    const d = parsePageDate($li.find('p.cta__text').first().text());
+    const text = $li.find('p.cta__text').first().text();
+    if (impossibleDate(text))
+      skipped.push(`upcoming "${title}": its date "${clean(text)}" is not a calendar date`);
+    const d = parsePageDate(text);
     if (d) upcoming.push({ title, date: d.date, precision: d.precision });
   });
   const freq = clean($('dd[data-uipath="ps.series.frequency"]').first().text()) || undefined;

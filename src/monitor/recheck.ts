@@ -53,6 +53,20 @@ export function loadedFiles(
   }
 }
 
+/** The files now listed hold exactly the bytes the period's manifest says were loaded. */
+export function sameAsLoaded(
+  manifestsDir: string,
+  pub: string,
+  period: string,
+  files: Record<string, KnownFile>,
+): boolean {
+  const loaded = loadedFiles(manifestsDir, pub, period);
+  if (!loaded) return false;
+  const want = new Set(Object.values(loaded).map((f) => f.sha256));
+  const got = new Set(Object.values(files).map((f) => f.sha256));
+  return want.size === got.size && [...want].every((s) => got.has(s));
+}
+
 let seq = 0;
 
 async function fetchFile(

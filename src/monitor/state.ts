@@ -4,6 +4,8 @@
 // "checked at" times, so a run that learned nothing new changes no byte.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { describeIssues, dict, nullProto } from '../state/index.js';
+import { monitorSchema } from './schema.js';
 
 export interface SeenRelease {
   url: string;
@@ -68,11 +70,14 @@ export interface MonitorState {
 
 export class MonitorStateError extends Error {}
 
-export const emptyMonitor = (): MonitorState => ({ publications: {} });
+export const emptyMonitor = (): MonitorState => ({ publications: dict() });
 
 export function emptyPub(): PubMonitor {
-  return { releases: {}, upcoming: [], periods: {}, revised: [] };
+  return { releases: dict(), upcoming: [], periods: dict(), revised: [] };
 }
+
+/** A deep copy that keeps the objects without a prototype (structuredClone would give them one). */
+export const cloneMonitor = (m: MonitorState): MonitorState => nullProto(m);
 
 export function readMonitor(file: string): MonitorState {
   let text: string;
@@ -96,17 +101,14 @@ export function parseMonitor(text: string, file: string): MonitorState {
       `${file}: not valid JSON (${(e as Error).message}); fix it, or delete it and run \`datawarp discover --write\` to rebuild it`,
     );
   }
-  const pubs = (data as { publications?: unknown } | null)?.publications;
-  if (!pubs || typeof pubs !== 'object' || Array.isArray(pubs))
-    throw new MonitorStateError(`${file}: expected an object {"publications": {...}}`);
+  const parsed = monitorSchema.safeParse(data);
+  if (!parsed.success)
+    throw new MonitorStateError(
+      `${file}: not a DataWarp monitor state: ${describeIssues(parsed.error)}. The file was left as it is: fix it, or delete it and run \`datawarp discover --write\` to rebuild it`,
+    );
   const out = emptyMonitor();
-  for (const [code, p] of Object.entries(pubs as Record<string, Partial<PubMonitor>>)) {
-    out.publications[code] = {
-      ...emptyPub(),
-      ...p,
-      revised: Array.isArray(p?.revised) ? p.revised : [],
-    };
-  }
+  const pubs = (data as { publications: Record<string, Partial<PubMonitor>> }).publications;
+  for (const [code, p] of Object.entries(pubs)) out.publications[code] = nullProto({ ...emptyPub(), ...p });
   return out;
 }
 

@@ -37,7 +37,7 @@ const OPTIONS = {
   state: { type: 'string' },
 } as const;
 
-/** Returns the exit code (0 ok, 2 usage). */
+/** Returns the exit code (0 ok, 1 some files not restored, 2 usage). */
 export async function runRestore(argv: string[], ctx: RestoreContext): Promise<number> {
   let v;
   try {
@@ -79,10 +79,18 @@ export async function runRestore(argv: string[], ctx: RestoreContext): Promise<n
     ctx.io.out(
       `${relative(ctx.cwd, configPath)} not found: ${relative(ctx.cwd, statePath)} left as it is.\n`,
     );
-    return 0;
+  } else {
+    // what was restored is recorded even when other files were not
+    const added = recordRestoredItems(statePath, config, r.items);
+    ctx.io.out(`${relative(ctx.cwd, statePath)}: ${added.length} restored item(s) recorded as processed.\n`);
   }
-  const added = recordRestoredItems(statePath, config, r.items);
-  ctx.io.out(`${relative(ctx.cwd, statePath)}: ${added.length} restored item(s) recorded as processed.\n`);
+  for (const f of r.failed) ctx.io.err(`datawarp restore: ${f.name}: ${f.reason}\n`);
+  if (r.failed.length) {
+    ctx.io.err(
+      `datawarp restore: ${r.failed.length} file(s) not restored (named above); the other ${r.files} were. Replace or remove the bad files and run restore again.\n`,
+    );
+    return 1;
+  }
   return 0;
 }
 

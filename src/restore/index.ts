@@ -3,11 +3,11 @@
 // carries its table, period, publication and column types in its key-value metadata (src/export).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { ensureSchema, isValidIdent, quoteIdent, type Db } from '../load/index.js';
+import { ensureSchema, quoteIdent, type Db } from '../load/index.js';
 import { isVersionAssetName } from '../github/release-names.js';
 import type { ReleaseReader } from './releases.js';
-import { isStagingName, restoreTable } from './rehydrate.js';
+import { BadParquetFile, checkParquet, readGroup, type CheckedFile } from './parquet-file.js';
+import { restoreTable } from './rehydrate.js';
 
 export { runRestore, RESTORE_USAGE } from './command.js';
 
@@ -29,6 +29,8 @@ export interface RestoreResult {
   ledgerRows: number;
   /** the (publication, period) pairs restored */
   items: { pub: string; period: string; rows: number }[];
+  /** files not restored, with the reason (the others were) */
+  failed: { name: string; reason: string }[];
 }
 
 /** Every *.parquet under `dir` (e.g. output/parquet or a folder of downloaded release assets). */
@@ -82,75 +84,100 @@ export async function restoreFromParquet(
   log: (m: string) => void = () => {},
 ): Promise<RestoreResult> {
   await ensureSchema(db);
-  const res: RestoreResult = { files: 0, tables: 0, rows: 0, ledgerRows: 0, items: [] };
+  const res: RestoreResult = { files: 0, tables: 0, rows: 0, ledgerRows: 0, items: [], failed: [] };
   const tables = new Set<string>();
   for (const asset of await source.list()) {
-    const bytes = await asset.read();
-    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const meta = parquetMetadata(buf);
-    const kv = new Map((meta.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
-    const table = kv.get('datawarp.table') ?? '';
-    const period = kv.get('datawarp.period') ?? '';
-    const pub = kv.get('datawarp.publication') ?? '';
-    if (!isValidIdent(table) || !period || !pub) {
-      log(
-        `${asset.name}: not a DataWarp Parquet file (no datawarp.table/period/publication metadata); skipped`,
-      );
+    let f: CheckedFile | undefined;
+    let rows: number;
+    try {
+      f = checkParquet(await asset.read());
+      if (!f) {
+        log(
+          `${asset.name}: not a DataWarp Parquet file (no datawarp.table/period/publication metadata); skipped`,
+        );
+        continue;
+      }
+      rows = await restoreFile(db, f, res);
+    } catch (e) {
+      // each file in its own transaction: a bad one is named with the reason and the others are restored
+      const reason = e instanceof BadParquetFile ? e.message : `not restored (${(e as Error).message})`;
+      res.failed.push({ name: asset.name, reason });
+      log(`${asset.name}: ${reason}`);
       continue;
     }
-    const columns = JSON.parse(kv.get('datawarp.columns') ?? '[]') as { name: string; type: string }[];
-    const rows = (await parquetReadObjects({ file: buf })) as Record<string, unknown>[];
-    const names = columns.map((c) => c.name).filter(isStagingName);
-    const copyCols = names.filter((n) => n !== '_dw_loaded_at' || rows.some((r) => r[n] != null));
-    await db.transaction(async (tx) => {
-      // the table's schema-change lock also serialises concurrent restores of the same (table, period)
-      await restoreTable(tx, table, columns);
-      await tx.query(`DELETE FROM staging.${quoteIdent(table)} WHERE _dw_period = $1`, [period]);
-      const chunks = function* () {
-        for (let i = 0; i < rows.length; i += 5000)
-          yield rows
-            .slice(i, i + 5000)
-            .map((r) => copyCols.map((c) => csvValue(r[c])).join(',') + '\n')
-            .join('');
-      };
-      await tx.copyCsv(`"staging".${quoteIdent(table)}`, copyCols, chunks());
-      const sources = new Map<string, { url: string; sheet: string; sha: string; n: number }>();
+    tables.add(f.table);
+    const item = res.items.find((i) => i.pub === f.pub && i.period === f.period);
+    if (item) item.rows += rows;
+    else res.items.push({ pub: f.pub, period: f.period, rows });
+    res.files++;
+    res.rows += rows;
+    log(`${asset.name}: ${rows} rows -> staging.${f.table} (${f.period})`);
+  }
+  res.tables = tables.size;
+  return res;
+}
+
+/** `_dw_loaded_at` is copied only when the file holds a value for it (else the column's default applies). */
+async function hasLoadedAt(f: CheckedFile): Promise<boolean> {
+  if (!f.copyCols.includes('_dw_loaded_at')) return false;
+  for (let g = 0; g < f.meta.row_groups.length; g++)
+    if ((await readGroup(f, g, ['_dw_loaded_at'])).some((r) => r[0] != null)) return true;
+  return false;
+}
+
+async function restoreFile(db: Db, f: CheckedFile, res: RestoreResult): Promise<number> {
+  const copyCols = (await hasLoadedAt(f)) ? f.copyCols : f.copyCols.filter((c) => c !== '_dw_loaded_at');
+  const readCols = [...new Set([...copyCols, '_dw_file_url', '_dw_sheet', '_dw_sha256'])].filter((c) =>
+    f.columns.some((x) => x.name === c),
+  );
+  const at = (name: string) => readCols.indexOf(name);
+  const [iUrl, iSheet, iSha] = [at('_dw_file_url'), at('_dw_sheet'), at('_dw_sha256')];
+  const copyIdx = copyCols.map(at);
+  const sources = new Map<string, { url: string; sheet: string; sha: string; n: number }>();
+  let copied = 0;
+  async function* chunks() {
+    for (let g = 0; g < f.meta.row_groups.length; g++) {
+      const rows = await readGroup(f, g, readCols);
       for (const r of rows) {
-        const k = `${r._dw_file_url}\u0000${r._dw_sheet}`;
+        const k = `${r[iUrl]}\u0000${r[iSheet]}`;
         const s = sources.get(k) ?? {
-          url: String(r._dw_file_url),
-          sheet: String(r._dw_sheet),
-          sha: String(r._dw_sha256),
+          url: String(r[iUrl]),
+          sheet: String(r[iSheet]),
+          sha: String(r[iSha]),
           n: 0,
         };
         s.n++;
         sources.set(k, s);
       }
-      for (const s of sources.values()) {
-        // other bytes of the same source recorded as loaded give way to what the Parquet file holds
-        await tx.query(
-          `UPDATE datawarp.tbl_manifest_files SET status = 'superseded', superseded_at = now()
-            WHERE pub = $1 AND period = $3 AND file_url = $4 AND sheet = $5 AND table_name = $2 AND sha256 <> $6
-              AND status = 'loaded'`,
-          [pub, table, period, s.url, s.sheet, s.sha],
-        );
-        await tx.query(
-          `INSERT INTO datawarp.tbl_manifest_files (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
-           VALUES ($1, $2, $3, $4, $5, $2, $6, $7, 'loaded')
-           ON CONFLICT (pub, period, file_url, sheet, table_name, sha256) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, status = 'loaded'`,
-          [pub, table, period, s.url, s.sheet, s.sha, s.n],
-        );
-        res.ledgerRows++;
-      }
-    });
-    tables.add(table);
-    const item = res.items.find((i) => i.pub === pub && i.period === period);
-    if (item) item.rows += rows.length;
-    else res.items.push({ pub, period, rows: rows.length });
-    res.files++;
-    res.rows += rows.length;
-    log(`${asset.name}: ${rows.length} rows -> staging.${table} (${period})`);
+      copied += rows.length;
+      for (let i = 0; i < rows.length; i += 5000)
+        yield rows
+          .slice(i, i + 5000)
+          .map((r) => copyIdx.map((c) => csvValue(r[c])).join(',') + '\n')
+          .join('');
+    }
   }
-  res.tables = tables.size;
-  return res;
+  await db.transaction(async (tx) => {
+    // the table's schema-change lock also serialises concurrent restores of the same (table, period)
+    await restoreTable(tx, f.table, f.columns);
+    await tx.query(`DELETE FROM staging.${quoteIdent(f.table)} WHERE _dw_period = $1`, [f.period]);
+    await tx.copyCsv(`"staging".${quoteIdent(f.table)}`, copyCols, chunks());
+    for (const s of sources.values()) {
+      // other bytes of the same source recorded as loaded give way to what the Parquet file holds
+      await tx.query(
+        `UPDATE datawarp.tbl_manifest_files SET status = 'superseded', superseded_at = now()
+          WHERE pub = $1 AND period = $3 AND file_url = $4 AND sheet = $5 AND table_name = $2 AND sha256 <> $6
+            AND status = 'loaded'`,
+        [f.pub, f.table, f.period, s.url, s.sheet, s.sha],
+      );
+      await tx.query(
+        `INSERT INTO datawarp.tbl_manifest_files (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
+         VALUES ($1, $2, $3, $4, $5, $2, $6, $7, 'loaded')
+         ON CONFLICT (pub, period, file_url, sheet, table_name, sha256) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, status = 'loaded'`,
+        [f.pub, f.table, f.period, s.url, s.sheet, s.sha, s.n],
+      );
+    }
+  });
+  res.ledgerRows += sources.size;
+  return copied;
 }

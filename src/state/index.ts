@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { faultPoint } from '../faults.js';
+import { describeIssues, dict, nullProto, stateSchema } from './schema.js';
 
 export interface ProcessedEntry {
   completed_at: string;
@@ -35,10 +36,12 @@ export interface State {
   failed: Record<string, FailedEntry>;
 }
 
+export { describeIssues, dict, jsonPath, nullProto } from './schema.js';
+
 export const itemKey = (pub: string, period: string) => `${pub}/${period}`;
 
 export function emptyState(): State {
-  return { processed: {}, failed: {} };
+  return { processed: dict(), failed: dict() };
 }
 
 export class StateError extends Error {}
@@ -72,14 +75,22 @@ function readStateFile(file: string): State {
       `${file}: not valid JSON (${(e as Error).message}); fix it or rebuild it with \`datawarp init-state\``,
     );
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    throw new StateError(`${file}: expected an object {"processed": {...}, "failed": {...}}`);
-  }
-  const d = data as Partial<State>;
+  const parsed = stateSchema.safeParse(data);
+  if (!parsed.success)
+    throw new StateError(
+      `${file}: not a DataWarp state file: ${describeIssues(parsed.error)}. The file was left as it is: fix it, or rebuild it with \`datawarp init-state\``,
+    );
+  const d = data as Record<string, unknown> & { processed?: object; failed?: Record<string, unknown> };
+  const failed = dict<FailedEntry>();
+  for (const [k, v] of Object.entries(d.failed ?? {}))
+    failed[k] =
+      typeof v === 'string'
+        ? { failed_at: new Date(0).toISOString(), error: v }
+        : nullProto(v as FailedEntry);
   return {
-    ...(d as object),
-    processed: { ...(d.processed ?? {}) },
-    failed: { ...(d.failed ?? {}) },
+    ...d,
+    processed: nullProto({ ...(d.processed ?? {}) }) as Record<string, ProcessedEntry>,
+    failed,
   } as State;
 }
 
@@ -194,7 +205,7 @@ const same = (base: Map<string, string> | undefined, k: string, x: Stamped) =>
  *   it was then).
  */
 export function mergeForWrite(mine: State, disk: State, base?: Map<string, string>): State {
-  const out: State = { ...(disk as object), ...(mine as object), processed: {}, failed: {} } as State;
+  const out: State = { ...(disk as object), ...(mine as object), processed: dict(), failed: dict() } as State;
   for (const k of keysOf(mine, disk)) {
     const m = stampOf(mine, k);
     const d = stampOf(disk, k);
