@@ -107,8 +107,8 @@ export function startCluster(): Cluster {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-pg-'));
   let out: string;
   try {
+    // empty: .ci/pg-start.sh takes Debian's newest
     const env = { ...process.env, DATAWARP_PG_BIN: choice.bin ? reachableBin(choice.bin) : '' };
-    if (!choice.bin) delete env.DATAWARP_PG_BIN;
     out = execFileSync('bash', [path.join(ROOT, '.ci/pg-start.sh'), dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
