@@ -63,7 +63,7 @@ export function chooseServer(
 
 /** As root the server runs as the `postgres` user, who may not reach a checkout under a private home folder
  * (GitHub's runners): then the binaries are copied once to the temp folder, where it can. */
-function reachableBin(bin: string): string {
+export function reachableBin(bin: string): string {
   if (process.getuid?.() !== 0) return bin;
   try {
     execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', path.join(bin, 'postgres')], {
