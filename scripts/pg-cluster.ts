@@ -72,9 +72,11 @@ export function reachableBin(bin: string): string {
     return bin;
   } catch {
     const native = path.dirname(bin);
+    const pkg = path.join(native, '..', 'package.json');
+    const version = fs.existsSync(pkg) ? String(JSON.parse(fs.readFileSync(pkg, 'utf8')).version) : 'x';
     const copy = path.join(
       os.tmpdir(),
-      `datawarp-embedded-pg-${fs.statSync(path.join(bin, 'postgres')).size}`,
+      `datawarp-embedded-pg-${version}-${fs.statSync(path.join(bin, 'postgres')).size}`,
     );
     if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
       fs.cpSync(native, `${copy}.tmp`, { recursive: true, verbatimSymlinks: true });
