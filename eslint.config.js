@@ -15,4 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // a focused test would make CI pass on one test (vitest.config.ts also sets allowOnly: false)
+    files: ['test/**/*.ts'],
+    rules: {
+      // it.only, describe.only, it.skipIf(x).only, test.each(t).only ...: any `.only` in a test file
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='only']", message: 'no focused tests: remove .only' },
+      ],
+    },
+  },
 );

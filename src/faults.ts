@@ -1,8 +1,11 @@
-// Fault points for the reliability tests: a run stops (kill -9) or pauses at a named point of its work, so a
-// test can kill it, or stop the database under it, at an exact place. Off unless DATAWARP_FAULT_AT is set:
+// A TEST HOOK, the only fault mechanism: the reliability and end-to-end tests make a run stop (kill -9), fail
+// (throw) or pause at a named point of its work, so a test can kill it, or stop the database under it, at an
+// exact place. Off (one environment lookup per point) unless DATAWARP_FAULT_AT is set; not a user setting:
 //
 //   DATAWARP_FAULT_AT=<point>[:<n>]   the n-th time (default 1) this process reaches <point>
 //   DATAWARP_FAULT_ACTION=kill        (default) SIGKILL this process there
+//   DATAWARP_FAULT_ACTION=throw       throw an Error ("injected fault at <point>:<n>") there, as a failing
+//                                      read, write or query would
 //   DATAWARP_FAULT_ACTION=pause:<file> write <file> (holding the point's name) and wait until it is removed
 //   DATAWARP_FAULT_ACTION=exit-thread  end the worker thread that reaches it (the Parquet worker); ignored on the
 //                                      main thread
@@ -12,8 +15,7 @@
 // chunk; on the fast path each MB), ledger (a file's ledger row written, before COMMIT), commit (after a file's
 // COMMIT), export (a table's export starting), parquet (a Parquet row group written), parquet-rename (a Parquet
 // file about to replace the old one), catalog (catalog.json about to be renamed), state (state.json's temp file
-// written, before the rename), manifest (a manifest about to be written), item-done (an item's outcome in
-// state.json).
+// written, before the rename), manifest (a manifest about to be written).
 import { existsSync, writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
@@ -38,6 +40,7 @@ export function faultPoint(point: string): void | Promise<void> {
   const seen = (counts.get(point) ?? 0) + 1;
   counts.set(point, seen);
   if (seen !== s.n) return;
+  if (s.action === 'throw') throw new Error(`injected fault at ${point}:${seen} (DATAWARP_FAULT_AT)`);
   if (s.action === 'exit-thread') {
     if (!isMainThread) process.exit(1);
     return;

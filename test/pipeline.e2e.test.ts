@@ -322,15 +322,17 @@ for (const kind of testEngines()) {
       });
     }
 
+    // copy:1 is etr.zip's one COPY chunk (232 rows); copy:3 is the second 1,000-row chunk of epraccur.zip
+    const SECOND_CHUNK_OF_FILE_2 = { DATAWARP_FAULT_AT: 'copy:3', DATAWARP_COPY_CHUNK_ROWS: '1000' };
+
     it('an error thrown mid-COPY rolls back that file only; a re-run loads it once', async () => {
       const ws = await makeWorkspace(kind, site, ['ods_trusts']);
       try {
-        const r = await ws.run(['backfill'], {
-          DATAWARP_FAULT: 'fail:ods_trusts/2020-02:2:2',
-          DATAWARP_COPY_CHUNK_ROWS: '1000',
-        });
-        expect(r.code).toBe(1);
-        expect(ws.state().failed['ods_trusts/2020-02'].error).toMatch(/injected fault.*|epraccur/);
+        const r = await ws.spawn(['backfill'], { ...SECOND_CHUNK_OF_FILE_2, DATAWARP_FAULT_ACTION: 'throw' });
+        expect(r.status, r.out).toBe(1);
+        expect(ws.state().failed['ods_trusts/2020-02'].error).toMatch(
+          /epraccur\.zip failed at table staging\.ods_trusts_epraccur .*injected fault at copy:3/,
+        );
         await check(ws);
       } finally {
         await ws.dispose();
@@ -340,10 +342,7 @@ for (const kind of testEngines()) {
     it('kill -9 mid-COPY leaves nothing of that file; a re-run loads it once', async () => {
       const ws = await makeWorkspace(kind, site, ['ods_trusts']);
       try {
-        const r = await ws.spawn(['backfill'], {
-          DATAWARP_FAULT: 'kill:ods_trusts/2020-02:2:2',
-          DATAWARP_COPY_CHUNK_ROWS: '1000',
-        });
+        const r = await ws.spawn(['backfill'], SECOND_CHUNK_OF_FILE_2);
         expect(r.signal, r.out).toBe('SIGKILL');
         await check(ws);
       } finally {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresInstalled, startCluster, type Cluster } from '../scripts/pg-cluster.js';
+import { embeddedBinDir, postgresInstalled, startCluster, type Cluster } from '../scripts/pg-cluster.js';
 import { writeCsv, type WrittenCsv } from './support/big-csv.js';
 import { serveDir, spawnCli, waitForPause, writeConfig, type Served } from './support/faults.js';
 
@@ -26,7 +26,7 @@ async function sql<R = Record<string, unknown>>(url: string, text: string): Prom
   }
 }
 
-describe.skipIf(!postgresInstalled())('pg_ctl stop -m immediate under a run', () => {
+describe.skipIf(!postgresInstalled() && !embeddedBinDir())('pg_ctl stop -m immediate under a run', () => {
   let cluster: Cluster;
   let admin: string;
   let served: Served;

@@ -237,7 +237,6 @@ async function runBackfill(
       openDb: () => openDb(dbOptions(ctx)),
       namer: makeNamer(ctx, reporter.warn),
       reporter,
-      onChunk: faultHook(ctx.env),
       chunkRows: Number(ctx.env.DATAWARP_COPY_CHUNK_ROWS) || undefined,
     },
     {
@@ -265,18 +264,6 @@ async function runBackfill(
   for (const o of result.outcomes.filter((x) => x.status === 'failed'))
     ctx.io.err(`  ✗ ${o.key}: ${o.error}\n`);
   return result.exitCode;
-}
-
-/** Test-only fault injection: DATAWARP_FAULT=fail|kill:<item>:<file>:<chunk> (e.g. kill:demo/2020-09:2:1). */
-function faultHook(env: NodeJS.ProcessEnv) {
-  const spec = env.DATAWARP_FAULT;
-  if (!spec) return undefined;
-  const [mode, item, file, chunk] = spec.split(':');
-  return (info: { item: string; file: number; chunk: number }) => {
-    if (info.item !== item || info.file !== Number(file) || info.chunk !== Number(chunk ?? 1)) return;
-    if (mode === 'kill') process.kill(process.pid, 'SIGKILL');
-    throw new Error(`injected fault (DATAWARP_FAULT=${spec})`);
-  };
 }
 
 async function tryOpenDb(ctx: CliEnv): Promise<Db | undefined> {

@@ -94,19 +94,20 @@ async function streamBack(
   try {
     // part by part (the provenance index finds each), in load order within a part; never a sort
     for (const p of parts) {
-      const fixed: Record<string, string> = {
-        _dw_period: period,
-        _dw_file_url: p.f,
-        _dw_sha256: p.sha,
-        _dw_sheet: p.s,
-      };
+      // a Map, never an object keyed by column name: `'constructor' in {}` is true
+      const fixed = new Map<string, string>([
+        ['_dw_period', period],
+        ['_dw_file_url', p.f],
+        ['_dw_sha256', p.sha],
+        ['_dw_sheet', p.s],
+      ]);
       const sql = `SELECT ${read.map(selectExpr).join(', ')} FROM staging."${t.tableName}"
         WHERE "_dw_file_url" = ${lit(p.f)} AND "_dw_period" = ${lit(period)} AND "_dw_sheet" = ${lit(p.s)}`;
       await streamRows(db, sql, read, ROW_GROUP, (rows) => {
         const n = rows[0]?.length ?? 0;
         let k = 0;
         return file.write(
-          file.columns.map((c) => (c.name in fixed ? new Array(n).fill(fixed[c.name]) : rows[k++])),
+          file.columns.map((c) => (fixed.has(c.name) ? new Array(n).fill(fixed.get(c.name)) : rows[k++])),
         );
       });
     }

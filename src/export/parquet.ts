@@ -47,8 +47,9 @@ function parquetType(dataType: string): Record<string, unknown> {
   }
 }
 
-export function provenanceDescription(name: string): string | undefined {
-  return {
+/** a Map, never an object looked up by column name: `{...}['constructor']` is Object */
+const PROVENANCE_DESCRIPTIONS = new Map<string, string>(
+  Object.entries({
     _dw_period: 'DataWarp: canonical period of the release this row came from',
     _dw_file_url: 'DataWarp: URL of the source file',
     _dw_sha256: 'DataWarp: sha256 of the source file',
@@ -57,7 +58,11 @@ export function provenanceDescription(name: string): string | undefined {
     _dw_loaded_at: 'DataWarp: when the row was loaded',
     _dw_flags:
       'DataWarp: JSON {"<column>": "<cell text>"} of the cells of this row that loaded other than as written (a symbol or annotation as NULL, a flagged or censored value), NULL when none',
-  }[name];
+  }),
+);
+
+export function provenanceDescription(name: string): string | undefined {
+  return PROVENANCE_DESCRIPTIONS.get(name);
 }
 
 function kvMetadata(t: ExportTable, period: string, cols: DbColumn[], files: string[]) {

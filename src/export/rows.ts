@@ -140,13 +140,20 @@ export async function streamRows(
   const kinds = columns.map((c) => c.kind);
   await db.transaction(async (tx) => {
     if (!tx.copyOut) {
-      await tx.query(`DECLARE dw_export NO SCROLL CURSOR FOR ${sql}`);
+      // rows come back as objects: keyed by position (c0, c1, ...), never by column name, so a column named
+      // `__proto__` or `constructor` is read as its value and not as Object.prototype's member
+      const at = columns.map((c, j) => `q."${c.name}" AS c${j}`).join(', ');
+      await tx.query(`DECLARE dw_export NO SCROLL CURSOR FOR SELECT ${at} FROM (${sql}) q`);
+      const keys = columns.map((_, j) => `c${j}`);
       for (;;) {
         const got = await tx.query<Record<string, unknown>>(`FETCH ${batch} FROM dw_export`);
         if (!got.length) break;
         await onBatch(
-          columns.map((c, j) =>
-            got.map((r) => (r[c.name] == null ? null : convert(kinds[j], String(r[c.name])))),
+          keys.map((key, j) =>
+            got.map((r) => {
+              const v = Object.hasOwn(r, key) ? r[key] : undefined;
+              return v == null ? null : convert(kinds[j], String(v));
+            }),
           ),
         );
       }

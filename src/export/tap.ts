@@ -71,14 +71,15 @@ class Sink implements TableSink {
     this.from = cols.map((c) =>
       c.name === '_dw_row' ? ROW : c.name === FLAGS_COLUMN ? FLAGS : (at.get(c.name) ?? CONSTANT),
     );
-    const fixed: Record<string, Value> = {
-      _dw_period: t.period,
-      _dw_file_url: t.fileUrl,
-      _dw_sha256: t.sha256,
-      _dw_sheet: t.sheet,
-      _dw_loaded_at: t.loadedAtMs,
-    };
-    this.prov = cols.map((c) => fixed[c.name] ?? null);
+    // a Map, never an object keyed by column name: `fixed['constructor']` would be Object
+    const fixed = new Map<string, Value>([
+      ['_dw_period', t.period],
+      ['_dw_file_url', t.fileUrl],
+      ['_dw_sha256', t.sha256],
+      ['_dw_sheet', t.sheet],
+      ['_dw_loaded_at', t.loadedAtMs],
+    ]);
+    this.prov = cols.map((c) => fixed.get(c.name) ?? null);
   }
 
   private async rowDone(): Promise<void> {

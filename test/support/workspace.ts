@@ -47,7 +47,7 @@ export async function makeWorkspace(kind: EngineKind, site: NhsSite, pubs?: stri
   await t.db.close(); // the CLI opens it; PGlite allows one handle at a time
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.OPENAI_API_KEY;
-  delete env.DATAWARP_FAULT;
+  delete env.DATAWARP_FAULT_AT;
   if (kind === 'pg') env.DATABASE_URL = t.location.databaseUrl;
   else {
     delete env.DATABASE_URL;
