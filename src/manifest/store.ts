@@ -12,6 +12,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   statSync,
   writeFileSync,
@@ -176,6 +177,8 @@ export function storeOf(manifestPath: string, pub: string, fallback: string): Ma
 class BranchReader {
   private ref: string | null | undefined;
   private files: Set<string> | undefined;
+  /** the repository's top folder (ls-tree lists relative to the folder it runs in) */
+  private top: string | undefined;
   constructor(
     private readonly root: string,
     private readonly remote: string,
@@ -241,6 +244,7 @@ class BranchReader {
   }
 
   private cwd(): string {
+    if (this.top) return this.top;
     let d = this.root;
     while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
     return d;
@@ -251,7 +255,8 @@ class BranchReader {
     if (this.ref !== undefined) return this.ref;
     const tracking = `refs/remotes/${this.remote}/${MANIFESTS_BRANCH}`;
     const top = this.git(['rev-parse', '--show-toplevel'])?.trim();
-    if (!top || relative(top, this.root).startsWith('..')) return (this.ref = null);
+    if (!top || relative(top, realpathSync(this.cwd())).startsWith('..')) return (this.ref = null);
+    this.top = top;
     for (const r of [tracking, `refs/heads/${MANIFESTS_BRANCH}`])
       if (this.git(['rev-parse', '--verify', '--quiet', `${r}^{commit}`]) !== undefined)
         return (this.ref = r);
