@@ -135,6 +135,7 @@ for (const kind of testEngines()) {
         'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
         '.gitignore': '.datawarp/\noutput/parquet/\n',
       });
+      git(origin.bare, 'config', 'uploadpack.allowFilter', 'true'); // as GitHub: blobless fetches
       t = await openTestDb(kind);
       await t.db.close(); // the pipeline opens it; PGlite allows one handle at a time
       ws = origin.clone();
@@ -204,6 +205,11 @@ for (const kind of testEngines()) {
         `${server.url}/beta/beta-2024-02.csv`,
       ]);
       expect(existsSync(join(fresh, 'manifests'))).toBe(false); // read, not copied
+      // fetched without the other files' bytes: only what was read came down
+      const missing = git(fresh, 'rev-list', '--objects', '--missing=print', `origin/${MANIFESTS_BRANCH}`)
+        .split('\n')
+        .filter((l) => l.startsWith('?'));
+      expect(missing.length).toBeGreaterThan(40);
 
       // the next period: enriched from 2024-12's enriched manifest (every table from the reference)
       writeFileSync(join(siteDir, 'beta', 'beta-2024-02.csv'), csv('beta', '2024-02', 5)); // republished

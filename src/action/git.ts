@@ -142,7 +142,8 @@ async function fetchTip(t: Target, b: string, depth?: number): Promise<string | 
   const r = await git(t.cwd, [
     'fetch',
     '--quiet',
-    ...(depth ? [`--depth=${depth}`] : []),
+    // the manifests branch: its tip's trees only (a commit on it needs no other file's bytes)
+    ...(depth ? [`--depth=${depth}`, '--filter=blob:none'] : []),
     t.remote,
     `+refs/heads/${b}:refs/remotes/${t.remote}/${b}`,
   ]);
@@ -194,7 +195,8 @@ async function buildManifestsCommit(
       env,
       files.map((f) => ({ file: f, path: f.slice(prefix.length) })),
     );
-    const tree = (await gitOk(t.cwd, ['write-tree'], { env })).trim();
+    // --missing-ok: a blobless fetch of the tip lacks the other files' bytes, and needs none of them
+    const tree = (await gitOk(t.cwd, ['write-tree', '--missing-ok'], { env })).trim();
     if (tip && tree === (await gitOk(t.cwd, ['rev-parse', `${tip}^{tree}`])).trim()) return undefined;
     const args = ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message];
     return (await gitOk(t.cwd, args, { env: t.authorEnv })).trim();

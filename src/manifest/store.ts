@@ -176,7 +176,8 @@ export function storeOf(manifestPath: string, pub: string, fallback: string): Ma
 /** Reads the manifests branch with git: the tree listed once, files by `git cat-file`. */
 class BranchReader {
   private ref: string | null | undefined;
-  private files: Set<string> | undefined;
+  /** path -> blob id */
+  private files: Map<string, string> | undefined;
   /** the repository's top folder (ls-tree lists relative to the folder it runs in) */
   private top: string | undefined;
   constructor(
@@ -197,6 +198,8 @@ class BranchReader {
     const out = new Map<string, string>();
     const ref = this.resolve();
     if (!ref) return out;
+    this.tree();
+    this.prefetch(paths);
     const cwd = this.cwd();
     const buf = execFileSync('git', ['cat-file', '--batch'], {
       cwd,
@@ -220,14 +223,14 @@ class BranchReader {
   /** names directly under a folder of the branch */
   list(prefix: string): string[] {
     const out: string[] = [];
-    for (const f of this.tree())
+    for (const f of this.tree().keys())
       if (f.startsWith(prefix) && !f.slice(prefix.length).includes('/')) out.push(f.slice(prefix.length));
     return out;
   }
 
   dirs(prefix: string): string[] {
     const out = new Set<string>();
-    for (const f of this.tree())
+    for (const f of this.tree().keys())
       if (f.startsWith(prefix)) {
         const rest = f.slice(prefix.length);
         if (rest.includes('/')) out.add(rest.slice(0, rest.indexOf('/')));
@@ -235,12 +238,29 @@ class BranchReader {
     return [...out];
   }
 
-  private tree(): Set<string> {
+  private tree(): Map<string, string> {
     if (this.files) return this.files;
     const ref = this.resolve();
-    const text = ref ? this.git(['ls-tree', '-r', '--name-only', '-z', ref]) : undefined;
-    this.files = new Set((text ?? '').split('\0').filter(Boolean));
+    const text = ref ? this.git(['ls-tree', '-r', '-z', ref]) : undefined;
+    this.files = new Map();
+    for (const entry of (text ?? '').split('\0').filter(Boolean)) {
+      const tab = entry.indexOf('\t');
+      this.files.set(entry.slice(tab + 1), entry.slice(0, tab).split(' ')[2]);
+    }
     return this.files;
+  }
+
+  /** In a blobless clone (the fetch above): the blobs of `paths` in one fetch, not one fetch per file. */
+  private prefetch(paths: string[]): void {
+    if (this.git(['config', '--get', `remote.${this.remote}.promisor`])?.trim() !== 'true') return;
+    const ids = paths.map((p) => this.files?.get(p)).filter((x): x is string => !!x);
+    const missing = this.git(['cat-file', '--batch-check=%(objectname)', '--batch-all-objects']);
+    const have = new Set((missing ?? '').split('\n'));
+    const want = ids.filter((id) => !have.has(id));
+    if (!want.length) return;
+    const args = ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--quiet', this.remote];
+    const opts = ['--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none'];
+    this.git([...args, ...opts, '--stdin'], want.join('\n') + '\n');
   }
 
   private cwd(): string {
@@ -264,6 +284,7 @@ class BranchReader {
       'fetch',
       '--quiet',
       '--depth=1',
+      '--filter=blob:none', // trees only; a file's bytes are fetched when read (a server without filters sends all)
       this.remote,
       `+refs/heads/${MANIFESTS_BRANCH}:${tracking}`,
     ]);
@@ -271,13 +292,15 @@ class BranchReader {
     return this.ref;
   }
 
-  private git(args: string[]): string | undefined {
+  private git(args: string[], input?: string): string | undefined {
     try {
       return execFileSync('git', args, {
         cwd: this.cwd(),
         encoding: 'utf8',
         maxBuffer: 1 << 30,
-        stdio: ['ignore', 'pipe', 'ignore'],
+        ...(input === undefined
+          ? { stdio: ['ignore', 'pipe', 'ignore'] }
+          : { input, stdio: ['pipe', 'pipe', 'ignore'] }),
         timeout: 120_000,
         env: {
           ...process.env,
