@@ -105,7 +105,18 @@ export async function writeCatalog(
   now = new Date(),
 ): Promise<Catalog> {
   const old = readCatalog(path);
-  const names = [...new Set(described.map((t) => t.tableName))];
+  // the item's tables, and any table of the ledger the file does not list yet (another process's, sharing the
+  // database): the file converges on the ledger without a whole rebuild
+  const listed = new Set(old.tables.map((t) => t.table));
+  const inLedger = await db.query<{ table_name: string }>(
+    `SELECT DISTINCT table_name FROM datawarp.tbl_manifest_files WHERE status = 'loaded'`,
+  );
+  const names = [
+    ...new Set([
+      ...described.map((t) => t.tableName),
+      ...inLedger.map((r) => r.table_name).filter((n) => !listed.has(n)),
+    ]),
+  ];
   const fresh = await catalogTables(db, old, described, names);
   const touched = new Set(names);
   const catalog: Catalog = {
