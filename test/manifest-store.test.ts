@@ -172,10 +172,13 @@ for (const kind of testEngines()) {
       expect(branch).toContain('backfill/alpha/alpha_2024-12_enriched.yaml');
       expect(branch).toContain('backfill/beta/beta_2024-01.yaml');
       // one table a line: the catalog parses and lists both publications' tables
-      const catalog = JSON.parse(origin.show('output/catalog.json')!) as {
-        tables: { publication: string }[];
-      };
+      const text = origin.show('output/catalog.json')!;
+      const catalog = JSON.parse(text) as { tables: { table: string; publication: string }[] };
       expect(new Set(catalog.tables.map((x) => x.publication))).toEqual(new Set(PUBS));
+      const lines = text.trimEnd().split('\n');
+      expect(lines).toHaveLength(catalog.tables.length + 2);
+      const tableOf = (l: string) => (JSON.parse(l.replace(/,$/, '')) as { table: string }).table;
+      expect(lines.slice(1, -1).map(tableOf)).toEqual(catalog.tables.map((x) => x.table));
     });
 
     it('a fresh runner: period 2 from the reference on the branch, a revision reloads, the readers find the manifests', async () => {
