@@ -188,8 +188,11 @@ run('GitHub Action (dist/index.js) end to end', () => {
       const s = state(origin);
       expect(Object.keys(s.processed).sort()).toEqual(['pcn_workforce/2020-03', 'qof/FY2020-21']);
       expect(Object.keys(s.failed)).toEqual(['pcn_workforce/2020-09']);
-      expect(origin.show('output/catalog.json')).toContain('"publication": "qof"');
-      expect(origin.show('manifests/backfill/qof/qof_FY2020-21_enriched.yaml')).toBeTruthy();
+      const cat = JSON.parse(origin.show('output/catalog.json')!) as { tables: { publication: string }[] };
+      expect(cat.tables.some((t) => t.publication === 'qof')).toBe(true);
+      // manifests on their own branch, not in the tree (README "What is committed")
+      expect(origin.show('backfill/qof/qof_FY2020-21_enriched.yaml', 'datawarp/manifests')).toBeTruthy();
+      expect(origin.show('manifests/backfill/qof/qof_FY2020-21_enriched.yaml')).toBeUndefined();
       // assets
       const tags = fake.releases.map((x) => x.tag_name).sort();
       expect(tags).toEqual(['datawarp-catalog', 'datawarp-pcn_workforce-2020', 'datawarp-qof-2020']);

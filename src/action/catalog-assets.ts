@@ -1,8 +1,6 @@
 // The catalog's record of where each Parquet asset was released (CatalogTable.assets): written after uploads,
 // read to send a re-upload to the release that already holds the asset (spill-over parts included).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { readCatalog, type Catalog, type CatalogAsset } from '../export/index.js';
+import { readCatalog, writeCatalogFile, type Catalog, type CatalogAsset } from '../export/index.js';
 import type { AssetPlacement } from './publish.js';
 
 /** asset name -> the catalog's record of it */
@@ -42,9 +40,6 @@ export function recordAssets(
     n += mine.length;
   }
   if (!n) return 0;
-  mkdirSync(dirname(catalogPath), { recursive: true });
-  const tmp = `${catalogPath}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
-  renameSync(tmp, catalogPath);
+  writeCatalogFile(catalogPath, catalog);
   return n;
 }

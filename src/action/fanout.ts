@@ -7,10 +7,10 @@
 //   catalog and the manifests, clears the revisions the jobs reloaded from state/monitor.json, commits once,
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
 //   items recorded as failed with a reason naming the job. Pending revisions count as pending items in the plan.
-import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { cpSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fanOutPlan } from '../cli/plan.js';
-import { readCatalog, type Catalog } from '../export/index.js';
+import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline.js';
 import { itemKey, mergeStates, readState, writeState, type FailedEntry } from '../state/index.js';
@@ -160,13 +160,6 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const monitor = reloadedRevisions(e, statePath, reloaded);
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
-}
-
-function writeCatalogFile(path: string, catalog: Catalog): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
-  renameSync(tmp, path);
 }
 
 /** One commit for every job, the catalog release, keep-alive, issues for the items a job did not report. */

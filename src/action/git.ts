@@ -1,14 +1,18 @@
-// StateCommitter: commit state/state.json, new manifests and output/catalog.json to a branch and push.
+// StateCommitter: commit state/state.json and output/catalog.json to a branch, the new manifests to the branch
+// datawarp/manifests (src/manifest/store.ts reads them there), and push both at once (--atomic).
 //
-// The commit is built with git plumbing on a temporary index, on top of the latest known tip of the branch,
-// so neither HEAD nor the working tree is touched. When the push is rejected (another run pushed first) the
-// branch is fetched and the commit is rebuilt on the new tip: state.json and catalog.json are merged as JSON
-// by key (per key the newest timestamp wins), never by a text rebase; manifests are per item and ours win.
+// The commits are built with git plumbing on temporary indexes, on top of the latest known tips, so neither HEAD
+// nor the working tree is touched. When the push is rejected (another run pushed first) the branches are fetched
+// and the commits rebuilt on the new tips: state.json and catalog.json are merged as JSON by key (per key the
+// newest timestamp wins), never by a text rebase; manifests are per item and ours win. Per-period manifests stay
+// out of the branch's tree (~20 KB an item); a manifest file already in that tree (a publication's
+// reference_manifest, or one committed before they moved) stays there and is updated in place.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Catalog } from '../export/index.js';
+import { parseCatalog, serializeCatalog, writeCatalogFile } from '../export/index.js';
+import { MANIFESTS_BRANCH } from '../manifest/index.js';
 import { mergeStates, serializeState } from '../state/index.js';
 import { asState, mergeCatalogs, parseJson } from './merge.js';
 
@@ -129,13 +133,17 @@ async function changedManifests(t: Target): Promise<string[]> {
   if (!existsSync(join(t.cwd, t.manifestsDir))) return [];
   const args = ['ls-files', '-z', '--others', '--modified', '--exclude-standard', '--', t.manifestsDir];
   const out = await gitOk(t.cwd, args);
-  return [...new Set(out.split('\0').filter(Boolean))].filter((p) => existsSync(join(t.cwd, p)));
+  return [...new Set(out.split('\0').filter(Boolean))]
+    .filter((p) => !p.endsWith('.tmp') && existsSync(join(t.cwd, p)))
+    .sort();
 }
 
-async function fetchTip(t: Target, b: string): Promise<string | undefined> {
+async function fetchTip(t: Target, b: string, depth?: number): Promise<string | undefined> {
   const r = await git(t.cwd, [
     'fetch',
     '--quiet',
+    // the manifests branch: its tip's trees only (a commit on it needs no other file's bytes)
+    ...(depth ? [`--depth=${depth}`, '--filter=blob:none'] : []),
     t.remote,
     `+refs/heads/${b}:refs/remotes/${t.remote}/${b}`,
   ]);
@@ -146,13 +154,65 @@ async function fetchTip(t: Target, b: string): Promise<string | undefined> {
   return (await gitOk(t.cwd, ['rev-parse', `refs/remotes/${t.remote}/${b}`])).trim();
 }
 
-/** Build a commit on `parent` (state and catalog merged by key); undefined when its tree equals the parent's. */
+/** The branch tips a commit is built on: the branch's, and the manifests branch's (none before its first push). */
+interface Tips {
+  main: string;
+  manifests?: string;
+}
+
+type Env = NodeJS.ProcessEnv;
+
+/** Blobs of files (paths relative to the repository), written in one git call each way. */
+async function addFiles(t: Target, env: Env, entries: { file: string; path: string }[]): Promise<void> {
+  if (!entries.length) return;
+  const shas = (
+    await gitOk(t.cwd, ['hash-object', '-w', '--stdin-paths'], {
+      input: entries.map((e) => e.file).join('\n') + '\n',
+    })
+  )
+    .trim()
+    .split('\n');
+  const info = entries.map((e, i) => `100644 ${shas[i]}\t${e.path}`).join('\n') + '\n';
+  await gitOk(t.cwd, ['update-index', '--add', '--index-info'], { env, input: info });
+}
+
+/** The commit of the manifests branch: ours added on its tip; undefined when nothing changed. */
+async function buildManifestsCommit(
+  t: Target,
+  tip: string | undefined,
+  files: string[],
+  message: string,
+): Promise<string | undefined> {
+  if (!files.length) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
+  const env = { GIT_INDEX_FILE: join(dir, 'index') };
+  try {
+    if (tip) await gitOk(t.cwd, ['read-tree', tip], { env });
+    else await gitOk(t.cwd, ['read-tree', '--empty'], { env });
+    const prefix = `${t.manifestsDir}/`;
+    await addFiles(
+      t,
+      env,
+      files.map((f) => ({ file: f, path: f.slice(prefix.length) })),
+    );
+    // --missing-ok: a blobless fetch of the tip lacks the other files' bytes, and needs none of them
+    const tree = (await gitOk(t.cwd, ['write-tree', '--missing-ok'], { env })).trim();
+    if (tip && tree === (await gitOk(t.cwd, ['rev-parse', `${tip}^{tree}`])).trim()) return undefined;
+    const args = ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message];
+    return (await gitOk(t.cwd, args, { env: t.authorEnv })).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Build the commits on the tips (state and catalog merged by key); undefined where a tree is unchanged. */
 async function buildCommit(
   t: Target,
-  parent: string,
+  tips: Tips,
   message: string,
   extra: Record<string, ExtraFile>,
-): Promise<string | undefined> {
+): Promise<{ main?: string; manifests?: string }> {
+  const parent = tips.main;
   const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
   try {
@@ -170,35 +230,46 @@ async function buildCommit(
     }
     const cat = local(t.catalogPath);
     if (cat !== undefined) {
-      const theirs = parseJson<Catalog>(await show(t, parent, t.catalogPath));
-      await put(
-        t.catalogPath,
-        JSON.stringify(mergeCatalogs(theirs, parseJson<Catalog>(cat)), null, 2) + '\n',
-      );
+      const theirs = parseCatalog(await show(t, parent, t.catalogPath));
+      await put(t.catalogPath, serializeCatalog(mergeCatalogs(theirs, parseCatalog(cat))));
     }
-    for (const p of await changedManifests(t)) await put(p, readFileSync(join(t.cwd, p), 'utf8'));
+    const changed = await changedManifests(t);
+    const inTree = await treeFiles(t, parent, t.manifestsDir);
+    const files = (p: string) => ({ file: p, path: p });
+    await addFiles(t, env, changed.filter((p) => inTree.has(p)).map(files));
     for (const [p, c] of Object.entries(extra)) {
       const content = typeof c === 'function' ? c(await show(t, parent, p)) : c;
       if (content !== undefined) await put(p, content);
     }
     const tree = (await gitOk(t.cwd, ['write-tree'], { env })).trim();
     const parentTree = (await gitOk(t.cwd, ['rev-parse', `${parent}^{tree}`])).trim();
-    if (tree === parentTree) return undefined;
-    return (
+    const manifests = await buildManifestsCommit(
+      t,
+      tips.manifests,
+      changed.filter((p) => !inTree.has(p)),
+      message,
+    );
+    if (tree === parentTree) return { manifests };
+    const main = (
       await gitOk(t.cwd, ['commit-tree', tree, '-p', parent, '-m', message], { env: t.authorEnv })
     ).trim();
+    return { main, manifests };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The files of a folder in a commit's tree. */
+async function treeFiles(t: Target, rev: string, folder: string): Promise<Set<string>> {
+  const out = await gitOk(t.cwd, ['ls-tree', '-r', '-z', '--name-only', rev, '--', folder]);
+  return new Set(out.split('\0').filter(Boolean));
 }
 
 /** The catalog released after a push is the merged one (every run's tables), not only ours. */
 async function adoptMergedCatalog(t: Target, commit: string): Promise<void> {
   const merged = await show(t, commit, t.catalogPath);
   if (merged === undefined) return;
-  const tmp = join(t.cwd, `${t.catalogPath}.${process.pid}.tmp`);
-  writeFileSync(tmp, merged);
-  renameSync(tmp, join(t.cwd, t.catalogPath));
+  writeCatalogFile(join(t.cwd, t.catalogPath), parseCatalog(merged));
 }
 
 export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
@@ -209,29 +280,55 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let branch = o.branch;
   let tip: string | undefined;
+  let manifestsTip: string | null | undefined; // null: the manifests branch does not exist yet
   let protectedNotified = false;
+  const tracking = `refs/remotes/${t.remote}/${MANIFESTS_BRANCH}`;
+  const fetchManifestsTip = async () => (await fetchTip(t, MANIFESTS_BRANCH, 1)) ?? null;
 
-  const pushed = async (commit: string, rejected: number): Promise<CommitResult> => {
-    tip = commit;
-    await adoptMergedCatalog(t, commit);
+  const pushed = async (
+    c: { main?: string; manifests?: string },
+    rejected: number,
+  ): Promise<CommitResult> => {
+    if (c.manifests) {
+      manifestsTip = c.manifests;
+      await gitOk(t.cwd, ['update-ref', tracking, c.manifests]); // the store of this run reads it there
+    }
     const after = rejected ? ` after ${rejected} rejected push(es)` : '';
-    log(`state committed to ${branch} (${commit.slice(0, 7)})${after}`);
+    if (c.manifests) log(`manifests committed to ${MANIFESTS_BRANCH} (${c.manifests.slice(0, 7)})${after}`);
+    if (!c.main) return { pushed: true, commit: tip, branch, rejected };
+    tip = c.main;
+    await adoptMergedCatalog(t, c.main);
+    log(`state committed to ${branch} (${c.main.slice(0, 7)})${after}`);
     if (branch === fallback && branch !== o.branch && !protectedNotified && o.onProtected) {
       protectedNotified = true;
       await o.onProtected(fallback, o.branch);
     }
-    return { pushed: true, commit, branch, rejected };
+    return { pushed: true, commit: c.main, branch, rejected };
   };
 
   return {
     async commitAndPush(message, extraFiles = {}) {
       let rejected = 0;
       tip ??= (await gitOk(t.cwd, ['rev-parse', 'HEAD'])).trim();
+      if (manifestsTip === undefined) {
+        const known = await git(t.cwd, ['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]);
+        manifestsTip = known.code === 0 ? known.stdout.trim() : await fetchManifestsTip();
+      }
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const commit = await buildCommit(t, tip, message, extraFiles);
-        if (!commit) return { pushed: false, branch, rejected };
-        const r = await git(t.cwd, ['push', '--porcelain', t.remote, `${commit}:refs/heads/${branch}`]);
-        if (r.code === 0) return pushed(commit, rejected);
+        const c = await buildCommit(
+          t,
+          { main: tip, manifests: manifestsTip ?? undefined },
+          message,
+          extraFiles,
+        );
+        if (!c.main && !c.manifests) return { pushed: false, branch, rejected };
+        const refs = [
+          ...(c.main ? [`${c.main}:refs/heads/${branch}`] : []),
+          ...(c.manifests ? [`${c.manifests}:refs/heads/${MANIFESTS_BRANCH}`] : []),
+        ];
+        const atomic = refs.length > 1 ? ['--atomic'] : [];
+        const r = await git(t.cwd, ['push', '--porcelain', ...atomic, t.remote, ...refs]);
+        if (r.code === 0) return pushed(c, rejected);
         const text = `${r.stdout}\n${r.stderr}`;
         if (PROTECTED.test(text) && branch !== fallback) {
           log(`${branch} is protected: pushing state to ${fallback} and opening a pull request instead`);
@@ -251,6 +348,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
         );
         await sleep(delay);
         tip = (await fetchTip(t, branch)) ?? tip;
+        manifestsTip = await fetchManifestsTip();
       }
       throw new GitError(
         `could not push state to ${branch} after ${maxAttempts} attempts: other runs kept pushing. ` +

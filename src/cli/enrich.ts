@@ -3,15 +3,16 @@
 // `<...>_enriched.yaml` (or --out) and prints the drift report. LLM calls are not recorded in the database here
 // (no database is opened); their count and cost are printed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { loadConfig, periodStart, type Publication } from '../config/index.js';
+import { loadConfig, type Publication } from '../config/index.js';
 import { enrichManifest, formatDrift } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { safeFileName } from '../manifest/download.js';
 import { extractFile } from '../manifest/extract.js';
+import { MANIFESTS_BRANCH, rollingReference, storeOf, writeYaml } from '../manifest/index.js';
 import type { CellValue, DataFileLink, EnrichedManifest, Manifest } from '../model.js';
 import type { CliEnv } from './main.js';
 
@@ -20,7 +21,8 @@ export const ENRICH_USAGE = `Usage: datawarp enrich <manifest.yaml> [--reference
   Names the tables of a manifest written by backfill (manifests/backfill/<pub>/<pub>_<period>.yaml):
   matched to the reference by fingerprint (no LLM calls), else by the LLM (OPENAI_API_KEY), else deterministic.
   --reference F  enriched manifest to match against (default: the publication's reference_manifest in the
-                 config, else the latest earlier <pub>_<period>_enriched.yaml next to the manifest)
+                 config, else the latest earlier <pub>_<period>_enriched.yaml next to the manifest,
+                 or on the datawarp/manifests branch where the action commits them)
   --out F        where to write (default: <manifest>_enriched.yaml)
   --config F     publications config, for the publication's name (default config/publications.yaml)
   Sample rows and notes are read from the downloaded files (.datawarp/downloads/<pub>/<period>/) when present.
@@ -76,16 +78,24 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
 
   const out = resolve(ctx.cwd, v.out ?? manifestPath.replace(/(\.ya?ml)?$/i, '_enriched.yaml'));
   let referencePath: string | undefined;
+  let reference: EnrichedManifest | undefined;
   if (v.reference) referencePath = resolve(ctx.cwd, v.reference);
   else if (pub?.referenceManifest) referencePath = resolve(ctx.cwd, pub.referenceManifest);
-  else referencePath = rollingReference(dirname(manifestPath), manifest, out);
   if (referencePath && !existsSync(referencePath)) {
     ctx.io.err(`datawarp enrich: reference ${referencePath} does not exist\n`);
     return 2;
   }
-  const reference = referencePath
-    ? (YAML.parse(readFileSync(referencePath, 'utf8')) as EnrichedManifest)
-    : undefined;
+  if (referencePath) reference = YAML.parse(readFileSync(referencePath, 'utf8')) as EnrichedManifest;
+  else {
+    // the rolling rule of the pipeline, from the manifest store the manifest belongs to
+    const store = storeOf(manifestPath, manifest.pub, join(ctx.cwd, 'manifests'));
+    const r = rollingReference(store, manifest.pub, manifest.period);
+    if (r) {
+      reference = r.manifest;
+      const local = store.path(manifest.pub, r.period, 'enriched');
+      referencePath = existsSync(local) ? local : `${MANIFESTS_BRANCH}:${relative(store.root, local)}`;
+    }
+  }
 
   const warn = (m: string) => ctx.io.err(`  ! ${m}\n`);
   const { samples, docs, found } = await readDownloads(ctx.cwd, manifest, warn);
@@ -115,28 +125,6 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
   if (enriched.drift) io.out(`  drift: ${formatDrift(enriched.drift)}\n`);
   io.out(`wrote ${out}\n`);
   return 0;
-}
-
-/** The latest enriched manifest of an earlier period of the same publication, next to the manifest. */
-function rollingReference(dir: string, manifest: Manifest, out: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const suffix = '_enriched.yaml';
-  const mine = periodStart(manifest.period);
-  const pick = readdirSync(dir)
-    .filter((f) => f.startsWith(`${manifest.pub}_`) && f.endsWith(suffix) && join(dir, f) !== out)
-    .map((f) => ({ f, start: safeStart(f.slice(manifest.pub.length + 1, -suffix.length)) }))
-    .filter((c): c is { f: string; start: string } => !!c.start && c.start < mine)
-    .sort((a, b) => a.start.localeCompare(b.start))
-    .at(-1);
-  return pick ? join(dir, pick.f) : undefined;
-}
-
-function safeStart(period: string): string | undefined {
-  try {
-    return periodStart(period);
-  } catch {
-    return undefined;
-  }
 }
 
 async function readDownloads(
@@ -176,11 +164,4 @@ async function readDownloads(
     }
   }
   return { samples, docs, found };
-}
-
-function writeYaml(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
-  renameSync(tmp, path);
 }

@@ -1,13 +1,13 @@
 // `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | history | discover | plan | site
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import YAML from 'yaml';
 import { ConfigError, loadConfig, parsePeriod, type Config } from '../config/index.js';
 import type { TableNamer } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
+import { manifestStore } from '../manifest/index.js';
 import { backfill, type Paths } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
@@ -303,14 +303,12 @@ async function runInitState(ctx: CliEnv, configPath: string, statePath: string):
   }
   const old = existsSync(statePath) ? readState(statePath) : emptyState();
   const state: State = emptyState();
-  const paths = defaultPaths(ctx.cwd);
+  const store = manifestStore(defaultPaths(ctx.cwd).manifests); // local, else the manifests branch
   for (const pub of config.publications) {
     for (const u of pub.urls) {
       const key = itemKey(pub.code, u.period);
       const mine = rows.filter((r) => r.pub === pub.code && r.period === u.period && r.status === 'loaded');
-      const manifest = join(paths.manifests, 'backfill', pub.code, `${pub.code}_${u.period}_enriched.yaml`);
-      if (mine.length && existsSync(manifest)) {
-        YAML.parse(readFileSync(manifest, 'utf8'));
+      if (mine.length && store.read(pub.code, u.period, 'enriched')) {
         const last = mine
           .map((r) => new Date(r.loaded_at).toISOString())
           .sort()

@@ -7,18 +7,16 @@ import {
   linkSync,
   copyFileSync,
   mkdirSync,
-  readdirSync,
-  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import YAML from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
 import { parquetPath, readCatalog, type Catalog } from '../export/index.js';
 import { ledgerRows, listVersions, openDb, type Db, type ItemVersion } from '../load/index.js';
 import { monitorPathFor, readMonitor } from '../monitor/index.js';
+import { manifestStore } from '../manifest/index.js';
 import type { EnrichedManifest } from '../model.js';
 import { buildSite, type LocalFile, type SiteInput, type SiteLedgerRow } from '../site/index.js';
 import { readState } from '../state/index.js';
@@ -99,7 +97,7 @@ async function readSiteInput(
     publications,
     catalog,
     state: readState(o.statePath),
-    manifests: readManifests(join(ctx.cwd, 'manifests', 'backfill')),
+    manifests: readManifests(join(ctx.cwd, 'manifests')),
     ledger: db?.ledger,
     versions: db && tableVersions(db.versions),
     files: await localFiles(catalog, output, o.repo ? undefined : o.out),
@@ -135,19 +133,9 @@ export function tableVersions(versions: ItemVersion[]): SiteInput['versions'] {
   return out;
 }
 
-/** Every enriched manifest under manifests/backfill/<pub>/. */
-export function readManifests(dir: string): EnrichedManifest[] {
-  if (!existsSync(dir)) return [];
-  const out: EnrichedManifest[] = [];
-  for (const pub of readdirSync(dir)) {
-    const sub = join(dir, pub);
-    if (!statSync(sub).isDirectory()) continue;
-    for (const f of readdirSync(sub)
-      .filter((x) => x.endsWith('_enriched.yaml'))
-      .sort())
-      out.push(YAML.parse(readFileSync(join(sub, f), 'utf8')) as EnrichedManifest);
-  }
-  return out;
+/** Every enriched manifest under manifests/backfill/<pub>/ (else on the manifests branch: a Pages build's clone). */
+export function readManifests(root: string): EnrichedManifest[] {
+  return manifestStore(root).readAllEnriched();
 }
 
 async function readDatabase(

@@ -1,4 +1,8 @@
 // The catalog: every table with its publication, periods, rows, columns (with descriptions) and files.
+// Its one home: read (readCatalog, parseCatalog), write (writeCatalogFile: atomic, one table a line, so git stores
+// a change as a small delta and the tree stays small) and the item's update (writeCatalog: only the tables an
+// item touched are recomputed from the ledger; the others are kept as they are). The merge of two catalogs by
+// key is the action's (src/action/merge.ts).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from '../load/index.js';
@@ -53,15 +57,47 @@ export interface Catalog {
   tables: CatalogTable[];
 }
 
+const emptyCatalog = (): Catalog => ({ generated_at: new Date(0).toISOString(), tables: [] });
+
 export function readCatalog(path: string): Catalog {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    return parseCatalog(readFileSync(path, 'utf8'));
   } catch {
-    return { generated_at: new Date(0).toISOString(), tables: [] };
+    return emptyCatalog();
   }
 }
 
-/** Rebuild the catalog from the ledger and the database; descriptions come from `described` or the old catalog. */
+/** A catalog from its text; empty when there is none or it is not a catalog. */
+export function parseCatalog(text: string | undefined): Catalog {
+  if (text === undefined) return emptyCatalog();
+  try {
+    const c = JSON.parse(text) as Catalog;
+    return c && Array.isArray(c.tables) ? c : emptyCatalog();
+  } catch {
+    return emptyCatalog();
+  }
+}
+
+/** The catalog's text: JSON, one table a line (compact: no indentation repeated for every field). */
+export function serializeCatalog(c: Catalog): string {
+  const tables = c.tables.map((t) => JSON.stringify(t)).join(',\n');
+  return `{"generated_at":${JSON.stringify(c.generated_at)},"tables":[\n${tables}\n]}\n`;
+}
+
+/** Write the catalog atomically (temp file, then rename). */
+export function writeCatalogFile(path: string, catalog: Catalog): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, serializeCatalog(catalog));
+  void faultPoint('catalog');
+  renameSync(tmp, path);
+}
+
+/**
+ * After an item: the tables it touched (`described`) recomputed from the ledger and the database (descriptions
+ * from `described` or the old catalog) and put in the catalog file; every other table is kept as it was. The
+ * work is the item's tables, not the whole ledger.
+ */
 export async function writeCatalog(
   db: Db,
   path: string,
@@ -69,6 +105,39 @@ export async function writeCatalog(
   now = new Date(),
 ): Promise<Catalog> {
   const old = readCatalog(path);
+  // the item's tables, and any table of the ledger the file does not list yet (another process's, sharing the
+  // database): the file converges on the ledger without a whole rebuild
+  const listed = new Set(old.tables.map((t) => t.table));
+  const inLedger = await db.query<{ table_name: string }>(
+    `SELECT DISTINCT table_name FROM datawarp.tbl_manifest_files WHERE status = 'loaded'`,
+  );
+  const names = [
+    ...new Set([
+      ...described.map((t) => t.tableName),
+      ...inLedger.map((r) => r.table_name).filter((n) => !listed.has(n)),
+    ]),
+  ];
+  const fresh = await catalogTables(db, old, described, names);
+  const touched = new Set(names);
+  const catalog: Catalog = {
+    generated_at: now.toISOString(),
+    tables: [...old.tables.filter((t) => !touched.has(t.table)), ...fresh].sort((a, b) =>
+      a.table.localeCompare(b.table),
+    ),
+  };
+  writeCatalogFile(path, catalog);
+  return catalog;
+}
+
+/** The catalog entries of the named tables, from the ledger (tables with no loaded file have none). */
+async function catalogTables(
+  db: Db,
+  old: Catalog,
+  described: ExportTable[],
+  names: string[],
+): Promise<CatalogTable[]> {
+  if (!names.length) return [];
+  const list = names.join(','); // table names are identifiers (no commas)
   const oldByTable = new Map(old.tables.map((t) => [t.table, t]));
   const newByTable = new Map(described.map((t) => [t.tableName, t]));
   const ledger = await db.query<{
@@ -83,12 +152,16 @@ export async function writeCatalog(
     extractor: string | null;
   }>(
     `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version, extractor FROM datawarp.tbl_manifest_files
-      WHERE status = 'loaded' ORDER BY table_name, period, file_url, sheet`,
+      WHERE status = 'loaded' AND table_name = ANY(string_to_array($1, ','))
+      ORDER BY table_name, period, file_url, sheet`,
+    [list],
   );
-  const versions = await tableVersions(db);
+  const versions = await tableVersions(db, [...new Set(ledger.map((l) => l.pub))]);
   const cols = await db.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT table_name, column_name, data_type FROM information_schema.columns
-      WHERE table_schema = 'staging' ORDER BY table_name, ordinal_position`,
+      WHERE table_schema = 'staging' AND table_name = ANY(string_to_array($1, ','))
+      ORDER BY table_name, ordinal_position`,
+    [list],
   );
   const tables = new Map<string, CatalogTable>();
   for (const l of ledger) {
@@ -144,23 +217,17 @@ export async function writeCatalog(
       description: d?.description ?? o?.description ?? provenanceDescription(c.column_name),
     });
   }
-  const catalog: Catalog = {
-    generated_at: now.toISOString(),
-    tables: [...tables.values()].sort((a, b) => a.table.localeCompare(b.table)),
-  };
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(catalog, null, 2) + '\n');
-  void faultPoint('catalog');
-  renameSync(tmp, path);
-  return catalog;
+  return [...tables.values()];
 }
 
 /** Each table's diff in every version after the first (datawarp.tbl_item_versions), oldest first. */
-async function tableVersions(db: Db): Promise<Map<string, CatalogVersion[]>> {
+async function tableVersions(db: Db, pubs: string[]): Promise<Map<string, CatalogVersion[]>> {
+  if (!pubs.length) return new Map();
   const rows = await db.query<{ period: string; version: number; loaded_at: unknown; diff: string }>(
-    `SELECT period, version, loaded_at, diff FROM datawarp.tbl_item_versions WHERE version > 1
+    `SELECT period, version, loaded_at, diff FROM datawarp.tbl_item_versions
+      WHERE version > 1 AND pub = ANY(string_to_array($1, E'\\n'))
       ORDER BY pub, period, version`,
+    [pubs.join('\n')],
   );
   const out = new Map<string, CatalogVersion[]>();
   for (const r of rows) {

@@ -12,7 +12,7 @@ import { faultPoint } from '../faults.js';
 export type { ExportColumn, ExportTable } from './parquet.js';
 export { parquetPath, provenanceDescription } from './parquet.js';
 export { ParquetTap } from './tap-thread.js';
-export { readCatalog, writeCatalog } from './catalog.js';
+export { parseCatalog, readCatalog, serializeCatalog, writeCatalog, writeCatalogFile } from './catalog.js';
 export type { Catalog, CatalogAsset, CatalogTable } from './catalog.js';
 
 export interface ExportedFile {

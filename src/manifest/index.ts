@@ -13,6 +13,15 @@ export { collectTable, extractFile, openFile } from './extract.js';
 export { EXTRACTOR_VERSION } from './extract/version.js';
 export { releaseParsedRows } from './extract/isolate.js';
 export { findDataFiles, isDataFileUrl } from './pages.js';
+export {
+  manifestStore,
+  rollingReference,
+  storeOf,
+  writeYaml,
+  MANIFESTS_BRANCH,
+  type ManifestKind,
+  type ManifestStore,
+} from './store.js';
 
 export interface ManifestRequest {
   pub: string;

@@ -4,12 +4,11 @@
 //   a new data-file URL with new bytes, new bytes at a known URL, a file no longer listed, or a new change
 //   notice -> revised;  the same bytes at a new URL (a file moved) -> not revised.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import type { HttpClient } from '../http/index.js';
-import type { Manifest } from '../model.js';
+import { manifestStore } from '../manifest/index.js';
 import { parseReleasePage } from './pages.js';
 import type { KnownFile, PeriodCheck } from './state.js';
 
@@ -41,10 +40,10 @@ export function loadedFiles(
   pub: string,
   period: string,
 ): Record<string, KnownFile> | undefined {
-  const path = join(manifestsDir, 'backfill', pub, `${pub}_${period}.yaml`);
-  if (!existsSync(path)) return undefined;
   try {
-    const m = YAML.parse(readFileSync(path, 'utf8')) as Manifest;
+    // the manifest store: the local file, else the manifests branch the action commits to (a fresh runner)
+    const m = manifestStore(manifestsDir).read(pub, period, 'manifest');
+    if (!m) return undefined;
     return Object.fromEntries(
       (m.files ?? []).map((f) => [f.url, { sha256: f.sha256, title: f.title, bytes: f.bytes }]),
     );

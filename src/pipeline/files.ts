@@ -1,10 +1,10 @@
-// Files of an item: manifests written atomically, the reference manifest found, documentation text for enrichment.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Files of an item: the reference manifest found, documentation text for enrichment. Manifests are read and
+// written through the manifest store (src/manifest/store.ts).
+import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { periodStart, type Publication } from '../config/index.js';
+import type { Publication } from '../config/index.js';
+import { rollingReference, writeYaml, type ManifestStore } from '../manifest/index.js';
 import type { EnrichedManifest, SourceFile } from '../model.js';
-import { faultPoint } from '../faults.js';
 
 /** The documentation sheets of a file as one text (enrichment context), at most 8,000 characters. */
 export function docText(source: SourceFile): string {
@@ -14,10 +14,10 @@ export function docText(source: SourceFile): string {
     .slice(0, 8000);
 }
 
-/** The reference manifest of a period: the configured one, else the latest enriched manifest of an earlier
- * period of the publication (rolling). */
+/** The reference manifest of a period: the configured one (a file in the tree), else the rolling one of the
+ * manifest store (the latest enriched manifest of an earlier period of the publication). */
 export function findReference(
-  manifests: string,
+  store: ManifestStore,
   configFile: string,
   pub: Publication,
   period: string,
@@ -28,25 +28,7 @@ export function findReference(
       throw new Error(`reference_manifest ${p} of ${pub.code} does not exist (${configFile})`);
     return YAML.parse(readFileSync(p, 'utf8')) as EnrichedManifest;
   }
-  // Rolling: the latest enriched manifest of an earlier period of this publication.
-  const dir = join(manifests, 'backfill', pub.code);
-  if (!existsSync(dir)) return undefined;
-  const suffix = '_enriched.yaml';
-  const candidates = readdirSync(dir)
-    .filter((f) => f.startsWith(`${pub.code}_`) && f.endsWith(suffix))
-    .map((f) => ({ f, period: f.slice(pub.code.length + 1, -suffix.length) }))
-    .filter((c) => c.period !== period)
-    .sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)));
-  const earlier = candidates.filter((c) => periodStart(c.period) < periodStart(period));
-  const pick = (earlier.length ? earlier : candidates).at(-1);
-  return pick ? (YAML.parse(readFileSync(join(dir, pick.f), 'utf8')) as EnrichedManifest) : undefined;
+  return rollingReference(store, pub.code, period)?.manifest;
 }
 
-/** Write YAML atomically (temp file, then rename). */
-export function writeYaml(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
-  void faultPoint('manifest');
-  renameSync(tmp, path);
-}
+export { writeYaml };

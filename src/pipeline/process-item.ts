@@ -4,10 +4,10 @@ import { basename, join } from 'node:path';
 import { enrichManifest, formatDrift } from '../enrich/index.js';
 import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from '../export/index.js';
 import { recordLlmCalls, type Db, type ItemVersion } from '../load/index.js';
-import { buildManifest, manifestFile } from '../manifest/index.js';
+import { buildManifest, manifestFile, manifestStore } from '../manifest/index.js';
 import type { DriftReport } from '../model.js';
 import type { PipelineDeps, PlanItem } from '../pipeline.js';
-import { docText, findReference, writeYaml } from './files.js';
+import { docText, findReference } from './files.js';
 import { exportNarrowed, loadItem } from './load-item.js';
 import {
   currentTitles,
@@ -35,9 +35,8 @@ export async function processItem(
   const { pub, entry } = it;
   const r = deps.reporter;
   const now = (deps.clock ?? (() => new Date()))();
-  const manifestDir = join(deps.paths.manifests, 'backfill', pub.code);
-  const manifestPath = join(manifestDir, `${pub.code}_${entry.period}.yaml`);
-  const titles = currentTitles(manifestPath);
+  const store = manifestStore(deps.paths.manifests);
+  const titles = currentTitles(store, pub.code, entry.period);
 
   // 1. manifest: page -> links -> downloads -> tables (rows stay in their files until the load reads them)
   const built = await buildManifest(deps.http, {
@@ -58,12 +57,12 @@ export async function processItem(
     r.info(`${it.key}  ${basename(new URL(s.url).pathname)} not loaded: ${s.reason}`);
   built.files = built.files.filter(({ file }) => !skipped.has(file.url));
   built.manifest.files = built.manifest.files.filter((f) => !skipped.has(f.url));
-  writeYaml(manifestPath, built.manifest);
+  store.write(pub.code, entry.period, 'manifest', built.manifest);
 
   // 2. enrich
   const enriched = await enrichManifest(built.manifest, {
     pubName: pub.name,
-    reference: findReference(deps.paths.manifests, deps.config.file, pub, entry.period),
+    reference: findReference(store, deps.config.file, pub, entry.period),
     namer: deps.namer,
     samples: new Map(
       built.files.flatMap(({ file, source }) =>
@@ -73,7 +72,7 @@ export async function processItem(
     docs: new Map(built.files.map(({ file, source }) => [file.url, docText(source)])),
     log: r.warn,
   });
-  writeYaml(join(manifestDir, `${pub.code}_${entry.period}_enriched.yaml`), enriched);
+  store.write(pub.code, entry.period, 'enriched', enriched);
   const calls = deps.namer?.takeCalls?.() ?? [];
   if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);
   if (enriched.drift) r.info(`${it.key}  drift: ${formatDrift(enriched.drift)}`);
@@ -94,7 +93,7 @@ export async function processItem(
     // the specs are settled now (row counts, widened types): the manifest says what was loaded
     built.manifest.files = built.files.map(manifestFile);
     Object.assign(built.manifest, manifestVersion(done.version, run));
-    writeYaml(manifestPath, built.manifest);
+    store.write(pub.code, entry.period, 'manifest', built.manifest);
 
     // 4. export
     const touched = [...loaded.touched.values(), ...done.supersededTables];

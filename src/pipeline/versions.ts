@@ -2,13 +2,12 @@
 // previous Parquet kept as <period>__v<n>.parquet, the removed files superseded, the version recorded with its
 // diff. Every load of an item goes through here: a first load is version 1, a revision or a --force reload of
 // changed files the next one; a reload that changes nothing makes no version.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import type { ExportTable, ExportedFile } from '../export/index.js';
 import { readCatalog } from '../export/index.js';
 import { recordVersion, supersedeFile, versionState, type Db, type ItemVersion } from '../load/index.js';
-import type { BuiltManifest } from '../manifest/index.js';
+import type { BuiltManifest, ManifestStore } from '../manifest/index.js';
 import type { EnrichedManifest, Manifest } from '../model.js';
 import { planRevision, type RevisionPlan } from './revision.js';
 
@@ -22,12 +21,12 @@ export interface VersionRun {
   plan: RevisionPlan;
 }
 
-/** Link titles of the current version's files (its manifest, read before this run overwrites it). */
-export function currentTitles(manifestPath: string): Map<string, string> {
-  if (!existsSync(manifestPath)) return new Map();
+/** Link titles of the current version's files (its manifest from the store, read before this run overwrites
+ * it; on a fresh runner from the manifests branch). */
+export function currentTitles(store: ManifestStore, pub: string, period: string): Map<string, string> {
   try {
-    const m = YAML.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    return new Map((m.files ?? []).map((f) => [f.url, f.title]));
+    const m = store.read(pub, period, 'manifest');
+    return new Map((m?.files ?? []).map((f) => [f.url, f.title]));
   } catch {
     return new Map();
   }
