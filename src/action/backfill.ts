@@ -108,7 +108,8 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   const write = !inputs.dryRun;
   const opts = filters(e);
   if (write) checkWritable({ statePath, paths: e.paths });
-  readState(statePath); // a broken state file stops here with an actionable message
+  // a broken state file stops here with an actionable message; the failures known before (they have issues)
+  const failedBefore = new Set(Object.keys(readState(statePath).failed));
   if (write) {
     const removed = removeStaleTempFiles({ statePath, paths: e.paths });
     if (removed.length) e.log.info(`removed ${removed.length} temporary file(s) left by a stopped run`);
@@ -141,9 +142,17 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   let items: Items;
   let problems: string[];
   try {
-    items = await runItems(e, statePath, { ...opts, write, started, done, fragment, gate }, publisher, pushes);
+    items = await runItems(
+      e,
+      statePath,
+      { ...opts, write, started, done, fragment, gate },
+      publisher,
+      pushes,
+    );
     const monitor = write ? reloadedRevisions(e, statePath, items.versions) : {};
-    problems = write ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor) : [];
+    problems = write
+      ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor, failedBefore)
+      : [];
   } catch (err) {
     fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)) });
     throw err;
@@ -151,7 +160,11 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   fragment?.write(items.outcomes, problems.length ? { error: problems.join('; ') } : {});
   report(e, { ...items, problems, publisher, pushes, gate });
   await e.core.summary
-    .addRaw(e.redact(backfillSummary({ ...summaryOf(e, items, problems, publisher, pushes), budget: gate.stopped() })))
+    .addRaw(
+      e.redact(
+        backfillSummary({ ...summaryOf(e, items, problems, publisher, pushes), budget: gate.stopped() }),
+      ),
+    )
     .write();
 }
 
@@ -247,7 +260,8 @@ async function runItems(
   );
   // items the API budget kept from starting say so (the pipeline names only the time budget)
   if (o.gate.stopped())
-    for (const x of result.outcomes) if (x.status === 'skipped' && x.error === 'time budget') x.error = API_BUDGET;
+    for (const x of result.outcomes)
+      if (x.status === 'skipped' && x.error === 'time budget') x.error = API_BUDGET;
   return { outcomes: result.outcomes, cache: http.report(), versions: result.versions };
 }
 
@@ -269,6 +283,7 @@ async function finish(
   pushes: Pushes,
   matrixJob = false,
   extra: Record<string, ExtraFile> = {},
+  failedBefore?: Set<string>,
 ): Promise<string[]> {
   const problems: string[] = [];
   const step = stepRunner(e, problems);
@@ -288,7 +303,7 @@ async function finish(
   );
   if (publisher && !matrixJob) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
   const issues = e.inputs.openIssues ? e.github?.issues : undefined;
-  if (issues) await step('issues', () => syncIssues(e, issues, outcomes));
+  if (issues) await step('issues', () => syncIssues(e, issues, outcomes, failedBefore));
   return problems;
 }
 
@@ -296,12 +311,14 @@ export async function syncIssues(
   e: ActionEnv,
   tracker: NonNullable<ActionEnv['github']>['issues'],
   outcomes: ItemOutcome[],
+  /** keys that failed before this run: only they can have an issue to close (none to close: no listing) */
+  failedBefore?: Set<string>,
 ): Promise<void> {
   const urls = new Map(
     e.config.publications.flatMap((p) => p.urls.map((u) => [itemKey(p.code, u.period), u.url] as const)),
   );
   const items = outcomes.flatMap((o) =>
-    o.status === 'processed' || o.status === 'failed'
+    o.status === 'failed' || (o.status === 'processed' && (!failedBefore || failedBefore.has(o.key)))
       ? [{ key: o.key, status: o.status, error: o.error && e.redact(o.error), url: urls.get(o.key) }]
       : [],
   );

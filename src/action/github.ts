@@ -103,7 +103,12 @@ function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
 }
 
 type ApiAsset = { id: number; name: string; size: number; label?: string | null };
-const toAsset = (a: ApiAsset): ReleaseAsset => ({ id: a.id, name: a.name, size: a.size, label: a.label ?? null });
+const toAsset = (a: ApiAsset): ReleaseAsset => ({
+  id: a.id,
+  name: a.name,
+  size: a.size,
+  label: a.label ?? null,
+});
 type ApiRelease = { id: number; tag_name: string; html_url: string; upload_url: string; assets?: ApiAsset[] };
 /** GitHub's release object lists its assets; fewer than a page of them is taken as the whole list. */
 const INLINE_ASSETS_TRUSTED = 100;

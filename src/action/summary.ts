@@ -130,7 +130,8 @@ function budgetLines(r: BackfillReport): string[] {
         `(a reserve for the run's end included), so ${count(api, 'item')} were not started and stay pending` +
         `${r.budget.reset ? `; the budget resets at ${r.budget.reset}` : ''}. The next run continues; nothing failed.`,
     );
-  if (time) lines.push(`**Time budget:** ${count(time, 'item')} not started; they stay pending for the next run.`);
+  if (time)
+    lines.push(`**Time budget:** ${count(time, 'item')} not started; they stay pending for the next run.`);
   if (upload)
     lines.push(
       `**Uploads:** ${count(upload, 'item')} not recorded processed because their Parquet did not all upload; the next run uploads them.`,

@@ -605,7 +605,11 @@ export async function startGitHubFake(
     try {
       if (counted.refuse) {
         fake.limited[counted.refuse]++;
-        const op = api.matchOperation({ method: req.method ?? 'GET', path: u.pathname, headers: {} } as never);
+        const op = api.matchOperation({
+          method: req.method ?? 'GET',
+          path: u.pathname,
+          headers: {},
+        } as never);
         operationId = op?.operationId;
         throw counted.refuse;
       }
