@@ -4,4 +4,6 @@ import { createGitHub } from './action/github.js';
 import { run } from './action/run.js';
 import { createOctokit } from './github/octokit.js';
 
-await run(core, (token, { owner, repo }) => createGitHub(createOctokit(token, core), owner, repo));
+await run(core, (token, { owner, repo }, limits) =>
+  createGitHub(createOctokit(token, core, undefined, limits), owner, repo, limits?.budget),
+);

@@ -2,7 +2,7 @@
 // committed catalog, state pushed while items finish and at the end, Parquet released per item, failures as
 // issues, outputs and a step summary.
 import { join, relative, resolve } from 'node:path';
-import { itemKey, readState, writeState } from '../state/index.js';
+import { itemKey, readState, writeState, type State } from '../state/index.js';
 import { parsePeriod } from '../config/index.js';
 import type { Db } from '../load/index.js';
 import { backfill, type BackfillOptions, type BackfillResult, type ItemOutcome } from '../pipeline.js';
@@ -11,7 +11,8 @@ import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
 import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
-import { knownAssets, recordAssets } from './catalog-assets.js';
+import { apiBudgetGate, tablesPerItemOf, type ApiBudgetGate } from './api-budget.js';
+import { knownAssets, recordAssets, withoutUnreleased } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, stepRunner, type ActionEnv } from './env.js';
 import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
@@ -107,7 +108,8 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   const write = !inputs.dryRun;
   const opts = filters(e);
   if (write) checkWritable({ statePath, paths: e.paths });
-  readState(statePath); // a broken state file stops here with an actionable message
+  // a broken state file stops here with an actionable message; the failures known before (they have issues)
+  const failedBefore = new Set(Object.keys(readState(statePath).failed));
   if (write) {
     const removed = removeStaleTempFiles({ statePath, paths: e.paths });
     if (removed.length) e.log.info(`removed ${removed.length} temporary file(s) left by a stopped run`);
@@ -121,7 +123,10 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     last: started,
   };
   const releaser = write && inputs.release ? e.github?.releases : undefined;
-  const known = knownAssets(readCatalog(e.catalogPath));
+  const catalog = readCatalog(e.catalogPath);
+  const known = knownAssets(catalog);
+  const knownTags = new Set([...known.values()].map((a) => a.release));
+  const gate = apiBudgetGate(write ? e.github?.budget : undefined, tablesPerItemOf(catalog), e.log.warning);
   const publisher = releaser
     ? createPublisher(releaser, {
         force: inputs.force,
@@ -130,23 +135,36 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
         maxAssets: maxReleaseAssets(e.env),
         knownRelease: (name) => known.get(name)?.release,
         knownAsset: (name) => known.get(name),
+        knownTag: (tag) => knownTags.has(tag),
       })
     : undefined;
   const done: ItemOutcome[] = [];
   let items: Items;
   let problems: string[];
   try {
-    items = await runItems(e, statePath, { ...opts, write, started, done, fragment }, publisher, pushes);
+    items = await runItems(
+      e,
+      statePath,
+      { ...opts, write, started, done, fragment, gate },
+      publisher,
+      pushes,
+    );
     const monitor = write ? reloadedRevisions(e, statePath, items.versions) : {};
-    problems = write ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor) : [];
+    problems = write
+      ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor, failedBefore)
+      : [];
   } catch (err) {
     fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)) });
     throw err;
   }
   fragment?.write(items.outcomes, problems.length ? { error: problems.join('; ') } : {});
-  report(e, { ...items, problems, publisher, pushes });
+  report(e, { ...items, problems, publisher, pushes, gate });
   await e.core.summary
-    .addRaw(e.redact(backfillSummary(summaryOf(e, items, problems, publisher, pushes))))
+    .addRaw(
+      e.redact(
+        backfillSummary({ ...summaryOf(e, items, problems, publisher, pushes), budget: gate.stopped() }),
+      ),
+    )
     .write();
 }
 
@@ -166,6 +184,7 @@ async function runItems(
     /** outcomes of the items finished so far */
     done: ItemOutcome[];
     fragment?: ReturnType<typeof matrixJobFragment>;
+    gate: ApiBudgetGate;
   },
   publisher: Publisher | undefined,
   pushes: Pushes,
@@ -202,7 +221,10 @@ async function runItems(
       openDb: async () => {
         db = await openActionDb(e);
         const catalog = readCatalog(e.catalogPath);
-        const r = await rehydrate(db, catalog);
+        // a pending item's tables with no released asset (its upload failed) load again: their ledger rows left out
+        const processed = readState(statePath).processed;
+        const pending = (pub: string, period: string) => !Object.hasOwn(processed, itemKey(pub, period));
+        const r = await rehydrate(db, publisher ? withoutUnreleased(catalog, pending) : catalog);
         if (r.ledgerRows)
           e.log.info(
             `rehydrated ${r.tables} table(s) and ${r.ledgerRows} ledger row(s) from ${relative(e.cwd, e.catalogPath)}`,
@@ -215,10 +237,13 @@ async function runItems(
       namer: namerFor(e, reporter.warn),
       reporter,
       shouldStop: () =>
-        inputs.timeBudgetMinutes > 0 && Date.now() - o.started > inputs.timeBudgetMinutes * 60_000,
-      onItemDone: async (outcome) => {
+        (inputs.timeBudgetMinutes > 0 && Date.now() - o.started > inputs.timeBudgetMinutes * 60_000) ||
+        o.gate.shouldStop(),
+      onItemDone: async (outcome, state) => {
         o.done.push(outcome);
-        await publisher?.uploadItem(outcome, ledgerRows);
+        const up = await publisher?.uploadItem(outcome, ledgerRows);
+        if (up) o.gate.noteItem(up.files, Boolean(up.error));
+        if (up?.error) keepPending(statePath, state, outcome, up.error);
         if (publisher) recordAssets(e.catalogPath, publisher.placements(), publisher.removed());
         o.fragment?.write(o.done);
         if (Date.now() - pushes.last >= interval) await push(pushes, `DataWarp: state after ${outcome.key}`);
@@ -233,7 +258,21 @@ async function runItems(
       revised,
     },
   );
+  // items the API budget kept from starting say so (the pipeline names only the time budget)
+  if (o.gate.stopped())
+    for (const x of result.outcomes)
+      if (x.status === 'skipped' && x.error === 'time budget') x.error = API_BUDGET;
   return { outcomes: result.outcomes, cache: http.report(), versions: result.versions };
+}
+
+const API_BUDGET = 'GitHub API budget';
+
+/** An item whose assets did not all upload is not processed: it stays pending and the next run uploads them. */
+function keepPending(statePath: string, state: State, outcome: ItemOutcome, error: string): void {
+  delete state.processed[outcome.key];
+  writeState(statePath, state);
+  outcome.status = 'skipped';
+  outcome.error = `upload failed, left pending: ${error}`;
 }
 
 /** After the items: keep-alive, the final state commit, the catalog release, issues. Returns the problems. */
@@ -244,6 +283,7 @@ async function finish(
   pushes: Pushes,
   matrixJob = false,
   extra: Record<string, ExtraFile> = {},
+  failedBefore?: Set<string>,
 ): Promise<string[]> {
   const problems: string[] = [];
   const step = stepRunner(e, problems);
@@ -263,7 +303,7 @@ async function finish(
   );
   if (publisher && !matrixJob) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
   const issues = e.inputs.openIssues ? e.github?.issues : undefined;
-  if (issues) await step('issues', () => syncIssues(e, issues, outcomes));
+  if (issues) await step('issues', () => syncIssues(e, issues, outcomes, failedBefore));
   return problems;
 }
 
@@ -271,12 +311,14 @@ export async function syncIssues(
   e: ActionEnv,
   tracker: NonNullable<ActionEnv['github']>['issues'],
   outcomes: ItemOutcome[],
+  /** keys that failed before this run: only they can have an issue to close (none to close: no listing) */
+  failedBefore?: Set<string>,
 ): Promise<void> {
   const urls = new Map(
     e.config.publications.flatMap((p) => p.urls.map((u) => [itemKey(p.code, u.period), u.url] as const)),
   );
   const items = outcomes.flatMap((o) =>
-    o.status === 'processed' || o.status === 'failed'
+    o.status === 'failed' || (o.status === 'processed' && (!failedBefore || failedBefore.has(o.key)))
       ? [{ key: o.key, status: o.status, error: o.error && e.redact(o.error), url: urls.get(o.key) }]
       : [],
   );
@@ -308,7 +350,7 @@ function summaryOf(
 /** Outputs, the closing log line and the step's result. */
 function report(
   e: ActionEnv,
-  r: Items & { problems: string[]; publisher?: Publisher; pushes: Pushes },
+  r: Items & { problems: string[]; publisher?: Publisher; pushes: Pushes; gate: ApiBudgetGate },
 ): void {
   const { core } = e;
   const by = (s: string) => r.outcomes.filter((o) => o.status === s);
@@ -319,6 +361,9 @@ function report(
   core.setOutput('failed', String(failed.length));
   core.setOutput('rows-loaded', String(rows));
   core.setOutput('release-url', pub?.catalogUrl ?? pub?.releases[0]?.url ?? '');
+  const deferred = r.outcomes.filter((o) => o.status === 'skipped' && o.error);
+  core.setOutput('deferred', String(deferred.length));
+  core.setOutput('rate-limit-reset', r.gate.stopped() ? (r.gate.reset() ?? '') : '');
   e.log.info(
     `Done: ${by('processed').length} processed (${rows} rows loaded), ${by('skipped').length} skipped, ${failed.length} failed; ` +
       `${r.pushes.pushes} push(es), ${r.pushes.rejected} rejected and retried; ${pub?.uploaded.length ?? 0} asset(s) uploaded; ` +

@@ -43,3 +43,19 @@ export function recordAssets(
   writeCatalogFile(catalogPath, catalog);
   return n;
 }
+
+/**
+ * The catalog without the ledger rows (files) of a pending item's tables that have no released asset of that
+ * period: an item whose upload failed is loaded again on a fresh runner, so its Parquet is written and uploaded.
+ */
+export function withoutUnreleased(
+  catalog: Catalog,
+  pending: (pub: string, period: string) => boolean,
+): Catalog {
+  const tables = catalog.tables.map((t) => {
+    const released = new Set((t.assets ?? []).map((a) => a.period));
+    const files = (t.files ?? []).filter((f) => released.has(f.period) || !pending(t.publication, f.period));
+    return files.length === (t.files ?? []).length ? t : { ...t, files };
+  });
+  return { ...catalog, tables };
+}

@@ -34,6 +34,10 @@ export interface ActionInputs {
   /** 0 = no budget */
   timeBudgetMinutes: number;
   retryCooldownHours: number;
+  /** the longest wait on a GitHub rate limit before the request is given up (its item stays pending) */
+  rateLimitMaxWaitSeconds: number;
+  /** jobs sharing the hourly API budget at once (a matrix job takes 1/jobs of it) */
+  rateLimitJobs: number;
   /** fan-out: backfill writes its state fragment here instead of committing (a matrix job) */
   fragmentDir: string;
   /** fan-out: merge reads the fragments of the matrix jobs from here */
@@ -101,6 +105,8 @@ export function readInputs(core: Core): ActionInputs {
     openIssues: bool(core, 'open-issues', true),
     timeBudgetMinutes: num(core, 'time-budget-minutes', 330),
     retryCooldownHours: num(core, 'retry-cooldown-hours', 24),
+    rateLimitMaxWaitSeconds: num(core, 'rate-limit-max-wait-seconds', 60),
+    rateLimitJobs: num(core, 'rate-limit-jobs', 1),
     fragmentDir: core.getInput('fragment-dir').trim(),
     fragments: core.getInput('fragments').trim(),
     planned: core.getInput('planned').trim(),

@@ -1,10 +1,11 @@
 // The GitHub calls the action makes, behind three small interfaces (releases, issues, and the rest: keep-alive,
 // the state pull request, the PR preview comment), and their Octokit implementations. Tests pass fakes of the
 // interfaces to run(); the end-to-end tests run these implementations against the fake REST API.
-import type { Octokit } from '../github/octokit.js';
+import { createRateBudget, type RateBudget } from '../github/budget.js';
+import type { Octokit, OctokitLimits } from '../github/octokit.js';
 import { octokitReleaseReader, type ReleaseReader } from '../restore/releases.js';
 import type { IssueTracker, TrackedIssue } from './issues.js';
-import { httpStatus, type Release, type Releaser } from './releases.js';
+import { httpStatus, type Release, type ReleaseAsset, type Releaser } from './releases.js';
 
 /** The remaining raw calls. */
 export interface RepoApi {
@@ -29,13 +30,30 @@ export interface GitHub {
   reader?: ReleaseReader;
   issues: IssueTracker;
   repo: RepoApi;
+  /** what every response said of GitHub's rate limit (absent: not known, no budget kept) */
+  budget?: RateBudget;
 }
 
 /** Makes the GitHub client from the `github-token` input for the repository the run belongs to. */
-export type GitHubFactory = (token: string, repository: { owner: string; repo: string }) => GitHub;
+export type GitHubFactory = (
+  token: string,
+  repository: { owner: string; repo: string },
+  limits?: Required<OctokitLimits>,
+) => GitHub;
 
-export function createGitHub(gh: Octokit, owner: string, repo: string): GitHub {
+/** The rate-limit settings of the inputs: the longest wait, and this job's share of the hourly budget. */
+export function limitsOf(inputs: { rateLimitMaxWaitSeconds: number; rateLimitJobs: number }) {
+  // GitHub runs at most 20 jobs of a matrix at once (free plan): a job's share is of those running together
+  const jobs = Math.min(Math.max(1, Math.floor(inputs.rateLimitJobs) || 1), 20);
   return {
+    maxWaitSeconds: inputs.rateLimitMaxWaitSeconds,
+    budget: createRateBudget({ share: 1 / jobs }),
+  };
+}
+
+export function createGitHub(gh: Octokit, owner: string, repo: string, budget?: RateBudget): GitHub {
+  return {
+    budget,
     releases: createOctokitReleaser(gh, owner, repo),
     reader: octokitReleaseReader(gh, owner, repo),
     issues: createOctokitIssues(gh, owner, repo),
@@ -84,53 +102,86 @@ function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
   };
 }
 
+type ApiAsset = { id: number; name: string; size: number; label?: string | null };
+const toAsset = (a: ApiAsset): ReleaseAsset => ({
+  id: a.id,
+  name: a.name,
+  size: a.size,
+  label: a.label ?? null,
+});
+type ApiRelease = { id: number; tag_name: string; html_url: string; upload_url: string; assets?: ApiAsset[] };
+/** GitHub's release object lists its assets; fewer than a page of them is taken as the whole list. */
+const INLINE_ASSETS_TRUSTED = 100;
+
+/**
+ * Releases and their assets, remembered for the run: a tag is looked up (or created) once, a release's assets are
+ * listed once (all pages) and the name -> asset map kept current as this run uploads, renames and deletes;
+ * `listAssets(r, { fresh: true })` lists again (after a 422 already_exists: someone else uploaded meanwhile).
+ */
 function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releaser {
-  const toRelease = (r: { id: number; tag_name: string; html_url: string; upload_url: string }): Release => ({
-    id: r.id,
-    tag: r.tag_name,
-    htmlUrl: r.html_url,
-    uploadUrl: r.upload_url,
-  });
+  const releases = new Map<string, Release>();
+  const assets = new Map<number, Map<string, ReleaseAsset>>();
+  const remember = (r: ApiRelease, fresh = false): Release => {
+    const rel: Release = { id: r.id, tag: r.tag_name, htmlUrl: r.html_url, uploadUrl: r.upload_url };
+    releases.set(rel.tag, rel);
+    const inline = r.assets ?? [];
+    if (fresh || (r.assets && inline.length < INLINE_ASSETS_TRUSTED))
+      assets.set(rel.id, new Map(inline.map((a) => [a.name, toAsset(a)])));
+    return rel;
+  };
   const byTag = async (tag: string) => {
     try {
-      return toRelease((await gh.rest.repos.getReleaseByTag({ owner, repo, tag })).data);
+      return remember((await gh.rest.repos.getReleaseByTag({ owner, repo, tag })).data);
     } catch (e) {
       if (httpStatus(e) === 404) return undefined;
       throw e;
     }
   };
+  const create = async (tag: string, name: string, body: string) => {
+    try {
+      const { data } = await gh.rest.repos.createRelease({
+        owner,
+        repo,
+        tag_name: tag,
+        name,
+        body,
+        draft: false,
+        prerelease: false,
+      });
+      return remember(data, true);
+    } catch (e) {
+      if (httpStatus(e) === 422) return undefined; // it exists (another run created it meanwhile)
+      throw e;
+    }
+  };
+  const forget = (id: number) => {
+    for (const m of assets.values()) for (const [n, a] of m) if (a.id === id) m.delete(n);
+  };
   return {
-    async ensureRelease(tag, name, body) {
-      const found = await byTag(tag);
-      if (found) return found;
-      try {
-        const { data } = await gh.rest.repos.createRelease({
-          owner,
-          repo,
-          tag_name: tag,
-          name,
-          body,
-          draft: false,
-          prerelease: false,
-        });
-        return toRelease(data);
-      } catch (e) {
-        // Another run created it meanwhile.
-        if (httpStatus(e) === 422) {
-          const again = await byTag(tag);
-          if (again) return again;
-        }
-        throw e;
+    async ensureRelease(tag, name, body, hint) {
+      const cached = releases.get(tag);
+      if (cached) return cached;
+      // a tag nothing is known to be in is most likely new: create first, look up only when that fails
+      if (hint?.exists === false) {
+        const made = (await create(tag, name, body)) ?? (await byTag(tag));
+        if (made) return made;
       }
+      const found = (await byTag(tag)) ?? (await create(tag, name, body)) ?? (await byTag(tag));
+      if (!found) throw new Error(`release ${tag}: neither found nor created`);
+      return found;
     },
-    async listAssets(release) {
-      const assets = await gh.paginate(gh.rest.repos.listReleaseAssets, {
+    async listAssets(release, opts) {
+      const have = assets.get(release.id);
+      if (have && !opts?.fresh) return [...have.values()];
+      const all = await gh.paginate(gh.rest.repos.listReleaseAssets, {
         owner,
         repo,
         release_id: release.id,
         per_page: 100,
       });
-      return assets.map((a) => ({ id: a.id, name: a.name, size: a.size, label: a.label ?? null }));
+      const list = all.map(toAsset);
+      assets.set(release.id, new Map(list.map((a) => [a.name, a])));
+      return list;
     },
     async deleteAsset(id) {
       try {
@@ -138,13 +189,21 @@ function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releas
       } catch (e) {
         if (httpStatus(e) !== 404) throw e; // already gone
       }
+      forget(id);
     },
     async renameAsset(id, name) {
-      const { data: a } = await gh.rest.repos.updateReleaseAsset({ owner, repo, asset_id: id, name });
-      return { id: a.id, name: a.name, size: a.size, label: a.label ?? null };
+      const { data } = await gh.rest.repos.updateReleaseAsset({ owner, repo, asset_id: id, name });
+      const a = toAsset(data);
+      for (const m of assets.values())
+        for (const [n, x] of m)
+          if (x.id === id) {
+            m.delete(n);
+            m.set(a.name, a);
+          }
+      return a;
     },
     async uploadAsset(release, name, data, label) {
-      const { data: a } = await gh.rest.repos.uploadReleaseAsset({
+      const { data: res } = await gh.rest.repos.uploadReleaseAsset({
         owner,
         repo,
         release_id: release.id,
@@ -154,7 +213,9 @@ function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releas
         data: data as unknown as string,
         headers: { 'content-type': 'application/octet-stream', 'content-length': data.length },
       });
-      return { id: a.id, name: a.name, size: a.size, label: a.label ?? null };
+      const a = toAsset(res);
+      assets.get(release.id)?.set(a.name, a);
+      return a;
     },
   };
 }

@@ -56,8 +56,15 @@ function fileDigest(path: string): { bytes: number; sha256: string } | Record<st
   }
 }
 
+/** An item's uploads: `error` when a request failed (a rate limit, a server error): not all its assets went up. */
+export interface ItemUpload {
+  /** how many files the item had to upload */
+  files: number;
+  error?: string;
+}
+
 export interface Publisher {
-  uploadItem(o: ItemOutcome, ledgerRows: LedgerRows): Promise<void>;
+  uploadItem(o: ItemOutcome, ledgerRows: LedgerRows): Promise<ItemUpload>;
   publishCatalog(catalogPath: string): Promise<void>;
   /** every asset this run uploaded, kept (renamed) or found unchanged, with its release */
   placements(): AssetPlacement[];
@@ -82,6 +89,8 @@ export interface PublisherOptions {
   knownRelease?(name: string): string | undefined;
   /** the catalog's record of an asset (name): a renamed asset keeps its sha256 */
   knownAsset?(name: string): CatalogAsset | undefined;
+  /** the catalog knows assets in this release (tag): it is looked up, not created first */
+  knownTag?(tag: string): boolean;
 }
 
 /** Parts tried for one publication-year before giving up (1000 assets each). */
@@ -143,7 +152,9 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
     let rel = releases.get(tag);
     if (!rel) {
       const name = opts.pubName(pub);
-      rel = await releaser.ensureRelease(tag, releaseTitle(name, year, part), releaseBody(name, pub, year));
+      rel = await releaser.ensureRelease(tag, releaseTitle(name, year, part), releaseBody(name, pub, year), {
+        exists: opts.knownTag?.(tag),
+      });
       releases.set(tag, rel);
     }
     return rel;
@@ -202,7 +213,7 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
   return {
     async uploadItem(o, ledgerRows) {
       const v = newVersion(o);
-      if (o.status !== 'processed' || (!o.exported?.length && !v)) return;
+      if (o.status !== 'processed' || (!o.exported?.length && !v)) return { files: 0 };
       const files: ItemFile[] = [];
       // an earlier version's Parquet written here goes first: the current asset it matches is then deleted
       const exported = [...(o.exported ?? [])].sort((a, b) => Number(!a.version) - Number(!b.version));
@@ -231,9 +242,11 @@ export function createPublisher(releaser: Releaser, opts: PublisherOptions): Pub
           if (v && !current.has(t))
             await retire(o.pub, year, t, o.period, versionAssetName(t, o.period, v - 1));
       } catch (e) {
-        refused.push(`${o.key}: ${(e as Error).message}`);
-        opts.log.warning(`uploading the Parquet files of ${o.key} failed: ${(e as Error).message}`);
+        const error = (e as Error).message;
+        opts.log.warning(`uploading the Parquet files of ${o.key} failed: ${error}; the item stays pending`);
+        return { files: files.length, error };
       }
+      return { files: files.length };
     },
     async publishCatalog(catalogPath) {
       if (!existsSync(catalogPath)) return;

@@ -21,9 +21,13 @@ export interface ReleaseAsset {
 
 /** The few release operations the action needs (a fake in unit tests, Octokit in the action). */
 export interface Releaser {
-  /** the release with this tag, created (published, not a draft) when missing */
-  ensureRelease(tag: string, name: string, body: string): Promise<Release>;
-  listAssets(release: Release): Promise<ReleaseAsset[]>;
+  /**
+   * the release with this tag, created (published, not a draft) when missing; `hint.exists === false`: nothing is
+   * known to be in it, so it is created first (one call for a new release)
+   */
+  ensureRelease(tag: string, name: string, body: string, hint?: { exists?: boolean }): Promise<Release>;
+  /** its assets; an implementation may remember them for the run (`fresh` lists again) */
+  listAssets(release: Release, opts?: { fresh?: boolean }): Promise<ReleaseAsset[]>;
   deleteAsset(id: number): Promise<void>;
   /** give an asset another name (PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}) */
   renameAsset(id: number, name: string): Promise<ReleaseAsset>;
@@ -126,7 +130,7 @@ export async function publishAssets(
         // Someone uploaded the same name between our list and our upload: replace theirs.
         log(`${release.tag}/${name}: 422 already_exists; replacing the asset uploaded meanwhile`);
         if (attempt > 1) await new Promise((r) => setTimeout(r, 200 + Math.random() * 800 * attempt));
-        existing = await rel.listAssets(release);
+        existing = await rel.listAssets(release, { fresh: true });
         const dup = existing.find((a) => a.name === name);
         if (dup) await rel.deleteAsset(dup.id);
       }

@@ -7,7 +7,7 @@ import { runDiscoverAction } from './discover.js';
 import { runMerge, runPlan } from './fanout.js';
 import { readContext, readInputs, InputError, type Core } from './context.js';
 import { actionPaths, redactor, secretsOf, type ActionEnv, type RunOptions } from './env.js';
-import type { GitHubFactory } from './github.js';
+import { limitsOf, type GitHubFactory } from './github.js';
 import { runPullRequest } from './pull-request.js';
 import { runStatus } from './status.js';
 import { configProblemsSummary, validateSummary } from './summary.js';
@@ -46,7 +46,7 @@ export async function run(core: Core, github: GitHubFactory, options: RunOptions
       env,
       ...actionPaths(cwd),
       github: inputs.githubToken
-        ? github(inputs.githubToken, { owner: ctx.owner, repo: ctx.repo })
+        ? github(inputs.githubToken, { owner: ctx.owner, repo: ctx.repo }, limitsOf(inputs))
         : undefined,
       redact,
       log: { info: (m) => core.info(redact(m)), warning: (m) => core.warning(redact(m)) },

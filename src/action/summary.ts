@@ -6,6 +6,7 @@ import type { ItemOutcome } from '../pipeline.js';
 import { diffText } from '../pipeline/versions.js';
 import type { CacheReport } from './cache.js';
 import { CATALOG_TAG } from '../github/release-names.js';
+import type { BudgetStop } from './api-budget.js';
 
 export interface BackfillReport {
   dryRun: boolean;
@@ -22,6 +23,8 @@ export interface BackfillReport {
   /** state pushes rejected by concurrent runs (each merged by key and retried) */
   rejectedPushes: number;
   cache?: CacheReport;
+  /** GitHub's API budget stopped the run starting items */
+  budget?: BudgetStop;
 }
 
 export interface ConfigProblem {
@@ -72,13 +75,20 @@ export function driftNote(o: ItemOutcome): string {
 
 function statusText(o: ItemOutcome): string {
   if (o.status === 'skipped' && o.error === 'time budget') return 'not started (time budget)';
+  if (o.status === 'skipped' && o.error === 'GitHub API budget') return 'not started (GitHub API budget)';
+  if (o.status === 'skipped' && o.error?.startsWith('upload failed')) return 'pending (upload failed)';
   if (o.status === 'failed') return o.failure?.transient ? '✗ failed (transient)' : '✗ failed';
   return { processed: '✓ processed', skipped: 'skipped', planned: 'planned' }[o.status];
 }
 
 function itemRow(o: ItemOutcome): string {
   const tables = (o.tables ?? []).map((t) => `${t.table} (${t.rows} rows, ${t.columns} cols)`).join('<br>');
-  const note = o.status === 'failed' ? (o.failure?.message ?? o.error ?? '') : driftNote(o);
+  const note =
+    o.status === 'failed'
+      ? (o.failure?.message ?? o.error ?? '')
+      : o.error?.startsWith('upload failed')
+        ? o.error
+        : driftNote(o);
   return `| ${cell(o.key)} | ${statusText(o)} | ${o.rowsLoaded ?? ''} | ${tables} | ${cell(note)} |`;
 }
 
@@ -106,6 +116,29 @@ export function cacheLine(c: CacheReport): string {
   return `Download cache: ${parts.join(', ')}.${c.notice ? ` ${c.notice}.` : ''}`;
 }
 
+/** Items left pending for the next run: the API budget, the time budget, failed uploads. */
+function budgetLines(r: BackfillReport): string[] {
+  const n = (what: (e: string) => boolean) =>
+    r.outcomes.filter((o) => o.status === 'skipped' && o.error && what(o.error)).length;
+  const api = n((e) => e === 'GitHub API budget');
+  const time = n((e) => e === 'time budget');
+  const upload = n((e) => e.startsWith('upload failed'));
+  const lines: string[] = [];
+  if (r.budget)
+    lines.push(
+      `**GitHub API budget:** ${r.budget.available} request(s) left when the next item needed about ${r.budget.needed} ` +
+        `(a reserve for the run's end included), so ${count(api, 'item')} were not started and stay pending` +
+        `${r.budget.reset ? `; the budget resets at ${r.budget.reset}` : ''}. The next run continues; nothing failed.`,
+    );
+  if (time)
+    lines.push(`**Time budget:** ${count(time, 'item')} not started; they stay pending for the next run.`);
+  if (upload)
+    lines.push(
+      `**Uploads:** ${count(upload, 'item')} not recorded processed because their Parquet did not all upload; the next run uploads them.`,
+    );
+  return lines.length ? ['', ...lines] : [];
+}
+
 export function backfillSummary(r: BackfillReport): string {
   const by = (s: ItemOutcome['status']) => r.outcomes.filter((o) => o.status === s).length;
   const rows = r.outcomes.reduce((n, o) => n + (o.rowsLoaded ?? 0), 0);
@@ -114,6 +147,7 @@ export function backfillSummary(r: BackfillReport): string {
     '',
     `${by('processed')} processed, ${by('failed')} failed, ${by('skipped')} skipped, ${rowsText(rows)} rows loaded.`,
   ];
+  lines.push(...budgetLines(r));
   const shown = r.outcomes.filter((o) => o.status !== 'skipped' || o.error);
   if (shown.length)
     lines.push(

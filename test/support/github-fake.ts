@@ -4,6 +4,10 @@
 // Failures can be injected per operation (e.g. 403 + Retry-After, 422 already_exists). Responses are checked
 // against the description too (recorded in `responseErrors`). Uploads go to the `upload_url` it returns (its own
 // origin).
+// GitHub's rate limits, off unless asked (`limits`): every response carries x-ratelimit-limit/remaining/used/reset/
+// resource; a spent primary budget answers 403 "API rate limit exceeded" with x-ratelimit-remaining: 0; more
+// content-creating requests (POST, PATCH, PUT, DELETE) in a window than allowed answer 403 (or 429) with retry-after
+// and GitHub's secondary-rate-limit message. Every request (API and uploads) is recorded in `requests`.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +58,25 @@ export interface Injection {
   before?(fake: FakeGitHub, c: Context): void;
 }
 
+export interface FakeLimits {
+  /** the primary budget: `limit` requests per `windowSeconds` (GitHub: 1,000 an hour for GITHUB_TOKEN) */
+  primary?: { limit: number; windowSeconds?: number };
+  /** content-creating requests allowed per `windowSeconds` (GitHub: 80 a minute), answered with `status` */
+  secondary?: { limit: number; windowSeconds?: number; status?: 403 | 429 };
+}
+
+export const PRIMARY_LIMIT_BODY = (who = 'installation ID 1') => ({
+  message: `API rate limit exceeded for ${who}. If you reach out to GitHub Support for help, please include the request ID FAKE:0000:0000.`,
+  documentation_url:
+    'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit',
+});
+export const SECONDARY_LIMIT_BODY = {
+  message:
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID FAKE:0000:0000.',
+  documentation_url:
+    'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+};
+
 export interface FakeGitHub {
   url: string;
   owner: string;
@@ -77,6 +100,12 @@ export interface FakeGitHub {
   /** answer the next `times` calls of `operationId` with this instead */
   inject(operationId: string, injection: Injection, times?: number): void;
   calls(operationId: string): RecordedRequest[];
+  /** enforce (or, with {}, stop enforcing) rate limits; a new primary window starts at the next request */
+  setLimits(limits: FakeLimits): void;
+  /** the primary window now: requests used and left, its reset (epoch seconds) */
+  rateLimit(): { limit: number; used: number; remaining: number; reset: number };
+  /** requests answered with a primary (403) or secondary (403/429) limit */
+  limited: { primary: number; secondary: number };
   reset(): void;
   close(): Promise<void>;
 }
@@ -104,7 +133,69 @@ function loadDefinition(): Document {
 
 const now = () => new Date().toISOString();
 
-export async function startGitHubFake(opts: { owner?: string; repo?: string } = {}): Promise<FakeGitHub> {
+/** The primary window and the content-creation log behind the limits. */
+function rateLimiter(initial: FakeLimits) {
+  let limits = initial;
+  let windowStart = 0;
+  let used = 0;
+  const created: number[] = [];
+  const limitOf = () => limits.primary?.limit ?? 5000;
+  const windowMs = () => (limits.primary?.windowSeconds ?? 3600) * 1000;
+  const roll = (now: number) => {
+    if (!windowStart || now >= windowStart + windowMs()) {
+      windowStart = now;
+      used = 0;
+    }
+  };
+  const headers = () => ({
+    'x-ratelimit-limit': String(limitOf()),
+    'x-ratelimit-remaining': String(Math.max(0, limitOf() - used)),
+    'x-ratelimit-used': String(used),
+    'x-ratelimit-reset': String(Math.ceil((windowStart + windowMs()) / 1000)),
+    'x-ratelimit-resource': 'core',
+  });
+  return {
+    set(l: FakeLimits) {
+      limits = l;
+      windowStart = 0;
+      created.length = 0;
+    },
+    state() {
+      roll(Date.now());
+      const h = headers();
+      return {
+        limit: limitOf(),
+        used,
+        remaining: Number(h['x-ratelimit-remaining']),
+        reset: Number(h['x-ratelimit-reset']),
+      };
+    },
+    /** Count a request: its rate-limit headers, and a refusal when a limit is met. */
+    take(method: string): { headers: Record<string, string>; refuse?: 'primary' | 'secondary' } {
+      const now = Date.now();
+      roll(now);
+      if (limits.primary && used >= limitOf()) return { headers: headers(), refuse: 'primary' };
+      used++;
+      const sec = limits.secondary;
+      if (sec && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+        const win = (sec.windowSeconds ?? 60) * 1000;
+        while (created.length && created[0] <= now - win) created.shift();
+        if (created.length >= sec.limit) {
+          const retryAfter = Math.max(1, Math.ceil((created[0] + win - now) / 1000));
+          return { headers: { ...headers(), 'retry-after': String(retryAfter) }, refuse: 'secondary' };
+        }
+        created.push(now);
+      }
+      return { headers: headers() };
+    },
+    secondaryStatus: () => limits.secondary?.status ?? 403,
+  };
+}
+
+export async function startGitHubFake(
+  opts: { owner?: string; repo?: string; limits?: FakeLimits } = {},
+): Promise<FakeGitHub> {
+  const limiter = rateLimiter(opts.limits ?? {});
   const owner = opts.owner ?? 'nhs-data';
   const repo = opts.repo ?? 'datawarp';
   let nextId = 1000;
@@ -510,7 +601,18 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
     } else if (raw.length) body = 'binary';
     let reply: Reply;
     let operationId: string | undefined;
+    const counted = limiter.take(req.method ?? 'GET');
     try {
+      if (counted.refuse) {
+        fake.limited[counted.refuse]++;
+        const op = api.matchOperation({
+          method: req.method ?? 'GET',
+          path: u.pathname,
+          headers: {},
+        } as never);
+        operationId = op?.operationId;
+        throw counted.refuse;
+      }
       const op = api.matchOperation({ method: req.method ?? 'GET', path: u.pathname, headers: {} } as never);
       operationId = op?.operationId;
       reply = (await api.handleRequest(
@@ -524,8 +626,12 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
         raw,
       )) as Reply;
     } catch (e) {
-      reply = { status: 500, body: { message: String(e) } };
+      if (e === 'primary')
+        reply = { status: 403, body: PRIMARY_LIMIT_BODY(), headers: { 'x-ratelimit-remaining': '0' } };
+      else if (e === 'secondary') reply = { status: limiter.secondaryStatus(), body: SECONDARY_LIMIT_BODY };
+      else reply = { status: 500, body: { message: String(e) } };
     }
+    reply.headers = { ...counted.headers, ...(reply.headers ?? {}) };
     fake.requests.push({
       method: req.method ?? 'GET',
       path: u.pathname + u.search,
@@ -567,7 +673,12 @@ export async function startGitHubFake(opts: { owner?: string; repo?: string } = 
     calls(operationId) {
       return fake.requests.filter((r) => r.operationId === operationId);
     },
+    setLimits: (l) => limiter.set(l),
+    rateLimit: () => limiter.state(),
+    limited: { primary: 0, secondary: 0 },
     reset() {
+      fake.limited.primary = 0;
+      fake.limited.secondary = 0;
       fake.requests.length = 0;
       fake.invalid.length = 0;
       fake.responseErrors.length = 0;
