@@ -112,7 +112,10 @@ for (const kind of testEngines()) {
         expect(t.annotations?.readOnlyHint, t.name).toBe(true);
       }
       const { resources } = await client.listResources();
-      expect(resources.map((r) => r.uri).sort()).toEqual(['datawarp://catalog.json', 'datawarp://datapackage.json']);
+      expect(resources.map((r) => r.uri).sort()).toEqual([
+        'datawarp://catalog.json',
+        'datawarp://datapackage.json',
+      ]);
     });
 
     it('list_publications: periods and rows equal the ledger', async () => {
@@ -123,7 +126,9 @@ for (const kind of testEngines()) {
       for (const p of pubs) {
         const mine = ledger.filter((l) => l.pub === p.key);
         expect(p.rows).toBe(mine.reduce((s, l) => s + Number(l.rows_loaded), 0));
-        expect(p.periods.map((x: any) => x.period).sort()).toEqual([...new Set(mine.map((l) => l.period))].sort());
+        expect(p.periods.map((x: any) => x.period).sort()).toEqual(
+          [...new Set(mine.map((l) => l.period))].sort(),
+        );
         expect(text(r)).toContain(`${p.key}: `);
       }
       expect(pubs.find((p) => p.key === 'pcn_workforce').latest_period).toBe('2020-09');
@@ -189,7 +194,9 @@ for (const kind of testEngines()) {
       expect(versions.map((v) => `${v.period} v${v.version}`)).toEqual(['2020-03 v1', '2020-09 v1']);
       for (const v of versions)
         expect(v.rows_added).toBe(
-          ledger.filter((l) => l.pub === 'pcn_workforce' && l.period === v.period).reduce((s, l) => s + Number(l.rows_loaded), 0),
+          ledger
+            .filter((l) => l.pub === 'pcn_workforce' && l.period === v.period)
+            .reduce((s, l) => s + Number(l.rows_loaded), 0),
         );
       const bad = await call('history', { pub: 'nope' });
       expect(bad.isError).toBe(true);
@@ -224,11 +231,20 @@ for (const kind of testEngines()) {
       const marker = join(tmpdir(), `dw-mcp-program-${process.pid}-${kind}`);
       rmSync(marker, { force: true });
       const cases: [string, RegExp][] = [
-        [`DROP TABLE staging."${t}"`, /refused: (the warehouse is read-only|permission denied).*SQLSTATE (25006|42501)/],
-        [`INSERT INTO staging."${t}" (_dw_period) VALUES ('x')`, /refused: (the warehouse is read-only|permission denied)/],
+        [
+          `DROP TABLE staging."${t}"`,
+          /refused: (the warehouse is read-only|permission denied).*SQLSTATE (25006|42501)/,
+        ],
+        [
+          `INSERT INTO staging."${t}" (_dw_period) VALUES ('x')`,
+          /refused: (the warehouse is read-only|permission denied)/,
+        ],
         [`COPY staging."${t}" TO PROGRAM 'touch ${marker}'`, /refused: permission denied.*SQLSTATE 42501/],
         [`SELECT 1; DROP TABLE staging."${t}"`, /refused: one SQL statement per call/],
-        [`DELETE FROM datawarp.tbl_manifest_files`, /refused: (the warehouse is read-only|permission denied)/],
+        [
+          `DELETE FROM datawarp.tbl_manifest_files`,
+          /refused: (the warehouse is read-only|permission denied)/,
+        ],
         [`SELECT pg_read_file('PG_VERSION')`, /refused: permission denied/],
       ];
       for (const [sql, want] of cases) {

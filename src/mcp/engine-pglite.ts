@@ -59,7 +59,10 @@ class QueryWorker {
     this.worker.on('error', (e) => fail(`the PGlite query worker failed: ${e.message}`));
     this.worker.on('exit', (c) => fail(`the PGlite query worker stopped (exit code ${c})`));
     this.ready = new Promise((ok, bad) => {
-      const t = setTimeout(() => bad(new QueryError('worker', 'the PGlite query worker did not start')), READY_MS);
+      const t = setTimeout(
+        () => bad(new QueryError('worker', 'the PGlite query worker did not start')),
+        READY_MS,
+      );
       const settle = (m: FromPgliteWorker) => {
         clearTimeout(t);
         this.waiting.delete(0);

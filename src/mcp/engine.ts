@@ -106,37 +106,44 @@ export async function runStatement(s: SqlSession, sql: string, limits: QueryLimi
   }
   if (!declared) {
     const r = await s.exec(sql);
-    return capRows(r.fields, r.rows, limits);
+    const acc = new Rows(r.fields, limits);
+    for (const row of r.rows) if (!acc.add(row)) break;
+    return acc.output();
   }
-  let columns: string[] = [];
-  const rows: unknown[][] = [];
-  let bytes = 0;
+  let acc: Rows | undefined;
   for (;;) {
-    const want = Math.min(BATCH, limits.maxRows + 1 - rows.length);
+    const want = Math.min(BATCH, limits.maxRows + 1 - (acc?.rows.length ?? 0));
     const r = await s.exec(`FETCH FORWARD ${want} FROM ${CURSOR}`);
-    columns = r.fields;
-    for (const row of r.rows) {
-      if (rows.length >= limits.maxRows) return { columns, rows, cut: 'max_rows' };
-      const v = row.map(jsonValue);
-      bytes += JSON.stringify(v).length;
-      if (bytes > limits.maxBytes) return { columns, rows, cut: 'max_bytes' };
-      rows.push(v);
-    }
-    if (r.rows.length < want) return { columns, rows, cut: null };
+    acc ??= new Rows(r.fields, limits);
+    for (const row of r.rows) if (!acc.add(row)) return acc.output();
+    if (r.rows.length < want) return acc.output();
   }
 }
 
-function capRows(columns: string[], all: unknown[][], limits: QueryLimits): QueryOutput {
-  const rows: unknown[][] = [];
-  let bytes = 0;
-  for (const row of all) {
-    if (rows.length >= limits.maxRows) return { columns, rows, cut: 'max_rows' };
-    const v = row.map(jsonValue);
-    bytes += JSON.stringify(v).length;
-    if (bytes > limits.maxBytes) return { columns, rows, cut: 'max_bytes' };
-    rows.push(v);
+/** Rows kept until `maxRows` or `maxBytes` (as JSON) would be passed; then `cut` says which. */
+class Rows {
+  readonly rows: unknown[][] = [];
+  private bytes = 0;
+  private cut: QueryOutput['cut'] = null;
+  constructor(
+    private readonly columns: string[],
+    private readonly limits: QueryLimits,
+  ) {}
+
+  add(row: unknown[]): boolean {
+    if (this.rows.length >= this.limits.maxRows) this.cut = 'max_rows';
+    else {
+      const v = row.map(jsonValue);
+      this.bytes += JSON.stringify(v).length;
+      if (this.bytes > this.limits.maxBytes) this.cut = 'max_bytes';
+      else this.rows.push(v);
+    }
+    return this.cut === null;
   }
-  return { columns, rows, cut: null };
+
+  output(): QueryOutput {
+    return { columns: this.columns, rows: this.rows, cut: this.cut };
+  }
 }
 
 /** Statement-level settings of the transaction: `timeoutMs` for the statement, locks wait at most 2 s. */

@@ -19,13 +19,18 @@ function openDrift(ws: Workspace): Map<string, Record<string, unknown>> {
   for (const m of ws.manifests()) {
     const d = (m.drift ?? undefined) as Record<string, unknown> | undefined;
     const open = (m as unknown as { open_drift?: unknown }).open_drift;
-    const changes = open ?? (d && ['renamed', 'added', 'missing', 'unmatched'].some((k) => (d[k] as unknown[])?.length) ? d : undefined);
+    const changes =
+      open ??
+      (d && ['renamed', 'added', 'missing', 'unmatched'].some((k) => (d[k] as unknown[])?.length)
+        ? d
+        : undefined);
     const prev = latest.get(m.pub);
     if (!prev || periodStart(prev.period) <= periodStart(m.period))
       latest.set(m.pub, { period: m.period, drift: (changes ?? {}) as Record<string, unknown> });
   }
   const out = new Map<string, Record<string, unknown>>();
-  for (const [pub, v] of latest) if (Object.keys(v.drift).length) out.set(pub, { period: v.period, ...v.drift });
+  for (const [pub, v] of latest)
+    if (Object.keys(v.drift).length) out.set(pub, { period: v.period, ...v.drift });
   return out;
 }
 
@@ -112,7 +117,10 @@ export function registerCatalogTools(server: McpServer, ws: Workspace, repo?: st
       annotations,
     },
     async ({ query }) => {
-      const words = query.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1);
+      const words = query
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 1);
       const found = ws
         .catalog()
         .tables.map((t) => ({ t, ...score(t, words) }))
@@ -150,7 +158,12 @@ export function registerCatalogTools(server: McpServer, ws: Workspace, repo?: st
         description: z.string(),
         columns: z.array(anyObject),
         periods: z.array(
-          z.object({ period: z.string(), rows: z.number(), parquet: z.string().nullable(), sources: z.array(z.string()) }),
+          z.object({
+            period: z.string(),
+            rows: z.number(),
+            parquet: z.string().nullable(),
+            sources: z.array(z.string()),
+          }),
         ),
         rows: z.number(),
         versions: z.array(anyObject),
@@ -180,8 +193,9 @@ function score(t: CatalogTable, words: string[]): { score: number; columns: stri
     if (has(t.table, w)) s += 5;
     if (has(t.description, w)) s += 2;
     for (const c of t.columns) {
-      if (has(c.name, w)) (s += 3), columns.add(c.name);
-      else if (has(c.description, w) || has(c.header, w)) (s += 1), columns.add(c.name);
+      const hit = has(c.name, w) ? 3 : has(c.description, w) || has(c.header, w) ? 1 : 0;
+      if (hit) columns.add(c.name);
+      s += hit;
     }
   }
   return { score: s, columns: [...columns] };

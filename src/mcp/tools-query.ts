@@ -141,7 +141,8 @@ export function registerQueryTools(server: McpServer, ws: Workspace, settings: Q
   );
 }
 
-export const plural = (n: number, word: string) => `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string) =>
+  `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`;
 
 /** a caller's key echoed back only when it looks like a key (letters, digits, -_.), else not at all */
 export const safeKey = (s: string) => (/^[A-Za-z0-9_.-]{1,80}$/.test(s) ? s : '(the given name)');
