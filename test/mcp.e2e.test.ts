@@ -2,13 +2,14 @@
 // NHS site, on both engines: the tools on real tables (counts equal to the ledger's), refusals of writes, file
 // access, two statements and a long sleep (each a tool error, nothing changed, the server answers after), a
 // cell reading "Ignore previous instructions" only in structuredContent, and the data package resource.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { ledgerRows, type LedgerRow } from '../src/load/index.js';
 import { testEngines } from './support/db.js';
@@ -51,6 +52,7 @@ for (const kind of testEngines()) {
     let client: Client;
     let stderr: () => string;
     let injected: { table: string; column: string };
+    let fullConfig: string;
     const call = async (name: string, args: Record<string, unknown> = {}) =>
       (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as Result;
     const query = (sql: string, extra: Record<string, unknown> = {}) => call('query', { sql, ...extra });
@@ -72,6 +74,12 @@ for (const kind of testEngines()) {
     beforeAll(async () => {
       nhs = await startNhsSite();
       ws = await makeWorkspace(kind, nhs, PUBS);
+      // pcn_workforce's second period is added later, by a backfill while the server is up
+      const configPath = join(ws.dir, 'config', 'publications.yaml');
+      fullConfig = readFileSync(configPath, 'utf8');
+      const config = YAML.parse(fullConfig);
+      config.publications.pcn_workforce.urls = config.publications.pcn_workforce.urls.slice(0, 1);
+      writeFileSync(configPath, YAML.stringify(config));
       const r = await ws.run(['backfill']);
       expect(r.code, r.err).toBe(0);
       ({ ledger, injected } = await ws.withDb(async (db) => {
@@ -131,7 +139,7 @@ for (const kind of testEngines()) {
         );
         expect(text(r)).toContain(`${p.key}: `);
       }
-      expect(pubs.find((p) => p.key === 'pcn_workforce').latest_period).toBe('2020-09');
+      expect(pubs.find((p) => p.key === 'pcn_workforce').latest_period).toBe('2020-03');
     });
 
     it('search_tables and describe_table on a real table: columns as the database has them, rows per period from the ledger', async () => {
@@ -191,7 +199,7 @@ for (const kind of testEngines()) {
       const r = await call('history', { pub: 'pcn_workforce' });
       expect(r.isError, text(r)).toBeFalsy();
       const versions = r.structuredContent!.versions as any[];
-      expect(versions.map((v) => `${v.period} v${v.version}`)).toEqual(['2020-03 v1', '2020-09 v1']);
+      expect(versions.map((v) => `${v.period} v${v.version}`)).toEqual(['2020-03 v1']);
       for (const v of versions)
         expect(v.rows_added).toBe(
           ledger
@@ -277,5 +285,29 @@ for (const kind of testEngines()) {
       expect(new Set(pkg.resources.map((r: any) => r.name))).toEqual(periods);
       expect(existsSync(join(ws.dir, 'site', 'datapackage.json'))).toBe(false);
     });
+
+    it('a backfill while the server is up: the server keeps answering, then serves the new period', async () => {
+      writeFileSync(join(ws.dir, 'config', 'publications.yaml'), fullConfig);
+      const backfill = ws.run(['backfill']);
+      await stillAnswers();
+      const r = await backfill;
+      expect(r.code, r.err).toBe(0);
+      const added = await ws.withDb(async (db) =>
+        (await ledgerRows(db)).filter(
+          (l) => l.pub === 'pcn_workforce' && l.period === '2020-09' && l.status === 'loaded',
+        ),
+      );
+      expect(added.length).toBeGreaterThan(0);
+      const h = await call('history', { pub: 'pcn_workforce' });
+      expect((h.structuredContent!.versions as any[]).map((v) => `${v.period} v${v.version}`)).toEqual([
+        '2020-03 v1',
+        '2020-09 v1',
+      ]);
+      const t = added[0].table_name;
+      const q = await query(`SELECT count(*) FROM staging."${t}" WHERE _dw_period = '2020-09'`);
+      expect(Number(q.structuredContent!.rows[0][0])).toBe(
+        added.filter((l) => l.table_name === t).reduce((s, l) => s + Number(l.rows_loaded), 0),
+      );
+    }, 300_000);
   });
 }
