@@ -130,4 +130,13 @@ describe(`datawarp mcp --http [${kind}]`, () => {
       expect(err, a).toBe('ECONNREFUSED');
     }
   });
+
+  it.runIf(kind === 'pg')(
+    'refuses to start with DATAWARP_MCP_DATABASE_URL naming a role that can write',
+    async () => {
+      const r = await ws.spawn(['mcp'], { DATAWARP_MCP_DATABASE_URL: ws.env.DATABASE_URL });
+      expect(r.status).toBe(2);
+      expect(r.out).toMatch(/DATAWARP_MCP_DATABASE_URL logs in as a role that can write/);
+    },
+  );
 });

@@ -32,6 +32,8 @@ register(); await import(${JSON.stringify(target)});`;
 }
 
 const READY_MS = 180_000;
+/** copy-on-write clones where the file system has them (btrfs, XFS, APFS), else plain copies */
+const CLONE = { recursive: true, mode: fs.constants.COPYFILE_FICLONE };
 
 class QueryWorker {
   private readonly worker: Worker;
@@ -126,7 +128,7 @@ export async function openPgliteEngine(o: PgliteEngineOptions): Promise<ReadEngi
     if (!fs.existsSync(path.join(source, 'PG_VERSION')))
       throw new QueryError('setup', `no PGlite database in ${source}: run datawarp backfill first`);
     const next = path.join(root, `base-${++n}`);
-    fs.cpSync(source, next, { recursive: true });
+    fs.cpSync(source, next, CLONE);
     if (base) fs.rmSync(base, { recursive: true, force: true });
     base = next;
     generation = o.generation();
@@ -139,7 +141,7 @@ export async function openPgliteEngine(o: PgliteEngineOptions): Promise<ReadEngi
     if (worker && !worker.dead) return worker;
     await worker?.stop();
     const dir = path.join(root, `work-${++n}`);
-    fs.cpSync(base, dir, { recursive: true });
+    fs.cpSync(base, dir, CLONE);
     worker = new QueryWorker(dir);
     await worker.ready;
     return worker;
