@@ -42,7 +42,9 @@ export function describeQueryError(e: unknown, timeoutMs: number): { text: strin
   if (e instanceof QueryError && (e.code === 'worker' || e.code === 'setup'))
     return { text: `the query could not run: ${message}`, detail: { code: e.code, message } };
   const code = typeof err?.code === 'string' ? err.code : 'unknown';
-  if (!/^[0-9A-Z]{5}$/.test(code))
+  // a database error carries a severity (EPIPE has five letters too, but is a socket's)
+  const fromDatabase = e instanceof QueryError || (typeof e === 'object' && e !== null && 'severity' in e);
+  if (!fromDatabase || !/^[0-9A-Z]{5}$/.test(code))
     return {
       text: `the database could not be reached or failed (${/^[A-Z_]+$/.test(code) ? code : 'unknown error'})`,
       detail: { code, message },
