@@ -69,4 +69,9 @@ const tapTmp = `${outDir}.tap-build`;
 rmSync(tapTmp, { recursive: true, force: true });
 ncc('src/export/tap-worker.ts', tapTmp);
 renameSync(tapTmp, `${outDir}/tap-worker`);
+// the worker thread `datawarp mcp` runs PGlite queries in (src/mcp/engine-pglite.ts finds it beside the CLI)
+const mcpTmp = `${outDir}.mcp-build`;
+rmSync(mcpTmp, { recursive: true, force: true });
+ncc('src/mcp/pglite-worker.ts', mcpTmp);
+renameSync(mcpTmp, `${outDir}/mcp-worker`);
 copyPglite(join(outDir, 'pglite'));

@@ -46,6 +46,7 @@ Commands:
   discover     new releases on the landing pages, upcoming dates, revisions, freshness
                  --pub P  --write (add them to the config, record state/monitor.json)  --json
   site         static catalog site and datapackage.json: site [--out site/] [--repo OWNER/NAME]
+  mcp          serve the warehouse read-only to AI assistants (MCP): mcp [--http PORT]
 
 Options for every command:
   --config F   publications config (default config/publications.yaml)
@@ -115,6 +116,7 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   if (command === 'discover') return runDiscoverCommand(rest, ctx);
   if (command === 'plan') return runPlanCommand(rest, ctx);
   if (command === 'site') return runSiteCommand(rest, ctx);
+  if (command === 'mcp') return (await import('../mcp/index.js')).runMcp(rest, ctx);
   let parsed;
   try {
     parsed = parseArgs({
