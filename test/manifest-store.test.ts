@@ -321,3 +321,44 @@ function releasesOf(output: string): ReleaseReader {
     download: async (aid) => readFileSync(all.find((a) => a.id === aid)!.path),
   };
 }
+
+describe('the committer and the manifests branch', () => {
+  it('two runs pushing at once: the later rebuilds on both new tips; every manifest kept, none in the tree', async () => {
+    const origin = makeOrigin({
+      'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
+      'manifests/backfill/ref/ref_2020-01_enriched.yaml': 'pub: ref\n', // a reference_manifest: stays in the tree
+    });
+    const a = origin.clone();
+    const b = origin.clone();
+    const write = (dir: string, rel: string, text: string) => {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    };
+    write(a, 'manifests/backfill/x/x_2024-01.yaml', 'pub: x\nperiod: 2024-01\n');
+    const logs: string[] = [];
+    const ca = createGitCommitter({ cwd: a, branch: 'main', sleep: async () => {} });
+    const cb = createGitCommitter({
+      cwd: b,
+      branch: 'main',
+      sleep: async () => {},
+      log: (m) => logs.push(m),
+    });
+    // b learns the (absent) manifests tip before a pushes: its first push is rejected
+    await cb.commitAndPush('b: nothing yet');
+    write(b, 'manifests/backfill/y/y_2024-01.yaml', 'pub: y\nperiod: 2024-01\n');
+    write(b, 'manifests/backfill/ref/ref_2020-01_enriched.yaml', 'pub: ref\nedited: true\n');
+    const ra = await ca.commitAndPush('a');
+    expect(ra.pushed).toBe(true);
+    const rb = await cb.commitAndPush('b');
+    expect(rb.pushed).toBe(true);
+    expect(rb.rejected).toBe(1);
+    expect(logs.some((l) => /rejected/.test(l))).toBe(true);
+    const branch = git(origin.bare, 'ls-tree', '-r', '--name-only', MANIFESTS_BRANCH).split('\n').sort();
+    expect(branch).toEqual(['backfill/x/x_2024-01.yaml', 'backfill/y/y_2024-01.yaml']);
+    const tree = git(origin.bare, 'ls-tree', '-r', '--name-only', 'main').split('\n').sort();
+    expect(tree).toEqual(['manifests/backfill/ref/ref_2020-01_enriched.yaml', 'state/state.json']);
+    expect(origin.show('manifests/backfill/ref/ref_2020-01_enriched.yaml')).toContain('edited: true');
+    // nothing new: no push
+    expect((await cb.commitAndPush('again')).pushed).toBe(false);
+  });
+});

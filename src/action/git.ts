@@ -7,7 +7,6 @@
 // newest timestamp wins), never by a text rebase; manifests are per item and ours win. Per-period manifests stay
 // out of the branch's tree (~20 KB an item); a manifest file already in that tree (a publication's
 // reference_manifest, or one committed before they moved) stays there and is updated in place.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,10 @@ import { parseCatalog, serializeCatalog, writeCatalogFile } from '../export/inde
 import { MANIFESTS_BRANCH } from '../manifest/index.js';
 import { mergeStates, serializeState } from '../state/index.js';
 import { asState, mergeCatalogs, parseJson } from './merge.js';
+import { git, GitError, gitOk } from './git-exec.js';
+import { buildManifestsCommit, addFiles, treeFiles } from './git-manifests.js';
+
+export { GitError } from './git-exec.js';
 
 export interface CommitResult {
   /** false when there was nothing to commit */
@@ -51,43 +54,6 @@ export interface GitCommitterOptions {
   log?(msg: string): void;
   sleep?(ms: number): Promise<void>;
   author?: { name: string; email: string };
-}
-
-export class GitError extends Error {}
-
-interface Exec {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-function git(
-  cwd: string,
-  args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string } = {},
-): Promise<Exec> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'git',
-      args,
-      { cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? Number((err as { code: number }).code)
-            : 1
-          : 0;
-        resolve({ stdout: String(stdout), stderr: String(stderr), code });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
-}
-
-async function gitOk(cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const r = await git(cwd, args, opts);
-  if (r.code !== 0) throw new GitError(`git ${args[0]} failed: ${r.stderr.trim() || r.stdout.trim()}`);
-  return r.stdout;
 }
 
 const REJECTED =
@@ -160,51 +126,6 @@ interface Tips {
   manifests?: string;
 }
 
-type Env = NodeJS.ProcessEnv;
-
-/** Blobs of files (paths relative to the repository), written in one git call each way. */
-async function addFiles(t: Target, env: Env, entries: { file: string; path: string }[]): Promise<void> {
-  if (!entries.length) return;
-  const shas = (
-    await gitOk(t.cwd, ['hash-object', '-w', '--stdin-paths'], {
-      input: entries.map((e) => e.file).join('\n') + '\n',
-    })
-  )
-    .trim()
-    .split('\n');
-  const info = entries.map((e, i) => `100644 ${shas[i]}\t${e.path}`).join('\n') + '\n';
-  await gitOk(t.cwd, ['update-index', '--add', '--index-info'], { env, input: info });
-}
-
-/** The commit of the manifests branch: ours added on its tip; undefined when nothing changed. */
-async function buildManifestsCommit(
-  t: Target,
-  tip: string | undefined,
-  files: string[],
-  message: string,
-): Promise<string | undefined> {
-  if (!files.length) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
-  const env = { GIT_INDEX_FILE: join(dir, 'index') };
-  try {
-    if (tip) await gitOk(t.cwd, ['read-tree', tip], { env });
-    else await gitOk(t.cwd, ['read-tree', '--empty'], { env });
-    const prefix = `${t.manifestsDir}/`;
-    await addFiles(
-      t,
-      env,
-      files.map((f) => ({ file: f, path: f.slice(prefix.length) })),
-    );
-    // --missing-ok: a blobless fetch of the tip lacks the other files' bytes, and needs none of them
-    const tree = (await gitOk(t.cwd, ['write-tree', '--missing-ok'], { env })).trim();
-    if (tip && tree === (await gitOk(t.cwd, ['rev-parse', `${tip}^{tree}`])).trim()) return undefined;
-    const args = ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message];
-    return (await gitOk(t.cwd, args, { env: t.authorEnv })).trim();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Build the commits on the tips (state and catalog merged by key); undefined where a tree is unchanged. */
 async function buildCommit(
   t: Target,
@@ -257,12 +178,6 @@ async function buildCommit(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The files of a folder in a commit's tree. */
-async function treeFiles(t: Target, rev: string, folder: string): Promise<Set<string>> {
-  const out = await gitOk(t.cwd, ['ls-tree', '-r', '-z', '--name-only', rev, '--', folder]);
-  return new Set(out.split('\0').filter(Boolean));
 }
 
 /** The catalog released after a push is the merged one (every run's tables), not only ours. */
