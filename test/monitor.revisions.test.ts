@@ -181,6 +181,22 @@ describe('revision detection', () => {
     expect((await discover(dir, '2025-12-06T10:00:00Z')).revised).toEqual([]);
   });
 
+  it('clears a pending revision once the upstream bytes are back to what is loaded', async () => {
+    serve(original());
+    const dir = workspace(4);
+    await discover(dir);
+    const files = original();
+    files['2025-07'] = [{ name: 'ADHD-Jul25.csv', body: csv('July 2025', 3) }]; // truncated upstream
+    serve(files);
+    expect((await discover(dir, '2025-10-02T10:00:00Z')).revised).toEqual([
+      { period: '2025-07', reason: 'new bytes at ADHD-Jul25.csv' },
+    ]);
+    // the reload failed (the period stays processed at what is loaded); upstream restores the file
+    serve(original());
+    expect((await discover(dir, '2025-10-03T10:00:00Z')).revised).toEqual([]);
+    expect(pendingRevisions(readMonitor(join(dir, 'state', 'monitor.json')))).toEqual([]);
+  });
+
   it('re-checks only the most recent recheck_periods processed periods', async () => {
     serve(original());
     const dir = workspace(1);

@@ -172,6 +172,27 @@ describe('publication keys named like Object.prototype members', () => {
     noStack(r.err);
   });
 
+  it('a release an older monitor.json believed ("January 5025") is not the latest period, nor fresh', async () => {
+    const dir = workspace(config());
+    const release = {
+      url: 'http://127.0.0.1:9/x',
+      title: 'January 5025',
+      published: '5025-02-01',
+      first_seen: 'x',
+    };
+    writeFileSync(
+      join(dir, 'state', 'monitor.json'),
+      JSON.stringify({
+        publications: { adhd: { releases: { '5025-01': release }, upcoming: [], periods: {}, revised: [] } },
+      }),
+    );
+    const r = await cli(dir, ['status', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const p = JSON.parse(r.out).publications[0];
+    expect(p.latest_period).toBe('2025-08');
+    expect(p.freshness).not.toBe('fresh');
+  });
+
   it('`__proto__` (and other keys that cannot be table names) are refused by validate', async () => {
     for (const key of ['__proto__', 'Constructor', '_x']) {
       const dir = workspace(config(key));

@@ -1,6 +1,12 @@
 // The status view: per publication a bar, n/total, pending and failed, row totals from the ledger.
 import { periodStart, type Config } from '../config/index.js';
-import { pubFreshness, type FreshnessState, type MonitorState } from '../monitor/index.js';
+import {
+  implausiblePeriod,
+  londonDay,
+  pubFreshness,
+  type FreshnessState,
+  type MonitorState,
+} from '../monitor/index.js';
 import { dict, itemKey, type State } from '../state/index.js';
 
 /** `o[k]` only when `o` holds `k` itself (never a prototype member such as `constructor`). */
@@ -39,7 +45,10 @@ export function monitorStatus(config: Config, monitor: MonitorState, now: Date):
   const out: MonitorStatus = dict();
   for (const p of config.publications) {
     const m = own(monitor.publications, p.code);
-    const periods = [...new Set([...Object.keys(m?.releases ?? {}), ...p.urls.map((u) => u.period)])];
+    // a release an older monitor.json believed ("January 5025") is not the latest period
+    const today = londonDay(now);
+    const seen = Object.keys(m?.releases ?? {}).filter((x) => !implausiblePeriod(x, today));
+    const periods = [...new Set([...seen, ...p.urls.map((u) => u.period)])];
     const latest = periods.sort((a, b) => periodStart(a).localeCompare(periodStart(b))).at(-1);
     const f = pubFreshness(p, m, now);
     const published = latest && m ? own(m.releases, latest)?.published : undefined;

@@ -163,14 +163,15 @@ async function recheck(
 
 /** The freshness of a publication from what the monitor state holds (no network). */
 export function pubFreshness(pub: Publication, m: PubMonitor | undefined, now: Date): Freshness {
+  const today = londonDay(now);
   return freshness({
     frequency: pub.frequency,
     upcoming: m?.upcoming ?? [],
     calendar: m?.calendar,
     published: Object.values(m?.releases ?? {})
       .map((r) => r.published)
-      .filter((d): d is string => Boolean(d)),
-    today: londonDay(now),
+      .filter((d): d is string => Boolean(d) && d! <= today), // never published in the future
+    today,
   });
 }
 

@@ -37,6 +37,7 @@ export {
   type Upcoming,
 } from './pages.js';
 export { calendarUrl, nextAnnouncement, GOV_UK } from './calendar.js';
+export { EARLIEST_YEAR, implausiblePeriod } from './screen.js';
 export {
   clearRevision,
   emptyMonitor,
