@@ -30,7 +30,7 @@ export interface Grid {
   merges: Merge[];
 }
 
-const DATE_TEXT = /[A-Za-z]{3}|^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}/;
+export const DATE_TEXT = /[A-Za-z]{3}|^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}/;
 
 function isDateCell(cell: XLSX.CellObject): boolean {
   if (cell.t !== 'n') return false;
@@ -68,7 +68,7 @@ export function cleanText(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-function describe(cell: SheetCell): { text: string; kind: Kind } {
+export function describeCell(cell: SheetCell): { text: string; kind: Kind } {
   if (cell.t === 'n') {
     const n = cell.v as number;
     if (cell.date) return { text: serialToIso(n) ?? String(n), kind: 'date' };
@@ -93,7 +93,7 @@ export function readGrid(ws: XLSX.WorkSheet): Grid {
     for (let c = 0; c < row.length; c++) {
       const cell = toCell(row[c]);
       if (!cell) continue;
-      cells.push({ c, cell, ...describe(cell) });
+      cells.push({ c, cell, ...describeCell(cell) });
     }
     if (cells.length) rows.push({ r, cells });
   }
