@@ -6,13 +6,7 @@ import { Zip, ZipDeflate } from 'fflate';
 
 /** A cell: a string (shared unless `inline`), a number (with a style index), or nothing. */
 export type XCell =
-  | string
-  | number
-  | null
-  | undefined
-  | { n: number; s: number }
-  | { inline: string }
-  | { err: string };
+  string | number | null | undefined | { n: number; s: number } | { inline: string } | { err: string };
 
 export interface XSheet {
   name: string;

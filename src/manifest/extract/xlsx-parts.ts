@@ -5,7 +5,8 @@
 import * as XLSX from 'xlsx';
 import { listZip, memberBytes, type ZipMember } from './zip.js';
 import type { ExtractLimits } from './caps.js';
-import { DATE_TEXT } from './grid.js';
+import { DATE_TEXT, type Kind } from './grid.js';
+import type { SheetCell } from './types.js';
 
 function format(fmt: string, v: number): string {
   try {
@@ -35,6 +36,8 @@ export interface XlsxParts {
   date1904: boolean;
   styles: StyleInfo;
   strings: string[];
+  /** each shared string's cell as the grid sees it (made once, when first met); null: an empty string */
+  described: ({ cell: SheetCell; text: string; kind: Kind } | null | undefined)[];
 }
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -187,5 +190,6 @@ export async function readParts(
     date1904: d1904 === '1' || d1904 === 'true',
     styles: styles(await wholeText(path, find('xl/styles.xml'), l)),
     strings,
+    described: [],
   };
 }

@@ -33,22 +33,78 @@ function cellRef(ref: string): { r: number; c: number } {
   return m ? { r: +m[2] - 1, c: colOf(m[1]) } : { r: -1, c: -1 };
 }
 
-/** One cell's value as the grid path sees it (grid.ts toCell), or undefined when it holds nothing. */
-function cellOf(head: string, body: string, p: XlsxParts): SheetCell | undefined {
-  const t = attr(head, 't') ?? 'n';
+/** An attribute of the start tag at xml[at..gt]: by plain search (the common `name="..."`), else by the
+ * general rule. */
+function quick(xml: string, at: number, gt: number, key: string): string | undefined {
+  const k = xml.indexOf(key, at);
+  if (k >= 0 && k < gt) {
+    const from = k + key.length;
+    const v = xml.slice(from, xml.indexOf('"', from));
+    return v.indexOf('&') >= 0 ? unescapeXml(v) : v;
+  }
+  const head = xml.slice(at, gt + 1);
+  return head.indexOf("'") >= 0 ? attr(head, key.slice(1, -2)) : undefined;
+}
+
+/** The text of the cell's `<v>` between from and to, if it has one. */
+function valueOf(xml: string, from: number, to: number): string | undefined {
+  const at = xml.indexOf('<v', from);
+  if (at < 0 || at >= to) return undefined;
+  const gt = xml.indexOf('>', at);
+  if (xml.charCodeAt(gt - 1) === 47) return '';
+  return xml.slice(gt + 1, xml.indexOf('</v>', gt));
+}
+
+/** One cell (start tag at..gt, body to `to`) as the grid path sees it (grid.ts toCell, describeCell). */
+function cellOf(
+  c: number,
+  xml: string,
+  at: number,
+  gt: number,
+  to: number,
+  p: XlsxParts,
+): GridCell | undefined {
+  const t = quick(xml, at, gt, ' t="') ?? 'n';
+  if (t === 'n') {
+    const raw = valueOf(xml, gt, to);
+    if (raw === undefined || raw === '') return undefined;
+    const v = Number(raw);
+    if (Number.isNaN(v)) return undefined;
+    const s = Number(quick(xml, at, gt, ' s="') ?? 0);
+    const cell: SheetCell =
+      p.styles.date[s] && v > 0
+        ? { t: 'n', v, date: true }
+        : p.styles.pct[s]
+          ? { t: 'n', v, pct: true }
+          : { t: 'n', v };
+    const d = describeCell(cell);
+    return { c, cell, text: d.text, kind: d.kind };
+  }
+  if (t === 's') {
+    const k = Number(valueOf(xml, gt, to));
+    let known = p.described[k];
+    if (known === undefined) {
+      const v = p.strings[k];
+      if (v === undefined) return undefined;
+      const cell: SheetCell | undefined = v.trim() === '' ? undefined : { t: 's', v };
+      known = cell ? { cell, ...describeCell(cell) } : null;
+      p.described[k] = known;
+    }
+    return known ? { c, cell: known.cell, text: known.text, kind: known.kind } : undefined;
+  }
+  const cell = otherCell(t, xml.slice(gt + 1, to));
+  return cell && { c, cell, ...describeCell(cell) };
+}
+
+function otherCell(t: string, body: string): SheetCell | undefined {
   if (t === 'inlineStr') {
     const is = /<is>([\s\S]*)<\/is>/.exec(body);
     const v = is ? itemText(is[1]) : '';
     return v.trim() === '' ? undefined : { t: 's', v };
   }
-  const vm = /<v(?:\s[^>]*)?>([\s\S]*?)<\/v>/.exec(body);
-  if (!vm) return undefined;
-  const raw = vm[1];
+  const raw = valueOf(body, 0, body.length);
+  if (raw === undefined) return undefined;
   switch (t) {
-    case 's': {
-      const v = p.strings[+raw];
-      return v === undefined || v.trim() === '' ? undefined : { t: 's', v };
-    }
     case 'str': {
       const v = unescapeXml(raw);
       return v.trim() === '' ? undefined : { t: 's', v };
@@ -59,41 +115,40 @@ function cellOf(head: string, body: string, p: XlsxParts): SheetCell | undefined
       const w = unescapeXml(raw);
       return { t: 'e', v: w || '#ERR', w };
     }
-    default: {
-      const v = Number(raw);
-      if (raw === '' || Number.isNaN(v)) return undefined;
-      const s = Number(attr(head, 's') ?? 0);
-      const date = p.styles.date[s] && v > 0 ? true : undefined;
-      return { t: 'n', v, date, ...(p.styles.pct[s] ? { pct: true } : {}) };
+    case 'd': {
+      // an ISO date cell: the grid path (cellDates off) sees its day number
+      const ms = Date.parse(raw);
+      const v = Number.isNaN(ms) ? NaN : ms / 86400000 + 25569;
+      return Number.isNaN(v) ? undefined : { t: 'n', v, date: true };
     }
+    default:
+      return undefined;
   }
 }
 
-/** The cells of one `<row>`'s inner text. */
-function rowCells(xml: string, p: XlsxParts): GridCell[] {
+/** The cells of the row whose inner text is xml[from..to]. */
+function rowCells(xml: string, from: number, to: number, p: XlsxParts): GridCell[] {
   const cells: GridCell[] = [];
   let next = 0;
-  let at = xml.indexOf('<c', 0);
-  while (at >= 0) {
+  let at = xml.indexOf('<c', from);
+  while (at >= 0 && at < to) {
     const ch = xml.charCodeAt(at + 2);
     if (ch !== 32 && ch !== 62 && ch !== 47 && ch !== 9 && ch !== 10 && ch !== 13) {
       at = xml.indexOf('<c', at + 2);
       continue;
     }
     const gt = xml.indexOf('>', at);
-    const head = xml.slice(at, gt + 1);
-    let body = '';
     let end = gt + 1;
-    if (xml.charCodeAt(gt - 1) !== 47) {
-      const close = xml.indexOf('</c>', gt);
-      body = xml.slice(gt + 1, close);
-      end = close + 4;
-    }
-    const ref = attr(head, 'r');
+    let cell: GridCell | undefined;
+    const ref = quick(xml, at, gt, ' r="');
     const c = ref ? colOf(ref) : next;
     next = c + 1;
-    const cell = cellOf(head, body, p);
-    if (cell) cells.push({ c, cell, ...describeCell(cell) });
+    if (xml.charCodeAt(gt - 1) !== 47) {
+      const close = xml.indexOf('</c>', gt);
+      cell = cellOf(c, xml, at, gt, close, p);
+      end = close + 4;
+    }
+    if (cell) cells.push(cell);
     at = xml.indexOf('<c', end);
   }
   return cells;
@@ -105,8 +160,7 @@ function rowsOf(xml: string, p: XlsxParts, state: { next: number }): GridRow[] {
   let at = xml.indexOf('<row');
   while (at >= 0) {
     const gt = xml.indexOf('>', at);
-    const head = xml.slice(at, gt + 1);
-    const rAttr = attr(head, 'r');
+    const rAttr = quick(xml, at, gt, ' r="');
     const r = rAttr ? +rAttr - 1 : state.next;
     state.next = r + 1;
     if (xml.charCodeAt(gt - 1) === 47) {
@@ -114,7 +168,7 @@ function rowsOf(xml: string, p: XlsxParts, state: { next: number }): GridRow[] {
       continue;
     }
     const close = xml.indexOf('</row>', gt);
-    const cells = rowCells(xml.slice(gt + 1, close), p);
+    const cells = rowCells(xml, gt + 1, close, p);
     if (cells.length) out.push({ r, cells });
     at = xml.indexOf('<row', close);
   }
