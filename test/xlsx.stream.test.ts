@@ -41,7 +41,14 @@ writeXlsx(file, {
   formats: ['0.0%'],
   styles: [14, 164],
   sheets: [
-    { name: 'Notes', rows: () => [[0, ['Notes']], [1, [': = not available']], [2, ['c = confidential']]] },
+    {
+      name: 'Notes',
+      rows: () => [
+        [0, ['Notes']],
+        [1, [': = not available']],
+        [2, ['c = confidential']],
+      ],
+    },
     { name: 'Table 1', rows: dataRows, merges: ['A1:F1', 'A2:F2'] },
   ],
 });
@@ -64,10 +71,30 @@ describe('a streamed xlsx', () => {
     expect(stream.legend).toEqual(grid.legend);
     // what the table is, independently of either path
     expect(g.spec.rowCount).toBe(N);
-    expect(g.spec.columns.map((c) => c.type)).toEqual(['text', 'text', 'date', 'numeric', 'numeric', 'numeric']);
+    expect(g.spec.columns.map((c) => c.type)).toEqual([
+      'text',
+      'text',
+      'date',
+      'numeric',
+      'numeric',
+      'numeric',
+    ]);
     expect(g.spec.title).toContain('Table 1: Appointments');
     expect(g.rows[0]).toEqual(['P00000', 'Practice & Sons 0', '2023-03-15', 1000, 0, 7]);
     expect(s.rows[LATE][3]).toBeNull();
     expect(s.spec.columns[3].markers).toEqual({ ':': 1 });
   });
+});
+
+describe('the corpus through the stream reader', () => {
+  const nhs = path.join(import.meta.dirname, 'fixtures/nhs');
+  it('every xlsx gives the same tables, docs and legend as the grid path', async () => {
+    const files = fs.readdirSync(nhs).filter((f) => /\.xlsx$/i.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    for (const f of files) {
+      const grid = await extractFile(path.join(nhs, f), { ext: 'xlsx' });
+      const stream = await extractFile(path.join(nhs, f), { ext: 'xlsx', streamFrom: 0 });
+      expect(JSON.stringify(stream), f).toBe(JSON.stringify(grid));
+    }
+  }, 600_000);
 });

@@ -44,6 +44,8 @@ const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', 
 
 /** XML text to its characters: entities, character references and OOXML's `_xHHHH_` escapes. */
 export function unescapeXml(s: string): string {
+  // XML reads a line break written CRLF (or CR) as LF
+  if (s.indexOf('\r') >= 0) s = s.replace(/\r\n?/g, '\n');
   if (s.indexOf('&') >= 0)
     s = s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
       e[0] === '#'

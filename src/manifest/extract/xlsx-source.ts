@@ -4,6 +4,7 @@
 import type { CellValue, ColumnType, RowBatch, RowFlags, TableSource, TableSpec } from '../../model.js';
 import type { GridCell } from './grid.js';
 import { isTotalRow } from './rows.js';
+import { noteMarkers } from './describe.js';
 import { cellValue, fitType, flagOf, markerCounted, parseCell, type Parsed } from './types.js';
 import { partText, type SheetPart, type XlsxParts } from './xlsx-parts.js';
 import { scanSheet } from './xlsx-rows.js';
@@ -117,6 +118,7 @@ function settle(
     else delete c.markers;
     if (s.flagged[j]) c.flagged = s.flagged[j];
     else delete c.flagged;
+    noteMarkers(c);
   });
   if (s.totalRows.length) spec.totalRows = s.totalRows;
   else delete spec.totalRows;
