@@ -98,3 +98,27 @@ describe('the corpus through the stream reader', () => {
     }
   }, 600_000);
 });
+
+describe('the 1904 date system', () => {
+  it('reads dates as written, through the stream and the grid path alike', async () => {
+    const f = path.join(dir, 'd1904.xlsx');
+    writeXlsx(f, {
+      date1904: true,
+      styles: [14],
+      sheets: [
+        {
+          name: 'Data',
+          *rows(): Iterable<[number, XCell[]]> {
+            yield [0, ['Week ending', 'Count']];
+            for (let i = 0; i < 50; i++) yield [1 + i, [{ n: 45000 - 1462 + i, s: 1 }, i]];
+          },
+        },
+      ],
+    });
+    const grid = await extractFile(f, { ext: 'xlsx' });
+    const stream = await extractFile(f, { ext: 'xlsx', streamFrom: 0 });
+    expect(grid.tables[0].rows[0]).toEqual(['2023-03-15', 0]);
+    expect(stream.tables[0].rows).toEqual(grid.tables[0].rows);
+    expect(stream.tables[0].spec).toEqual(grid.tables[0].spec);
+  });
+});

@@ -66,10 +66,11 @@ export function readWorkbook(buf: Uint8Array, member?: string, sheets?: string[]
   const wb = read(buf, sheets);
   const out: ExtractedFile = { tables: [], docs: [], skipped: [] };
   const props = wb.Workbook?.Sheets ?? [];
+  const date1904 = !!wb.Workbook?.WBProps?.date1904;
   for (const sheet of wb.SheetNames) {
     if (sheets && !sheets.includes(sheet)) continue;
     const hidden = !!props.find((s) => s.name === sheet)?.Hidden;
-    addSheet(out, readGrid(wb.Sheets[sheet]), { sheet, member, hidden });
+    addSheet(out, readGrid(wb.Sheets[sheet], date1904), { sheet, member, hidden });
   }
   applyLegend(out);
   return out;

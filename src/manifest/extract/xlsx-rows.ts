@@ -2,7 +2,7 @@
 // parsed by a scanner over the inflated text — a row is complete at its `</row>`, so memory holds the rows of
 // one chunk of text, never the sheet. The merged ranges (`<mergeCells>`, after `<sheetData>`) come at the end.
 import type { GridCell, GridRow, Merge } from './grid.js';
-import { describeCell } from './grid.js';
+import { DAYS_1904, describeCell } from './grid.js';
 import type { SheetCell } from './types.js';
 import { attr, itemText, unescapeXml, type XlsxParts } from './xlsx-parts.js';
 
@@ -73,7 +73,7 @@ function cellOf(
     const s = Number(quick(xml, at, gt, ' s="') ?? 0);
     const cell: SheetCell =
       p.styles.date[s] && v > 0
-        ? { t: 'n', v, date: true }
+        ? { t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true }
         : p.styles.pct[s]
           ? { t: 'n', v, pct: true }
           : { t: 'n', v };
