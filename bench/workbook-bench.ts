@@ -8,8 +8,9 @@ import {
   createReadStream,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
+  readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -70,7 +71,7 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
 
 const EXCELJS = `
 import ExcelJS from 'exceljs';
-const r = new ExcelJS.stream.xlsx.WorkbookReader(process.argv[1], { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit', hyperlinks: 'ignore' });
+const r = new ExcelJS.stream.xlsx.WorkbookReader(process.argv[2], { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit', hyperlinks: 'ignore' });
 let rows = 0, cells = 0;
 for await (const ws of r) for await (const row of ws) { rows++; row.eachCell({ includeEmpty: false }, (c) => { if (c.value !== undefined) cells++; }); }
 console.log(rows + ' rows ' + cells + ' cells');
@@ -140,6 +141,7 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
     }
   } finally {
     server.close();
+    rmSync(probe, { force: true });
   }
   const dwS = median(dw.map((r) => r.s));
   const xlS = median(xl.map((r) => r.s));
