@@ -6,6 +6,10 @@
 //   3. Parquet alone: re-export of the loaded period
 //   4. a plain re-run over 200 processed items (no network, no database writes)
 //   5. PGlite end to end on BENCH_PGLITE_ROWS (default 1,000,000) against the PostgreSQL path on the same rows
+//   6. workbooks (bench/workbook-bench.ts): a generated 200,000-row xlsx and a 2,000,000-row one (two sheets of
+//      1,000,000) end to end on PostgreSQL beside exceljs's streaming reader; BENCH_WORKBOOK_ROWS (rows,sheets
+//      pairs: default `200000x1,2000000x2`), BENCH_WORKBOOK_RUNS (default 3); BENCH_ONLY=workbook runs only this
+// BENCH_CLI: the CLI entry to run (default bin/datawarp.js, the built dist)
 // DATABASE_URL is used when set, else a throwaway cluster is started (Debian's postgresql).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,8 +20,11 @@ import { openDb } from '../src/load/index.js';
 import { extractFile } from '../src/manifest/extract.js';
 import { startCluster } from '../scripts/pg-cluster.js';
 import { GPAD_HEADER, generateGpad, serveGpad, type GpadRelease } from './gpad.js';
+import { benchWorkbook } from './workbook-bench.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'bin/datawarp.js');
+const ONLY = process.env.BENCH_ONLY;
 const N = Number(process.env.BENCH_ROWS ?? 5_000_000);
 const N_PGLITE = Number(process.env.BENCH_PGLITE_ROWS ?? 1_000_000);
 const DATA = process.env.BENCH_DATA ?? join(tmpdir(), 'datawarp-bench');
@@ -66,7 +73,7 @@ interface Run {
 function datawarp(cwd: string, args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((ok, fail) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-v', process.execPath, join(ROOT, 'bin/datawarp.js'), ...args], {
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
       cwd,
       env: { ...process.env, ...env, NO_COLOR: '1' },
     });
@@ -149,12 +156,13 @@ async function main(): Promise<void> {
   say(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   );
-  if (!process.env.BENCH_SKIP_CORPUS) await benchExtraction();
+  if (!process.env.BENCH_SKIP_CORPUS && !ONLY) await benchExtraction();
 
   const cluster = process.env.DATABASE_URL ? undefined : startCluster();
   const base = process.env.DATABASE_URL ?? cluster!.databaseUrl;
   say(`PostgreSQL: ${psql(base, 'SHOW server_version').trim()}`);
   try {
+    if (ONLY === 'workbook') return await workbooks(base);
     const rel = generateGpad(DATA, N);
     say(`\n2. GPAD-shaped release: ${fmt(N)} rows, zip ${(statSync(rel.zip).size / 1e6).toFixed(0)} MB`);
     const psqlS = psqlCopy(dbUrl(base, 'bench_psql'), rel);
@@ -202,10 +210,36 @@ async function main(): Promise<void> {
     say(
       `\n5. ${fmt(N_PGLITE)} rows end to end: PostgreSQL ${pg1.run.s.toFixed(1)} s (${fmt(N_PGLITE / pg1.run.s)} rows/s, ${pg1.run.rssMb.toFixed(0)} MB); PGlite ${lite.run.s.toFixed(1)} s (${fmt(N_PGLITE / lite.run.s)} rows/s, ${lite.run.rssMb.toFixed(0)} MB); PGlite/PostgreSQL ${(pg1.run.s / lite.run.s).toFixed(2)}x`,
     );
+    await workbooks(base);
   } finally {
     cluster?.stop();
+    writeFileSync(join(DATA, 'last-run.txt'), lines.join('\n') + '\n');
   }
-  writeFileSync(join(DATA, 'last-run.txt'), lines.join('\n') + '\n');
+}
+
+async function workbooks(base: string): Promise<void> {
+  for (const pair of (process.env.BENCH_WORKBOOK_ROWS ?? '200000x1,2000000x2').split(',')) {
+    const [rows, sheets = 1] = pair.split('x').map(Number);
+    await benchWorkbook(
+      {
+        root: ROOT,
+        cli: CLI,
+        dataDir: DATA,
+        rows,
+        sheets,
+        runs: Number(process.env.BENCH_WORKBOOK_RUNS ?? 3),
+        database: (tag) => dbUrl(base, tag),
+        loaded: (url) =>
+          Number(
+            psql(
+              url,
+              `SELECT sum(rows_loaded) FROM datawarp.tbl_manifest_files WHERE status = 'loaded'`,
+            ).trim(),
+          ),
+      },
+      say,
+    );
+  }
 }
 
 /** 200 items all processed in state.json: the run must not touch the network or write to the database. */

@@ -13,7 +13,8 @@ import { openCsv } from './extract/csv.js';
 import { fileBytes } from './extract/source.js';
 import { readWorkbookIsolated } from './extract/isolate.js';
 import { listZip, openZip } from './extract/zip.js';
-import { checkMemberEntry, extractLimits } from './extract/caps.js';
+import { checkMemberEntry, extractLimits, LimitError } from './extract/caps.js';
+import { mergePlan, streamPlan } from './extract/xlsx-stream.js';
 import type { Limits } from '../config/index.js';
 
 export interface ExtractOptions {
@@ -24,6 +25,8 @@ export interface ExtractOptions {
   limits?: Partial<Limits>;
   /** where a workbook's parsed rows wait to be loaded (default: the system's temp directory) */
   tmpDir?: string;
+  /** an xlsx/xlsm is streamed when a sheet part inflates to more than this (default STREAM_SHEET_BYTES) */
+  streamFrom?: number;
 }
 
 export async function openFile(path: string, opts: ExtractOptions): Promise<SourceFile> {
@@ -40,12 +43,22 @@ export async function openFile(path: string, opts: ExtractOptions): Promise<Sour
       for (const m of await listZip(path).catch(() => []))
         checkMemberEntry(m.name, m.compressedSize, m.uncompressedSize, limits);
   }
-  // parsed in a child process: a workbook that exhausts memory or crashes the parser fails alone
-  return readWorkbookIsolated(path, {
-    name: opts.name ?? basename(path),
-    heapBytes: limits.maxParserMemory,
-    tmpDir: opts.tmpDir,
+  const isolated = (sheets?: string[]) =>
+    // parsed in a child process: a workbook that exhausts memory or crashes the parser fails alone
+    readWorkbookIsolated(path, {
+      name: opts.name ?? basename(path),
+      heapBytes: limits.maxParserMemory,
+      tmpDir: opts.tmpDir,
+      sheets,
+    });
+  if (opts.ext !== 'xlsx' && opts.ext !== 'xlsm') return isolated();
+  const plan = await streamPlan(path, limits, opts.streamFrom).catch((e: unknown) => {
+    // a cap is the file's answer; anything else the stream cannot read, the grid path reads (or explains)
+    if (e instanceof LimitError) throw e;
+    return undefined;
   });
+  if (!plan) return isolated();
+  return mergePlan(plan, plan.grid.length ? await isolated(plan.grid) : undefined);
 }
 
 /** Every row of a source, in memory. */

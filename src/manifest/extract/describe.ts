@@ -44,6 +44,15 @@ function symbolsNote(r: Pick<ColumnResult, 'markers'>, legend: Record<string, st
   return `${SYMBOLS_NOTE}${known.map(([m, meaning]) => `${m} = ${meaning}`).join('; ')}.`;
 }
 
+/** A column's description with the symbols note for the markers it has now (a streamed column's markers are
+ * known once its rows have passed). */
+export function noteMarkers(c: ColumnSpec, legend: Record<string, string> = {}): void {
+  const kept = (c.description ?? '').split(SYMBOLS_NOTE)[0].trim();
+  const description = [kept, symbolsNote(c, legend)].filter(Boolean).join(' ');
+  if (description) c.description = description;
+  else delete c.description;
+}
+
 /** The description notes of a typed column (undefined when there is nothing to say). */
 export function columnNotes(
   header: string,

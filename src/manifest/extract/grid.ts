@@ -30,7 +30,10 @@ export interface Grid {
   merges: Merge[];
 }
 
-const DATE_TEXT = /[A-Za-z]{3}|^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}/;
+/** Days between the 1900 and the 1904 date systems' day 0. */
+export const DAYS_1904 = 1462;
+
+export const DATE_TEXT = /[A-Za-z]{3}|^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}/;
 
 function isDateCell(cell: XLSX.CellObject): boolean {
   if (cell.t !== 'n') return false;
@@ -45,7 +48,8 @@ function isDateCell(cell: XLSX.CellObject): boolean {
   );
 }
 
-function toCell(x: XLSX.CellObject | undefined): SheetCell | undefined {
+/** `date1904`: the workbook counts days from 1904 (a date's number is 1,462 less than in the 1900 system). */
+function toCell(x: XLSX.CellObject | undefined, date1904 = false): SheetCell | undefined {
   if (!x || x.v === undefined || x.v === null) return undefined;
   if (x.t === 's' || x.t === 'd') {
     const v = String(x.t === 'd' ? (x.v as Date).toISOString().slice(0, 10) : x.v);
@@ -57,7 +61,9 @@ function toCell(x: XLSX.CellObject | undefined): SheetCell | undefined {
       (typeof x.z === 'string' && x.z.includes('%')) || (typeof x.w === 'string' && /%\s*$/.test(x.w))
         ? true
         : undefined;
-    return { t: 'n', v: x.v as number, date: isDateCell(x) || undefined, ...(pct ? { pct } : {}) };
+    const date = isDateCell(x);
+    const v = (x.v as number) + (date && date1904 ? DAYS_1904 : 0);
+    return { t: 'n', v, date: date || undefined, ...(pct ? { pct } : {}) };
   }
   if (x.t === 'b') return { t: 'b', v: x.v as boolean };
   if (x.t === 'e') return { t: 'e', v: String(x.w ?? '#ERR'), w: x.w };
@@ -68,7 +74,7 @@ export function cleanText(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-function describe(cell: SheetCell): { text: string; kind: Kind } {
+export function describeCell(cell: SheetCell): { text: string; kind: Kind } {
   if (cell.t === 'n') {
     const n = cell.v as number;
     if (cell.date) return { text: serialToIso(n) ?? String(n), kind: 'date' };
@@ -83,7 +89,7 @@ function describe(cell: SheetCell): { text: string; kind: Kind } {
 }
 
 /** Read a dense SheetJS worksheet into rows of real cells. */
-export function readGrid(ws: XLSX.WorkSheet): Grid {
+export function readGrid(ws: XLSX.WorkSheet, date1904 = false): Grid {
   const data = (ws['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
   const rows: GridRow[] = [];
   for (let r = 0; r < data.length; r++) {
@@ -91,9 +97,9 @@ export function readGrid(ws: XLSX.WorkSheet): Grid {
     if (!row) continue;
     const cells: GridCell[] = [];
     for (let c = 0; c < row.length; c++) {
-      const cell = toCell(row[c]);
+      const cell = toCell(row[c], date1904);
       if (!cell) continue;
-      cells.push({ c, cell, ...describe(cell) });
+      cells.push({ c, cell, ...describeCell(cell) });
     }
     if (cells.length) rows.push({ r, cells });
   }

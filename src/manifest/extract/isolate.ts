@@ -43,6 +43,8 @@ interface Job {
   input: string;
   /** a zip member's name, for table ids */
   member?: string;
+  /** only these sheets (the ones a streamed read left to the grid path) */
+  sheets?: string[];
   summary: string;
   /** the rows file of table i: this with {i} replaced */
   rows: string;
@@ -54,7 +56,7 @@ const rowFileOf = (pattern: string) => (i: number) => pattern.replace('{i}', Str
 function runJob(job: Job): void {
   let summary: Summary;
   try {
-    const x = readWorkbook(new Uint8Array(fs.readFileSync(job.input)), job.member);
+    const x = readWorkbook(new Uint8Array(fs.readFileSync(job.input)), job.member, job.sheets);
     summary = { tables: [], docs: x.docs, skipped: x.skipped, ...(x.legend ? { legend: x.legend } : {}) };
     x.tables.forEach((t, i) => {
       const file = rowFileOf(job.rows)(i);
@@ -213,6 +215,8 @@ export interface IsolateOptions {
   name: string;
   /** heap of the child, bytes */
   heapBytes: number;
+  /** only these sheets, by name */
+  sheets?: string[];
   /** where the temp files go (default: the system's temp directory) */
   tmpDir?: string;
 }
@@ -222,7 +226,13 @@ export async function readWorkbookIsolated(input: string, opts: IsolateOptions):
   const dir = opts.tmpDir ?? os.tmpdir();
   fs.mkdirSync(dir, { recursive: true });
   const names = tempNames(dir, opts.member ?? path.basename(input));
-  const job: Job = { input, member: opts.member, summary: names.summary, rows: names.rows };
+  const job: Job = {
+    input,
+    member: opts.member,
+    sheets: opts.sheets,
+    summary: names.summary,
+    rows: names.rows,
+  };
   const heapMb = Math.max(16, Math.floor(opts.heapBytes / 2 ** 20));
   track(names.summary);
   // one job at a time (the pipeline opens files one by one; tests may not)

@@ -51,10 +51,16 @@ function iso(y: number, m: number, d: number): string | undefined {
 /** Excel serial day number (1900 system) to ISO date. */
 export function serialToIso(serial: number): string | undefined {
   if (!Number.isFinite(serial) || serial < 1 || serial > 2958465) return undefined;
-  const ms = Math.round((Math.floor(serial) - 25569) * 86400000);
-  const s = new Date(ms).toISOString().slice(0, 10);
-  return s >= '1900-01-01' ? s : undefined;
+  const day = Math.floor(serial);
+  // a column of dates repeats its days: each day's text made once
+  const known = isoOfDay.get(day);
+  if (known !== undefined) return known || undefined;
+  const s = new Date(Math.round((day - 25569) * 86400000)).toISOString().slice(0, 10);
+  const iso = s >= '1900-01-01' ? s : undefined;
+  if (isoOfDay.size < 100_000) isoOfDay.set(day, iso ?? '');
+  return iso;
 }
+const isoOfDay = new Map<number, string>();
 
 /** yyyymmdd integer-like text to ISO date, when it is a valid date. */
 function compactDate(s: string): string | undefined {

@@ -6,4 +6,6 @@
 //      as NULL or their number with the text in `_dw_flags`; `2.7%` loads as 0.027; a lone "Mean"/"Median"
 //      over a header qualifies the table; overlapping same-header groups split; a lone short cell continuing a
 //      column stays in its table
-export const EXTRACTOR_VERSION = '2';
+//   3  a workbook in the 1904 date system (`date1904`) loads its dates as written (they were 4 years and a day
+//      early); big xlsx/xlsm stream (issue 22), the same values as before
+export const EXTRACTOR_VERSION = '3';

@@ -1,0 +1,265 @@
+// An xlsx/xlsm read as a stream, in the main process: memory holds a sheet's head and a small tail, never its
+// rows. A sheet's first SHEET_HEAD_ROWS rows (its head) decide its tables as the grid path would (detect.ts,
+// header.ts, table.ts on the same cells); the table still open at the end of the head streams on. Rows after the
+// head that plainly continue it (in its columns, several cells, not header-like, no note, no title) are only
+// counted in the first pass; from the first row that does not, the rest of the sheet (its tail: footnotes, a
+// second table) is kept, and the head, the last plain row and the tail are detected together with the sheet's
+// merges (which come after its rows). A sheet this cannot settle goes to the grid path (SheetJS in the child
+// process): a layout the head does not settle (the open table ends in side-by-side pieces, shares its header
+// with a later block), a tail over TAIL_ROWS rows, XML with namespace prefixes.
+import type { ExtractedFile, ExtractedTable, RowBatch, SourceFile, TableSource } from '../../model.js';
+import type { Grid, GridRow } from './grid.js';
+import { detectTables, type Block } from './detect.js';
+import { headerLike } from './header-rows.js';
+import { isFootnote, isMeta, rowText } from './rows.js';
+import { typeColumn } from './types.js';
+import { applyLegend } from './describe.js';
+import { addSheet, isDocSheet } from './workbook.js';
+import { piecesOf } from './header.js';
+import { partText, readParts, type SheetPart, type XlsxParts } from './xlsx-parts.js';
+import { NeedsGrid, scanSheet } from './xlsx-rows.js';
+import { streamedSource } from './xlsx-source.js';
+import type { ExtractLimits } from './caps.js';
+
+/** Rows of a sheet that decide its tables (as HEAD_ROWS records decide a CSV's). */
+export const SHEET_HEAD_ROWS = 20_000;
+/** Rows after the first that does not plainly continue the open table, at most (else the grid path). */
+export const TAIL_ROWS = 20_000;
+/** A workbook is streamed when one of its sheet parts inflates to more than this; smaller ones ("small") are
+ * read whole by SheetJS in the child process, as before (their parse stays a small multiple of this). */
+export const STREAM_SHEET_BYTES = 16 * 2 ** 20;
+/** A shared-strings table over this (inflated) is read by the grid path, whose memory is capped. */
+export const MAX_STRINGS_BYTES = 64 * 2 ** 20;
+
+type SheetResult = { grid: true } | { file: SourceFile };
+
+interface Open {
+  block: Block;
+  lo: number;
+  hi: number;
+  numeric: Set<number>;
+  mainText: string;
+}
+
+/** The table open at the end of the head, when the head's last row is one of its data rows. */
+function openTable(head: GridRow[]): Open | undefined {
+  const blocks = detectTables({ rows: head, merges: [] });
+  const block = blocks[blocks.length - 1];
+  const last = head[head.length - 1];
+  if (!block || block.dataRows[block.dataRows.length - 1] !== last) return undefined;
+  const numeric = new Set<number>();
+  for (const d of block.dataRows) for (const x of d.cells) if (x.kind === 'num') numeric.add(x.c);
+  const main = block.headerRows[block.headerRows.length - 1];
+  return { block, lo: block.minC, hi: block.maxC, numeric, mainText: main ? rowText(main) : '' };
+}
+
+/** A row the detector would take as one more data row of the open table, whatever follows. */
+function plain(row: GridRow, prev: GridRow, o: Open): boolean {
+  const cells = row.cells;
+  if (cells.length < 2 || cells[0].c < o.lo || cells[cells.length - 1].c > o.hi) return false;
+  if (isMeta(row) || isFootnote(row)) return false;
+  const gap = row.r - prev.r - 1;
+  // a text-only row (a name and a code, its numbers blank) is data unless a header could start there
+  if (headerLike(row) && (gap > 0 || cells.some((x) => o.numeric.has(x.c)))) return false;
+  if (gap > 0 && (rowText(row) === o.mainText || (gap > 1 && o.numeric.size === 0))) return false;
+  return cells.every((x) => x.kind !== 'num' || o.numeric.has(x.c));
+}
+
+interface Pass {
+  head: GridRow[];
+  /** rows plainly continuing the open table after the head, counted; the last one kept */
+  middle: number;
+  lastPlain?: GridRow;
+  tail: GridRow[];
+  merges: Grid['merges'];
+}
+
+async function firstPass(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<Pass | undefined> {
+  const scan = scanSheet(partText(p.path, s.member, l), p);
+  const pass: Pass = { head: [], middle: 0, tail: [], merges: scan.merges };
+  let open: Open | undefined;
+  let prev: GridRow | undefined;
+  for await (const rows of scan.rows)
+    for (const row of rows) {
+      if (pass.head.length < SHEET_HEAD_ROWS) pass.head.push(row);
+      else if (pass.tail.length) pass.tail.push(row);
+      else {
+        open ??= openTable(pass.head);
+        if (!open || isDocSheet(s.name)) return undefined;
+        if (plain(row, prev!, open)) {
+          pass.middle++;
+          pass.lastPlain = row;
+        } else pass.tail.push(row);
+      }
+      if (pass.tail.length > TAIL_ROWS) return undefined;
+      prev = row;
+    }
+  return pass;
+}
+
+/** One sheet: its tables (the open one streamed), or the grid path's turn. */
+async function readSheet(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<SheetResult> {
+  const pass = await firstPass(p, s, l);
+  if (!pass) return { grid: true };
+  const where = { sheet: s.name, ...(s.hidden ? { hidden: true } : {}) };
+  const x: ExtractedFile = { tables: [], docs: [], skipped: [] };
+  if (!pass.lastPlain) {
+    // the whole sheet is in memory (the head, a tail): the grid path's own reading of it
+    addSheet(x, { rows: [...pass.head, ...pass.tail], merges: pass.merges }, where);
+    return { file: { ...x, tables: x.tables.map(memorySource) } };
+  }
+  const grid: Grid = { rows: [...pass.head, pass.lastPlain, ...pass.tail], merges: pass.merges };
+  const stream = streamedPiece(grid, pass);
+  if (!stream) return { grid: true };
+  addSheet(x, grid, where);
+  const at = pass.lastPlain.r + 1;
+  const tables: TableSource[] = [];
+  let streamed = 0;
+  for (const t of x.tables) {
+    if (!t.sourceRows.includes(at)) {
+      tables.push(memorySource(t));
+      continue;
+    }
+    streamed++;
+    if (t.spec.columns.length !== stream.cols.length || t.rows.length !== stream.sketchRows)
+      return { grid: true };
+    t.spec.rowCount = t.rows.length + pass.middle - 1;
+    tables.push(
+      streamedSource(t.spec, t.rows.slice(0, 5), {
+        parts: p,
+        sheet: s,
+        limits: l,
+        after: stream.after,
+        last: t.sourceRows[t.sourceRows.length - 1] - 1,
+        cols: stream.cols,
+        minC: stream.minC,
+        maxC: stream.maxC,
+      }),
+    );
+  }
+  if (streamed !== 1) return { grid: true };
+  return { file: { ...x, tables } };
+}
+
+/** The one piece holding the head's last row and the last plain row, when it stands alone; its columns. */
+function streamedPiece(grid: Grid, pass: Pass) {
+  const blocks = detectTables(grid);
+  const headLast = pass.head[pass.head.length - 1];
+  const block = blocks.find((b) => b.dataRows.includes(headLast));
+  if (!block || !block.dataRows.includes(pass.lastPlain!)) return undefined;
+  const pieces = piecesOf(block, grid, []);
+  if (pieces.length !== 1) return undefined;
+  const piece = pieces[0];
+  // the columns buildOne keeps (an empty column is kept for its header, unless half of a merged one): a
+  // column dropped as empty might not be empty in the rows only counted, so such a sheet takes the grid path
+  const hs = piece.headers;
+  const filled = piece.cols.map((c) =>
+    typeColumn(block.dataRows.map((r) => r.cells.find((x) => x.c === c)?.cell)).values.some(
+      (v) => v !== null,
+    ),
+  );
+  const dropped = piece.cols.some((_, k) => {
+    const h = hs[k];
+    if (filled[k]) return false;
+    if (h === '' || h.length > 80) return true;
+    return (
+      (k > 0 && hs[k - 1] === h && filled[k - 1]) || (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1])
+    );
+  });
+  if (dropped) return undefined;
+  const hr = block.headerRows;
+  return {
+    cols: piece.cols,
+    minC: piece.minC,
+    maxC: piece.maxC,
+    after: hr.length ? hr[hr.length - 1].r : block.dataRows[0].r - 1,
+    sketchRows: block.dataRows.filter((r) => r.cells.some((x) => x.c >= piece.minC && x.c <= piece.maxC))
+      .length,
+  };
+}
+
+function memorySource(t: ExtractedTable): TableSource {
+  return {
+    spec: t.spec,
+    sample: t.rows.slice(0, 5),
+    async *batches(n: number) {
+      for (let i = 0; i < t.rows.length; i += n)
+        yield {
+          rows: t.rows.slice(i, i + n),
+          sourceRows: t.sourceRows.slice(i, i + n),
+          types: t.spec.columns.map((c) => c.type),
+          ...(t.flags ? { flags: t.flags.slice(i, i + n) } : {}),
+        };
+    },
+  };
+}
+
+export interface StreamPlan {
+  parts: XlsxParts;
+  /** the sheets left to the grid path (by name) */
+  grid: string[];
+  /** each sheet's result in sheet order; undefined for the grid path's */
+  sheets: (SourceFile | undefined)[];
+}
+
+/** A streamed read of the workbook, when one of its sheet parts inflates to more than `streamFrom` bytes. */
+export async function streamPlan(
+  path: string,
+  l: ExtractLimits,
+  streamFrom = STREAM_SHEET_BYTES,
+): Promise<StreamPlan | undefined> {
+  const parts = await readParts(
+    path,
+    l,
+    (sheets, strings) =>
+      strings <= MAX_STRINGS_BYTES && sheets.some((s) => s.member.uncompressedSize > streamFrom),
+  );
+  if (!parts) return undefined;
+  const plan: StreamPlan = { parts, grid: [], sheets: [] };
+  for (const s of parts.sheets) {
+    let r: SheetResult;
+    try {
+      r = await readSheet(parts, s, l);
+    } catch (e) {
+      if (!(e instanceof NeedsGrid)) throw e;
+      r = { grid: true };
+    }
+    if ('grid' in r) plan.grid.push(s.name);
+    plan.sheets.push('file' in r ? r.file : undefined);
+  }
+  return plan;
+}
+
+/** The streamed sheets and the grid path's, in sheet order, with the workbook's legend over all of them. */
+export function mergePlan(plan: StreamPlan, fromGrid: SourceFile | undefined): SourceFile {
+  const out: SourceFile = { tables: [], docs: [], skipped: [] };
+  plan.parts.sheets.forEach((s, k) => {
+    const f = plan.sheets[k];
+    out.tables.push(...(f ? f.tables : (fromGrid?.tables ?? []).filter((t) => t.spec.sheet === s.name)));
+    out.docs.push(...(f ? f.docs : (fromGrid?.docs ?? []).filter((d) => d.sheet === s.name)));
+    out.skipped.push(...(f ? f.skipped : (fromGrid?.skipped ?? []).filter((d) => d.name === s.name)));
+  });
+  const legendOf = (tables: TableSource[]) => {
+    const x: ExtractedFile = { tables: tables.map(specOnly), docs: out.docs, skipped: [] };
+    applyLegend(x);
+    return x.legend;
+  };
+  const legend = legendOf(out.tables);
+  if (legend) {
+    out.legend = legend;
+    // a streamed table's markers are settled when its rows have passed: their meanings are added then
+    out.tables = out.tables.map((t) => ({ ...t, batches: (n: number) => thenLegend(t, n, legendOf) }));
+  }
+  return out;
+}
+
+const specOnly = (t: TableSource): ExtractedTable => ({ spec: t.spec, rows: [], sourceRows: [] });
+
+async function* thenLegend(
+  t: TableSource,
+  n: number,
+  legendOf: (tables: TableSource[]) => unknown,
+): AsyncGenerator<RowBatch> {
+  yield* t.batches(n);
+  legendOf([t]);
+}

@@ -1,0 +1,124 @@
+// An xlsx read as a stream gives the tables the grid path (SheetJS, whole) gives: titles over merged cells, a
+// header, dates and percentages by number format, shared and inline strings, a late symbol and a late decimal
+// past the head, footnotes below; a doc sheet's text. And the parts the stream needs: date1904, formats.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extractFile } from '../src/manifest/extract.js';
+import { streamPlan, SHEET_HEAD_ROWS } from '../src/manifest/extract/xlsx-stream.js';
+import { extractLimits } from '../src/manifest/extract/caps.js';
+import { writeXlsx, type XCell } from './support/xlsx-write.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-xlsx-stream-'));
+const N = SHEET_HEAD_ROWS + 5000;
+const LATE = SHEET_HEAD_ROWS + 1234;
+
+function* dataRows(): Iterable<[number, XCell[]]> {
+  yield [0, ['Table 1: Appointments by practice, England']];
+  yield [1, ['Published 1 March 2024']];
+  yield [3, ['Practice code', 'Practice name', 'Week ending', 'Appointments', 'Share', 'Mean minutes']];
+  for (let i = 0; i < N; i++) {
+    const appts: XCell = i === LATE ? ':' : i === LATE + 7 ? { n: 12.5, s: 0 } : 1000 + (i % 977);
+    yield [
+      4 + i,
+      [
+        `P${String(i % 500).padStart(5, '0')}`,
+        { inline: `Practice & Sons ${i % 300}` },
+        { n: 45000 + (i % 60), s: 1 },
+        appts,
+        { n: (i % 100) / 1000, s: 2 },
+        { n: 7 + (i % 13) / 4, s: 0 },
+      ],
+    ];
+  }
+  yield [4 + N + 1, ['Source: NHS England, Appointments in General Practice']];
+  yield [4 + N + 2, [': = not available']];
+}
+
+const file = path.join(dir, 'appointments.xlsx');
+writeXlsx(file, {
+  formats: ['0.0%'],
+  styles: [14, 164],
+  sheets: [
+    {
+      name: 'Notes',
+      rows: () => [
+        [0, ['Notes']],
+        [1, [': = not available']],
+        [2, ['c = confidential']],
+      ],
+    },
+    { name: 'Table 1', rows: dataRows, merges: ['A1:F1', 'A2:F2'] },
+  ],
+});
+
+describe('a streamed xlsx', () => {
+  it('gives the same tables as the grid path', async () => {
+    const plan = await streamPlan(file, extractLimits(), 0);
+    // the data sheet is streamed (not handed to the grid path)
+    expect(plan?.grid).toEqual([]);
+    const grid = await extractFile(file, { ext: 'xlsx' });
+    const stream = await extractFile(file, { ext: 'xlsx', streamFrom: 0 });
+    expect(grid.tables).toHaveLength(1);
+    const [g] = grid.tables;
+    const [s] = stream.tables;
+    expect(s.spec).toEqual(g.spec);
+    expect(s.sourceRows).toEqual(g.sourceRows);
+    expect(s.flags).toEqual(g.flags);
+    expect(s.rows).toEqual(g.rows);
+    expect(stream.docs).toEqual(grid.docs);
+    expect(stream.legend).toEqual(grid.legend);
+    // what the table is, independently of either path
+    expect(g.spec.rowCount).toBe(N);
+    expect(g.spec.columns.map((c) => c.type)).toEqual([
+      'text',
+      'text',
+      'date',
+      'numeric',
+      'numeric',
+      'numeric',
+    ]);
+    expect(g.spec.title).toContain('Table 1: Appointments');
+    expect(g.rows[0]).toEqual(['P00000', 'Practice & Sons 0', '2023-03-15', 1000, 0, 7]);
+    expect(s.rows[LATE][3]).toBeNull();
+    expect(s.spec.columns[3].markers).toEqual({ ':': 1 });
+  });
+});
+
+describe('the corpus through the stream reader', () => {
+  const nhs = path.join(import.meta.dirname, 'fixtures/nhs');
+  it('every xlsx gives the same tables, docs and legend as the grid path', async () => {
+    const files = fs.readdirSync(nhs).filter((f) => /\.xlsx$/i.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    for (const f of files) {
+      const grid = await extractFile(path.join(nhs, f), { ext: 'xlsx' });
+      const stream = await extractFile(path.join(nhs, f), { ext: 'xlsx', streamFrom: 0 });
+      expect(JSON.stringify(stream), f).toBe(JSON.stringify(grid));
+    }
+  }, 600_000);
+});
+
+describe('the 1904 date system', () => {
+  it('reads dates as written, through the stream and the grid path alike', async () => {
+    const f = path.join(dir, 'd1904.xlsx');
+    writeXlsx(f, {
+      date1904: true,
+      styles: [14],
+      sheets: [
+        {
+          name: 'Data',
+          *rows(): Iterable<[number, XCell[]]> {
+            yield [0, ['Week ending', 'Count']];
+            for (let i = 0; i < 50; i++) yield [1 + i, [{ n: 45000 - 1462 + i, s: 1 }, i]];
+          },
+        },
+      ],
+    });
+    const grid = await extractFile(f, { ext: 'xlsx' });
+    const stream = await extractFile(f, { ext: 'xlsx', streamFrom: 0 });
+    expect(grid.tables[0].rows[0]).toEqual(['2023-03-15', 0]);
+    expect(stream.tables[0].rows).toEqual(grid.tables[0].rows);
+    expect(stream.tables[0].spec).toEqual(grid.tables[0].spec);
+  });
+});
