@@ -56,10 +56,27 @@ export interface TableSpec {
   rowCount: number;
   /** Row numbers (1-based, source rows) of total rows kept and flagged */
   totalRows?: number[];
+  /** how each row's `_dw_row_kind` is decided (src/manifest/extract/row-kinds.ts) */
+  rowKinds?: RowKindRule;
   /** what the symbols found in this table's columns mean, in the workbook's own legend's words (symbol ->
    * meaning; only symbols its legend explains) */
   legend?: Record<string, string>;
   fingerprint: Fingerprint;
+}
+
+/** A table's row-kind rule (src/manifest/extract/row-kind-rule.ts reads it). Column indices are positions in
+ * the table spec's columns (the order of a row's values). */
+export interface RowKindRule {
+  /** leading text columns: `Total` / `Grand total` in any of them makes a total */
+  labels: number[];
+  /** the row's own identifier column, when national or subtotal rows are possible */
+  id?: number;
+  /** the national row (England, E92000001) in `id` is a total */
+  national?: boolean;
+  /** pattern of `id` values that are subtotals (regions, ICBs above lower levels) */
+  subtotal?: string;
+  /** breakdown columns: a row reading All in every one is a total */
+  all?: number[];
 }
 
 export interface ExtractedTable {

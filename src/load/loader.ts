@@ -1,5 +1,5 @@
 // loadFile: one downloaded file -> its staging tables + ledger rows, in a single transaction.
-import type { ExtractedTable, LoadResult, SourcePlan, TableSource } from '../model.js';
+import type { ExtractedTable, LoadResult, RowKindRule, SourcePlan, TableSource } from '../model.js';
 import type { Db, Tx } from './db.js';
 import { assertDataColumn, assertIdent, qualified, quoteIdent } from './ident.js';
 import {
@@ -16,6 +16,7 @@ import { sourcesToSupersede, supersede, type FileRef } from './history.js';
 import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 import { FLAGS_COLUMN } from './values.js';
 import { narrowColumns } from './narrow.js';
+import { ROW_KIND_COLUMN, markRowKinds } from './row-kind.js';
 import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 import { faultPoint } from '../faults.js';
 
@@ -191,6 +192,7 @@ async function loadTable(
     ['_dw_file_url', input.fileUrl],
     ['_dw_sha256', input.sha256],
     ['_dw_sheet', entry.sheet],
+    [ROW_KIND_COLUMN, 'detail'],
   ];
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`,
@@ -199,7 +201,7 @@ async function loadTable(
     rowsBefore: progress.rows,
     onRows: opts.onProgress,
     onChunk: opts.onChunk ? (chunk: number) => opts.onChunk!({ table, chunk }) : undefined,
-    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t) : undefined,
+    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t, p.rows.spec.rowKinds) : undefined,
   };
   let copied: number | undefined;
   try {
@@ -214,6 +216,12 @@ async function loadTable(
     throw e;
   }
   progress.rows += copied;
+  // totals and subtotals marked in the file's transaction, whichever path loaded the rows
+  await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, {
+    fileUrl: input.fileUrl,
+    period: input.period,
+    sheet: entry.sheet,
+  });
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`,
   );
@@ -240,7 +248,14 @@ async function loadTable(
   };
 }
 
-async function openSink(tx: Tx, tap: LoadTap, input: LoadFileInput, sheet: string, t: CopyTarget) {
+async function openSink(
+  tx: Tx,
+  tap: LoadTap,
+  input: LoadFileInput,
+  sheet: string,
+  t: CopyTarget,
+  rowKinds: RowKindRule | undefined,
+) {
   const [now] = await tx.query<{ ms: string }>(
     `SELECT (extract(epoch from now()) * 1000)::bigint::text AS ms`,
   );
@@ -256,6 +271,7 @@ async function openSink(tx: Tx, tap: LoadTap, input: LoadFileInput, sheet: strin
     })),
     columns: t.columns,
     loadedAtMs: Number(now.ms),
+    ...(rowKinds ? { rowKinds } : {}),
   });
 }
 
