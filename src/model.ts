@@ -198,6 +198,8 @@ export interface Manifest {
   diff?: VersionDiff;
   /** files found but not loaded (a revision's original, the same bytes at a new URL), with why */
   not_loaded?: { url: string; reason: string }[];
+  /** per part with exactly one total row: the total against the sum of its detail rows */
+  reconciliation?: ReconciledPart[];
 }
 
 /** Rows added and removed, and changed numeric cells of matched rows, per table and in all (computed in SQL). */
@@ -243,6 +245,34 @@ export interface EnrichedManifest extends Manifest {
   drift?: DriftReport;
 }
 
+/** A part's total row against the sum of its detail rows (src/load/reconcile.ts). */
+export type ReconcileStatus = 'exact' | 'within rounding' | 'differs' | 'not additive' | 'no values';
+
+export interface ColumnReconciliation {
+  column: string;
+  status: ReconcileStatus;
+  /** the total row's value and the sum of the detail rows (as PostgreSQL prints them) */
+  total?: string;
+  sum?: string;
+  /** total - sum, when they differ */
+  difference?: string;
+  /** detail rows summed (non-NULL values) */
+  rows?: number;
+}
+
+export interface Reconciliation {
+  /** the total row's source row number */
+  totalRow: number | null;
+  columns: ColumnReconciliation[];
+}
+
+/** A reconciliation with where it was made: table, file, sheet (the period is the item's). */
+export interface ReconciledPart extends Reconciliation {
+  table: string;
+  file_url: string;
+  sheet: string;
+}
+
 export interface LoadResult {
   rowsLoaded: number;
   files: {
@@ -259,6 +289,8 @@ export interface LoadResult {
     narrowed?: string[];
     /** what the user may want to do (a column kept as text until older periods are reloaded) */
     warnings?: string[];
+    /** the part's one total row against its detail rows (absent: not exactly one total row) */
+    reconciliation?: Reconciliation;
   }[];
   /** sources of earlier bytes of this file (or of the files it replaces) moved to history by this load */
   superseded?: { file_url: string; sha256: string; sheet: string; table_name: string }[];

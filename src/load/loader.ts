@@ -17,6 +17,7 @@ import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js
 import { FLAGS_COLUMN } from './values.js';
 import { narrowColumns } from './narrow.js';
 import { ROW_KIND_COLUMN, markRowKinds } from './row-kind.js';
+import { reconcilePart, reconciliationWarnings, type ReconcileColumn } from './reconcile.js';
 import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 import { faultPoint } from '../faults.js';
 
@@ -217,11 +218,10 @@ async function loadTable(
   }
   progress.rows += copied;
   // totals and subtotals marked in the file's transaction, whichever path loaded the rows
-  await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, {
-    fileUrl: input.fileUrl,
-    period: input.period,
-    sheet: entry.sheet,
-  });
+  const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
+  await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
+  const reconciliation = await reconcilePart(tx, target, reconcileColumns(p, t), part);
+  const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`,
   );
@@ -244,8 +244,23 @@ async function loadTable(
     fast,
     types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
     ...(narrow.narrowed.length ? { narrowed: narrow.narrowed.map((n) => n.column) } : {}),
-    ...(narrow.warnings.length ? { warnings: narrow.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    ...(reconciliation ? { reconciliation } : {}),
   };
+}
+
+/** The columns as reconciliation reads them: the table's types, the source's headers and descriptions. */
+function reconcileColumns(p: PreparedTable, t: CopyTarget): ReconcileColumn[] {
+  return p.columns.map((name, j) => {
+    const spec = p.rows.spec.columns[j];
+    const plan = p.entry.source.columns[j];
+    return {
+      name,
+      type: t.types[j],
+      header: plan?.header ?? spec?.header,
+      description: [spec?.description, plan?.description].filter(Boolean).join(' '),
+    };
+  });
 }
 
 async function openSink(

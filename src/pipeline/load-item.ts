@@ -5,7 +5,7 @@ import { sourcePlan } from '../enrich/index.js';
 import { exportPeriod, type ExportTable, type ExportedFile, type ParquetTap } from '../export/index.js';
 import { loadFile, type Db } from '../load/index.js';
 import type { BuiltManifest } from '../manifest/index.js';
-import type { EnrichedManifest, TableSpec } from '../model.js';
+import type { EnrichedManifest, ReconciledPart, TableSpec } from '../model.js';
 import type { PipelineDeps, PlanItem } from '../pipeline.js';
 import type { VersionRun } from './versions.js';
 
@@ -15,6 +15,8 @@ export interface LoadedItem {
   perTable: Map<string, { rows: number; columns: number }>;
   /** tables a column of which narrowed from text to a number (src/load/narrow.ts) */
   narrowed: Set<string>;
+  /** parts with one total row: their total against their detail rows */
+  reconciliation: ReconciledPart[];
 }
 
 export interface ItemLoad {
@@ -30,7 +32,7 @@ export interface ItemLoad {
 
 /** Load every file of an item, one transaction each; what each table received. */
 export async function loadItem({ deps, it, db, built, enriched, tap, run }: ItemLoad): Promise<LoadedItem> {
-  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map(), narrowed: new Set() };
+  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map(), narrowed: new Set(), reconciliation: [] };
   const r = deps.reporter;
   for (const [fi, { file, source }] of built.files.entries()) {
     const tables = source.tables.map((rows) => {
@@ -71,6 +73,14 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
         `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
       );
     for (const f of res.files) for (const w of f.warnings ?? []) r.warn(`${it.key}  ${w}`);
+    for (const f of res.files)
+      if (f.reconciliation)
+        out.reconciliation.push({
+          table: f.table_name,
+          file_url: f.file_url,
+          sheet: f.sheet,
+          ...f.reconciliation,
+        });
     for (const f of res.files.filter((x) => x.narrowed)) {
       r.info(`${it.key}  ${f.table_name}: ${f.narrowed!.join(', ')} now numeric`);
       out.narrowed.add(f.table_name);

@@ -6,4 +6,6 @@
 //      as NULL or their number with the text in `_dw_flags`; `2.7%` loads as 0.027; a lone "Mean"/"Median"
 //      over a header qualifies the table; overlapping same-header groups split; a lone short cell continuing a
 //      column stays in its table
-export const EXTRACTOR_VERSION = '2';
+//   3  row kinds (issue 21): every row carries `_dw_row_kind` (detail / total / subtotal); rows loaded by an
+//      older version hold NULL until their period is loaded again
+export const EXTRACTOR_VERSION = '3';
