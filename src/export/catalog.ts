@@ -139,7 +139,12 @@ export async function writeCatalog(
       .filter((v) => t.periods.includes(v.period))
       .sort((a, b) => a.period.localeCompare(b.period) || a.version - b.version);
     if (list.length) t.versions = list;
-    const rec = reconciliationOf(t, oldByTable.get(t.table)?.reconciliation, newByTable.has(t.table), reconciled);
+    const rec = reconciliationOf(
+      t,
+      oldByTable.get(t.table)?.reconciliation,
+      newByTable.has(t.table),
+      reconciled,
+    );
     if (rec.length) t.reconciliation = rec;
   }
   for (const c of cols) {

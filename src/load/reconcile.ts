@@ -2,12 +2,7 @@
 // compared, per numeric column, with the sum of its `detail` rows (subtotals not added; NULLs — suppressed
 // cells — count as missing). Computed in SQL inside the file's transaction, right after the rows are marked
 // (src/load/row-kind.ts). A difference is a warning: NHS totals differ legitimately by suppression and rounding.
-import type {
-  ColumnReconciliation,
-  ColumnType,
-  ReconcileStatus,
-  Reconciliation,
-} from '../model.js';
+import type { ColumnReconciliation, ColumnType, ReconcileStatus, Reconciliation } from '../model.js';
 import type { Tx } from './db.js';
 import { quoteIdent } from './ident.js';
 import { ROW_KIND_COLUMN } from './row-kind.js';
@@ -82,9 +77,7 @@ export async function reconcilePart(
         status,
         ...(total !== null ? { total: String(total) } : {}),
         ...(sum !== null ? { sum: String(sum) } : {}),
-        ...(status === 'differs' || status === 'within rounding'
-          ? { difference: String(row[`d${k}`]) }
-          : {}),
+        ...(status === 'differs' || status === 'within rounding' ? { difference: String(row[`d${k}`]) } : {}),
         rows: Number(row[`n${k}`]),
       });
     });

@@ -32,7 +32,13 @@ export interface ItemLoad {
 
 /** Load every file of an item, one transaction each; what each table received. */
 export async function loadItem({ deps, it, db, built, enriched, tap, run }: ItemLoad): Promise<LoadedItem> {
-  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map(), narrowed: new Set(), reconciliation: [] };
+  const out: LoadedItem = {
+    rowsLoaded: 0,
+    touched: new Map(),
+    perTable: new Map(),
+    narrowed: new Set(),
+    reconciliation: [],
+  };
   const r = deps.reporter;
   for (const [fi, { file, source }] of built.files.entries()) {
     const tables = source.tables.map((rows) => {
