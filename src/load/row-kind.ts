@@ -3,7 +3,7 @@
 // `detail`; this UPDATE then marks the few total and subtotal rows (found through the provenance index). The
 // patterns are the ones JavaScript reads (the Parquet writer applies the same rule), so both agree.
 import type { RowKindRule } from '../model.js';
-import { PATTERNS } from '../manifest/extract/row-kind-rule.js';
+import { MAX_LABEL, PATTERNS } from '../manifest/extract/row-kind-rule.js';
 import type { Tx } from './db.js';
 import { quoteIdent } from './ident.js';
 
@@ -20,7 +20,7 @@ export function rowKindConditions(
   const col = (j: number) => (columns[j] === undefined ? undefined : `${quoteIdent(columns[j])}::text`);
   const match = (j: number, re: string) => {
     const c = col(j);
-    return c === undefined ? undefined : `${c} ~* ${lit(re)}`;
+    return c === undefined ? undefined : `(length(${c}) <= ${MAX_LABEL} AND ${c} ~* ${lit(re)})`;
   };
   const total: string[] = [];
   for (const j of rule.labels) total.push(match(j, PATTERNS.total) ?? 'false');
