@@ -39,6 +39,8 @@ export interface Publication {
   calendar?: { organisation: string; title: string };
   /** processed periods the monitor re-checks for revisions (most recent first); default 3 */
   recheckPeriods?: number;
+  /** a first load that gives no data rows is accepted (default: it fails the item) */
+  allowEmpty?: boolean;
   urls: PublicationUrl[];
 }
 
@@ -125,6 +127,7 @@ const schema = z.strictObject({
       }),
       landing_page: urlSchema.optional(),
       reference_manifest: z.string().min(1).optional(),
+      allow_empty: z.boolean({ error: 'allow_empty is true or false' }).optional(),
       calendar: z
         .strictObject(
           {
@@ -315,6 +318,7 @@ export function parseConfig(
         referenceManifest: q.reference_manifest,
         ...(q.calendar ? { calendar: q.calendar } : {}),
         recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
+        ...(q.allow_empty ? { allowEmpty: true } : {}),
         urls,
       });
     }
@@ -334,7 +338,7 @@ function allowedKeys(path: PropertyKey[]): string {
   if (path.length === 0) return 'allowed_hosts, limits, publications';
   if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
   if (path.length === 2)
-    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, urls';
+    return 'name, frequency, landing_page, reference_manifest, allow_empty, calendar, recheck_periods, urls';
   if (path[2] === 'calendar') return 'organisation, title';
   return 'period, url';
 }

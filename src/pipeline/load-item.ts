@@ -40,6 +40,7 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
     reconciliation: [],
   };
   const r = deps.reporter;
+  await refuseEmpty(db, it, built, deps.config.file);
   for (const [fi, { file, source }] of built.files.entries()) {
     const tables = source.tables.map((rows) => {
       const src = enriched.sources.find((s) => s.file_url === file.url && s.table_id === rows.spec.id)!;
@@ -103,6 +104,29 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
     });
   }
   return out;
+}
+
+/** An item's first load whose files give no data rows (a header-only CSV, a zip of them) fails, naming the files,
+ * unless its publication says `allow_empty: true`. A period loaded before (a --force re-run, a revision) may load
+ * 0 rows. The row counts are the extractor's: a CSV's head holds every record of a file that short. */
+async function refuseEmpty(db: Db, it: PlanItem, built: BuiltManifest, configFile: string): Promise<void> {
+  if (it.pub.allowEmpty) return;
+  const rows = built.files.reduce(
+    (n, { source }) => n + source.tables.reduce((m, t) => m + t.spec.rowCount, 0),
+    0,
+  );
+  if (rows > 0) return;
+  const before = await db.query(
+    `SELECT 1 FROM datawarp.tbl_manifest_files WHERE pub = $1 AND period = $2 AND status = 'loaded' LIMIT 1`,
+    [it.pub.code, it.entry.period],
+  );
+  if (before.length) return;
+  const names = built.files.map(({ file }) => basename(new URL(file.url).pathname) || file.url);
+  throw new Error(
+    `no data rows in ${names.length ? names.join(', ') : 'any file'} (${it.entry.url}): a first load of ` +
+      `${it.key} found only headers or empty files. If the publication can be empty, set ` +
+      `\`allow_empty: true\` on ${it.pub.code} in ${configFile}; else check the URL.`,
+  );
 }
 
 /** A table PostgreSQL parsed itself: its row count is COPY's, its types the head's (PostgreSQL took them all). */
