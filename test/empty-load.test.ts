@@ -55,7 +55,9 @@ forEachEngine('empty loads', (ctx) => {
 
     const first = await runCliIn(ws, ctx.location, ['backfill']);
     expect(first.code, first.out).toBe(1);
-    expect(first.out).toMatch(/empty\/2024-01 {2}✗ no data rows in header-only\.csv \(http:\S+\/header-only\.csv\)/);
+    expect(first.out).toMatch(
+      /empty\/2024-01 {2}✗ no data rows in header-only\.csv \(http:\S+\/header-only\.csv\)/,
+    );
     expect(first.out).toContain('allow_empty: true');
     expect(state().failed['empty/2024-01']).toMatchObject({ transient: false });
     expect(state().processed['may_be_empty/2024-01']).toMatchObject({ rows_loaded: 0 });
