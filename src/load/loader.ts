@@ -1,5 +1,5 @@
 // loadFile: one downloaded file -> its staging tables + ledger rows, in a single transaction.
-import type { ExtractedTable, LoadResult, RowKindRule, SourcePlan, TableSource } from '../model.js';
+import type { ExtractedTable, LoadResult, SourcePlan, TableSource } from '../model.js';
 import type { Db, Tx } from './db.js';
 import { assertDataColumn, assertIdent, qualified, quoteIdent } from './ident.js';
 import {
@@ -17,7 +17,8 @@ import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js
 import { FLAGS_COLUMN } from './values.js';
 import { narrowColumns } from './narrow.js';
 import { ROW_KIND_COLUMN, markRowKinds } from './row-kind.js';
-import { reconcilePart, reconciliationWarnings, type ReconcileColumn } from './reconcile.js';
+import { reconcilePart, reconciliationWarnings } from './reconcile.js';
+import { openSink, reconcileColumns } from './load-parts.js';
 import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 import { faultPoint } from '../faults.js';
 
@@ -220,7 +221,12 @@ async function loadTable(
   // totals and subtotals marked in the file's transaction, whichever path loaded the rows
   const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
   await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
-  const reconciliation = await reconcilePart(tx, target, reconcileColumns(p, t), part);
+  const reconciliation = await reconcilePart(
+    tx,
+    target,
+    reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns),
+    part,
+  );
   const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`,
@@ -247,47 +253,6 @@ async function loadTable(
     ...(warnings.length ? { warnings } : {}),
     ...(reconciliation ? { reconciliation } : {}),
   };
-}
-
-/** The columns as reconciliation reads them: the table's types, the source's headers and descriptions. */
-function reconcileColumns(p: PreparedTable, t: CopyTarget): ReconcileColumn[] {
-  return p.columns.map((name, j) => {
-    const spec = p.rows.spec.columns[j];
-    const plan = p.entry.source.columns[j];
-    return {
-      name,
-      type: t.types[j],
-      header: plan?.header ?? spec?.header,
-      description: [spec?.description, plan?.description].filter(Boolean).join(' '),
-    };
-  });
-}
-
-async function openSink(
-  tx: Tx,
-  tap: LoadTap,
-  input: LoadFileInput,
-  sheet: string,
-  t: CopyTarget,
-  rowKinds: RowKindRule | undefined,
-) {
-  const [now] = await tx.query<{ ms: string }>(
-    `SELECT (extract(epoch from now()) * 1000)::bigint::text AS ms`,
-  );
-  return tap.begin({
-    table: t.table,
-    period: input.period,
-    fileUrl: input.fileUrl,
-    sha256: input.sha256,
-    sheet,
-    tableColumns: (await columnsOf(tx, STAGING_SCHEMA, t.table)).map((c) => ({
-      column_name: c.name,
-      data_type: c.data_type,
-    })),
-    columns: t.columns,
-    loadedAtMs: Number(now.ms),
-    ...(rowKinds ? { rowKinds } : {}),
-  });
 }
 
 /** Tables of one file per transaction (see loadFile). */
