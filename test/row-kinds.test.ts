@@ -146,6 +146,16 @@ forEachEngine('row kinds loaded', (ctx) => {
     }
     await tap.abort();
 
+    // new bytes at the same URL: the rows the file loaded before move to history with their kinds
+    const h = await openFile(generated, { ext: 'csv' });
+    const again = input('kinds', 'https://example.org/k2.csv', h.tables, 'kinds_typed');
+    await loadFile(db, { ...again, sha256: 'sha-new', version: 2 });
+    const hist = await db.query<{ k: string }>(
+      `SELECT _dw_row_kind AS k FROM history.kinds_typed ORDER BY _dw_row`,
+    );
+    expect(hist.map((r) => r.k)).toEqual(EXPECTED);
+    expect(await kindsIn(db, 'kinds_typed')).toEqual(EXPECTED);
+
     // restore from the Parquet into emptied tables: the kinds come back
     await db.query(`DELETE FROM staging.kinds_fast`);
     await db.query(`DELETE FROM staging.kinds_typed`);
