@@ -17,6 +17,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-empty-'));
   fs.mkdirSync(files());
   fs.writeFileSync(path.join(files(), 'header-only.csv'), 'code,name,count\n');
+  fs.writeFileSync(path.join(files(), 'totals.csv'), 'code,name,count\nA1,one,1\nA2,two,2\nTotal,,10\n');
   served = await serveDir(files());
 });
 
@@ -39,6 +40,7 @@ function writeConfig(ws: string, kind: string): void {
       empty: pub('header-only.csv'),
       may_be_empty: pub('header-only.csv', { allow_empty: true }),
       shrinks: pub(`shrinks-${kind}.csv`),
+      totals: pub('totals.csv'),
     },
   };
   fs.writeFileSync(path.join(ws, 'config', 'publications.yaml'), YAML.stringify(config));
@@ -62,6 +64,17 @@ forEachEngine('empty loads', (ctx) => {
     expect(state().failed['empty/2024-01']).toMatchObject({ transient: false });
     expect(state().processed['may_be_empty/2024-01']).toMatchObject({ rows_loaded: 0 });
     expect(state().processed['shrinks/2024-01']).toMatchObject({ rows_loaded: 2 });
+    // the Total row (10) against its detail rows (3): in the manifest and the catalog, a warning in the log
+    const manifest = YAML.parse(
+      fs.readFileSync(path.join(ws, 'manifests/backfill/totals/totals_2024-01.yaml'), 'utf8'),
+    );
+    expect(manifest.reconciliation[0].columns).toEqual([
+      { column: 'count', status: 'differs', total: '10', sum: '3', difference: '7', rows: 2 },
+    ]);
+    const catalog = JSON.parse(fs.readFileSync(path.join(ws, 'output/catalog.json'), 'utf8'));
+    const t = catalog.tables.find((x: { publication: string }) => x.publication === 'totals');
+    expect(t.reconciliation[0]).toMatchObject({ period: '2024-01', totalRow: 4 });
+    expect(first.out).toMatch(/totals\/2024-01 .*its detail rows sum to 3 \(difference 7\)/);
 
     // the period loaded before: now header-only, a --force re-run loads 0 rows and is processed
     fs.writeFileSync(shrinks, 'code,name,count\n');
