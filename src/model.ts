@@ -56,10 +56,27 @@ export interface TableSpec {
   rowCount: number;
   /** Row numbers (1-based, source rows) of total rows kept and flagged */
   totalRows?: number[];
+  /** how each row's `_dw_row_kind` is decided (src/manifest/extract/row-kinds.ts) */
+  rowKinds?: RowKindRule;
   /** what the symbols found in this table's columns mean, in the workbook's own legend's words (symbol ->
    * meaning; only symbols its legend explains) */
   legend?: Record<string, string>;
   fingerprint: Fingerprint;
+}
+
+/** A table's row-kind rule (src/manifest/extract/row-kind-rule.ts reads it). Column indices are positions in
+ * the table spec's columns (the order of a row's values). */
+export interface RowKindRule {
+  /** leading text columns: `Total` / `Grand total` in any of them makes a total */
+  labels: number[];
+  /** the row's own identifier column, when national or subtotal rows are possible */
+  id?: number;
+  /** the national row (England, E92000001) in `id` is a total */
+  national?: boolean;
+  /** pattern of `id` values that are subtotals (regions, ICBs above lower levels) */
+  subtotal?: string;
+  /** breakdown columns: a row reading All in every one is a total */
+  all?: number[];
 }
 
 export interface ExtractedTable {
@@ -181,6 +198,8 @@ export interface Manifest {
   diff?: VersionDiff;
   /** files found but not loaded (a revision's original, the same bytes at a new URL), with why */
   not_loaded?: { url: string; reason: string }[];
+  /** per part with exactly one total row: the total against the sum of its detail rows */
+  reconciliation?: ReconciledPart[];
 }
 
 /** Rows added and removed, and changed numeric cells of matched rows, per table and in all (computed in SQL). */
@@ -226,6 +245,34 @@ export interface EnrichedManifest extends Manifest {
   drift?: DriftReport;
 }
 
+/** A part's total row against the sum of its detail rows (src/load/reconcile.ts). */
+export type ReconcileStatus = 'exact' | 'within rounding' | 'differs' | 'not additive' | 'no values';
+
+export interface ColumnReconciliation {
+  column: string;
+  status: ReconcileStatus;
+  /** the total row's value and the sum of the detail rows (as PostgreSQL prints them) */
+  total?: string;
+  sum?: string;
+  /** total - sum, when they differ */
+  difference?: string;
+  /** detail rows summed (non-NULL values) */
+  rows?: number;
+}
+
+export interface Reconciliation {
+  /** the total row's source row number */
+  totalRow: number | null;
+  columns: ColumnReconciliation[];
+}
+
+/** A reconciliation with where it was made: table, file, sheet (the period is the item's). */
+export interface ReconciledPart extends Reconciliation {
+  table: string;
+  file_url: string;
+  sheet: string;
+}
+
 export interface LoadResult {
   rowsLoaded: number;
   files: {
@@ -242,6 +289,8 @@ export interface LoadResult {
     narrowed?: string[];
     /** what the user may want to do (a column kept as text until older periods are reloaded) */
     warnings?: string[];
+    /** the part's one total row against its detail rows (absent: not exactly one total row) */
+    reconciliation?: Reconciliation;
   }[];
   /** sources of earlier bytes of this file (or of the files it replaces) moved to history by this load */
   superseded?: { file_url: string; sha256: string; sheet: string; table_name: string }[];

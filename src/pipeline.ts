@@ -7,7 +7,7 @@ import type { ExportedFile } from './export/index.js';
 import { HttpError, type HttpClient } from './http/index.js';
 import { ensureSchema, lostConnection, lostDuring, type Db, type ItemVersion } from './load/index.js';
 import { releaseParsedRows } from './manifest/index.js';
-import type { DriftReport } from './model.js';
+import type { DriftReport, ReconciledPart } from './model.js';
 import { processItem } from './pipeline/process-item.js';
 import { diffText } from './pipeline/versions.js';
 import { itemKey, readState, recordFailed, recordProcessed, writeState, type State } from './state/index.js';
@@ -88,6 +88,8 @@ export interface ItemOutcome {
   revised?: boolean;
   /** the item's current version after this run */
   currentVersion?: number;
+  /** parts with one total row: their total against their detail rows (src/load/reconcile.ts) */
+  reconciliation?: ReconciledPart[];
 }
 
 export interface ItemFailure {

@@ -147,6 +147,7 @@ forEachEngine('loader', (ctx) => {
       _dw_sheet: 'text',
       _dw_row: 'integer',
       _dw_loaded_at: 'timestamp with time zone',
+      _dw_row_kind: 'text',
       id: 'bigint',
       amount: 'numeric',
       day: 'date',

@@ -108,6 +108,30 @@ export function revisionLines(outcomes: ItemOutcome[]): string[] {
   return lines;
 }
 
+/** Tables whose one total row was checked against their detail rows (a difference is a warning, not a failure). */
+export function reconciliationLines(outcomes: ItemOutcome[]): string[] {
+  const parts = outcomes.flatMap((o) => (o.reconciliation ?? []).map((p) => ({ key: o.key, p })));
+  if (!parts.length) return [];
+  const lines = [
+    '',
+    '### Totals against their detail rows',
+    '',
+    '| item | table | sheet | exact | within rounding | differs | not additive |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const { key, p } of parts) {
+    const n = (s: string) => p.columns.filter((c) => c.status === s).length;
+    const differs = p.columns
+      .filter((c) => c.status === 'differs')
+      .map((c) => `${c.column} (${c.difference})`)
+      .join(', ');
+    lines.push(
+      `| ${cell(key)} | \`${p.table}\` | ${cell(p.sheet)} | ${n('exact')} | ${n('within rounding')} | ${differs ? cell(differs) : '0'} | ${n('not additive')} |`,
+    );
+  }
+  return lines;
+}
+
 export function cacheLine(c: CacheReport): string {
   const parts = [
     `${count(c.hits.length, 'file')} served from the cache after the origin answered 304 Not Modified`,
@@ -157,6 +181,7 @@ export function backfillSummary(r: BackfillReport): string {
       ...shown.map(itemRow),
     );
   lines.push(...revisionLines(r.outcomes));
+  lines.push(...reconciliationLines(r.outcomes));
   if (r.cache) lines.push('', cacheLine(r.cache));
   if (r.catalogUrl || r.releases.length) {
     lines.push('', '### Releases', '');

@@ -23,6 +23,7 @@ import { runRestore } from '../restore/index.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { clockFrom, runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
+import { referenceProblems } from './validate.js';
 import { runHistory } from './history.js';
 import { runPlanCommand } from './plan.js';
 import { runSiteCommand } from './site.js';
@@ -148,6 +149,8 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   switch (command) {
     case 'validate': {
       const config = loadConfig(configPath, ctx.env);
+      const refs = referenceProblems(configPath, config, ctx.cwd);
+      if (refs.length) throw new ConfigError(refs);
       const n = config.publications.reduce((s, p) => s + p.urls.length, 0);
       ctx.io.out(`${configPath}: OK (${config.publications.length} publications, ${n} periods)\n`);
       return 0;

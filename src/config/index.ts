@@ -41,6 +41,8 @@ export interface Publication {
   recheckPeriods?: number;
   /** most new releases one discover run adds for this publication (the newest first); default 120 */
   maxNewReleases?: number;
+  /** a first load that gives no data rows is accepted (default: it fails the item) */
+  allowEmpty?: boolean;
   urls: PublicationUrl[];
 }
 
@@ -128,6 +130,7 @@ const schema = z.strictObject({
       }),
       landing_page: urlSchema.optional(),
       reference_manifest: z.string().min(1).optional(),
+      allow_empty: z.boolean({ error: 'allow_empty is true or false' }).optional(),
       calendar: z
         .strictObject(
           {
@@ -339,6 +342,7 @@ export function parseConfig(
         ...(q.calendar ? { calendar: q.calendar } : {}),
         recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
         maxNewReleases: q.max_new_releases ?? DEFAULT_MAX_NEW_RELEASES,
+        ...(q.allow_empty ? { allowEmpty: true } : {}),
         urls,
       });
     }
@@ -365,7 +369,7 @@ function allowedKeys(path: PropertyKey[]): string {
   if (path.length === 0) return 'allowed_hosts, limits, publications';
   if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
   if (path.length === 2)
-    return 'name, frequency, landing_page, reference_manifest, calendar, recheck_periods, max_new_releases, urls';
+    return 'name, frequency, landing_page, reference_manifest, allow_empty, calendar, recheck_periods, max_new_releases, urls';
   if (path[2] === 'calendar') return 'organisation, title';
   return 'period, url';
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from '../load/index.js';
+import type { ReconciledPart } from '../model.js';
 import { provenanceDescription, type ExportTable } from './index.js';
 import { faultPoint } from '../faults.js';
 
@@ -30,6 +31,12 @@ export interface CatalogTable {
   versions?: CatalogVersion[];
   /** the released Parquet file of each period: its asset name, the release (tag) holding it and its URL */
   assets?: CatalogAsset[];
+  /** parts (period, file, sheet) with one total row: the total against the sum of the detail rows */
+  reconciliation?: CatalogReconciliation[];
+}
+
+export interface CatalogReconciliation extends ReconciledPart {
+  period: string;
 }
 
 export interface CatalogAsset {
@@ -103,6 +110,7 @@ export async function writeCatalog(
   path: string,
   described: ExportTable[],
   now = new Date(),
+  reconciled?: { period: string; parts: ReconciledPart[] },
 ): Promise<Catalog> {
   const old = readCatalog(path);
   // the item's tables, and any table of the ledger the file does not list yet (another process's, sharing the
@@ -204,6 +212,13 @@ async function catalogTables(
       .filter((v) => t.periods.includes(v.period))
       .sort((a, b) => a.period.localeCompare(b.period) || a.version - b.version);
     if (list.length) t.versions = list;
+    const rec = reconciliationOf(
+      t,
+      oldByTable.get(t.table)?.reconciliation,
+      newByTable.has(t.table),
+      reconciled,
+    );
+    if (rec.length) t.reconciliation = rec;
   }
   for (const c of cols) {
     const t = tables.get(c.table_name);
@@ -218,6 +233,21 @@ async function catalogTables(
     });
   }
   return [...tables.values()];
+}
+
+/** The table's reconciliations: this run's for its period, the old catalog's for the parts it still holds. */
+function reconciliationOf(
+  t: CatalogTable,
+  old: CatalogReconciliation[] | undefined,
+  loadedNow: boolean,
+  reconciled?: { period: string; parts: ReconciledPart[] },
+): CatalogReconciliation[] {
+  const fresh = (reconciled?.parts ?? [])
+    .filter((p) => p.table === t.table)
+    .map((p) => ({ ...p, period: reconciled!.period }));
+  const kept = (old ?? []).filter((o) => !(loadedNow && o.period === reconciled?.period));
+  const held = new Set(t.files.map((f) => `${f.period}\u0000${f.url}\u0000${f.sheet}`));
+  return [...kept, ...fresh].filter((r) => held.has(`${r.period}\u0000${r.file_url}\u0000${r.sheet}`));
 }
 
 /** Each table's diff in every version after the first (datawarp.tbl_item_versions), oldest first. */

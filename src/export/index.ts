@@ -13,7 +13,7 @@ export type { ExportColumn, ExportTable } from './parquet.js';
 export { parquetPath, provenanceDescription } from './parquet.js';
 export { ParquetTap } from './tap-thread.js';
 export { parseCatalog, readCatalog, serializeCatalog, writeCatalog, writeCatalogFile } from './catalog.js';
-export type { Catalog, CatalogAsset, CatalogTable } from './catalog.js';
+export type { Catalog, CatalogAsset, CatalogReconciliation, CatalogTable } from './catalog.js';
 
 export interface ExportedFile {
   table: string;

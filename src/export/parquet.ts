@@ -56,6 +56,8 @@ const PROVENANCE_DESCRIPTIONS = new Map<string, string>(
     _dw_sheet: 'DataWarp: sheet, zip member or table id within the source file',
     _dw_row: 'DataWarp: 1-based row number in the source sheet or CSV',
     _dw_loaded_at: 'DataWarp: when the row was loaded',
+    _dw_row_kind:
+      'DataWarp: detail, total (Total, the national row, All in every breakdown) or subtotal (a region or ICB above lower levels); NULL for rows loaded before row kinds',
     _dw_flags:
       'DataWarp: JSON {"<column>": "<cell text>"} of the cells of this row that loaded other than as written (a symbol or annotation as NULL, a flagged or censored value), NULL when none',
   }),

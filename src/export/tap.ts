@@ -7,9 +7,16 @@ import type { RawCsv, RowBatch } from '../model.js';
 import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
 import { CsvBytes } from './csv-bytes.js';
 import { FieldValues, SMALL_BIGINTS, bigint, days } from './raw-values.js';
-import { FLAGS_COLUMN, flagsJson, plainNumber } from '../load/index.js';
+import { FLAGS_COLUMN, ROW_KIND_COLUMN, flagsJson, plainNumber } from '../load/index.js';
 import { ParquetFile, type ExportTable } from './parquet.js';
 import type { Kind, Value } from './rows.js';
+import { classifyRow } from '../manifest/extract/row-kind-rule.js';
+
+/** A value's text as the row-kind patterns read it (null when empty). */
+function cellText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'number' ? plainNumber(v) : String(v);
+}
 
 /** What parsing a file's own bytes needs to know of it (what crosses to the worker thread). */
 export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstRow' | 'encoding'>;
@@ -46,6 +53,8 @@ interface TableState {
 const ROW = -2;
 const CONSTANT = -1;
 const FLAGS = -3;
+/** `_dw_row_kind`: the table's row-kind rule read over the row's values */
+const KIND = -4;
 
 class Sink implements TableSink {
   private buf: Value[][];
@@ -69,7 +78,13 @@ class Sink implements TableSink {
     this.buf = cols.map(() => []);
     const at = new Map(t.columns.map((c, j) => [c, j]));
     this.from = cols.map((c) =>
-      c.name === '_dw_row' ? ROW : c.name === FLAGS_COLUMN ? FLAGS : (at.get(c.name) ?? CONSTANT),
+      c.name === '_dw_row'
+        ? ROW
+        : c.name === FLAGS_COLUMN
+          ? FLAGS
+          : c.name === ROW_KIND_COLUMN
+            ? KIND
+            : (at.get(c.name) ?? CONSTANT),
     );
     // a Map, never an object keyed by column name: `fixed['constructor']` would be Object
     const fixed = new Map<string, Value>([
@@ -120,7 +135,9 @@ class Sink implements TableSink {
               ? batch.sourceRows[r]
               : j === FLAGS
                 ? (flagsJson(batch.flags?.[r], this.t.columns) ?? null)
-                : prov[i],
+                : j === KIND
+                  ? classifyRow(this.t.rowKinds, (k) => cellText(row[k]))
+                  : prov[i],
         );
       }
       await this.rowDone();
@@ -148,11 +165,19 @@ class Sink implements TableSink {
     let first = raw.firstRow;
     let skip = raw.header;
     const groups: Value[][][] = [];
+    const rule = this.t.rowKinds;
+    const kindAt = from.indexOf(KIND);
+    // Parquet column of each value of the row (the rule names values by their place in the row)
+    const colOf = new Map(from.flatMap((j, i) => (j >= 0 ? [[j, i] as const] : [])));
+    const cell = (j: number) => {
+      const i = colOf.get(j);
+      return i === undefined ? null : cellText(this.buf[i][this.buf[i].length - 1]);
+    };
     const cut = () => {
       const n = this.n;
       const data = this.take();
       for (let i = 0; i < from.length; i++) {
-        if (from[i] >= 0) continue;
+        if (from[i] >= 0 || from[i] === KIND) continue;
         const col = new Array<Value>(n);
         if (from[i] === ROW) for (let k = 0; k < n; k++) col[k] = first + k;
         else col.fill(prov[i]);
@@ -172,6 +197,7 @@ class Sink implements TableSink {
         const i = read[r];
         buf[i].push(readers[i].value(csv, b, from[i]));
       }
+      if (kindAt >= 0) buf[kindAt].push(classifyRow(rule, cell));
       this.seen++;
       if (++this.n >= this.groupRows) cut();
     };

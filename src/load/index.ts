@@ -9,6 +9,7 @@ export { ledgerRows, ledgerTotals, tableColumns } from './ledger.js';
 export type { LedgerRow, PublicationTotals } from './ledger.js';
 export { isValidIdent, quoteIdent } from './ident.js';
 export { plainNumber, flagsJson, FLAGS_COLUMN } from './values.js';
+export { ROW_KIND_COLUMN } from './row-kind.js';
 export { recordLlmCalls } from './llm-calls.js';
 export type { LlmCallRow } from './llm-calls.js';
 export type { LoadTap, TableSink, TapTable } from './tap.js';

@@ -16,6 +16,9 @@ import { sourcesToSupersede, supersede, type FileRef } from './history.js';
 import { addFlagsColumn, copyRawCsv, copyRows, type CopyTarget } from './copy.js';
 import { FLAGS_COLUMN } from './values.js';
 import { narrowColumns } from './narrow.js';
+import { ROW_KIND_COLUMN, markRowKinds } from './row-kind.js';
+import { reconcilePart, reconciliationWarnings } from './reconcile.js';
+import { openSink, reconcileColumns } from './load-parts.js';
 import { EXTRACTOR_VERSION } from '../manifest/extract/version.js';
 import { faultPoint } from '../faults.js';
 
@@ -191,6 +194,7 @@ async function loadTable(
     ['_dw_file_url', input.fileUrl],
     ['_dw_sha256', input.sha256],
     ['_dw_sheet', entry.sheet],
+    [ROW_KIND_COLUMN, 'detail'],
   ];
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`,
@@ -199,7 +203,7 @@ async function loadTable(
     rowsBefore: progress.rows,
     onRows: opts.onProgress,
     onChunk: opts.onChunk ? (chunk: number) => opts.onChunk!({ table, chunk }) : undefined,
-    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t) : undefined,
+    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t, p.rows.spec.rowKinds) : undefined,
   };
   let copied: number | undefined;
   try {
@@ -214,6 +218,16 @@ async function loadTable(
     throw e;
   }
   progress.rows += copied;
+  // totals and subtotals marked in the file's transaction, whichever path loaded the rows
+  const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
+  await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
+  const reconciliation = await reconcilePart(
+    tx,
+    target,
+    reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns),
+    part,
+  );
+  const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`,
   );
@@ -236,27 +250,9 @@ async function loadTable(
     fast,
     types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
     ...(narrow.narrowed.length ? { narrowed: narrow.narrowed.map((n) => n.column) } : {}),
-    ...(narrow.warnings.length ? { warnings: narrow.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    ...(reconciliation ? { reconciliation } : {}),
   };
-}
-
-async function openSink(tx: Tx, tap: LoadTap, input: LoadFileInput, sheet: string, t: CopyTarget) {
-  const [now] = await tx.query<{ ms: string }>(
-    `SELECT (extract(epoch from now()) * 1000)::bigint::text AS ms`,
-  );
-  return tap.begin({
-    table: t.table,
-    period: input.period,
-    fileUrl: input.fileUrl,
-    sha256: input.sha256,
-    sheet,
-    tableColumns: (await columnsOf(tx, STAGING_SCHEMA, t.table)).map((c) => ({
-      column_name: c.name,
-      data_type: c.data_type,
-    })),
-    columns: t.columns,
-    loadedAtMs: Number(now.ms),
-  });
 }
 
 /** Tables of one file per transaction (see loadFile). */

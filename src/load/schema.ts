@@ -199,8 +199,15 @@ export async function createStagingTable(tx: Tx, table: string): Promise<void> {
      "_dw_sha256" text NOT NULL,
      "_dw_sheet" text NOT NULL,
      "_dw_row" integer,
-     "_dw_loaded_at" timestamptz NOT NULL DEFAULT now()
+     "_dw_loaded_at" timestamptz NOT NULL DEFAULT now(),
+     "_dw_row_kind" text
    )`);
+  // detail / total / subtotal (src/load/row-kind.ts); rows of a table made before it hold NULL
+  const [kind] = await tx.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3`,
+    [STAGING_SCHEMA, table, '_dw_row_kind'],
+  );
+  if (!kind) await tx.query(`ALTER TABLE ${t} ADD COLUMN "_dw_row_kind" text`);
   await tx.query(
     `CREATE INDEX IF NOT EXISTS ${quoteIdent(provenanceIndexName(table))} ON ${t} ("_dw_file_url", "_dw_period", "_dw_sheet")`,
   );

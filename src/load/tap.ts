@@ -1,6 +1,6 @@
 // What the loader lets a listener see of the rows it copies (the export writes Parquet from them while they
 // load). Small on purpose: the loader knows nothing of Parquet.
-import type { RawCsv, RowBatch } from '../model.js';
+import type { RawCsv, RowBatch, RowKindRule } from '../model.js';
 
 export interface TapTable {
   /** staging table */
@@ -15,6 +15,8 @@ export interface TapTable {
   columns: string[];
   /** now() of the file's transaction, in epoch milliseconds: `_dw_loaded_at` */
   loadedAtMs: number;
+  /** how each row's `_dw_row_kind` is decided (absent: every row is `detail`) */
+  rowKinds?: RowKindRule;
 }
 
 export interface TableSink {

@@ -5,7 +5,7 @@ import { sourcePlan } from '../enrich/index.js';
 import { exportPeriod, type ExportTable, type ExportedFile, type ParquetTap } from '../export/index.js';
 import { loadFile, type Db } from '../load/index.js';
 import type { BuiltManifest } from '../manifest/index.js';
-import type { EnrichedManifest, TableSpec } from '../model.js';
+import type { EnrichedManifest, ReconciledPart, TableSpec } from '../model.js';
 import type { PipelineDeps, PlanItem } from '../pipeline.js';
 import type { VersionRun } from './versions.js';
 
@@ -15,6 +15,8 @@ export interface LoadedItem {
   perTable: Map<string, { rows: number; columns: number }>;
   /** tables a column of which narrowed from text to a number (src/load/narrow.ts) */
   narrowed: Set<string>;
+  /** parts with one total row: their total against their detail rows */
+  reconciliation: ReconciledPart[];
 }
 
 export interface ItemLoad {
@@ -30,8 +32,15 @@ export interface ItemLoad {
 
 /** Load every file of an item, one transaction each; what each table received. */
 export async function loadItem({ deps, it, db, built, enriched, tap, run }: ItemLoad): Promise<LoadedItem> {
-  const out: LoadedItem = { rowsLoaded: 0, touched: new Map(), perTable: new Map(), narrowed: new Set() };
+  const out: LoadedItem = {
+    rowsLoaded: 0,
+    touched: new Map(),
+    perTable: new Map(),
+    narrowed: new Set(),
+    reconciliation: [],
+  };
   const r = deps.reporter;
+  await refuseEmpty(db, it, built, deps.config.file);
   for (const [fi, { file, source }] of built.files.entries()) {
     const tables = source.tables.map((rows) => {
       const src = enriched.sources.find((s) => s.file_url === file.url && s.table_id === rows.spec.id)!;
@@ -71,6 +80,14 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
         `${it.key}  ${label.slice(5)}: ${fast} of ${res.files.length} tables COPYed from the file's own bytes`,
       );
     for (const f of res.files) for (const w of f.warnings ?? []) r.warn(`${it.key}  ${w}`);
+    for (const f of res.files)
+      if (f.reconciliation)
+        out.reconciliation.push({
+          table: f.table_name,
+          file_url: f.file_url,
+          sheet: f.sheet,
+          ...f.reconciliation,
+        });
     for (const f of res.files.filter((x) => x.narrowed)) {
       r.info(`${it.key}  ${f.table_name}: ${f.narrowed!.join(', ')} now numeric`);
       out.narrowed.add(f.table_name);
@@ -87,6 +104,29 @@ export async function loadItem({ deps, it, db, built, enriched, tap, run }: Item
     });
   }
   return out;
+}
+
+/** An item's first load whose files give no data rows (a header-only CSV, a zip of them) fails, naming the files,
+ * unless its publication says `allow_empty: true`. A period loaded before (a --force re-run, a revision) may load
+ * 0 rows. The row counts are the extractor's: a CSV's head holds every record of a file that short. */
+async function refuseEmpty(db: Db, it: PlanItem, built: BuiltManifest, configFile: string): Promise<void> {
+  if (it.pub.allowEmpty) return;
+  const rows = built.files.reduce(
+    (n, { source }) => n + source.tables.reduce((m, t) => m + t.spec.rowCount, 0),
+    0,
+  );
+  if (rows > 0) return;
+  const before = await db.query(
+    `SELECT 1 FROM datawarp.tbl_manifest_files WHERE pub = $1 AND period = $2 AND status = 'loaded' LIMIT 1`,
+    [it.pub.code, it.entry.period],
+  );
+  if (before.length) return;
+  const names = built.files.map(({ file }) => basename(new URL(file.url).pathname) || file.url);
+  throw new Error(
+    `no data rows in ${names.length ? names.join(', ') : 'any file'} (${it.entry.url}): a first load of ` +
+      `${it.key} found only headers or empty files. If the publication can be empty, set ` +
+      `\`allow_empty: true\` on ${it.pub.code} in ${configFile}; else check the URL.`,
+  );
 }
 
 /** A table PostgreSQL parsed itself: its row count is COPY's, its types the head's (PostgreSQL took them all). */

@@ -5,7 +5,7 @@ import { enrichManifest, formatDrift } from '../enrich/index.js';
 import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from '../export/index.js';
 import { recordLlmCalls, type Db, type ItemVersion } from '../load/index.js';
 import { buildManifest, manifestFile, manifestStore } from '../manifest/index.js';
-import type { DriftReport } from '../model.js';
+import type { DriftReport, ReconciledPart } from '../model.js';
 import type { PipelineDeps, PlanItem } from '../pipeline.js';
 import { docText, findReference } from './files.js';
 import { exportNarrowed, loadItem } from './load-item.js';
@@ -24,6 +24,8 @@ export interface ItemResult {
   exported: ExportedFile[];
   version?: ItemVersion;
   currentVersion: number;
+  /** parts with one total row: their total against their detail rows */
+  reconciliation?: ReconciledPart[];
 }
 
 export async function processItem(
@@ -93,6 +95,7 @@ export async function processItem(
     // the specs are settled now (row counts, widened types): the manifest says what was loaded
     built.manifest.files = built.files.map(manifestFile);
     Object.assign(built.manifest, manifestVersion(done.version, run));
+    if (loaded.reconciliation.length) built.manifest.reconciliation = loaded.reconciliation;
     store.write(pub.code, entry.period, 'manifest', built.manifest);
 
     // 4. export
@@ -104,7 +107,10 @@ export async function processItem(
       tap,
     });
     exported.push(...(await exportNarrowed(db, loaded, entry.period, deps.paths.output)));
-    await writeCatalog(db, catalogPath, touched);
+    await writeCatalog(db, catalogPath, touched, undefined, {
+      period: entry.period,
+      parts: loaded.reconciliation,
+    });
     return {
       rowsLoaded: loaded.rowsLoaded,
       tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),
@@ -112,6 +118,7 @@ export async function processItem(
       exported: [...exported, ...done.kept],
       ...(done.version ? { version: done.version } : {}),
       currentVersion: done.version?.version ?? run.current,
+      ...(loaded.reconciliation.length ? { reconciliation: loaded.reconciliation } : {}),
     };
   } finally {
     await tap.abort(); // whatever was not finished

@@ -1,7 +1,7 @@
 // What the site shows, assembled from plain data (catalog, state, manifests, ledger rows, local file facts):
 // one view per publication and per table. No I/O here; the CLI reads the files and passes them in.
 import { periodStart } from '../config/index.js';
-import type { Catalog, CatalogTable } from '../export/index.js';
+import type { Catalog, CatalogReconciliation, CatalogTable } from '../export/index.js';
 import { assetName, isVersionAssetName, releaseTag } from '../github/release-names.js';
 import type { EnrichedManifest } from '../model.js';
 import type { State } from '../state/index.js';
@@ -90,6 +90,10 @@ export interface TableView {
   periods: PeriodView[];
   rows: number;
   versions?: TableVersion[];
+  /** the table marks aggregate rows in `_dw_row_kind` */
+  rowKinds?: boolean;
+  /** parts with one total row: the total against the sum of the detail rows */
+  reconciliation?: CatalogReconciliation[];
 }
 
 export interface PublicationView {
@@ -183,6 +187,7 @@ function tableView(t: CatalogTable, input: SiteInput): TableView {
     description: c.description ?? '',
     flags: [
       ...(c.name.startsWith('_dw_') ? ['provenance (added by DataWarp)'] : []),
+      ...(c.name === '_dw_row_kind' ? ['aggregate rows: total / subtotal'] : []),
       ...(flags.get(c.name) ?? []),
     ],
   }));
@@ -200,6 +205,8 @@ function tableView(t: CatalogTable, input: SiteInput): TableView {
     periods: views,
     rows: views.reduce((s, p) => s + p.rows, 0),
     versions: input.versions?.[t.table],
+    ...(t.columns.some((c) => c.name === '_dw_row_kind') ? { rowKinds: true } : {}),
+    ...(t.reconciliation?.length ? { reconciliation: t.reconciliation } : {}),
   };
 }
 

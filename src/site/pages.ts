@@ -116,6 +116,29 @@ ${rows}
 </tbody></table></div>`;
 }
 
+/** Aggregate rows and, per part with one total row, how the total compares with its detail rows. */
+function totalsSection(t: TableView): string {
+  if (!t.rowKinds && !t.reconciliation?.length) return '';
+  const note = t.rowKinds
+    ? `<p>Rows that are aggregates of others are marked in <code>_dw_row_kind</code>: <code>total</code> (Total, the national row, All in every breakdown) or <code>subtotal</code> (a region or ICB above lower levels); the others are <code>detail</code>. Sum only <code>WHERE _dw_row_kind = 'detail'</code>. Rows loaded before row kinds hold NULL.</p>`
+    : '';
+  const rows = (t.reconciliation ?? [])
+    .flatMap((r) =>
+      r.columns.map(
+        (c) =>
+          `<tr data-status="${esc(c.status)}"><td>${esc(r.period)}</td><td>${esc(r.sheet)}</td><td><code>${esc(c.column)}</code></td><td>${esc(c.status)}</td><td class="num">${esc(c.total ?? '')}</td><td class="num">${esc(c.sum ?? '')}</td><td class="num">${esc(c.difference ?? '')}</td></tr>`,
+      ),
+    )
+    .join('\n');
+  const table = rows
+    ? `<p class="meta">The total row against the sum of the detail rows (subtotals not added, suppressed cells missing). A difference is not an error: NHS totals differ by suppression and rounding.</p>
+<div class="tablewrap"><table class="data reconciliation"><thead><tr><th>Period</th><th>Sheet</th><th>Column</th><th>Status</th><th>Total</th><th>Sum of detail rows</th><th>Difference</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>`
+    : '';
+  return `<h2>Totals</h2>${note}${table}`;
+}
+
 export function tablePage(t: TableView, p: PublicationView | undefined, m: SiteModel): string {
   const body = `<p class="meta"><a href="../index.html#pub-${esc(t.pub)}">${esc(p?.name ?? t.pub)}</a>${p?.freshness ? ` · ${freshnessBadge(p.freshness)}` : ''}</p>
 <h1>${esc(t.table)}</h1>
@@ -126,6 +149,7 @@ ${barChart(t.periods)}
 ${barTable(t.periods)}
 <h2>Columns</h2>
 ${columnsTable(t)}
+${totalsSection(t)}
 ${versionsTable(t.versions)}
 <h2>Files</h2>
 ${filesTable(t)}

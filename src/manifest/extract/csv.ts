@@ -13,6 +13,7 @@ import type {
 } from '../../model.js';
 import { columnNames } from './names.js';
 import { columnNotes } from './describe.js';
+import { withRowKinds } from './row-kinds.js';
 import { cellValue, fitType, flagOf, markerCounted, parseText, rowFlags, typeColumn } from './types.js';
 import { looksLikeHeader } from './header-rows.js';
 import type { Parsed } from './types.js';
@@ -128,6 +129,7 @@ export async function openCsv(
     columns,
     rowCount: data.length,
     ...(totalRows.length ? { totalRows } : {}),
+    ...withRowKinds(columns, headRows),
     fingerprint: makeFingerprint(label.replace(/^.*\//, ''), '', columns),
   };
   const types = columns.map((c) => c.type);

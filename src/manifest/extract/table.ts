@@ -10,6 +10,7 @@ import { columnNames } from './names.js';
 import { columnNotes } from './describe.js';
 import { metaRecord, splitTitle } from './meta.js';
 import { makeFingerprint, normHeader } from '../fingerprint.js';
+import { withRowKinds } from './row-kinds.js';
 
 interface PieceInfo {
   piece: Piece;
@@ -241,6 +242,7 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     columns,
     rowCount: rows.length,
     ...(totalRows.length ? { totalRows } : {}),
+    ...withRowKinds(columns, rows),
     fingerprint: makeFingerprint(ctx.sheet, first.title ?? '', columns),
   };
   return { spec, rows, sourceRows, ...(flags ? { flags } : {}) };

@@ -8,4 +8,6 @@
 //      column stays in its table
 //   3  a workbook in the 1904 date system (`date1904`) loads its dates as written (they were 4 years and a day
 //      early); big xlsx/xlsm stream (issue 22), the same values as before
+//      and row kinds (issue 21): every row carries `_dw_row_kind` (detail / total / subtotal); rows loaded by an
+//      older version hold NULL until their period is loaded again
 export const EXTRACTOR_VERSION = '3';
