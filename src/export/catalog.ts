@@ -125,7 +125,7 @@ export async function writeCatalog(
       ...inLedger.map((r) => r.table_name).filter((n) => !listed.has(n)),
     ]),
   ];
-  const fresh = await catalogTables(db, old, described, names);
+  const fresh = await catalogTables(db, old, described, names, reconciled);
   const touched = new Set(names);
   const catalog: Catalog = {
     generated_at: now.toISOString(),
@@ -143,6 +143,7 @@ async function catalogTables(
   old: Catalog,
   described: ExportTable[],
   names: string[],
+  reconciled?: { period: string; parts: ReconciledPart[] },
 ): Promise<CatalogTable[]> {
   if (!names.length) return [];
   const list = names.join(','); // table names are identifiers (no commas)
