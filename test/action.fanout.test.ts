@@ -13,7 +13,7 @@ import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { runCli } from '../src/cli/main.js';
 import type { Catalog } from '../src/export/index.js';
 import { openDb } from '../src/load/index.js';
-import { runRestore } from '../src/restore/index.js';
+import { runRestore } from '../src/cli/restore.js';
 import { git, makeOrigin, runAction, type Origin, type RunActionOptions } from './support/action-harness.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';

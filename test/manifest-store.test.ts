@@ -30,7 +30,7 @@ import type { EnrichedManifest } from '../src/model.js';
 import { loadedFiles } from '../src/monitor/recheck.js';
 import { backfill, type BackfillOptions } from '../src/pipeline.js';
 import { currentTitles } from '../src/pipeline/versions.js';
-import { runRestore } from '../src/restore/index.js';
+import { runRestore } from '../src/cli/restore.js';
 import type { ReleaseReader } from '../src/restore/releases.js';
 import { git, makeOrigin, type Origin } from './support/action-harness.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';

@@ -9,7 +9,7 @@ import { periodStart } from '../src/config/index.js';
 import { assetName, CATALOG_TAG, releaseTag } from '../src/github/release-names.js';
 import type { Db } from '../src/load/index.js';
 import { openDb } from '../src/load/index.js';
-import { runRestore } from '../src/restore/index.js';
+import { runRestore } from '../src/cli/restore.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
 import { makeWorkspace, type Workspace } from './support/workspace.js';

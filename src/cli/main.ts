@@ -19,7 +19,7 @@ import {
   readMonitor,
   writeMonitor,
 } from '../monitor/index.js';
-import { runRestore } from '../restore/index.js';
+import { runRestore } from './restore.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
 import { clockFrom, runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';

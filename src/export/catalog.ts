@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from '../load/index.js';
 import type { ReconciledPart } from '../model.js';
-import { provenanceDescription, type ExportTable } from './index.js';
+import { provenanceDescription, type ExportTable } from './parquet.js';
 import { faultPoint } from '../faults.js';
 
 export interface CatalogTable {

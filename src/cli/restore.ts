@@ -3,12 +3,12 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dbOptions } from '../cli/main.js';
+import { dbOptions } from './main.js';
 import { loadConfig } from '../config/index.js';
 import { openDb } from '../load/index.js';
-import { dirSource, releaseSource, restoreFromParquet, type ParquetSource } from './index.js';
-import { octokitReleaseReader, type ReleaseReader } from './releases.js';
-import { recordRestoredItems } from './state.js';
+import { dirSource, releaseSource, restoreFromParquet, type ParquetSource } from '../restore/index.js';
+import { octokitReleaseReader, type ReleaseReader } from '../restore/releases.js';
+import { recordRestoredItems } from '../restore/state.js';
 
 export const RESTORE_USAGE = `Usage: datawarp restore (--from DIR | --repo OWNER/NAME) [--config F] [--state F] [--token TOKEN]
   Rebuild the staging tables and the load ledger in DATABASE_URL (unset = PGlite in .datawarp/) from Parquet files:
