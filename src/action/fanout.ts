@@ -1,19 +1,29 @@
 // The fan-out of a backfill across jobs (.github/workflows/backfill.yml):
-// - `command: plan`: which publications have pending items -> outputs `matrix` ([{"pub":"<key>"}, ...]), `items`
-//   ({pub: [keys]}), `count` and `mode` (none | single | matrix: matrix once at least `fan-out-min-pubs`
-//   publications are pending, else one job as before);
-// - each matrix job runs `command: backfill` with `pub` and `fragment-dir` (src/action/fragment.ts);
+// - `command: plan`: the publications with pending items packed into at most `max-jobs` jobs
+//   (src/pipeline/fan-out.ts) -> outputs `matrix` ([{"job":"1","pub":"a b"}, ...]), `items` ({pub: [keys]}, small
+//   plans only), `count` (publications) and `mode` (none | single | matrix: matrix once at least
+//   `fan-out-min-pubs` publications are pending, else one job as before); with `plan-file` the whole plan to a file;
+// - each matrix job runs `command: backfill` with its `pub` list and `fragment-dir` (src/action/fragment.ts);
 // - `command: merge`: folds the fragments into state.json (by key, newest completed_at/failed_at wins), the
 //   catalog and the manifests, clears the revisions the jobs reloaded from state/monitor.json, commits once,
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
-//   items recorded as failed with a reason naming the job. Pending revisions count as pending items in the plan.
-import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+//   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
+//   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fanOutPlan } from '../cli/plan.js';
 import { readCatalog, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline.js';
-import { itemKey, mergeStates, readState, writeState, type FailedEntry } from '../state/index.js';
+import { clampMaxJobs, fanOutPlan, jobsByPub, type FanOutJob, type FanOutPlan } from '../pipeline/fan-out.js';
+import {
+  emptyState,
+  itemKey,
+  mergeStates,
+  readState,
+  writeState,
+  type FailedEntry,
+  type State,
+} from '../state/index.js';
 import { committerFor, filters, syncIssues } from './backfill.js';
 import { InputError } from './context.js';
 import { stepRunner, type ActionEnv } from './env.js';
@@ -46,32 +56,63 @@ export async function runPlan(e: ActionEnv): Promise<void> {
     force: inputs.force,
     // revised items are pending too: the jobs reload them (backfill.ts hands the monitor's revisions over)
     revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
+    maxJobs: clampMaxJobs(inputs.maxJobs || undefined),
   });
-  const n = plan.matrix.length;
+  const pubs = Object.keys(plan.items);
+  const n = pubs.length;
   const mode: FanOutMode =
     n === 0
       ? 'none'
       : inputs.dryRun || !inputs.fanOutMinPubs || n < inputs.fanOutMinPubs
         ? 'single'
         : 'matrix';
+  if (inputs.planFile) writePlanFile(resolve(e.cwd, inputs.planFile), plan);
   e.core.setOutput('matrix', JSON.stringify(plan.matrix));
-  e.core.setOutput('items', JSON.stringify(plan.items));
+  const itemsJson = JSON.stringify(plan.items);
+  if (itemsJson.length > ITEMS_OUTPUT_MAX)
+    e.log.info(
+      `plan: the items output is left empty (${itemsJson.length} bytes is over ${ITEMS_OUTPUT_MAX}): read them from plan-file`,
+    );
+  e.core.setOutput('items', itemsJson.length > ITEMS_OUTPUT_MAX ? '' : itemsJson);
   e.core.setOutput('count', String(n));
   e.core.setOutput('mode', mode);
   const items = Object.values(plan.items).reduce((s, k) => s + k.length, 0);
   e.log.info(
-    `plan: ${n} publication(s) with ${items} pending item(s): ${mode === 'none' ? 'nothing to do' : mode}`,
+    `plan: ${n} publication(s) with ${items} pending item(s): ${mode === 'none' ? 'nothing to do' : mode === 'matrix' ? `${plan.matrix.length} job(s)` : mode}`,
   );
+  await e.core.summary.addRaw(planSummary(plan, mode)).write();
+}
+
+/** Over this, the plan's items are not set as an output (a job's outputs are capped at 1 MB in all). */
+const ITEMS_OUTPUT_MAX = 512 * 1024;
+
+function writePlanFile(path: string, plan: FanOutPlan): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(plan) + '\n');
+  renameSync(tmp, path);
+}
+
+/** The step summary of a plan: one row per job (its publications and their pending items), at most 300 rows. */
+function planSummary(plan: FanOutPlan, mode: FanOutMode): string {
+  const n = Object.keys(plan.items).length;
+  const items = Object.values(plan.items).reduce((s, k) => s + k.length, 0);
+  const rows = plan.matrix.slice(0, 300).map(({ job, pub }) => {
+    const keys = pub.split(' ').flatMap((p) => plan.items[p] ?? []);
+    const shown = keys.length > 12 ? `${keys.slice(0, 12).join(', ')} ... (${keys.length})` : keys.join(', ');
+    return `| ${job} | ${cell(pub)} | ${keys.length} | ${cell(shown)} |`;
+  });
   const lines = [
     '## DataWarp plan',
     '',
     n
-      ? `${n} publication(s), ${items} pending item(s): ${mode === 'matrix' ? 'one job per publication' : 'one job'}.`
+      ? `${n} publication(s), ${items} pending item(s): ${mode === 'matrix' ? `${plan.matrix.length} matrix job(s)` : 'one job'}.`
       : 'Nothing pending.',
-    ...(n ? ['', '| publication | pending |', '|---|---|'] : []),
-    ...plan.matrix.map(({ pub }) => `| \`${pub}\` | ${cell(plan.items[pub].join(', '))} |`),
+    ...(n ? ['', '| job | publications | pending | items |', '|---|---|---|---|'] : []),
+    ...rows,
+    ...(plan.matrix.length > rows.length ? ['', `... and ${plan.matrix.length - rows.length} more job(s)`] : []),
   ];
-  await e.core.summary.addRaw(`${lines.join('\n')}\n`).write();
+  return `${lines.join('\n')}\n`;
 }
 
 interface PubResult {
@@ -84,14 +125,15 @@ interface PubResult {
   note: string;
 }
 
-/** The failures the merge records for planned items a job did not report. */
+/** The failures the merge records for planned items a job did not report (`jobPubs`: the job's `pub` list). */
 export function missingOutcomes(
   pub: string,
   keys: string[],
   frag: Fragment | undefined,
   runUrl: string | undefined,
+  jobPubs = pub,
 ): Record<string, FailedEntry> {
-  const job = frag?.meta.job ?? matrixJobName(pub);
+  const job = frag?.meta.job ?? matrixJobName(jobPubs);
   const see = runUrl ? `; see ${runUrl}` : '';
   let reason: string;
   if (!frag)
@@ -108,46 +150,63 @@ export function missingOutcomes(
   );
 }
 
+/** The planned items and jobs: from input plan-file (the plan job's artifact), else input planned. */
+function readPlanned(e: ActionEnv): { items: Map<string, string[]>; jobs: Map<string, FanOutJob> } {
+  const { inputs } = e;
+  let items: unknown;
+  let matrix: FanOutJob[] = [];
+  if (inputs.planFile) {
+    const path = resolve(e.cwd, inputs.planFile);
+    const plan = existsSync(path) ? parseJson<Partial<FanOutPlan>>(readFileSync(path, 'utf8')) : undefined;
+    if (!plan || typeof plan.items !== 'object' || !Array.isArray(plan.matrix)) {
+      // what the jobs finished is still merged; the items of a job that left nothing stay pending (not failed)
+      e.core.warning(
+        `input plan-file: ${inputs.planFile} is missing or not a plan ({"matrix": [...], "items": {...}}): the fragments are merged, but items of a job that left no fragment stay pending instead of failed`,
+      );
+      return { items: new Map(), jobs: new Map() };
+    }
+    items = plan.items;
+    matrix = plan.matrix.filter((j) => typeof j?.pub === 'string');
+  } else items = parseJson(inputs.planned || '{}');
+  if (!items || typeof items !== 'object' || Array.isArray(items))
+    throw new InputError(
+      `input planned: not the plan's items output ({"pub": ["pub/period", ...]}): ${inputs.planned.slice(0, 200)}`,
+    );
+  const out = new Map<string, string[]>();
+  for (const [pub, keys] of Object.entries(items))
+    if (Array.isArray(keys)) out.set(pub, keys.filter((k): k is string => typeof k === 'string'));
+  return { items: out, jobs: jobsByPub(matrix) };
+}
+
 export async function runMerge(e: ActionEnv): Promise<void> {
   const { inputs } = e;
   if (!inputs.fragments)
     throw new InputError("input fragments: the directory of the matrix jobs' fragments is required");
-  const planned = parseJson<Record<string, string[]>>(inputs.planned || '{}');
-  if (!planned || typeof planned !== 'object' || Array.isArray(planned))
-    throw new InputError(
-      `input planned: not the plan's items output ({"pub": ["pub/period", ...]}): ${inputs.planned}`,
-    );
+  const planned = readPlanned(e);
   const statePath = resolve(e.cwd, inputs.state);
   const frags = readFragments(resolve(e.cwd, inputs.fragments));
+  const byPub = new Map(frags.map((f) => [f.meta.pub, f] as const));
   const state = readState(statePath);
-  let merged = { processed: { ...state.processed }, failed: { ...state.failed } };
+  // the fragments' keys first (each small), then once into the whole state: not 200 passes over 36,000 keys
+  let fromJobs: State = emptyState();
   let catalog: Catalog | undefined;
   const results: PubResult[] = [];
   const synthetic: ItemOutcome[] = [];
-  for (const pub of [...new Set([...Object.keys(planned), ...frags.map((f) => f.meta.pub)])].sort()) {
-    const frag = frags.find((f) => f.meta.pub === pub);
-    const failedNow = missingOutcomes(pub, planned[pub] ?? [], frag, e.ctx.runUrl);
+  for (const pub of [...new Set([...planned.items.keys(), ...byPub.keys()])].sort()) {
+    const frag = byPub.get(pub);
+    const jobPubs = planned.jobs.get(pub)?.pub ?? pub;
+    const failedNow = missingOutcomes(pub, planned.items.get(pub) ?? [], frag, e.ctx.runUrl, jobPubs);
     if (frag) {
-      merged = mergeStates(merged, frag.state);
+      fromJobs = mergeStates(fromJobs, frag.state);
       if (frag.catalog) catalog = mergeCatalogs(catalog ?? readCatalog(e.catalogPath), frag.catalog);
       if (frag.manifestsDir) cpSync(frag.manifestsDir, e.paths.manifests, { recursive: true });
     }
-    merged = mergeStates(merged, { processed: {}, failed: failedNow });
+    fromJobs = mergeStates(fromJobs, { processed: {}, failed: failedNow });
     for (const [key, f] of Object.entries(failedNow))
       synthetic.push({ key, pub, period: key.slice(pub.length + 1), status: 'failed', error: f.error });
-    const outs = frag?.meta.outcomes ?? [];
-    results.push({
-      pub,
-      job: frag?.meta.job ?? matrixJobName(pub),
-      fragment: Boolean(frag),
-      processed: outs.filter((o) => o.status === 'processed').length,
-      failed: outs.filter((o) => o.status === 'failed').length + Object.keys(failedNow).length,
-      rows: outs
-        .filter((o) => o.status === 'processed')
-        .reduce((s, o) => s + Number(frag?.state.processed[o.key]?.rows_loaded ?? 0), 0),
-      note: frag?.meta.error ?? (frag ? '' : 'no fragment'),
-    });
+    results.push(pubResult(pub, jobPubs, frag, Object.keys(failedNow).length));
   }
+  const merged = mergeStates(state, fromJobs);
   Object.assign(state, { processed: merged.processed, failed: merged.failed });
   writeState(statePath, state);
   if (catalog) writeCatalogFile(e.catalogPath, catalog);
@@ -160,6 +219,20 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const monitor = reloadedRevisions(e, statePath, reloaded);
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
+}
+
+function pubResult(pub: string, jobPubs: string, frag: Fragment | undefined, missing: number): PubResult {
+  const outs = frag?.meta.outcomes ?? [];
+  const done = outs.filter((o) => o.status === 'processed');
+  return {
+    pub,
+    job: frag?.meta.job ?? matrixJobName(jobPubs),
+    fragment: Boolean(frag),
+    processed: done.length,
+    failed: outs.filter((o) => o.status === 'failed').length + missing,
+    rows: done.reduce((s, o) => s + Number(frag?.state.processed[o.key]?.rows_loaded ?? 0), 0),
+    note: frag?.meta.error ?? (frag ? '' : 'no fragment'),
+  };
 }
 
 function writeCatalogFile(path: string, catalog: Catalog): void {
