@@ -1,43 +1,16 @@
-// The local parts of a backfill at catalogue scale, timed (issue 19: each under 5 s at 300 × 120):
-// `datawarp validate`, `status`, `plan` in-process, and the built action's plan and merge of the fragments of every
-// matrix job against the GitHub fake on a local bare origin.
-//   npx tsx scripts/fleet-local.ts [--pubs 300] [--periods 120] [--max-jobs 200]
+// The local parts of a backfill at catalogue scale, timed (issue 19: each under 5 s at 300 × 120): runs
+// test/fanout.scale.test.ts (validate, status, plan in-process; the built action's plan and a merge of 200 matrix
+// jobs' fragments against the GitHub fake on a local bare origin), which prints each step's time.
+//   npx tsx scripts/fleet-local.ts            (npm run fleet:local)
 // The action runs dist/index.js, or the bundle DATAWARP_ACTION_BUNDLE names (node scripts/build.mjs <dir>).
-import { parseArgs } from 'node:util';
-import { fleetLocal } from '../test/support/fleet-local.js';
-import { startGitHubFake } from '../test/support/github-fake.js';
+// A vitest run because the test harness (test/support) needs vitest; the database engines are not used.
+import { spawnSync } from 'node:child_process';
 
-const { values } = parseArgs({
-  options: {
-    pubs: { type: 'string', default: '300' },
-    periods: { type: 'string', default: '120' },
-    'max-jobs': { type: 'string' },
-  },
+const r = spawnSync('npx', ['vitest', 'run', 'test/fanout.scale.test.ts', '--silent=false'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+  env: { ...process.env, DATAWARP_TEST_ENGINES: process.env.DATAWARP_TEST_ENGINES ?? 'pglite' },
 });
-const pubs = Number(values.pubs);
-const periods = Number(values.periods);
-const fake = await startGitHubFake();
-try {
-  const run = await fleetLocal(fake, {
-    pubs,
-    periods,
-    processed: periods - 1,
-    maxJobs: values['max-jobs'] ? Number(values['max-jobs']) : undefined,
-  });
-  for (const [what, r] of [
-    ['action plan', run.actionPlan],
-    ['merge', run.merge],
-  ] as const)
-    if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
-  const items = pubs * periods;
-  console.log(
-    `${pubs} publications × ${periods} periods = ${items} items (${items * 3} table-periods); ` +
-      `${run.fragments} matrix jobs, ${pubs} fragments merged`,
-  );
-  for (const [step, ms] of Object.entries(run.timings))
-    console.log(
-      `${step.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(7)} s${step !== 'generate' && ms > 5000 ? '  (over 5 s)' : ''}`,
-    );
-} finally {
-  await fake.close();
-}
+const report = r.stdout.split('\n').filter((l) => /fleet-local:|^\s{2}\S.* s( |$)/.test(l));
+console.log(report.length ? report.join('\n') : r.stdout);
+process.exit(r.status ?? 1);

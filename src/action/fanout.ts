@@ -187,8 +187,9 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const frags = readFragments(resolve(e.cwd, inputs.fragments));
   const byPub = new Map(frags.map((f) => [f.meta.pub, f] as const));
   const state = readState(statePath);
-  // the fragments' keys first (each small), then once into the whole state: not 200 passes over 36,000 keys
-  let fromJobs: State = emptyState();
+  // each publication's keys merged on their own (small), gathered, then merged once into the whole state: not a
+  // pass over 36,000 keys per fragment
+  const fromJobs: State = emptyState();
   let catalog: Catalog | undefined;
   const results: PubResult[] = [];
   const synthetic: ItemOutcome[] = [];
@@ -196,12 +197,14 @@ export async function runMerge(e: ActionEnv): Promise<void> {
     const frag = byPub.get(pub);
     const jobPubs = planned.jobs.get(pub)?.pub ?? pub;
     const failedNow = missingOutcomes(pub, planned.items.get(pub) ?? [], frag, e.ctx.runUrl, jobPubs);
+    const mine = ownKeys(pub, frag?.state);
     if (frag) {
-      fromJobs = mergeStates(fromJobs, frag.state);
       if (frag.catalog) catalog = mergeCatalogs(catalog ?? readCatalog(e.catalogPath), frag.catalog);
       if (frag.manifestsDir) cpSync(frag.manifestsDir, e.paths.manifests, { recursive: true });
     }
-    fromJobs = mergeStates(fromJobs, { processed: {}, failed: failedNow });
+    const merged = mergeStates(mine, { processed: {}, failed: failedNow });
+    Object.assign(fromJobs.processed, merged.processed);
+    Object.assign(fromJobs.failed, merged.failed);
     for (const [key, f] of Object.entries(failedNow))
       synthetic.push({ key, pub, period: key.slice(pub.length + 1), status: 'failed', error: f.error });
     results.push(pubResult(pub, jobPubs, frag, Object.keys(failedNow).length));
@@ -219,6 +222,16 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const monitor = reloadedRevisions(e, statePath, reloaded);
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
+}
+
+/** The keys of `pub` in a fragment's state (a fragment speaks for its own publication only). */
+function ownKeys(pub: string, st: State | undefined): State {
+  const out = emptyState();
+  if (!st) return out;
+  const ours = (k: string) => k.startsWith(`${pub}/`);
+  for (const [k, v] of Object.entries(st.processed)) if (ours(k)) out.processed[k] = v;
+  for (const [k, v] of Object.entries(st.failed)) if (ours(k)) out.failed[k] = v;
+  return out;
 }
 
 function pubResult(pub: string, jobPubs: string, frag: Fragment | undefined, missing: number): PubResult {

@@ -103,3 +103,16 @@ export async function fleetLocal(
     fragments: full.matrix.length,
   };
 }
+
+/** The timings of a run, one line per step (each local step's target: under 5 s). */
+export function fleetReport(run: FleetLocal, pubs: number, periods: number): string {
+  const lines = [
+    `fleet-local: ${pubs} publications × ${periods} periods = ${pubs * periods} items; ` +
+      `${run.fragments} matrix jobs, ${pubs} fragments merged`,
+  ];
+  for (const [step, ms] of Object.entries(run.timings))
+    lines.push(
+      `  ${step.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(7)} s${step !== 'generate' && ms > 5000 ? '  (over the 5 s target)' : ''}`,
+    );
+  return lines.join('\n');
+}
