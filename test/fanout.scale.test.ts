@@ -2,6 +2,7 @@
 // table-periods) committed to a bare origin: validate, status and plan in-process, the built action's plan (its
 // plan-file) and a merge of the fragments of 200 matrix jobs against the GitHub fake. Correctness only: the
 // timings are printed (scripts/fleet-local.ts, npm run fleet:local, runs this file), not asserted.
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../src/export/index.js';
 import { git } from './support/action-harness.js';
@@ -15,6 +16,13 @@ const DONE = 119; // the last period of each publication is pending: 300 pending
 describe(`fan-out at catalogue scale: ${PUBS} publications × ${PERIODS} periods`, () => {
   let fake: FakeGitHub;
   let run: FleetLocal;
+  // the committed files are megabytes: past execFileSync's default 1 MB buffer (Origin.show)
+  const show = (path: string) =>
+    execFileSync('git', ['show', `main:${path}`], {
+      cwd: run.origin.bare,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
 
   beforeAll(async () => {
     fake = await startGitHubFake();
@@ -58,13 +66,13 @@ describe(`fan-out at catalogue scale: ${PUBS} publications × ${PERIODS} periods
     expect(run.merge.code, run.merge.stdout + run.merge.stderr).toBe(0);
     expect(run.merge.outputs).toMatchObject({ processed: String(PUBS), failed: '0' });
     expect(git(run.origin.bare, 'rev-list', '--count', `${run.seedHead}..main`)).toBe('1');
-    const state = JSON.parse(run.origin.show('state/state.json')!);
+    const state = JSON.parse(show('state/state.json'));
     expect(Object.keys(state.processed).length).toBe(PUBS * PERIODS);
     for (const pub of run.cat.pubs)
       for (const period of run.cat.periods)
         expect(state.processed[`${pub}/${period}`], `${pub}/${period}`).toBeTruthy();
     expect(state.failed).toEqual({});
-    const catalog = JSON.parse(run.origin.show('output/catalog.json')!) as Catalog;
+    const catalog = JSON.parse(show('output/catalog.json')) as Catalog;
     expect(catalog.tables.length).toBe(PUBS * 3);
     for (const t of catalog.tables) {
       expect(t.periods.length, t.table).toBe(PERIODS);
