@@ -110,7 +110,9 @@ function planSummary(plan: FanOutPlan, mode: FanOutMode): string {
       : 'Nothing pending.',
     ...(n ? ['', '| job | publications | pending | items |', '|---|---|---|---|'] : []),
     ...rows,
-    ...(plan.matrix.length > rows.length ? ['', `... and ${plan.matrix.length - rows.length} more job(s)`] : []),
+    ...(plan.matrix.length > rows.length
+      ? ['', `... and ${plan.matrix.length - rows.length} more job(s)`]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -174,7 +176,11 @@ function readPlanned(e: ActionEnv): { items: Map<string, string[]>; jobs: Map<st
     );
   const out = new Map<string, string[]>();
   for (const [pub, keys] of Object.entries(items))
-    if (Array.isArray(keys)) out.set(pub, keys.filter((k): k is string => typeof k === 'string'));
+    if (Array.isArray(keys))
+      out.set(
+        pub,
+        keys.filter((k): k is string => typeof k === 'string'),
+      );
   return { items: out, jobs: jobsByPub(matrix) };
 }
 

@@ -38,7 +38,9 @@ export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<numbe
   if (typeof v === 'number') return v;
   const maxJobs = v['max-jobs'] === undefined ? undefined : Number(v['max-jobs']);
   if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) {
-    ctx.io.err(`datawarp plan: --max-jobs ${v['max-jobs']}: not a whole number of jobs (1 or more)\n\n${PLAN_USAGE}`);
+    ctx.io.err(
+      `datawarp plan: --max-jobs ${v['max-jobs']}: not a whole number of jobs (1 or more)\n\n${PLAN_USAGE}`,
+    );
     return 2;
   }
   const config = loadConfig(resolve(ctx.cwd, v.config ?? 'config/publications.yaml'), ctx.env);
@@ -67,7 +69,9 @@ export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<numbe
     maxJobs: clampMaxJobs(maxJobs),
   });
   if (maxJobs !== undefined && maxJobs > MATRIX_JOB_LIMIT)
-    ctx.io.err(`datawarp plan: --max-jobs ${maxJobs} is over GitHub's matrix limit: ${MATRIX_JOB_LIMIT} used\n`);
+    ctx.io.err(
+      `datawarp plan: --max-jobs ${maxJobs} is over GitHub's matrix limit: ${MATRIX_JOB_LIMIT} used\n`,
+    );
   if (v.json) ctx.io.out(`${JSON.stringify(plan.matrix)}\n`);
   else if (!plan.matrix.length) ctx.io.out('Nothing pending.\n');
   else {

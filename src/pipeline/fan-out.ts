@@ -100,7 +100,8 @@ export function selectPubs(
   const unknown = pubs.filter((p) => !known.has(p));
   if (unknown.length) {
     const have = config.publications.map((p) => p.code);
-    const shown = have.length > 20 ? `${have.slice(0, 20).join(', ')}, ... (${have.length})` : have.join(', ');
+    const shown =
+      have.length > 20 ? `${have.slice(0, 20).join(', ')}, ... (${have.length})` : have.join(', ');
     return {
       error: `${unknown.join(', ')}: no such publication in ${config.file} (have: ${shown})`,
     };

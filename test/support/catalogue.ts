@@ -96,8 +96,7 @@ export function generateCatalogue(o: CatalogueOptions): Catalogue {
   const pending: string[] = [];
   for (const pub of pubs)
     for (const period of periods)
-      if (isDone.has(period))
-        state.processed[itemKey(pub, period)] = { completed_at: AT, rows_loaded: 300 };
+      if (isDone.has(period)) state.processed[itemKey(pub, period)] = { completed_at: AT, rows_loaded: 300 };
       else pending.push(itemKey(pub, period));
   const catalog: Catalog = {
     generated_at: AT,

@@ -26,6 +26,8 @@ export interface FleetLocal {
 }
 
 const clock = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
+  // yield first: the steps are long synchronous stretches, and a test worker must answer its runner meanwhile
+  await new Promise((r) => setImmediate(r));
   const t = performance.now();
   const r = await f();
   return [r, Math.round(performance.now() - t)];
@@ -36,8 +38,10 @@ export async function fleetLocal(
   o: CatalogueOptions & { maxJobs?: number; timeoutMs?: number },
 ): Promise<FleetLocal> {
   const [cat, generate] = await clock(() => generateCatalogue(o));
+  await new Promise((r) => setImmediate(r));
   const origin = makeOrigin(cat.files);
   const seedHead = origin.head();
+  await new Promise((r) => setImmediate(r));
   const cwd = origin.clone();
   const cliRun = async (...args: string[]) => {
     let out = '';
@@ -80,6 +84,7 @@ export async function fleetLocal(
   );
   const full = JSON.parse(readFileSync(planFile, 'utf8')) as FanOutPlan;
   const fragDir = mkdtempSync(join(tmpdir(), 'dw-fleet-fragments-'));
+  await new Promise((r) => setImmediate(r));
   writeFragments(fragDir, cat, full.matrix, o);
   const [merge, tMerge] = await clock(() =>
     runAction(base({ command: 'merge', fragments: fragDir, 'plan-file': planFile })),
