@@ -9,12 +9,12 @@
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
 //   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
 //   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readCatalog, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline.js';
-import { clampMaxJobs, fanOutPlan, jobsByPub, type FanOutJob, type FanOutPlan } from '../pipeline/fan-out.js';
+import { clampMaxJobs, fanOutPlan } from '../pipeline/fan-out.js';
 import {
   emptyState,
   itemKey,
@@ -30,13 +30,12 @@ import { stepRunner, type ActionEnv } from './env.js';
 import type { ExtraFile } from './git.js';
 import { matrixJobName, readFragments, type Fragment } from './fragment.js';
 import { keepAlive } from './keepalive.js';
-import { mergeCatalogs, parseJson } from './merge.js';
+import { mergeCatalogs } from './merge.js';
 import { createPublisher } from './publish.js';
+import { planSummary, readPlanned, writePlanFile, type FanOutMode } from './plan-file.js';
 import { cell } from './summary.js';
 import { reloadedRevisions } from './revisions.js';
 import { transientRetryKeys } from './transient.js';
-
-export type FanOutMode = 'none' | 'single' | 'matrix';
 
 export async function runPlan(e: ActionEnv): Promise<void> {
   const { inputs } = e;
@@ -86,37 +85,6 @@ export async function runPlan(e: ActionEnv): Promise<void> {
 /** Over this, the plan's items are not set as an output (a job's outputs are capped at 1 MB in all). */
 const ITEMS_OUTPUT_MAX = 512 * 1024;
 
-function writePlanFile(path: string, plan: FanOutPlan): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(plan) + '\n');
-  renameSync(tmp, path);
-}
-
-/** The step summary of a plan: one row per job (its publications and their pending items), at most 300 rows. */
-function planSummary(plan: FanOutPlan, mode: FanOutMode): string {
-  const n = Object.keys(plan.items).length;
-  const items = Object.values(plan.items).reduce((s, k) => s + k.length, 0);
-  const rows = plan.matrix.slice(0, 300).map(({ job, pub }) => {
-    const keys = pub.split(' ').flatMap((p) => plan.items[p] ?? []);
-    const shown = keys.length > 12 ? `${keys.slice(0, 12).join(', ')} ... (${keys.length})` : keys.join(', ');
-    return `| ${job} | ${cell(pub)} | ${keys.length} | ${cell(shown)} |`;
-  });
-  const lines = [
-    '## DataWarp plan',
-    '',
-    n
-      ? `${n} publication(s), ${items} pending item(s): ${mode === 'matrix' ? `${plan.matrix.length} matrix job(s)` : 'one job'}.`
-      : 'Nothing pending.',
-    ...(n ? ['', '| job | publications | pending | items |', '|---|---|---|---|'] : []),
-    ...rows,
-    ...(plan.matrix.length > rows.length
-      ? ['', `... and ${plan.matrix.length - rows.length} more job(s)`]
-      : []),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
 interface PubResult {
   pub: string;
   job: string;
@@ -150,38 +118,6 @@ export function missingOutcomes(
       .filter((k) => !told.has(k))
       .map((k) => [k, { failed_at: at, error: reason, transient: true } satisfies FailedEntry]),
   );
-}
-
-/** The planned items and jobs: from input plan-file (the plan job's artifact), else input planned. */
-function readPlanned(e: ActionEnv): { items: Map<string, string[]>; jobs: Map<string, FanOutJob> } {
-  const { inputs } = e;
-  let items: unknown;
-  let matrix: FanOutJob[] = [];
-  if (inputs.planFile) {
-    const path = resolve(e.cwd, inputs.planFile);
-    const plan = existsSync(path) ? parseJson<Partial<FanOutPlan>>(readFileSync(path, 'utf8')) : undefined;
-    if (!plan || typeof plan.items !== 'object' || !Array.isArray(plan.matrix)) {
-      // what the jobs finished is still merged; the items of a job that left nothing stay pending (not failed)
-      e.core.warning(
-        `input plan-file: ${inputs.planFile} is missing or not a plan ({"matrix": [...], "items": {...}}): the fragments are merged, but items of a job that left no fragment stay pending instead of failed`,
-      );
-      return { items: new Map(), jobs: new Map() };
-    }
-    items = plan.items;
-    matrix = plan.matrix.filter((j) => typeof j?.pub === 'string');
-  } else items = parseJson(inputs.planned || '{}');
-  if (!items || typeof items !== 'object' || Array.isArray(items))
-    throw new InputError(
-      `input planned: not the plan's items output ({"pub": ["pub/period", ...]}): ${inputs.planned.slice(0, 200)}`,
-    );
-  const out = new Map<string, string[]>();
-  for (const [pub, keys] of Object.entries(items))
-    if (Array.isArray(keys))
-      out.set(
-        pub,
-        keys.filter((k): k is string => typeof k === 'string'),
-      );
-  return { items: out, jobs: jobsByPub(matrix) };
 }
 
 export async function runMerge(e: ActionEnv): Promise<void> {
