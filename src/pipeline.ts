@@ -51,6 +51,8 @@ export interface PipelineDeps {
 
 export interface BackfillOptions {
   pub?: string;
+  /** only these publications (with `pub`: the publications in both) */
+  pubs?: string[];
   period?: string;
   dryRun?: boolean;
   retryFailed?: boolean;
@@ -109,8 +111,10 @@ export interface BackfillResult {
 
 export function planItems(config: Config, state: State, opts: BackfillOptions): PlanItem[] {
   const items: PlanItem[] = [];
+  const only = opts.pubs ? new Set(opts.pubs) : undefined;
   for (const pub of config.publications) {
     if (opts.pub && pub.code !== opts.pub) continue;
+    if (only && !only.has(pub.code)) continue;
     for (const entry of pub.urls) {
       if (opts.period && entry.period !== opts.period) continue;
       const key = itemKey(pub.code, entry.period);

@@ -114,13 +114,16 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     return r;
   }
 
-  async function merge(origin: Origin, fragments: string, planned: string) {
-    const r = await runAction(base(origin.clone(), { command: 'merge', fragments, planned }));
+  /** The merge job: `planned` is the plan's items output, or {planFile} the plan job's artifact. */
+  async function merge(origin: Origin, fragments: string, planned: string | { planFile: string }) {
+    const how: Record<string, string> =
+      typeof planned === 'string' ? { planned } : { 'plan-file': planned.planFile };
+    const r = await runAction(base(origin.clone(), { command: 'merge', fragments, ...how }));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     return r;
   }
 
-  it('four publications: four fragments, one commit holding all four items, assets for all', async () => {
+  it('four publications in two jobs (max-jobs 2): a fragment per publication, one commit holding all four items, assets for all', async () => {
     fake.reset();
     const periods = {
       pcn_workforce: ['2020-03'],
@@ -131,31 +134,51 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     const origin = makeOrigin(seed(configFor(site, periods)));
     const seedHead = origin.head();
 
-    const p = await plan(origin);
-    expect(JSON.parse(p.outputs.matrix)).toEqual(PUBS.map((pub) => ({ pub })));
+    // by default one job per publication (fewer publications than max-jobs)
+    expect(JSON.parse((await plan(origin)).outputs.matrix)).toEqual(
+      PUBS.map((pub, i) => ({ job: String(i + 1), pub })),
+    );
+    const planFile = join(tmp('plan'), 'datawarp-plan', 'plan.json');
+    const p = await plan(origin, { 'max-jobs': '2', 'plan-file': planFile });
+    const matrix = JSON.parse(p.outputs.matrix) as { job: string; pub: string }[];
+    expect(matrix).toEqual([
+      { job: '1', pub: 'pcn_workforce qof' },
+      { job: '2', pub: 'dtoc ods_trusts' },
+    ]);
     expect(p.outputs.mode).toBe('matrix');
     expect(p.outputs.count).toBe('4');
     const items = JSON.parse(p.outputs.items) as Record<string, string[]>;
     expect(items.qof).toEqual(['qof/FY2020-21']);
+    expect(JSON.parse(readFileSync(planFile, 'utf8'))).toEqual({ matrix, items });
     // single-job mode for small configs: fan-out-min-pubs above the count, or 0
     expect((await plan(origin, { 'fan-out-min-pubs': '5' })).outputs.mode).toBe('single');
     expect((await plan(origin, { 'fan-out-min-pubs': '0' })).outputs.mode).toBe('single');
 
     const fragments = tmp('fragments');
-    const jobs = await Promise.all(PUBS.map((pub) => matrixJob(origin, pub, fragments)));
-    jobs.forEach((j, i) => expect(j.code, `${PUBS[i]}: ${j.stdout}${j.stderr}`).toBe(0));
+    // each job gets its pub list as backfill.yml passes it (matrix.pub); one takes it comma-separated
+    const jobs = await Promise.all(
+      matrix.map((j, i) => matrixJob(origin, i ? j.pub.replace(' ', ',') : j.pub, fragments)),
+    );
+    jobs.forEach((j, i) => expect(j.code, `${matrix[i].pub}: ${j.stdout}${j.stderr}`).toBe(0));
+    jobs.forEach((j) => expect(j.outputs.processed).toBe('2'));
     // the jobs commit nothing and release no catalog: the merge job does
     expect(origin.head()).toBe(seedHead);
     expect(fake.releases.map((r) => r.tag_name)).not.toContain('datawarp-catalog');
     for (const pub of PUBS) {
       const frag = JSON.parse(readFileSync(join(fragments, pub, 'fragment.json'), 'utf8'));
-      expect(frag).toMatchObject({ pub, job: `backfill (${pub})` });
+      const job = matrix.find((j) => j.pub.split(' ').includes(pub))!;
+      expect(frag).toMatchObject({ pub, job: `backfill (${job.pub})` });
+      expect(frag.outcomes.map((o: { key: string }) => o.key)).toEqual(items[pub]);
       expect(frag.finished_at).toBeTruthy();
       const st = JSON.parse(readFileSync(join(fragments, pub, 'state.json'), 'utf8'));
       expect(Object.keys(st.processed)).toEqual(items[pub]);
+      // only the publication's own catalog tables
+      const cat = JSON.parse(readFileSync(join(fragments, pub, 'catalog.json'), 'utf8')) as Catalog;
+      expect(cat.tables.length).toBeGreaterThan(0);
+      expect(new Set(cat.tables.map((t) => t.publication))).toEqual(new Set([pub]));
     }
 
-    const m = await merge(origin, fragments, p.outputs.items);
+    const m = await merge(origin, fragments, { planFile });
     expect(m.outputs).toMatchObject({ processed: '4', failed: '0' });
     expect(Number(m.outputs['rows-loaded'])).toBeGreaterThan(0);
     // one commit on top of the seed, holding every item, every publication's manifests and the merged catalog
@@ -211,7 +234,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     const origin = makeOrigin(seed(configFor(site, periods)));
     const seedHead = origin.head();
     const p = await plan(origin);
-    expect(JSON.parse(p.outputs.matrix)).toEqual(PUBS.map((pub) => ({ pub })));
+    expect(JSON.parse(p.outputs.matrix)).toEqual(PUBS.map((pub, i) => ({ job: String(i + 1), pub })));
     const fragments = tmp('fragments');
     const ok = await matrixJob(origin, 'qof', fragments);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
@@ -266,10 +289,20 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     );
     // a later plan with retry-failed picks the two publications up again
     expect(JSON.parse((await plan(origin, { 'retry-failed': 'true' })).outputs.matrix)).toEqual([
-      { pub: 'pcn_workforce' },
-      { pub: 'dtoc' },
-      { pub: 'ods_trusts' },
+      { job: '1', pub: 'pcn_workforce' },
+      { job: '2', pub: 'dtoc' },
+      { job: '3', pub: 'ods_trusts' },
     ]);
+    // a job of two publications that left nothing: both publications' items failed, naming the job
+    const again = tmp('fragments');
+    const planFile = join(tmp('plan'), 'plan.json');
+    await plan(origin, { 'retry-failed': 'true', 'max-jobs': '1', 'plan-file': planFile });
+    const m2 = await merge(origin, again, { planFile });
+    expect(m2.outputs).toMatchObject({ processed: '0', failed: '3' });
+    const after = JSON.parse(origin.show('state/state.json')!);
+    expect(after.failed['dtoc/2011-04'].error).toMatch(
+      /matrix job "backfill \(pcn_workforce dtoc ods_trusts\)" left no state fragment/,
+    );
     expect(fake.invalid).toEqual([]);
   });
 
@@ -391,10 +424,49 @@ describe('datawarp plan --json', () => {
     });
     let r = await cli('--json');
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toEqual([{ pub: 'b' }]);
-    expect(JSON.parse((await cli('--json', '--retry-failed')).out)).toEqual([{ pub: 'b' }, { pub: 'c' }]);
-    expect(JSON.parse((await cli('--json', '--force', '--pub', 'a')).out)).toEqual([{ pub: 'a' }]);
-    expect((await cli()).out).toBe('b: 1 pending (b/2020-02)\n');
+    expect(JSON.parse(r.out)).toEqual([{ job: '1', pub: 'b' }]);
+    expect(JSON.parse((await cli('--json', '--retry-failed')).out)).toEqual([
+      { job: '1', pub: 'b' },
+      { job: '2', pub: 'c' },
+    ]);
+    expect(JSON.parse((await cli('--json', '--force', '--pub', 'a')).out)).toEqual([{ job: '1', pub: 'a' }]);
+    // a list of publications: comma- or space-separated
+    for (const list of ['a,c', 'c a', ' a , c '])
+      expect(JSON.parse((await cli('--json', '--force', '--pub', list)).out), list).toEqual([
+        { job: '1', pub: 'a' },
+        { job: '2', pub: 'c' },
+      ]);
+    // --max-jobs: packed into fewer jobs; over 256 cut to 256 (said on stderr); not a number: usage error
+    expect(JSON.parse((await cli('--json', '--force', '--max-jobs', '1')).out)).toEqual([
+      { job: '1', pub: 'a b c' },
+    ]);
+    r = await cli('--json', '--force', '--max-jobs', '1000');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toHaveLength(3);
+    expect(r.err).toContain("over GitHub's matrix limit: 256 used");
+    for (const bad of ['0', 'x', '2.5']) {
+      r = await cli('--json', '--max-jobs', bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.err).toContain(`--max-jobs ${bad}: not a whole number of jobs`);
+    }
+    r = await cli('--json', '--pub', 'a,nope');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--pub nope: no such publication');
+    expect((await cli()).out).toBe('[job 1] b: 1 pending (b/2020-02)\n');
+    // backfill takes the same list (a dry run plans without a database)
+    const bf = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['backfill', '--dry-run', ...args], {
+        cwd: dir,
+        env: {},
+        io: { out: (s) => (out += s), err: (s) => (err += s), isTTY: false },
+      });
+      return { code, out, err };
+    };
+    expect((await bf('--force', '--pub', 'a,b')).out).toContain('Dry run: 3 to process');
+    expect((await bf('--force', '--pub', 'b c')).out).toContain('Dry run: 3 to process');
+    expect((await bf('--force', '--pub', 'c')).out).toContain('Dry run: 1 to process');
     state({
       processed: {
         'a/2020-01': { completed_at: at, rows_loaded: 1 },

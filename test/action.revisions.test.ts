@@ -199,7 +199,10 @@ run('revisions in the action (dist/index.js) [pg]', () => {
     const p = await runAction(base({ command: 'plan' }));
     expect(p.code, p.stdout + p.stderr).toBe(0);
     // revised items are pending: each publication gets its job
-    expect(JSON.parse(p.outputs.matrix)).toEqual([{ pub: 'pcn_workforce' }, { pub: 'qof' }]);
+    expect(JSON.parse(p.outputs.matrix)).toEqual([
+      { job: '1', pub: 'pcn_workforce' },
+      { job: '2', pub: 'qof' },
+    ]);
     expect(JSON.parse(p.outputs.items)).toEqual({
       pcn_workforce: ['pcn_workforce/2020-03'],
       qof: ['qof/FY2020-21'],

@@ -13,7 +13,17 @@ import { mergeCatalogs } from '../src/action/merge.js';
 import { createPublisher } from '../src/action/publish.js';
 import { maxReleaseAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
 import { fanOutPlan } from '../src/cli/plan.js';
-import { loadConfig } from '../src/config/index.js';
+import { loadConfig, type Config } from '../src/config/index.js';
+import {
+  clampMaxJobs,
+  jobsByPub,
+  parsePubList,
+  selectPubs,
+  type FanOutPlan,
+} from '../src/pipeline/fan-out.js';
+import { emptyState } from '../src/state/index.js';
+import YAML from 'yaml';
+import { monthlyPeriods } from './support/catalogue.js';
 import type { Catalog } from '../src/export/index.js';
 import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
 import type { ItemOutcome } from '../src/pipeline.js';
@@ -244,9 +254,144 @@ describe('the plan', () => {
     expect(
       fanOutPlan(config, state, { revised: [{ pub: 'a', period: '2020-02', reason: 'new bytes' }] }),
     ).toEqual({
-      matrix: [{ pub: 'a' }],
+      matrix: [{ job: '1', pub: 'a' }],
       items: { a: ['a/2020-02'] },
     });
+  });
+
+  const configOf = (pubs: [code: string, periods: number][]): Config => ({
+    file: 'publications.yaml',
+    allowedHosts: ['example.org'],
+    limits: {} as Config['limits'],
+    publications: pubs.map(([code, n]) => ({
+      code,
+      name: code,
+      frequency: 'monthly',
+      urls: monthlyPeriods(n).map((period) => ({
+        period,
+        periodWritten: period,
+        url: `https://example.org/${code}/${period}`,
+        line: 1,
+      })),
+    })),
+  });
+  const loads = (plan: FanOutPlan) =>
+    plan.matrix.map((j) => j.pub.split(' ').reduce((s, p) => s + plan.items[p].length, 0));
+
+  it('300 publications: at most 200 jobs by default, each publication in exactly one, balanced by items', () => {
+    // pending items per publication: 1 to 120, unevenly
+    const pubs = Array.from({ length: 300 }, (_, i) => [`p${i}`, 1 + ((i * 37) % 120)] as [string, number]);
+    const plan = fanOutPlan(configOf(pubs), emptyState(), {});
+    expect(plan.matrix).toHaveLength(200);
+    expect(plan.matrix.map((j) => j.job)).toEqual(Array.from({ length: 200 }, (_, i) => String(i + 1)));
+    const seen = plan.matrix.flatMap((j) => j.pub.split(' '));
+    expect(seen.sort()).toEqual(pubs.map(([p]) => p).sort());
+    expect(new Set(seen).size).toBe(300);
+    // each job's publications in config order
+    for (const j of plan.matrix) {
+      const idx = j.pub.split(' ').map((p) => Number(p.slice(1)));
+      expect(idx).toEqual([...idx].sort((a, b) => a - b));
+    }
+    // balanced: no job carries more than the average plus one publication's items (greedy, heaviest first)
+    const l = loads(plan);
+    const total = pubs.reduce((s, [, n]) => s + n, 0);
+    expect(l.reduce((s, n) => s + n, 0)).toBe(total);
+    expect(Math.max(...l)).toBeLessThanOrEqual(120);
+    expect(Math.max(...l) - Math.min(...l)).toBeLessThanOrEqual(120);
+    // a naive split (1.5 publications per job in config order) would be far worse on this input
+    expect(Math.max(...l)).toBeLessThan(2 * Math.ceil(total / 200) + 10);
+  });
+
+  it('max-jobs is respected, clamped to 256, and a bad value falls back to 200', () => {
+    const pubs = Array.from({ length: 300 }, (_, i) => [`p${i}`, 2] as [string, number]);
+    const config = configOf(pubs);
+    const jobs = (maxJobs?: number) => fanOutPlan(config, emptyState(), { maxJobs }).matrix.length;
+    expect(jobs(10)).toBe(10);
+    expect(jobs(1)).toBe(1);
+    expect(jobs(256)).toBe(256);
+    expect(jobs(1000)).toBe(256);
+    expect(jobs(0)).toBe(200);
+    expect(jobs(Number.NaN)).toBe(200);
+    expect(clampMaxJobs(300)).toBe(256);
+    expect(clampMaxJobs(7.9)).toBe(7);
+    // ten jobs of 30 publications, 60 items each
+    const ten = fanOutPlan(config, emptyState(), { maxJobs: 10 });
+    expect(loads(ten)).toEqual(new Array(10).fill(60));
+    // fewer publications than jobs: one job each
+    expect(
+      fanOutPlan(
+        configOf([
+          ['a', 1],
+          ['b', 3],
+        ]),
+        emptyState(),
+        {},
+      ).matrix,
+    ).toEqual([
+      { job: '1', pub: 'a' },
+      { job: '2', pub: 'b' },
+    ]);
+  });
+
+  it('publication keys named like Object.prototype members plan like any other', () => {
+    const keys = ['constructor', '__proto__', 'hasOwnProperty', 'toString', 'valueOf'];
+    const config = configOf(keys.map((k) => [k, 2]));
+    const plan = fanOutPlan(config, emptyState(), { maxJobs: 2 });
+    expect(plan.matrix.flatMap((j) => j.pub.split(' ')).sort()).toEqual([...keys].sort());
+    expect(Object.keys(plan.items).sort()).toEqual([...keys].sort());
+    expect(plan.items.constructor).toEqual(['constructor/2015-01', 'constructor/2015-02']);
+    expect(plan.items['__proto__']).toEqual(['__proto__/2015-01', '__proto__/2015-02']);
+    // and through a real config file (the loader allows `constructor` as a key)
+    const file = join(tmp(), 'publications.yaml');
+    writeFileSync(
+      file,
+      YAML.stringify({
+        allowed_hosts: ['example.org'],
+        publications: {
+          constructor: {
+            name: 'C',
+            frequency: 'monthly',
+            urls: [{ period: '2020-01', url: 'https://example.org/c' }],
+          },
+          other: {
+            name: 'O',
+            frequency: 'monthly',
+            urls: [{ period: '2020-01', url: 'https://example.org/o' }],
+          },
+        },
+      }),
+    );
+    const loaded = fanOutPlan(loadConfig(file, {}), emptyState(), {});
+    expect(loaded.matrix).toEqual([
+      { job: '1', pub: 'constructor' },
+      { job: '2', pub: 'other' },
+    ]);
+    expect(JSON.parse(JSON.stringify(loaded.items))).toEqual({
+      constructor: ['constructor/2020-01'],
+      other: ['other/2020-01'],
+    });
+    expect(jobsByPub(loaded.matrix).get('constructor')).toEqual({ job: '1', pub: 'constructor' });
+    expect(jobsByPub(loaded.matrix).get('toString')).toBeUndefined();
+  });
+
+  it('a pub list: spaces and/or commas, checked against the config, the shared frequency', () => {
+    expect(parsePubList(' a, b  c,,a ')).toEqual(['a', 'b', 'c']);
+    expect(parsePubList('')).toEqual([]);
+    const config = configOf([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    expect(selectPubs(config, 'a,c')).toEqual({ pubs: ['a', 'c'], frequency: 'monthly' });
+    expect(selectPubs(config, '')).toEqual({});
+    expect(selectPubs(config, 'a nope constructor').error).toBe(
+      'nope, constructor: no such publication in publications.yaml (have: a, b, c)',
+    );
+    const plan = fanOutPlan(config, emptyState(), { pubs: ['c', 'a'] });
+    expect(plan.matrix).toEqual([
+      { job: '1', pub: 'a' },
+      { job: '2', pub: 'c' },
+    ]);
   });
 });
 
@@ -256,6 +401,13 @@ describe('the merge: planned items a job did not report', () => {
     state: { processed: {}, failed: {} },
   });
   const keys = ['p/2020-01', 'p/2020-02', 'p/2020-03'];
+
+  it('a job of several publications is named by its pub list', () => {
+    const f = missingOutcomes('p', keys, undefined, undefined, 'o p q');
+    expect(f['p/2020-03'].error).toBe(
+      'matrix job "backfill (o p q)" left no state fragment: it was cancelled, timed out or lost its runner',
+    );
+  });
 
   it('no fragment: every planned item failed, naming the job', () => {
     const f = missingOutcomes('p', keys, undefined, 'https://run');

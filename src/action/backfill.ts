@@ -7,6 +7,7 @@ import { parsePeriod } from '../config/index.js';
 import type { Db } from '../load/index.js';
 import { backfill, type BackfillOptions, type BackfillResult, type ItemOutcome } from '../pipeline.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
+import { selectPubs } from '../pipeline/fan-out.js';
 import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
@@ -26,17 +27,14 @@ import { reloadedRevisions } from './revisions.js';
 import { backfillSummary, type BackfillReport } from './summary.js';
 import { transientRetryKeys } from './transient.js';
 
-/** The pub and period inputs, checked against the config. */
-export function filters(e: ActionEnv): Pick<BackfillOptions, 'pub' | 'period'> {
-  const { inputs, config } = e;
-  if (inputs.pub && !config.publications.some((p) => p.code === inputs.pub))
-    throw new InputError(
-      `input pub: no publication "${inputs.pub}" in ${inputs.config} (have: ${config.publications.map((p) => p.code).join(', ')})`,
-    );
-  if (!inputs.period) return { pub: inputs.pub || undefined };
-  const pr = parsePeriod(inputs.period, config.publications.find((p) => p.code === inputs.pub)?.frequency);
+/** The pub and period inputs, checked against the config (pub: a key or a space- or comma-separated list). */
+export function filters(e: ActionEnv): Pick<BackfillOptions, 'pubs' | 'period'> {
+  const sel = selectPubs(e.config, e.inputs.pub);
+  if (sel.error) throw new InputError(`input pub: ${sel.error}`);
+  if (!e.inputs.period) return { pubs: sel.pubs };
+  const pr = parsePeriod(e.inputs.period, sel.frequency);
   if (pr.error) throw new InputError(`input period: ${pr.error}`);
-  return { pub: inputs.pub || undefined, period: pr.period };
+  return { pubs: sel.pubs, period: pr.period };
 }
 
 export function committerFor(e: ActionEnv, statePath: string): StateCommitter | undefined {
@@ -115,7 +113,7 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     if (removed.length) e.log.info(`removed ${removed.length} temporary file(s) left by a stopped run`);
     releaseCooledDownFailures(e, statePath);
   }
-  const fragment = write ? matrixJobFragment(e, statePath, opts.pub) : undefined;
+  const fragment = write ? matrixJobFragment(e, statePath, opts.pubs) : undefined;
   const pushes: Pushes = {
     committer: write && !fragment ? committerFor(e, statePath) : undefined,
     pushes: 0,
@@ -178,7 +176,7 @@ interface Items {
 async function runItems(
   e: ActionEnv,
   statePath: string,
-  o: Pick<BackfillOptions, 'pub' | 'period'> & {
+  o: Pick<BackfillOptions, 'pubs' | 'period'> & {
     write: boolean;
     started: number;
     /** outcomes of the items finished so far */
@@ -203,7 +201,7 @@ async function runItems(
   const reporter = reporterFor(e);
   let db: Db | undefined;
   const revised = pendingRevisions(readMonitor(monitorPathFor(statePath))).filter(
-    (r) => (!o.pub || r.pub === o.pub) && (!o.period || r.period === o.period),
+    (r) => (!o.pubs || o.pubs.includes(r.pub)) && (!o.period || r.period === o.period),
   );
   const ledgerRows = async (table: string, period: string) => {
     const r = await db!.query<{ n: string | null }>(
@@ -250,7 +248,7 @@ async function runItems(
       },
     },
     {
-      pub: o.pub,
+      pubs: o.pubs,
       period: o.period,
       dryRun: inputs.dryRun,
       retryFailed: inputs.retryFailed,

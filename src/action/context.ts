@@ -46,6 +46,10 @@ export interface ActionInputs {
   planned: string;
   /** fan-out: plan picks the matrix when at least this many publications are pending (0 = always one job) */
   fanOutMinPubs: number;
+  /** fan-out: plan packs the publications into at most this many matrix jobs (1-256) */
+  maxJobs: number;
+  /** fan-out: plan writes its plan here; merge reads the planned items from it */
+  planFile: string;
 }
 
 export class InputError extends Error {}
@@ -111,6 +115,8 @@ export function readInputs(core: Core): ActionInputs {
     fragments: core.getInput('fragments').trim(),
     planned: core.getInput('planned').trim(),
     fanOutMinPubs: num(core, 'fan-out-min-pubs', 2),
+    maxJobs: num(core, 'max-jobs', 200),
+    planFile: core.getInput('plan-file').trim(),
   };
 }
 

@@ -1,32 +1,41 @@
 // The fan-out of a backfill across jobs (.github/workflows/backfill.yml):
-// - `command: plan`: which publications have pending items -> outputs `matrix` ([{"pub":"<key>"}, ...]), `items`
-//   ({pub: [keys]}), `count` and `mode` (none | single | matrix: matrix once at least `fan-out-min-pubs`
-//   publications are pending, else one job as before);
-// - each matrix job runs `command: backfill` with `pub` and `fragment-dir` (src/action/fragment.ts);
+// - `command: plan`: the publications with pending items packed into at most `max-jobs` jobs
+//   (src/pipeline/fan-out.ts) -> outputs `matrix` ([{"job":"1","pub":"a b"}, ...]), `items` ({pub: [keys]}, small
+//   plans only), `count` (publications) and `mode` (none | single | matrix: matrix once at least
+//   `fan-out-min-pubs` publications are pending, else one job as before); with `plan-file` the whole plan to a file;
+// - each matrix job runs `command: backfill` with its `pub` list and `fragment-dir` (src/action/fragment.ts);
 // - `command: merge`: folds the fragments into state.json (by key, newest completed_at/failed_at wins), the
 //   catalog and the manifests, clears the revisions the jobs reloaded from state/monitor.json, commits once,
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
-//   items recorded as failed with a reason naming the job. Pending revisions count as pending items in the plan.
+//   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
+//   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
 import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fanOutPlan } from '../cli/plan.js';
 import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline.js';
-import { itemKey, mergeStates, readState, writeState, type FailedEntry } from '../state/index.js';
+import { clampMaxJobs, fanOutPlan } from '../pipeline/fan-out.js';
+import {
+  emptyState,
+  itemKey,
+  mergeStates,
+  readState,
+  writeState,
+  type FailedEntry,
+  type State,
+} from '../state/index.js';
 import { committerFor, filters, syncIssues } from './backfill.js';
 import { InputError } from './context.js';
 import { stepRunner, type ActionEnv } from './env.js';
 import type { ExtraFile } from './git.js';
 import { matrixJobName, readFragments, type Fragment } from './fragment.js';
 import { keepAlive } from './keepalive.js';
-import { mergeCatalogs, parseJson } from './merge.js';
+import { mergeCatalogs } from './merge.js';
 import { createPublisher } from './publish.js';
+import { planSummary, readPlanned, writePlanFile, type FanOutMode } from './plan-file.js';
 import { cell } from './summary.js';
 import { reloadedRevisions } from './revisions.js';
 import { transientRetryKeys } from './transient.js';
-
-export type FanOutMode = 'none' | 'single' | 'matrix';
 
 export async function runPlan(e: ActionEnv): Promise<void> {
   const { inputs } = e;
@@ -46,33 +55,35 @@ export async function runPlan(e: ActionEnv): Promise<void> {
     force: inputs.force,
     // revised items are pending too: the jobs reload them (backfill.ts hands the monitor's revisions over)
     revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
+    maxJobs: clampMaxJobs(inputs.maxJobs || undefined),
   });
-  const n = plan.matrix.length;
+  const pubs = Object.keys(plan.items);
+  const n = pubs.length;
   const mode: FanOutMode =
     n === 0
       ? 'none'
       : inputs.dryRun || !inputs.fanOutMinPubs || n < inputs.fanOutMinPubs
         ? 'single'
         : 'matrix';
+  if (inputs.planFile) writePlanFile(resolve(e.cwd, inputs.planFile), plan);
   e.core.setOutput('matrix', JSON.stringify(plan.matrix));
-  e.core.setOutput('items', JSON.stringify(plan.items));
+  const itemsJson = JSON.stringify(plan.items);
+  if (itemsJson.length > ITEMS_OUTPUT_MAX)
+    e.log.info(
+      `plan: the items output is left empty (${itemsJson.length} bytes is over ${ITEMS_OUTPUT_MAX}): read them from plan-file`,
+    );
+  e.core.setOutput('items', itemsJson.length > ITEMS_OUTPUT_MAX ? '' : itemsJson);
   e.core.setOutput('count', String(n));
   e.core.setOutput('mode', mode);
   const items = Object.values(plan.items).reduce((s, k) => s + k.length, 0);
   e.log.info(
-    `plan: ${n} publication(s) with ${items} pending item(s): ${mode === 'none' ? 'nothing to do' : mode}`,
+    `plan: ${n} publication(s) with ${items} pending item(s): ${mode === 'none' ? 'nothing to do' : mode === 'matrix' ? `${plan.matrix.length} job(s)` : mode}`,
   );
-  const lines = [
-    '## DataWarp plan',
-    '',
-    n
-      ? `${n} publication(s), ${items} pending item(s): ${mode === 'matrix' ? 'one job per publication' : 'one job'}.`
-      : 'Nothing pending.',
-    ...(n ? ['', '| publication | pending |', '|---|---|'] : []),
-    ...plan.matrix.map(({ pub }) => `| \`${pub}\` | ${cell(plan.items[pub].join(', '))} |`),
-  ];
-  await e.core.summary.addRaw(`${lines.join('\n')}\n`).write();
+  await e.core.summary.addRaw(planSummary(plan, mode)).write();
 }
+
+/** Over this, the plan's items are not set as an output (a job's outputs are capped at 1 MB in all). */
+const ITEMS_OUTPUT_MAX = 512 * 1024;
 
 interface PubResult {
   pub: string;
@@ -84,14 +95,15 @@ interface PubResult {
   note: string;
 }
 
-/** The failures the merge records for planned items a job did not report. */
+/** The failures the merge records for planned items a job did not report (`jobPubs`: the job's `pub` list). */
 export function missingOutcomes(
   pub: string,
   keys: string[],
   frag: Fragment | undefined,
   runUrl: string | undefined,
+  jobPubs = pub,
 ): Record<string, FailedEntry> {
-  const job = frag?.meta.job ?? matrixJobName(pub);
+  const job = frag?.meta.job ?? matrixJobName(jobPubs);
   const see = runUrl ? `; see ${runUrl}` : '';
   let reason: string;
   if (!frag)
@@ -112,42 +124,34 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const { inputs } = e;
   if (!inputs.fragments)
     throw new InputError("input fragments: the directory of the matrix jobs' fragments is required");
-  const planned = parseJson<Record<string, string[]>>(inputs.planned || '{}');
-  if (!planned || typeof planned !== 'object' || Array.isArray(planned))
-    throw new InputError(
-      `input planned: not the plan's items output ({"pub": ["pub/period", ...]}): ${inputs.planned}`,
-    );
+  const planned = readPlanned(e);
   const statePath = resolve(e.cwd, inputs.state);
   const frags = readFragments(resolve(e.cwd, inputs.fragments));
+  const byPub = new Map(frags.map((f) => [f.meta.pub, f] as const));
   const state = readState(statePath);
-  let merged = { processed: { ...state.processed }, failed: { ...state.failed } };
+  // each publication's keys merged on their own (small), gathered, then merged once into the whole state: not a
+  // pass over 36,000 keys per fragment
+  const fromJobs: State = emptyState();
   let catalog: Catalog | undefined;
   const results: PubResult[] = [];
   const synthetic: ItemOutcome[] = [];
-  for (const pub of [...new Set([...Object.keys(planned), ...frags.map((f) => f.meta.pub)])].sort()) {
-    const frag = frags.find((f) => f.meta.pub === pub);
-    const failedNow = missingOutcomes(pub, planned[pub] ?? [], frag, e.ctx.runUrl);
+  for (const pub of [...new Set([...planned.items.keys(), ...byPub.keys()])].sort()) {
+    const frag = byPub.get(pub);
+    const jobPubs = planned.jobs.get(pub)?.pub ?? pub;
+    const failedNow = missingOutcomes(pub, planned.items.get(pub) ?? [], frag, e.ctx.runUrl, jobPubs);
+    const mine = ownKeys(pub, frag?.state);
     if (frag) {
-      merged = mergeStates(merged, frag.state);
       if (frag.catalog) catalog = mergeCatalogs(catalog ?? readCatalog(e.catalogPath), frag.catalog);
       if (frag.manifestsDir) cpSync(frag.manifestsDir, e.paths.manifests, { recursive: true });
     }
-    merged = mergeStates(merged, { processed: {}, failed: failedNow });
+    const merged = mergeStates(mine, { processed: {}, failed: failedNow });
+    Object.assign(fromJobs.processed, merged.processed);
+    Object.assign(fromJobs.failed, merged.failed);
     for (const [key, f] of Object.entries(failedNow))
       synthetic.push({ key, pub, period: key.slice(pub.length + 1), status: 'failed', error: f.error });
-    const outs = frag?.meta.outcomes ?? [];
-    results.push({
-      pub,
-      job: frag?.meta.job ?? matrixJobName(pub),
-      fragment: Boolean(frag),
-      processed: outs.filter((o) => o.status === 'processed').length,
-      failed: outs.filter((o) => o.status === 'failed').length + Object.keys(failedNow).length,
-      rows: outs
-        .filter((o) => o.status === 'processed')
-        .reduce((s, o) => s + Number(frag?.state.processed[o.key]?.rows_loaded ?? 0), 0),
-      note: frag?.meta.error ?? (frag ? '' : 'no fragment'),
-    });
+    results.push(pubResult(pub, jobPubs, frag, Object.keys(failedNow).length));
   }
+  const merged = mergeStates(state, fromJobs);
   Object.assign(state, { processed: merged.processed, failed: merged.failed });
   writeState(statePath, state);
   if (catalog) writeCatalogFile(e.catalogPath, catalog);
@@ -160,6 +164,30 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const monitor = reloadedRevisions(e, statePath, reloaded);
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
+}
+
+/** The keys of `pub` in a fragment's state (a fragment speaks for its own publication only). */
+function ownKeys(pub: string, st: State | undefined): State {
+  const out = emptyState();
+  if (!st) return out;
+  const ours = (k: string) => k.startsWith(`${pub}/`);
+  for (const [k, v] of Object.entries(st.processed)) if (ours(k)) out.processed[k] = v;
+  for (const [k, v] of Object.entries(st.failed)) if (ours(k)) out.failed[k] = v;
+  return out;
+}
+
+function pubResult(pub: string, jobPubs: string, frag: Fragment | undefined, missing: number): PubResult {
+  const outs = frag?.meta.outcomes ?? [];
+  const done = outs.filter((o) => o.status === 'processed');
+  return {
+    pub,
+    job: frag?.meta.job ?? matrixJobName(jobPubs),
+    fragment: Boolean(frag),
+    processed: done.length,
+    failed: outs.filter((o) => o.status === 'failed').length + missing,
+    rows: done.reduce((s, o) => s + Number(frag?.state.processed[o.key]?.rows_loaded ?? 0), 0),
+    note: frag?.meta.error ?? (frag ? '' : 'no fragment'),
+  };
 }
 
 /** One commit for every job, the catalog release, keep-alive, issues for the items a job did not report. */

@@ -1,11 +1,20 @@
-// Fan-out: a matrix job's results as a fragment the merge job folds in. A fragment is a directory
-// <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (only the publication's
-// keys), catalog.json (the job's catalog, asset releases included) and manifests/ (the publication's manifests,
-// paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
+// Fan-out: a matrix job's results as fragments the merge job folds in, one per publication of the job. A fragment
+// is a directory <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (only the
+// publication's keys), catalog.json (only the publication's tables, asset releases included) and manifests/ (the
+// manifests the job wrote, paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
 // so a job stopped half-way still hands over what it finished.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Catalog } from '../export/index.js';
+import { readCatalog, type Catalog } from '../export/index.js';
 import type { ItemOutcome } from '../pipeline.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
 import { InputError } from './context.js';
@@ -48,8 +57,12 @@ const atomic = (path: string, text: string) => {
   renameSync(tmp, path);
 };
 
-/** Write (or rewrite) the fragment of `src.pub` under `dir`. */
-export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMeta): string {
+/**
+ * Write (or rewrite) the fragment of `src.pub` under `dir`: its keys of the state, its tables of the catalog (not
+ * the whole catalog: a merge of 200 fragments parses 200 small ones) and the manifests the job wrote (changed
+ * since `sinceMs`, the job's start; a fresh checkout's files are older).
+ */
+export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMeta, sinceMs = 0): string {
   const out = join(dir, src.pub);
   mkdirSync(out, { recursive: true });
   const all = existsSync(src.statePath) ? readState(src.statePath) : emptyState();
@@ -58,12 +71,16 @@ export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMe
   for (const [k, v] of Object.entries(all.processed)) if (ours(k)) mine.processed[k] = v;
   for (const [k, v] of Object.entries(all.failed)) if (ours(k)) mine.failed[k] = v;
   atomic(join(out, 'state.json'), serializeState(mine));
-  if (existsSync(src.catalogPath)) atomic(join(out, 'catalog.json'), readFileSync(src.catalogPath, 'utf8'));
+  const catalog = existsSync(src.catalogPath) ? readCatalog(src.catalogPath) : undefined;
+  if (catalog) {
+    const tables = catalog.tables.filter((t) => t.publication === src.pub);
+    atomic(join(out, 'catalog.json'), JSON.stringify({ ...catalog, tables }, null, 2) + '\n');
+  }
   const manifests = join(src.manifestsRoot, 'backfill', src.pub);
   if (existsSync(manifests))
     cpSync(manifests, join(out, 'manifests', relative(src.manifestsRoot, manifests)), {
       recursive: true,
-      filter: (p) => !p.endsWith('.tmp'),
+      filter: (p) => !p.endsWith('.tmp') && (statSync(p).isDirectory() || statSync(p).mtimeMs >= sinceMs),
     });
   atomic(join(out, 'fragment.json'), JSON.stringify(meta, null, 2) + '\n');
   return out;
@@ -91,49 +108,60 @@ export function readFragments(dir: string): Fragment[] {
   return out.sort((a, b) => a.meta.pub.localeCompare(b.meta.pub));
 }
 
-/** The fragment writer of a matrix job: call write() after each item, at the end, and on failure. */
+/**
+ * The fragment writer of a matrix job (one fragment folder per publication of the job): call write() after each
+ * item (it rewrites the fragments of the publications whose outcomes changed), at the end and on failure (all).
+ */
 export function fragmentWriter(
   dir: string,
-  src: FragmentSource,
+  src: Omit<FragmentSource, 'pub'> & { pubs: string[] },
   who: { job: string; runUrl?: string },
   log: (m: string) => void,
 ) {
-  const meta: FragmentMeta = {
-    pub: src.pub,
-    job: who.job,
-    ...(who.runUrl ? { run_url: who.runUrl } : {}),
-    started_at: new Date().toISOString(),
-    outcomes: [],
-  };
+  const startedMs = Date.now() - 1000; // file times may be coarser than the clock
+  const started_at = new Date().toISOString();
+  const written = new Map<string, string>();
   return {
     write(outcomes: ItemOutcome[], end?: { error?: string }) {
-      meta.outcomes = outcomes.map((o) => ({
-        key: o.key,
-        status: o.status,
-        ...(o.error ? { error: o.error } : {}),
-        ...(o.revised ? { revised: true as const } : {}),
-      }));
-      if (end) {
-        meta.finished_at = new Date().toISOString();
-        if (end.error) meta.error = end.error;
+      const byPub = new Map<string, FragmentMeta['outcomes']>(src.pubs.map((p) => [p, []]));
+      for (const o of outcomes)
+        byPub.get(o.pub)?.push({
+          key: o.key,
+          status: o.status,
+          ...(o.error ? { error: o.error } : {}),
+          ...(o.revised ? { revised: true as const } : {}),
+        });
+      for (const [pub, mine] of byPub) {
+        const seen = JSON.stringify(mine);
+        if (!end && written.get(pub) === seen) continue;
+        written.set(pub, seen);
+        const meta: FragmentMeta = {
+          pub,
+          job: who.job,
+          ...(who.runUrl ? { run_url: who.runUrl } : {}),
+          started_at,
+          outcomes: mine,
+          ...(end ? { finished_at: new Date().toISOString() } : {}),
+          ...(end?.error ? { error: end.error } : {}),
+        };
+        const at = writeFragment(dir, { ...src, pub }, meta, startedMs);
+        if (end) log(`state fragment of ${pub} written to ${at}`);
       }
-      const at = writeFragment(dir, src, meta);
-      if (end) log(`state fragment of ${src.pub} written to ${at}`);
     },
   };
 }
 
 /** The matrix job's name in the Actions UI (`name: backfill (${{ matrix.pub }})` in backfill.yml). */
-export const matrixJobName = (pub: string) => `backfill (${pub})`;
+export const matrixJobName = (pubs: string) => `backfill (${pubs})`;
 
-/** A matrix job (input fragment-dir): its state fragment instead of commits; it needs input pub. */
-export function matrixJobFragment(e: ActionEnv, statePath: string, pub: string | undefined) {
+/** A matrix job (input fragment-dir): its state fragments instead of commits; it needs input pub. */
+export function matrixJobFragment(e: ActionEnv, statePath: string, pubs: string[] | undefined) {
   if (!e.inputs.fragmentDir) return undefined;
-  if (!pub) throw new InputError('input fragment-dir (a matrix job of the fan-out) needs input pub');
+  if (!pubs?.length) throw new InputError('input fragment-dir (a matrix job of the fan-out) needs input pub');
   return fragmentWriter(
     resolve(e.cwd, e.inputs.fragmentDir),
-    { pub, statePath, catalogPath: e.catalogPath, manifestsRoot: e.paths.manifests },
-    { job: matrixJobName(pub), runUrl: e.ctx.runUrl },
+    { pubs, statePath, catalogPath: e.catalogPath, manifestsRoot: e.paths.manifests },
+    { job: matrixJobName(pubs.join(' ')), runUrl: e.ctx.runUrl },
     e.log.info,
   );
 }

@@ -9,6 +9,7 @@ import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js'
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
 import { manifestStore } from '../manifest/index.js';
 import { backfill, type Paths } from '../pipeline.js';
+import { selectPubs } from '../pipeline/fan-out.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
 import {
@@ -36,9 +37,9 @@ const USAGE = `Usage: datawarp <command> [options]
 
 Commands:
   backfill     process every (publication, period) not yet done
-                 --pub P  --period P  --dry-run  --retry-failed  --force
+                 --pub P (a key or a list: a,b)  --period P  --dry-run  --retry-failed  --force
   status       progress per publication (--json for machine-readable output)
-  plan         publications with pending items (--json: the fan-out matrix [{"pub":"<key>"}, ...])
+  plan         publications with pending items (--json: the fan-out matrix [{"job":"1","pub":"a b"}, ...])
   init-state   rebuild state.json from manifests and the load ledger
   validate     check the config, print every problem
   enrich       name one manifest's tables alone: enrich <manifest.yaml> [--reference F] [--out F]
@@ -195,20 +196,17 @@ function makeNamer(ctx: CliEnv, log: (m: string) => void): TableNamer | undefine
 function checkFilters(
   config: Config,
   v: { pub?: string; period?: string },
-): { pub?: string; period?: string } {
-  if (v.pub && !config.publications.some((p) => p.code === v.pub)) {
-    throw new UsageError(
-      `--pub ${v.pub}: no such publication in ${config.file} (have: ${config.publications.map((p) => p.code).join(', ')})`,
-    );
-  }
+): { pubs?: string[]; period?: string } {
+  // --pub: one key or a space- or comma-separated list
+  const sel = selectPubs(config, v.pub);
+  if (sel.error) throw new UsageError(`--pub ${sel.error}`);
   let period: string | undefined;
   if (v.period) {
-    const freq = config.publications.find((p) => p.code === v.pub)?.frequency;
-    const pr = parsePeriod(v.period, freq);
+    const pr = parsePeriod(v.period, sel.frequency);
     if (pr.error) throw new UsageError(`--period: ${pr.error}`);
     period = pr.period;
   }
-  return { pub: v.pub, period };
+  return { pubs: sel.pubs, period };
 }
 
 async function runBackfill(

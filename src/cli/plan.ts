@@ -1,35 +1,23 @@
-// `datawarp plan [--json] [--pub P] [--period P] [--retry-failed] [--force]`: the publications a backfill would
-// work on (the same selection as backfill: src/pipeline.ts planItems, the monitor's pending revisions included), as
-// the matrix include list of the fan-out workflow, `[{"pub":"<key>"}, ...]`, `[]` when nothing is pending.
+// `datawarp plan [--json] [--pub P] [--period P] [--retry-failed] [--force] [--max-jobs N]`: the publications a
+// backfill would work on (the same selection as backfill: src/pipeline.ts planItems, the monitor's pending
+// revisions included), packed into at most N matrix jobs (src/pipeline/fan-out.ts), printed as the fan-out
+// workflow's matrix include list `[{"job":"1","pub":"a b"}, ...]`, `[]` when nothing is pending.
 import { resolve } from 'node:path';
-import { loadConfig, parsePeriod, type Config } from '../config/index.js';
+import { loadConfig, parsePeriod } from '../config/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
-import { planItems, type BackfillOptions } from '../pipeline.js';
-import { readState, type State } from '../state/index.js';
+import { clampMaxJobs, fanOutPlan, MATRIX_JOB_LIMIT, selectPubs } from '../pipeline/fan-out.js';
+import { readState } from '../state/index.js';
 import { commandArgs } from './args.js';
 import type { CliEnv } from './main.js';
 
-export interface FanOutPlan {
-  /** the matrix include list: one entry per publication with pending items, in config order */
-  matrix: { pub: string }[];
-  /** per publication, the keys of its pending items (the merge job marks them failed if a job leaves nothing) */
-  items: Record<string, string[]>;
-}
+export { fanOutPlan, type FanOutPlan } from '../pipeline/fan-out.js';
 
-export function fanOutPlan(
-  config: Config,
-  state: State,
-  opts: Pick<BackfillOptions, 'pub' | 'period' | 'retryFailed' | 'force' | 'revised'>,
-): FanOutPlan {
-  const items: Record<string, string[]> = {};
-  for (const it of planItems(config, state, opts))
-    if (it.action === 'process') (items[it.pub.code] ??= []).push(it.key);
-  return { matrix: Object.keys(items).map((pub) => ({ pub })), items };
-}
-
-export const PLAN_USAGE = `Usage: datawarp plan [--json] [--pub P] [--period P] [--retry-failed] [--force] [--config F] [--state F]
-  The publications with pending items (what backfill would process), one per line;
-  --json prints the fan-out matrix include list [{"pub":"<key>"}, ...] ([] when nothing is pending).
+export const PLAN_USAGE = `Usage: datawarp plan [--json] [--pub P] [--period P] [--retry-failed] [--force] [--max-jobs N] [--config F] [--state F]
+  The publications with pending items (what backfill would process), one line per matrix job;
+  --json prints the fan-out matrix include list [{"job":"1","pub":"a b"}, ...] ([] when nothing is pending).
+  --pub      one publication key or a list (a,b or "a b")
+  --max-jobs at most this many jobs (default 200, never over ${MATRIX_JOB_LIMIT}: GitHub's matrix limit);
+             the publications are packed into them, balanced by pending items
 `;
 
 export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<number> {
@@ -42,21 +30,30 @@ export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<numbe
       period: { type: 'string' },
       'retry-failed': { type: 'boolean' },
       force: { type: 'boolean' },
+      'max-jobs': { type: 'string' },
     },
     PLAN_USAGE,
     ctx.io,
   );
   if (typeof v === 'number') return v;
+  const maxJobs = v['max-jobs'] === undefined ? undefined : Number(v['max-jobs']);
+  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) {
+    ctx.io.err(
+      `datawarp plan: --max-jobs ${v['max-jobs']}: not a whole number of jobs (1 or more)\n\n${PLAN_USAGE}`,
+    );
+    return 2;
+  }
   const config = loadConfig(resolve(ctx.cwd, v.config ?? 'config/publications.yaml'), ctx.env);
   const statePath = resolve(ctx.cwd, v.state ?? 'state/state.json');
   const state = readState(statePath);
-  if (v.pub && !config.publications.some((p) => p.code === v.pub)) {
-    ctx.io.err(`datawarp plan: --pub ${v.pub}: no such publication in ${config.file}\n`);
+  const sel = selectPubs(config, v.pub);
+  if (sel.error) {
+    ctx.io.err(`datawarp plan: --pub ${sel.error}\n`);
     return 2;
   }
   let period: string | undefined;
   if (v.period) {
-    const pr = parsePeriod(v.period, config.publications.find((p) => p.code === v.pub)?.frequency);
+    const pr = parsePeriod(v.period, sel.frequency);
     if (pr.error) {
       ctx.io.err(`datawarp plan: --period: ${pr.error}\n`);
       return 2;
@@ -64,16 +61,25 @@ export async function runPlanCommand(argv: string[], ctx: CliEnv): Promise<numbe
     period = pr.period;
   }
   const plan = fanOutPlan(config, state, {
-    pub: v.pub,
+    pubs: sel.pubs,
     period,
     retryFailed: v['retry-failed'],
     force: v.force,
     revised: pendingRevisions(readMonitor(monitorPathFor(statePath))),
+    maxJobs: clampMaxJobs(maxJobs),
   });
+  if (maxJobs !== undefined && maxJobs > MATRIX_JOB_LIMIT)
+    ctx.io.err(
+      `datawarp plan: --max-jobs ${maxJobs} is over GitHub's matrix limit: ${MATRIX_JOB_LIMIT} used\n`,
+    );
   if (v.json) ctx.io.out(`${JSON.stringify(plan.matrix)}\n`);
   else if (!plan.matrix.length) ctx.io.out('Nothing pending.\n');
-  else
-    for (const { pub } of plan.matrix)
-      ctx.io.out(`${pub}: ${plan.items[pub].length} pending (${plan.items[pub].join(', ')})\n`);
+  else {
+    const lines: string[] = [];
+    for (const { job, pub } of plan.matrix)
+      for (const p of pub.split(' '))
+        lines.push(`[job ${job}] ${p}: ${plan.items[p].length} pending (${plan.items[p].join(', ')})`);
+    ctx.io.out(`${lines.join('\n')}\n`);
+  }
   return 0;
 }
