@@ -214,7 +214,8 @@ function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releas
         name,
         label,
         data: data as unknown as string,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
+        // no content-length: fetch sets it from the Buffer (one given by hand is refused when undici 7 is the dispatcher)
+        headers: { 'content-type': 'application/octet-stream' },
       });
       const a = toAsset(res);
       assets.get(release.id)?.set(a.name, a);
