@@ -103,7 +103,8 @@ const processedKeys = (cwd: string) =>
   Object.keys(JSON.parse(readFileSync(join(cwd, 'state', 'state.json'), 'utf8')).processed).sort();
 
 /** Every release asset, as "<tag>/<name>"; and the Parquet ones. */
-const assetNames = (fake: FakeGitHub) => fake.releases.flatMap((r) => r.assets.map((a) => `${r.tag_name}/${a.name}`));
+const assetNames = (fake: FakeGitHub) =>
+  fake.releases.flatMap((r) => r.assets.map((a) => `${r.tag_name}/${a.name}`));
 const parquet = (fake: FakeGitHub) => assetNames(fake).filter((n) => n.endsWith('.parquet'));
 
 describe('the GitHub fake enforces GitHub rate limits', () => {
@@ -227,11 +228,13 @@ describe('the action under a GitHub API budget', () => {
     expect(new Set(names).size).toBe(names.length);
     const want = site.pubs
       .slice(0, 3)
-      .flatMap((p) => site.periods.slice(0, 3).flatMap((period) => FLEET_TABLES.map((t) => `${p}/${t}/${period}`)));
+      .flatMap((p) =>
+        site.periods.slice(0, 3).flatMap((period) => FLEET_TABLES.map((t) => `${p}/${t}/${period}`)),
+      );
     expect(names).toHaveLength(want.length);
     expect(fake.issues).toEqual([]);
     expect(fake.invalid).toEqual([]);
-  }, 300_000);
+  }, 900_000);
 
   it('calls per asset: a first backfill costs one upload per asset plus a call per release; a daily run one more period about the same', async () => {
     fake.reset();
@@ -263,7 +266,7 @@ describe('the action under a GitHub API budget', () => {
     const names = parquet(fake);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toHaveLength(36);
-  }, 300_000);
+  }, 900_000);
 
   it('an upload that fails leaves its item pending (not processed, not failed); the next run uploads it once', async () => {
     fake.reset();
@@ -289,5 +292,5 @@ describe('the action under a GitHub API budget', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.filter((n) => n.includes(site.periods[0]))).toHaveLength(3);
     expect(names).toHaveLength(6);
-  }, 300_000);
+  }, 900_000);
 });

@@ -16,6 +16,7 @@ import { apiBudgetGate, tablesPerItemOf, type ApiBudgetGate } from './api-budget
 import { knownAssets, recordAssets, withoutUnreleased } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, stepRunner, type ActionEnv } from './env.js';
+import { limitsShare } from './github.js';
 import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
 import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
 import { keepAlive } from './keepalive.js';
@@ -124,7 +125,9 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   const catalog = readCatalog(e.catalogPath);
   const known = knownAssets(catalog);
   const knownTags = new Set([...known.values()].map((a) => a.release));
-  const gate = apiBudgetGate(write ? e.github?.budget : undefined, tablesPerItemOf(catalog), e.log.warning);
+  const gate = apiBudgetGate(write ? e.github?.budget : undefined, tablesPerItemOf(catalog), e.log.warning, {
+    share: limitsShare(inputs.rateLimitJobs),
+  });
   const publisher = releaser
     ? createPublisher(releaser, {
         force: inputs.force,
@@ -240,7 +243,7 @@ async function runItems(
       onItemDone: async (outcome, state) => {
         o.done.push(outcome);
         const up = await publisher?.uploadItem(outcome, ledgerRows);
-        if (up) o.gate.noteItem(up.files, Boolean(up.error));
+        if (up) o.gate.noteItem(up.files, up.error);
         if (up?.error) keepPending(statePath, state, outcome, up.error);
         if (publisher) recordAssets(e.catalogPath, publisher.placements(), publisher.removed());
         o.fragment?.write(o.done);

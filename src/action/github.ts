@@ -43,12 +43,15 @@ export type GitHubFactory = (
 
 /** The rate-limit settings of the inputs: the longest wait, and this job's share of the hourly budget. */
 export function limitsOf(inputs: { rateLimitMaxWaitSeconds: number; rateLimitJobs: number }) {
-  // GitHub runs at most 20 jobs of a matrix at once (free plan): a job's share is of those running together
-  const jobs = Math.min(Math.max(1, Math.floor(inputs.rateLimitJobs) || 1), 20);
   return {
     maxWaitSeconds: inputs.rateLimitMaxWaitSeconds,
-    budget: createRateBudget({ share: 1 / jobs }),
+    budget: createRateBudget({ share: limitsShare(inputs.rateLimitJobs) }),
   };
+}
+
+/** A job's share of the hourly budgets: GitHub runs at most 20 jobs of a matrix at once (free plan). */
+export function limitsShare(jobs: number): number {
+  return 1 / Math.min(Math.max(1, Math.floor(jobs) || 1), 20);
 }
 
 export function createGitHub(gh: Octokit, owner: string, repo: string, budget?: RateBudget): GitHub {
@@ -211,7 +214,8 @@ function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releas
         name,
         label,
         data: data as unknown as string,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': data.length },
+        // no content-length: fetch sets it from the Buffer (one given by hand is refused when undici 7 is the dispatcher)
+        headers: { 'content-type': 'application/octet-stream' },
       });
       const a = toAsset(res);
       assets.get(release.id)?.set(a.name, a);

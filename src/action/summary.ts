@@ -148,10 +148,14 @@ function budgetLines(r: BackfillReport): string[] {
   const time = n((e) => e === 'time budget');
   const upload = n((e) => e.startsWith('upload failed'));
   const lines: string[] = [];
+  const why = {
+    requests: `${r.budget?.available} request(s) left when the next item needed about ${r.budget?.needed} (a reserve for the run's end included)`,
+    content: `GitHub allows 500 uploads an hour and this run had room for ${r.budget?.available} more`,
+    refused: 'GitHub refused an upload for a rate limit',
+  };
   if (r.budget)
     lines.push(
-      `**GitHub API budget:** ${r.budget.available} request(s) left when the next item needed about ${r.budget.needed} ` +
-        `(a reserve for the run's end included), so ${count(api, 'item')} were not started and stay pending` +
+      `**GitHub API budget:** ${why[r.budget.limit]}, so ${count(api, 'item')} were not started and stay pending` +
         `${r.budget.reset ? `; the budget resets at ${r.budget.reset}` : ''}. The next run continues; nothing failed.`,
     );
   if (time)

@@ -4,9 +4,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { REPO } from './workspace.js';
+
+/** The repository root (not imported from workspace.ts, which loads vitest: bench/fleet.ts uses this file). */
+const REPO = resolve(import.meta.dirname, '..', '..');
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
