@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   W: () => (/* binding */ recordChunks),
 /* harmony export */   _: () => (/* binding */ copyFileOptions)
 /* harmony export */ });
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8470);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78470);
 
 /** The WITH (...) of a COPY of the file into `columns` (empty fields are NULL in every column, quoted or not). */
 function copyFileOptions(columns, f) {
@@ -79,17 +79,17 @@ function utf8(b, win1252) {
 
 /***/ }),
 
-/***/ 5187:
+/***/ 75187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   openPglite: () => (/* binding */ openPglite)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8470);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(78470);
 /* harmony import */ var _csv_file_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4003);
 // Embedded adapter: PGlite (WASM PostgreSQL) with a persistent data directory. The package is imported
 // dynamically so it is only loaded (and only needs to be present) when no DATABASE_URL is configured.

@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   W: () => (/* binding */ recordChunks),
 /* harmony export */   _: () => (/* binding */ copyFileOptions)
 /* harmony export */ });
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8470);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78470);
 
 /** The WITH (...) of a COPY of the file into `columns` (empty fields are NULL in every column, quoted or not). */
 function copyFileOptions(columns, f) {
@@ -79,21 +79,21 @@ function utf8(b, win1252) {
 
 /***/ }),
 
-/***/ 4823:
+/***/ 74823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ describeTarget),
 /* harmony export */   openPg: () => (/* binding */ openPg)
 /* harmony export */ });
-/* unused harmony export describeTarget */
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3849);
-/* harmony import */ var pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6901);
-/* harmony import */ var _db_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5008);
-/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8470);
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83849);
+/* harmony import */ var pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(26901);
+/* harmony import */ var _db_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(35008);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78470);
 /* harmony import */ var _csv_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4003);
 // PostgreSQL server adapter: a pg Pool; COPY streamed through pg-copy-streams.
 

@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   XU: () => (/* binding */ DbUnavailableError)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PGLITE_DIR, lostDuring, openDb, lostConnection */
+/* unused harmony exports DEFAULT_PGLITE_DIR, lostDuring, lostConnection */
 const DEFAULT_PGLITE_DIR = '.datawarp/pglite';
 /** The database server could not be reached (or refused us). The CLI maps this to exit code 2. */
 class DbUnavailableError extends Error {
@@ -28,14 +28,6 @@ function lostDuring(target, item, err) {
     const why = inner instanceof DbUnavailableError ? inner.reason : (err?.message ?? String(err));
     return new DbUnavailableError(target ?? 'DATABASE_URL', `lost the connection while processing ${item} (it stays pending; run again once the database is back): ` +
         why.replace(/postgres(ql)?:\/\/[^@\s]*@/gi, 'postgres://***@'), { cause: err });
-}
-async function openDb(opts = {}) {
-    if (opts.databaseUrl) {
-        const { openPg } = await Promise.all(/* import() */[__nccwpck_require__.e(717), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4823));
-        return openPg(opts.databaseUrl);
-    }
-    const { openPglite } = await __nccwpck_require__.e(/* import() */ 187).then(__nccwpck_require__.bind(__nccwpck_require__, 5187));
-    return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
 }
 /** SQLSTATEs and socket errors that mean the connection to the server is gone (not a fault of the data). */
 const LOST = new Set([
@@ -768,6 +760,19 @@ function digits(buf, at, len) {
 
 // EXTERNAL MODULE: ./src/load/db.ts
 var db = __nccwpck_require__(5008);
+;// CONCATENATED MODULE: ./src/load/open.ts
+// Opening the database: a PostgreSQL server when a URL is given, else the embedded PGlite in a data folder.
+// Apart from db.ts (the types and errors both adapters use) so that the adapters do not import their opener.
+
+async function openDb(opts = {}) {
+    if (opts.databaseUrl) {
+        const { openPg } = await Promise.all(/* import() */[__nccwpck_require__.e(717), __nccwpck_require__.e(823)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4823));
+        return openPg(opts.databaseUrl);
+    }
+    const { openPglite } = await __nccwpck_require__.e(/* import() */ 187).then(__nccwpck_require__.bind(__nccwpck_require__, 5187));
+    return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 // EXTERNAL MODULE: ./src/load/ident.ts
@@ -1090,8 +1095,13 @@ async function schema_createStagingTable(tx, table) {
      "_dw_sha256" text NOT NULL,
      "_dw_sheet" text NOT NULL,
      "_dw_row" integer,
-     "_dw_loaded_at" timestamptz NOT NULL DEFAULT now()
+     "_dw_loaded_at" timestamptz NOT NULL DEFAULT now(),
+     "_dw_row_kind" text
    )`);
+    // detail / total / subtotal (src/load/row-kind.ts); rows of a table made before it hold NULL
+    const [kind] = await tx.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3`, [schema_STAGING_SCHEMA, table, '_dw_row_kind']);
+    if (!kind)
+        await tx.query(`ALTER TABLE ${t} ADD COLUMN "_dw_row_kind" text`);
     await tx.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(provenanceIndexName(table))} ON ${t} ("_dw_file_url", "_dw_period", "_dw_sheet")`);
 }
 function schema_usingExpr(col, fromDataType, to) {
@@ -1230,11 +1240,14 @@ async function supersedeFile(db, item, file, version) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/faults.ts
-// Fault points for the reliability tests: a run stops (kill -9) or pauses at a named point of its work, so a
-// test can kill it, or stop the database under it, at an exact place. Off unless DATAWARP_FAULT_AT is set:
+// A TEST HOOK, the only fault mechanism: the reliability and end-to-end tests make a run stop (kill -9), fail
+// (throw) or pause at a named point of its work, so a test can kill it, or stop the database under it, at an
+// exact place. Off (one environment lookup per point) unless DATAWARP_FAULT_AT is set; not a user setting:
 //
 //   DATAWARP_FAULT_AT=<point>[:<n>]   the n-th time (default 1) this process reaches <point>
 //   DATAWARP_FAULT_ACTION=kill        (default) SIGKILL this process there
+//   DATAWARP_FAULT_ACTION=throw       throw an Error ("injected fault at <point>:<n>") there, as a failing
+//                                      read, write or query would
 //   DATAWARP_FAULT_ACTION=pause:<file> write <file> (holding the point's name) and wait until it is removed
 //   DATAWARP_FAULT_ACTION=exit-thread  end the worker thread that reaches it (the Parquet worker); ignored on the
 //                                      main thread
@@ -1244,8 +1257,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // chunk; on the fast path each MB), ledger (a file's ledger row written, before COMMIT), commit (after a file's
 // COMMIT), export (a table's export starting), parquet (a Parquet row group written), parquet-rename (a Parquet
 // file about to replace the old one), catalog (catalog.json about to be renamed), state (state.json's temp file
-// written, before the rename), manifest (a manifest about to be written), item-done (an item's outcome in
-// state.json).
+// written, before the rename), manifest (a manifest about to be written).
 
 
 let counts;
@@ -1270,6 +1282,8 @@ function faults_faultPoint(point) {
     counts.set(point, seen);
     if (seen !== s.n)
         return;
+    if (s.action === 'throw')
+        throw new Error(`injected fault at ${point}:${seen} (DATAWARP_FAULT_AT)`);
     if (s.action === 'exit-thread') {
         if (!external_node_worker_threads_namespaceObject.isMainThread)
             process.exit(1);
@@ -1536,7 +1550,194 @@ async function narrow_narrowColumns(tx, table, wanted, current, ctx) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/manifest/extract/row-kind-rule.ts
+// A table's row-kind rule as plain data (it travels in the manifest's table spec and to the Parquet worker) and
+// its JavaScript reading. The patterns are whole-cell, case-insensitive, and written in the regular-expression
+// subset JavaScript and PostgreSQL (`~*`) read alike, so src/load/row-kind.ts applies the same rule in SQL.
+const row_kind_rule_PATTERNS = {
+    /** `Total`, `Grand total`, `TOTAL:` */
+    total: '^\\s*(grand\\s+)?totals?:?\\s*$',
+    /** the national row */
+    national: '^\\s*(england|e92000001)\\s*$',
+    /** an NHS England region (ODS Y56..Y63) or an ONS region code */
+    region: '^\\s*(y5[6-9]|y6[0-3]|e40[0-9]{6}|e12[0-9]{6})\\s*$',
+    /** an ICB (ONS E54...) */
+    icb: '^\\s*e54[0-9]{6}\\s*$',
+    all: '^\\s*all\\s*$',
+};
+const cache = new Map();
+function re(src) {
+    let r = cache.get(src);
+    if (!r) {
+        r = new RegExp(src, 'i');
+        if (cache.size < 1000)
+            cache.set(src, r);
+    }
+    return r;
+}
+/** Longer cells are never aggregates' labels: the SQL checks the length before the pattern, cheaply. */
+const row_kind_rule_MAX_LABEL = 40;
+const test = (src, v) => v !== null && v.length <= row_kind_rule_MAX_LABEL && re(src).test(v);
+/** The kind of one row; `cell(j)` gives the text of column j (null when empty). */
+function classifyRow(rule, cell) {
+    if (!rule)
+        return 'detail';
+    for (const j of rule.labels)
+        if (test(row_kind_rule_PATTERNS.total, cell(j)))
+            return 'total';
+    if (rule.id !== undefined && rule.national && test(row_kind_rule_PATTERNS.national, cell(rule.id)))
+        return 'total';
+    if (rule.all?.length && rule.all.every((j) => test(row_kind_rule_PATTERNS.all, cell(j))))
+        return 'total';
+    if (rule.id !== undefined && rule.subtotal && test(rule.subtotal, cell(rule.id)))
+        return 'subtotal';
+    return 'detail';
+}
+
+;// CONCATENATED MODULE: ./src/load/row-kind.ts
+
+
+const row_kind_ROW_KIND_COLUMN = '_dw_row_kind';
+const lit = (s) => `'${s.replace(/'/g, "''")}'`;
+/** SQL conditions (total, subtotal) of the rule over `columns` (the names of the row's values), or undefined. */
+function rowKindConditions(rule, columns) {
+    if (!rule)
+        return {};
+    const col = (j) => (columns[j] === undefined ? undefined : `${quoteIdent(columns[j])}::text`);
+    const match = (j, re) => {
+        const c = col(j);
+        return c === undefined ? undefined : `(length(${c}) <= ${MAX_LABEL} AND ${c} ~* ${lit(re)})`;
+    };
+    const total = [];
+    for (const j of rule.labels)
+        total.push(match(j, PATTERNS.total) ?? 'false');
+    if (rule.id !== undefined && rule.national)
+        total.push(match(rule.id, PATTERNS.national) ?? 'false');
+    if (rule.all?.length)
+        total.push(`(${rule.all.map((j) => match(j, PATTERNS.all) ?? 'false').join(' AND ')})`);
+    const subtotal = rule.id !== undefined && rule.subtotal ? (match(rule.id, rule.subtotal) ?? undefined) : undefined;
+    return {
+        ...(total.length ? { total: `(${total.join(' OR ')})` } : {}),
+        ...(subtotal ? { subtotal: `(${subtotal})` } : {}),
+    };
+}
+/** Mark the total and subtotal rows of one (file, period, sheet) part; its other rows stay `detail`. */
+async function row_kind_markRowKinds(tx, target, rule, columns, part) {
+    const { total, subtotal } = rowKindConditions(rule, columns);
+    if (!total && !subtotal)
+        return;
+    const kind = `CASE${total ? ` WHEN ${total} THEN 'total'` : ''}${subtotal ? ` WHEN ${subtotal} THEN 'subtotal'` : ''} ELSE 'detail' END`;
+    const any = [total, subtotal].filter(Boolean).join(' OR ');
+    await tx.query(`UPDATE ${target} SET ${quoteIdent(row_kind_ROW_KIND_COLUMN)} = ${kind}
+      WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3 AND (${any})`, [part.fileUrl, part.period, part.sheet]);
+}
+
+;// CONCATENATED MODULE: ./src/load/reconcile.ts
+
+
+/** Means, medians, rates, ratios, shares, percentages: a total of these is no sum of its rows. */
+const NOT_ADDITIVE = /(^|_)(mean|means|average|averages|avg|median|medians|rate|rates|ratio|ratios|share|shares|percent|percentage|percentages|pct|proportion|proportions|per|perc)(_|$)/;
+const PERCENT_NOTE = /Unit: percent/;
+function isNotAdditive(column) {
+    return (NOT_ADDITIVE.test(column.name) ||
+        /%|\b(mean|median|average|rate|ratio|share|percent(age)?|proportion)\b/i.test(column.header ?? '') ||
+        PERCENT_NOTE.test(column.description ?? ''));
+}
+const isNumeric = (t) => t === 'integer' || t === 'numeric';
+/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. */
+async function reconcile_reconcilePart(tx, target, columns, part) {
+    const numeric = columns.filter((c) => isNumeric(c.type));
+    if (!numeric.length)
+        return undefined;
+    const where = `"_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`;
+    const params = [part.fileUrl, part.period, part.sheet];
+    const kind = quoteIdent(ROW_KIND_COLUMN);
+    const totals = await tx.query(`SELECT "_dw_row" AS r FROM ${target} WHERE ${where} AND ${kind} = 'total' LIMIT 2`, params);
+    if (totals.length !== 1)
+        return undefined;
+    const additive = numeric.filter((c) => !isNotAdditive(c));
+    const out = numeric
+        .filter((c) => !additive.includes(c))
+        .map((c) => ({ column: c.name, status: 'not additive' }));
+    if (additive.length) {
+        const exprs = additive.map((c, k) => {
+            const q = quoteIdent(c.name);
+            const tot = `(SELECT ${q}::numeric FROM ${target} WHERE ${where} AND ${kind} = 'total')`;
+            return `${tot}::text AS t${k}, (sum(${q}) FILTER (WHERE ${kind} = 'detail'))::numeric::text AS s${k},
+              (count(${q}) FILTER (WHERE ${kind} = 'detail'))::int AS n${k},
+              CASE WHEN ${tot} IS NULL OR sum(${q}) FILTER (WHERE ${kind} = 'detail') IS NULL THEN 'no values'
+                   WHEN ${tot} = sum(${q}) FILTER (WHERE ${kind} = 'detail') THEN 'exact'
+                   WHEN abs(${tot} - sum(${q}) FILTER (WHERE ${kind} = 'detail'))
+                        <= greatest(0.5 * count(${q}) FILTER (WHERE ${kind} = 'detail'), 0.001 * abs(${tot}))
+                     THEN 'within rounding'
+                   ELSE 'differs' END AS st${k},
+              (${tot} - sum(${q}) FILTER (WHERE ${kind} = 'detail'))::text AS d${k}`;
+        });
+        const [row] = await tx.query(`SELECT ${exprs.join(', ')} FROM ${target} WHERE ${where}`, params);
+        additive.forEach((c, k) => {
+            const status = row[`st${k}`];
+            const total = row[`t${k}`];
+            const sum = row[`s${k}`];
+            out.push({
+                column: c.name,
+                status,
+                ...(total !== null ? { total: String(total) } : {}),
+                ...(sum !== null ? { sum: String(sum) } : {}),
+                ...(status === 'differs' || status === 'within rounding' ? { difference: String(row[`d${k}`]) } : {}),
+                rows: Number(row[`n${k}`]),
+            });
+        });
+    }
+    const order = new Map(numeric.map((c, j) => [c.name, j]));
+    out.sort((a, b) => order.get(a.column) - order.get(b.column));
+    return { totalRow: totals[0].r === null ? null : Number(totals[0].r), columns: out };
+}
+/** One line per column that does not reconcile (for warnings and the run summary). */
+function reconcile_reconciliationWarnings(table, r) {
+    if (!r)
+        return [];
+    return r.columns
+        .filter((c) => c.status === 'differs')
+        .map((c) => `staging.${table}: the total row (row ${r.totalRow ?? '?'}) of ${c.column} is ${c.total}, its detail rows sum to ${c.sum} (difference ${c.difference})`);
+}
+
+;// CONCATENATED MODULE: ./src/load/load-parts.ts
+
+/** The columns as reconciliation reads them: the table's types, the source's headers and descriptions. */
+function load_parts_reconcileColumns(t, specColumns, planColumns) {
+    return t.columns.map((name, j) => {
+        const spec = specColumns[j];
+        const plan = planColumns[j];
+        return {
+            name,
+            type: t.types[j],
+            header: plan?.header ?? spec?.header,
+            description: [spec?.description, plan?.description].filter(Boolean).join(' '),
+        };
+    });
+}
+async function load_parts_openSink(tx, tap, input, sheet, t, rowKinds) {
+    const [now] = await tx.query(`SELECT (extract(epoch from now()) * 1000)::bigint::text AS ms`);
+    return tap.begin({
+        table: t.table,
+        period: input.period,
+        fileUrl: input.fileUrl,
+        sha256: input.sha256,
+        sheet,
+        tableColumns: (await columnsOf(tx, STAGING_SCHEMA, t.table)).map((c) => ({
+            column_name: c.name,
+            data_type: c.data_type,
+        })),
+        columns: t.columns,
+        loadedAtMs: Number(now.ms),
+        ...(rowKinds ? { rowKinds } : {}),
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/load/loader.ts
+
+
+
 
 
 
@@ -1645,13 +1846,14 @@ async function loadTable(tx, input, p, opts, progress) {
         ['_dw_file_url', input.fileUrl],
         ['_dw_sha256', input.sha256],
         ['_dw_sheet', entry.sheet],
+        [ROW_KIND_COLUMN, 'detail'],
     ];
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`);
     const hooks = {
         rowsBefore: progress.rows,
         onRows: opts.onProgress,
         onChunk: opts.onChunk ? (chunk) => opts.onChunk({ table, chunk }) : undefined,
-        sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t) : undefined,
+        sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t, p.rows.spec.rowKinds) : undefined,
     };
     let copied;
     try {
@@ -1669,6 +1871,11 @@ async function loadTable(tx, input, p, opts, progress) {
         throw e;
     }
     progress.rows += copied;
+    // totals and subtotals marked in the file's transaction, whichever path loaded the rows
+    const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
+    await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
+    const reconciliation = await reconcilePart(tx, target, reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns), part);
+    const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`);
     if (p.check && entry.table && copied !== entry.table.rows.length)
         throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
@@ -1685,24 +1892,9 @@ async function loadTable(tx, input, p, opts, progress) {
         fast,
         types: Object.fromEntries(t.columns.map((c, j) => [c, t.types[j]])),
         ...(narrow.narrowed.length ? { narrowed: narrow.narrowed.map((n) => n.column) } : {}),
-        ...(narrow.warnings.length ? { warnings: narrow.warnings } : {}),
+        ...(warnings.length ? { warnings } : {}),
+        ...(reconciliation ? { reconciliation } : {}),
     };
-}
-async function openSink(tx, tap, input, sheet, t) {
-    const [now] = await tx.query(`SELECT (extract(epoch from now()) * 1000)::bigint::text AS ms`);
-    return tap.begin({
-        table: t.table,
-        period: input.period,
-        fileUrl: input.fileUrl,
-        sha256: input.sha256,
-        sheet,
-        tableColumns: (await columnsOf(tx, STAGING_SCHEMA, t.table)).map((c) => ({
-            column_name: c.name,
-            data_type: c.data_type,
-        })),
-        columns: t.columns,
-        loadedAtMs: Number(now.ms),
-    });
 }
 /** Tables of one file per transaction (see loadFile). */
 const TABLES_PER_TRANSACTION = 500;
@@ -1986,6 +2178,8 @@ async function listVersions(db, filter = {}) {
 
 ;// CONCATENATED MODULE: ./src/load/index.ts
 // Public entry of the loader: database access (server or PGlite), schema, loadFile and ledger queries.
+
+
 
 
 
@@ -8240,12 +8434,19 @@ async function streamRows(db, sql, columns, batch, onBatch) {
     const kinds = columns.map((c) => c.kind);
     await db.transaction(async (tx) => {
         if (!tx.copyOut) {
-            await tx.query(`DECLARE dw_export NO SCROLL CURSOR FOR ${sql}`);
+            // rows come back as objects: keyed by position (c0, c1, ...), never by column name, so a column named
+            // `__proto__` or `constructor` is read as its value and not as Object.prototype's member
+            const at = columns.map((c, j) => `q."${c.name}" AS c${j}`).join(', ');
+            await tx.query(`DECLARE dw_export NO SCROLL CURSOR FOR SELECT ${at} FROM (${sql}) q`);
+            const keys = columns.map((_, j) => `c${j}`);
             for (;;) {
                 const got = await tx.query(`FETCH ${batch} FROM dw_export`);
                 if (!got.length)
                     break;
-                await onBatch(columns.map((c, j) => got.map((r) => (r[c.name] == null ? null : convert(kinds[j], String(r[c.name]))))));
+                await onBatch(keys.map((key, j) => got.map((r) => {
+                    const v = Object.hasOwn(r, key) ? r[key] : undefined;
+                    return v == null ? null : convert(kinds[j], String(v));
+                })));
             }
             return;
         }
@@ -8291,16 +8492,19 @@ function parquetType(dataType) {
             return { type: 'BYTE_ARRAY', converted_type: 'UTF8' };
     }
 }
+/** a Map, never an object looked up by column name: `{...}['constructor']` is Object */
+const PROVENANCE_DESCRIPTIONS = new Map(Object.entries({
+    _dw_period: 'DataWarp: canonical period of the release this row came from',
+    _dw_file_url: 'DataWarp: URL of the source file',
+    _dw_sha256: 'DataWarp: sha256 of the source file',
+    _dw_sheet: 'DataWarp: sheet, zip member or table id within the source file',
+    _dw_row: 'DataWarp: 1-based row number in the source sheet or CSV',
+    _dw_loaded_at: 'DataWarp: when the row was loaded',
+    _dw_row_kind: 'DataWarp: detail, total (Total, the national row, All in every breakdown) or subtotal (a region or ICB above lower levels); NULL for rows loaded before row kinds',
+    _dw_flags: 'DataWarp: JSON {"<column>": "<cell text>"} of the cells of this row that loaded other than as written (a symbol or annotation as NULL, a flagged or censored value), NULL when none',
+}));
 function provenanceDescription(name) {
-    return {
-        _dw_period: 'DataWarp: canonical period of the release this row came from',
-        _dw_file_url: 'DataWarp: URL of the source file',
-        _dw_sha256: 'DataWarp: sha256 of the source file',
-        _dw_sheet: 'DataWarp: sheet, zip member or table id within the source file',
-        _dw_row: 'DataWarp: 1-based row number in the source sheet or CSV',
-        _dw_loaded_at: 'DataWarp: when the row was loaded',
-        _dw_flags: 'DataWarp: JSON {"<column>": "<cell text>"} of the cells of this row that loaded other than as written (a symbol or annotation as NULL, a flagged or censored value), NULL when none',
-    }[name];
+    return PROVENANCE_DESCRIPTIONS.get(name);
 }
 function kvMetadata(t, period, cols, files) {
     const described = new Map(t.columns.map((c) => [c.name, c]));
@@ -8381,6 +8585,13 @@ class ParquetFile {
 
 
 
+
+/** A value's text as the row-kind patterns read it (null when empty). */
+function cellText(v) {
+    if (v === null || v === undefined)
+        return null;
+    return typeof v === 'number' ? plainNumber(v) : String(v);
+}
 /** Rows per row group: at most 16,000, fewer for wide tables (about 320,000 values). A column's values then fit
  * an array under V8's large-object size (128 KiB), so a finished row group is young garbage, collected cheaply,
  * and the worker's memory does not depend on the table's width. */
@@ -8409,6 +8620,8 @@ function fromTyped(v, k) {
 const ROW = -2;
 const CONSTANT = -1;
 const FLAGS = -3;
+/** `_dw_row_kind`: the table's row-kind rule read over the row's values */
+const KIND = -4;
 class Sink {
     t;
     state;
@@ -8430,15 +8643,22 @@ class Sink {
         this.groupRows = rowGroupRows(cols.length);
         this.buf = cols.map(() => []);
         const at = new Map(t.columns.map((c, j) => [c, j]));
-        this.from = cols.map((c) => c.name === '_dw_row' ? ROW : c.name === values_FLAGS_COLUMN ? FLAGS : (at.get(c.name) ?? CONSTANT));
-        const fixed = {
-            _dw_period: t.period,
-            _dw_file_url: t.fileUrl,
-            _dw_sha256: t.sha256,
-            _dw_sheet: t.sheet,
-            _dw_loaded_at: t.loadedAtMs,
-        };
-        this.prov = cols.map((c) => fixed[c.name] ?? null);
+        this.from = cols.map((c) => c.name === '_dw_row'
+            ? ROW
+            : c.name === values_FLAGS_COLUMN
+                ? FLAGS
+                : c.name === row_kind_ROW_KIND_COLUMN
+                    ? KIND
+                    : (at.get(c.name) ?? CONSTANT));
+        // a Map, never an object keyed by column name: `fixed['constructor']` would be Object
+        const fixed = new Map([
+            ['_dw_period', t.period],
+            ['_dw_file_url', t.fileUrl],
+            ['_dw_sha256', t.sha256],
+            ['_dw_sheet', t.sheet],
+            ['_dw_loaded_at', t.loadedAtMs],
+        ]);
+        this.prov = cols.map((c) => fixed.get(c.name) ?? null);
     }
     async rowDone() {
         this.n++;
@@ -8476,7 +8696,9 @@ class Sink {
                         ? batch.sourceRows[r]
                         : j === FLAGS
                             ? (values_flagsJson(batch.flags?.[r], this.t.columns) ?? null)
-                            : prov[i]);
+                            : j === KIND
+                                ? classifyRow(this.t.rowKinds, (k) => cellText(row[k]))
+                                : prov[i]);
             }
             await this.rowDone();
         }
@@ -8502,11 +8724,19 @@ class Sink {
         let first = raw.firstRow;
         let skip = raw.header;
         const groups = [];
+        const rule = this.t.rowKinds;
+        const kindAt = from.indexOf(KIND);
+        // Parquet column of each value of the row (the rule names values by their place in the row)
+        const colOf = new Map(from.flatMap((j, i) => (j >= 0 ? [[j, i]] : [])));
+        const cell = (j) => {
+            const i = colOf.get(j);
+            return i === undefined ? null : cellText(this.buf[i][this.buf[i].length - 1]);
+        };
         const cut = () => {
             const n = this.n;
             const data = this.take();
             for (let i = 0; i < from.length; i++) {
-                if (from[i] >= 0)
+                if (from[i] >= 0 || from[i] === KIND)
                     continue;
                 const col = new Array(n);
                 if (from[i] === ROW)
@@ -8531,6 +8761,8 @@ class Sink {
                 const i = read[r];
                 buf[i].push(readers[i].value(csv, b, from[i]));
             }
+            if (kindAt >= 0)
+                buf[kindAt].push(classifyRow(rule, cell));
             this.seen++;
             if (++this.n >= this.groupRows)
                 cut();

@@ -1,0 +1,285 @@
+export const id = 823;
+export const ids = [823];
+export const modules = {
+
+/***/ 4003:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ recordChunks),
+/* harmony export */   _: () => (/* binding */ copyFileOptions)
+/* harmony export */ });
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8470);
+
+/** The WITH (...) of a COPY of the file into `columns` (empty fields are NULL in every column, quoted or not). */
+function copyFileOptions(columns, f) {
+    return [
+        'FORMAT csv',
+        `HEADER ${f.header}`,
+        `DELIMITER '${f.delimiter === "'" ? "''" : f.delimiter}'`,
+        `ENCODING '${f.encoding}'`,
+        `FORCE_NULL (${columns.map(_ident_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteIdent */ .v4).join(', ')})`,
+    ].join(', ');
+}
+const QUOTE = 0x22;
+/** The bytes in pieces of at least `minBytes` that each end where a record ends (a line break outside quotes),
+ * so each piece is a whole CSV of its own; WIN1252 text comes out as UTF-8. */
+async function* recordChunks(data, f, minBytes = 2 << 20) {
+    const eol = f.newline === '\r' ? 0x0d : 0x0a;
+    const win1252 = f.encoding === 'WIN1252' ? new TextDecoder('windows-1252') : undefined;
+    let parts = [];
+    let size = 0;
+    const quotes = { inside: false };
+    for await (const chunk of data) {
+        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const end = lastRecordEnd(b, eol, quotes);
+        if (end < 0 || size + end + 1 < minBytes) {
+            parts.push(b);
+            size += b.length;
+            continue;
+        }
+        parts.push(b.subarray(0, end + 1));
+        yield utf8(Buffer.concat(parts), win1252);
+        parts = end + 1 < b.length ? [b.subarray(end + 1)] : [];
+        size = b.length - end - 1;
+    }
+    if (size)
+        yield utf8(Buffer.concat(parts), win1252);
+}
+/** Index of the last line break of `b` outside quotes, or -1; `quotes.inside` carries over between chunks (a ""
+ * inside quotes closes and opens again, so it needs no special case). */
+function lastRecordEnd(b, eol, quotes) {
+    let end = -1;
+    let i = 0;
+    while (i < b.length) {
+        const q = b.indexOf(QUOTE, i);
+        if (quotes.inside) {
+            if (q < 0)
+                break;
+            quotes.inside = false;
+        }
+        else {
+            const stop = q < 0 ? b.length : q;
+            const n = stop > i ? b.lastIndexOf(eol, stop - 1) : -1;
+            if (n >= i)
+                end = n;
+            if (q < 0)
+                break;
+            quotes.inside = true;
+        }
+        i = q + 1;
+    }
+    return end;
+}
+function utf8(b, win1252) {
+    // pieces end at line breaks, so no character is cut in two
+    return win1252 ? Buffer.from(win1252.decode(b), 'utf8') : b;
+}
+
+
+/***/ }),
+
+/***/ 4823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   openPg: () => (/* binding */ openPg)
+/* harmony export */ });
+/* unused harmony export describeTarget */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3849);
+/* harmony import */ var pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6901);
+/* harmony import */ var _db_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5008);
+/* harmony import */ var _ident_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8470);
+/* harmony import */ var _csv_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4003);
+// PostgreSQL server adapter: a pg Pool; COPY streamed through pg-copy-streams.
+
+
+
+
+
+
+
+/** host:port/database of a connection string, never the credentials. */
+function describeTarget(databaseUrl) {
+    try {
+        const u = new URL(databaseUrl);
+        const socketHost = u.searchParams.get('host');
+        const host = u.hostname || socketHost || 'localhost';
+        const port = u.port || u.searchParams.get('port') || '5432';
+        const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
+        return `${host}:${port}${db ? `/${db}` : ''}`;
+    }
+    catch {
+        return 'the configured DATABASE_URL';
+    }
+}
+const CONNECTION_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'ENOENT', // unix socket missing
+    '57P03', // cannot_connect_now
+    '53300', // too_many_connections
+    '28P01', // invalid_password
+    '28000', // invalid_authorization_specification
+    '3D000', // invalid_catalog_name (database does not exist)
+]);
+function isConnectionError(err) {
+    const e = err;
+    if (!e)
+        return false;
+    if (e.code && CONNECTION_CODES.has(e.code))
+        return true;
+    return /timeout expired|Connection terminated|connect ECONN|getaddrinfo/i.test(e.message ?? '');
+}
+function reasonOf(err, databaseUrl) {
+    const e = err;
+    let msg = e?.message ||
+        (Array.isArray(e?.errors) ? e.errors.map((x) => x.message).join('; ') : '') ||
+        String(err);
+    // Belt and braces: never echo a password that may appear inside a driver message.
+    try {
+        const pw = new URL(databaseUrl).password;
+        if (pw)
+            msg = msg.split(decodeURIComponent(pw)).join('***').split(pw).join('***');
+    }
+    catch {
+        /* not a URL */
+    }
+    return e?.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
+}
+async function connect(pool, databaseUrl, target) {
+    try {
+        const client = await pool.connect();
+        // a connection lost mid-query surfaces as that query's error; the client's own 'error' event must not
+        // crash the process (Unhandled 'error' event ... EPIPE)
+        if (!client.listenerCount('error'))
+            client.on('error', () => { });
+        return client;
+    }
+    catch (err) {
+        if (isConnectionError(err))
+            throw new _db_js__WEBPACK_IMPORTED_MODULE_4__/* .DbUnavailableError */ .XU(target, reasonOf(err, databaseUrl), { cause: err });
+        throw err;
+    }
+}
+class PgTx {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    async query(sql, params) {
+        const res = await this.client.query(sql, params);
+        return (res.rows ?? []);
+    }
+    async copyCsv(table, columns, chunks) {
+        const cols = columns.map(_ident_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteIdent */ .v4).join(', ');
+        const stream = this.client.query(pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__.from(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+        // pipeline() honours the socket's backpressure and, if the chunk source throws, destroys the COPY
+        // stream, which sends CopyFail so the server aborts the COPY (the caller then rolls back).
+        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(chunks, { objectMode: false }), stream);
+        return stream.rowCount;
+    }
+    async copyFile(table, columns, format, data) {
+        const cols = columns.map(_ident_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteIdent */ .v4).join(', ');
+        const sql = `COPY ${table} (${cols}) FROM STDIN WITH (${(0,_csv_file_js__WEBPACK_IMPORTED_MODULE_6__/* .copyFileOptions */ ._)(columns, format)})`;
+        const stream = this.client.query(pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__.from(sql));
+        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(data, { objectMode: false }), stream);
+        return stream.rowCount;
+    }
+    async *copyOut(sql) {
+        const stream = this.client.query(pg_copy_streams__WEBPACK_IMPORTED_MODULE_3__.to(sql));
+        try {
+            for await (const chunk of stream)
+                yield chunk;
+        }
+        finally {
+            stream.destroy();
+        }
+    }
+}
+async function openPg(databaseUrl) {
+    const target = describeTarget(databaseUrl);
+    const pool = new pg__WEBPACK_IMPORTED_MODULE_2__/* ["default"].Pool */ .Ay.Pool({
+        connectionString: databaseUrl,
+        max: 4,
+        connectionTimeoutMillis: 15_000,
+        idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its connection must not crash the process.
+    pool.on('error', () => { });
+    // Fail fast (and clearly) when the server is not there.
+    const probe = await connect(pool, databaseUrl, target);
+    probe.release();
+    let closed = false;
+    return {
+        kind: 'pg',
+        target,
+        async query(sql, params) {
+            const client = await connect(pool, databaseUrl, target);
+            let broken;
+            try {
+                const res = await client.query(sql, params);
+                return (res.rows ?? []);
+            }
+            catch (err) {
+                if (isConnectionError(err))
+                    broken = err;
+                throw err;
+            }
+            finally {
+                client.release(broken);
+            }
+        },
+        async transaction(fn) {
+            const client = await connect(pool, databaseUrl, target);
+            let broken;
+            try {
+                await client.query('BEGIN');
+                let result;
+                try {
+                    result = await fn(new PgTx(client));
+                }
+                catch (err) {
+                    try {
+                        await client.query('ROLLBACK');
+                    }
+                    catch (rbErr) {
+                        broken = rbErr; // connection unusable: drop it rather than return it to the pool
+                    }
+                    throw err;
+                }
+                await client.query('COMMIT');
+                return result;
+            }
+            catch (err) {
+                if (!broken && isConnectionError(err))
+                    broken = err;
+                throw err;
+            }
+            finally {
+                client.release(broken);
+            }
+        },
+        async close() {
+            if (closed)
+                return;
+            closed = true;
+            await pool.end();
+        },
+    };
+}
+
+
+/***/ })
+
+};
