@@ -17,7 +17,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { exportPeriod } from '../src/export/index.js';
 import { openDb } from '../src/load/index.js';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 import { startCluster } from '../scripts/pg-cluster.js';
 import { GPAD_HEADER, generateGpad, serveGpad, type GpadRelease } from './gpad.js';
 import { benchWorkbook } from './workbook-bench.js';

@@ -13,7 +13,7 @@ import type { Release, ReleaseAsset } from '../src/action/releases.js';
 import { run } from '../src/action/run.js';
 import { backfillSummary } from '../src/action/summary.js';
 import { openDb } from '../src/load/index.js';
-import type { ItemOutcome } from '../src/pipeline.js';
+import type { ItemOutcome } from '../src/pipeline/backfill.js';
 import { conditionalHttp, createDirCache, type CountingHttp } from './support/cache-fake.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
 

@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { enrichManifest, sourcePlan } from '../src/enrich/index.js';
 import { ensureSchema, loadFile } from '../src/load/index.js';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 import type { DataFileLink, Manifest } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
 

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import * as XLSX from 'xlsx';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 import type { ExtractedFile, ExtractedTable } from '../src/model.js';
 
 const DIR = 'test/fixtures/nhs/';

@@ -2,7 +2,7 @@
 // table count, header rows, first data row and column names per table.
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 
 interface Expectation {
   file: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import * as XLSX from 'xlsx';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-formats-'));
 const put = (name: string, data: Uint8Array | string) => {

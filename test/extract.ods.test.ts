@@ -5,7 +5,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 
 describe('ods', () => {
   it('extracts a generated .ods', async () => {

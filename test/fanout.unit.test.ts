@@ -26,7 +26,7 @@ import YAML from 'yaml';
 import { monthlyPeriods } from './support/catalogue.js';
 import type { Catalog } from '../src/export/index.js';
 import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
-import type { ItemOutcome } from '../src/pipeline.js';
+import type { ItemOutcome } from '../src/pipeline/backfill.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-fanout-unit-'));
 

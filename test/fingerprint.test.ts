@@ -1,7 +1,7 @@
 // Fingerprints match the same tables across editions (reworded titles, changed columns, renamed files,
 // reordered sheets) and keep unrelated tables apart.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { extractFile } from '../src/manifest/extract.js';
+import { extractFile } from '../src/manifest/extract/index.js';
 import { DEFAULT_MATCH_THRESHOLD, fingerprintScore, matchTables } from '../src/manifest/fingerprint.js';
 import type { TableSpec } from '../src/model.js';
 

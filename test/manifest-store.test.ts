@@ -28,7 +28,7 @@ import { openDb, type OpenDbOptions } from '../src/load/index.js';
 import { manifestStore, MANIFESTS_BRANCH } from '../src/manifest/index.js';
 import type { EnrichedManifest } from '../src/model.js';
 import { loadedFiles } from '../src/monitor/recheck.js';
-import { backfill, type BackfillOptions } from '../src/pipeline.js';
+import { backfill, type BackfillOptions } from '../src/pipeline/backfill.js';
 import { currentTitles } from '../src/pipeline/versions.js';
 import { runRestore } from '../src/cli/restore.js';
 import type { ReleaseReader } from '../src/restore/releases.js';

@@ -12,7 +12,7 @@ import { expect, it } from 'vitest';
 import { ParquetTap, exportPeriod } from '../src/export/index.js';
 import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
 import { EXTRACTOR_VERSION, manifestFile } from '../src/manifest/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
 import { parseLegend } from '../src/manifest/extract/describe.js';
 import type { TableSource } from '../src/model.js';

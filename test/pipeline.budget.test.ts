@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
-import { defaultPaths } from '../src/cli/main.js';
+import { defaultPaths } from '../src/runtime/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { createHttpClient } from '../src/http/index.js';
 import { openDb } from '../src/load/index.js';
-import { backfill } from '../src/pipeline.js';
+import { backfill } from '../src/pipeline/backfill.js';
 import { makeWorkspace, type Workspace } from './support/workspace.js';
 
 let site: NhsSite;

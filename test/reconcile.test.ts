@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { writeCatalog } from '../src/export/index.js';
 import { ensureSchema, loadFile } from '../src/load/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import { reconciliationLines } from '../src/action/summary.js';
 import { siteModel } from '../src/site/model.js';
 import { tablePage } from '../src/site/pages.js';

@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliHttpClient, runCli } from '../src/cli/main.js';
+import { runCli } from '../src/cli/main.js';
+import { httpClientFor } from '../src/runtime/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { removeStaleTempFiles } from '../src/preflight.js';
 
@@ -203,15 +204,15 @@ describe('limits reach the HTTP client the CLI builds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-rel-lim-'));
     dirs.push(dir);
     const small = parseConfig(cfgText('limits:\n  max_download_bytes: 1KiB\n'), 'pubs.yaml', {});
-    await expect(createCliHttpClient(small).download(`${base}/4k.csv`, join(dir, 'a.csv'))).rejects.toThrow(
+    await expect(httpClientFor(small).download(`${base}/4k.csv`, join(dir, 'a.csv'))).rejects.toThrow(
       /over the download size cap of 1 KiB/,
     );
     const fromEnv = parseConfig(cfgText(''), 'pubs.yaml', { DATAWARP_MAX_DOWNLOAD_BYTES: '2KiB' });
-    await expect(createCliHttpClient(fromEnv).download(`${base}/4k.csv`, join(dir, 'b.csv'))).rejects.toThrow(
+    await expect(httpClientFor(fromEnv).download(`${base}/4k.csv`, join(dir, 'b.csv'))).rejects.toThrow(
       /over the download size cap of 2 KiB/,
     );
     const dflt = parseConfig(cfgText(''), 'pubs.yaml', {});
-    expect((await createCliHttpClient(dflt).download(`${base}/4k.csv`, join(dir, 'c.csv'))).bytes).toBe(4096);
+    expect((await httpClientFor(dflt).download(`${base}/4k.csv`, join(dir, 'c.csv'))).bytes).toBe(4096);
   });
 
   it('the CLI reads limits from its own environment', async () => {

@@ -15,8 +15,8 @@ const PCN_FILE = '1.Primary Care Networks – March 2020 Individual Level.csv';
 const src = (p: string) => JSON.stringify(pathToFileURL(join(REPO, p)).href);
 
 const CHILD = `
-import { backfill } from ${src('src/pipeline.ts')};
-import { createCliHttpClient, defaultPaths } from ${src('src/cli/main.ts')};
+import { backfill } from ${src('src/pipeline/backfill.ts')};
+import { defaultPaths, httpClientFor } from ${src('src/runtime/index.ts')};
 import { loadConfig } from ${src('src/config/index.ts')};
 import { openDb } from ${src('src/load/index.ts')};
 const dir = process.env.DW_WS;
@@ -27,7 +27,7 @@ await backfill(
     config,
     statePath: dir + '/state/state.json',
     paths: defaultPaths(dir),
-    http: createCliHttpClient(config),
+    http: httpClientFor(config),
     openDb: () => openDb(JSON.parse(process.env.DW_CHILD_DB)),
     reporter: quiet,
     chunkRows: 100,

@@ -9,7 +9,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { ParquetTap, exportPeriod } from '../src/export/index.js';
 import { ensureSchema, loadFile, type Db } from '../src/load/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import { classifyRow } from '../src/manifest/extract/row-kinds.js';
 import { dirSource, restoreFromParquet } from '../src/restore/index.js';
 import type { CellValue, TableSource } from '../src/model.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { collectTable, openFile } from '../src/manifest/extract.js';
+import { collectTable, openFile } from '../src/manifest/extract/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-caps-'));
 const put = (name: string, data: Uint8Array | string) => {

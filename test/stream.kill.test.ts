@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { ledgerRows, loadFile } from '../src/load/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import { forEachEngine } from './support/db.js';
 import { runTsChild } from './support/child.js';
 import { writeCsv } from './support/big-csv.js';
@@ -26,7 +26,7 @@ const big = writeCsv(path.join(dir, 'big.csv'), N, row);
 
 const CHILD = `
 import { openDb, ensureSchema, loadFile } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/load/index.ts')).href)};
-import { openFile } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/manifest/extract.ts')).href)};
+import { openFile } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/manifest/extract/index.ts')).href)};
 const db = await openDb(JSON.parse(process.env.DW_CHILD_DB));
 await ensureSchema(db);
 const input = async (p, url) => {

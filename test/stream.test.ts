@@ -9,7 +9,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { expect, it } from 'vitest';
 import { ParquetTap, exportPeriod } from '../src/export/index.js';
 import { ensureSchema, ledgerRows, loadFile, tableColumns, type Db } from '../src/load/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import { recordChunks } from '../src/load/csv-file.js';
 import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
 import type { TableSource } from '../src/model.js';

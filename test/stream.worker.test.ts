@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 import { ParquetTap, exportPeriod } from '../src/export/index.js';
 import { stopParquetWorker } from '../src/export/tap-thread.js';
 import { ensureSchema, loadFile, type Db } from '../src/load/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import type { TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
 import { writeCsv } from './support/big-csv.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { ledgerRows } from '../src/load/index.js';
-import { openFile } from '../src/manifest/extract.js';
+import { openFile } from '../src/manifest/extract/index.js';
 import { generateWorkbook } from '../bench/workbook.js';
 import { forEachEngine } from './support/db.js';
 import { REPO } from './support/workspace.js';
@@ -23,7 +23,7 @@ const book = generateWorkbook(dir, ROWS);
 
 const CHILD = `
 import { openDb, ensureSchema, loadFile } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/load/index.ts')).href)};
-import { openFile } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/manifest/extract.ts')).href)};
+import { openFile } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/manifest/extract/index.ts')).href)};
 const db = await openDb(JSON.parse(process.env.DW_CHILD_DB));
 await ensureSchema(db);
 const f = await openFile(process.env.DW_BOOK, { ext: 'xlsx' });

@@ -5,7 +5,12 @@ import { join, relative, resolve } from 'node:path';
 import { itemKey, readState, writeState, type State } from '../state/index.js';
 import { parsePeriod } from '../config/index.js';
 import type { Db } from '../load/index.js';
-import { backfill, type BackfillOptions, type BackfillResult, type ItemOutcome } from '../pipeline.js';
+import {
+  backfill,
+  type BackfillOptions,
+  type BackfillResult,
+  type ItemOutcome,
+} from '../pipeline/backfill.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import { selectPubs } from '../pipeline/fan-out.js';
 import { checkWritable, removeStaleTempFiles } from '../preflight.js';

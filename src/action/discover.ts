@@ -5,7 +5,8 @@
 // workflow: the next scheduled backfill loads what it added once it is merged. When the base already has
 // everything discover would propose, an open pull request is stale and is closed.
 import { relative, resolve } from 'node:path';
-import { clockFrom, runDiscover, type DiscoverRun } from '../cli/discover.js';
+import { runDiscover, type DiscoverRun } from '../monitor/index.js';
+import { clockFrom } from '../runtime/index.js';
 import { monitorPathFor, type PubDiscovery } from '../monitor/index.js';
 import { pushBranch } from './discover-git.js';
 import { httpClientFor, type ActionEnv } from './env.js';

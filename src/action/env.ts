@@ -1,15 +1,15 @@
 // The one environment object the action's commands share: inputs, event context, config, paths, the GitHub
 // client, redaction and logs; plus the few things made from it (database, HTTP client, namer, reporter).
 import { join } from 'node:path';
-import { defaultPaths, dbOptions } from '../cli/main.js';
-import { createReporter } from '../cli/reporter.js';
+import { dbOptions, defaultPaths } from '../runtime/index.js';
+import { createReporter } from '../runtime/reporter.js';
 import type { Config } from '../config/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import type { TableNamer } from '../enrich/index.js';
 import { createHttpClient, httpLimits, type HttpClientOptions } from '../http/index.js';
 import { openDb, type Db } from '../load/index.js';
-import type { Paths, Reporter } from '../pipeline.js';
-import { VERSION } from '../version.js';
+import type { Paths, Reporter } from '../pipeline/backfill.js';
+import { userAgent } from '../version.js';
 import type { ConditionalHttpClient, SourceCache } from './cache.js';
 import type { ActionInputs, Core, RunContext } from './context.js';
 import type { GitHub } from './github.js';
@@ -92,7 +92,7 @@ export function httpClientFor(e: ActionEnv): ConditionalHttpClient {
   const make = e.options.http ?? createHttpClient;
   return make({
     allowedHosts: e.config.allowedHosts,
-    userAgent: `DataWarp/${VERSION} (+https://github.com/${e.ctx.owner}/${e.ctx.repo})`,
+    userAgent: userAgent(`${e.ctx.owner}/${e.ctx.repo}`),
     ...httpLimits(e.config.limits),
   });
 }

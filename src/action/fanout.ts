@@ -13,7 +13,7 @@ import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
-import type { ItemOutcome } from '../pipeline.js';
+import type { ItemOutcome } from '../pipeline/backfill.js';
 import { clampMaxJobs, fanOutPlan } from '../pipeline/fan-out.js';
 import {
   emptyState,

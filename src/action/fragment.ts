@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { readCatalog, type Catalog } from '../export/index.js';
-import type { ItemOutcome } from '../pipeline.js';
+import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
 import { InputError } from './context.js';
 import type { ActionEnv } from './env.js';

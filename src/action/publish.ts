@@ -20,7 +20,7 @@ import {
   releaseTitle,
   versionAssetName,
 } from '../github/release-names.js';
-import type { ItemOutcome } from '../pipeline.js';
+import type { ItemOutcome } from '../pipeline/backfill.js';
 import type { Log } from './env.js';
 import {
   keepPrevious,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseConfig, type Config } from '../config/index.js';
 import { readCatalog } from '../export/index.js';
-import { backfill, type ItemOutcome } from '../pipeline.js';
+import { backfill, type ItemOutcome } from '../pipeline/backfill.js';
 import type { PullRequestInfo } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
 import { fileAtRevision } from './git.js';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { monitorPathFor, withoutReloaded } from '../monitor/index.js';
-import type { BackfillResult } from '../pipeline.js';
+import type { BackfillResult } from '../pipeline/backfill.js';
 import type { ActionEnv } from './env.js';
 import type { ExtraFile } from './git.js';
 

@@ -1,8 +1,8 @@
 // `command: status`: progress per publication from state.json, row totals from the committed catalog (the
 // runner's database is empty), into the log, the step summary, the outputs and one status issue.
 import { resolve } from 'node:path';
-import { clockFrom } from '../cli/discover.js';
-import { monitorStatus, renderStatus, statusData } from '../cli/status.js';
+import { clockFrom } from '../runtime/index.js';
+import { monitorStatus, renderStatus, statusData } from '../status/index.js';
 import { readCatalog } from '../export/index.js';
 import { monitorPathFor, readMonitor } from '../monitor/index.js';
 import { readState } from '../state/index.js';

@@ -1,8 +1,8 @@
 // Step summaries and the pull-request comment: pure functions from typed outcomes to Markdown. The caller
 // redacts secrets from the whole text and writes it (core.summary.addRaw(...).write()).
-import type { StatusData } from '../cli/status.js';
-import { bar } from '../cli/reporter.js';
-import type { ItemOutcome } from '../pipeline.js';
+import type { StatusData } from '../status/index.js';
+import { bar } from '../runtime/reporter.js';
+import type { ItemOutcome } from '../pipeline/backfill.js';
 import { diffText } from '../pipeline/versions.js';
 import type { CacheReport } from './cache.js';
 import { CATALOG_TAG } from '../github/release-names.js';

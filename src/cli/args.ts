@@ -1,7 +1,7 @@
 // A subcommand's arguments: its own options plus --config, --state and --help. A bad option is a usage error
 // (the message and the usage on stderr, exit 2); --help prints the usage (exit 0).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Io } from './reporter.js';
+import type { Io } from '../runtime/reporter.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -2,92 +2,11 @@
 // revisions of recent periods and freshness. --write adds the new releases to the config (comments, order and
 // formatting kept) and records what was learned in state/monitor.json. A landing page that cannot be read is
 // an error naming it (exit 1) and nothing is written.
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addUrls, loadConfig, parseConfig, type Config } from '../config/index.js';
-import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js';
-import {
-  discover,
-  monitorPathFor,
-  MonitorStateError,
-  readMonitor,
-  serializeMonitor,
-  writeMonitor,
-  type DiscoverResult,
-  type PubDiscovery,
-} from '../monitor/index.js';
-import { readState } from '../state/index.js';
-import { VERSION } from '../version.js';
-import type { CliEnv } from './main.js';
-
-export class DiscoverUsageError extends Error {}
-
-/** The clock: DATAWARP_NOW (an ISO time, for tests and replays) or the system's. */
-export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
-  const fixed = env.DATAWARP_NOW ? new Date(env.DATAWARP_NOW) : undefined;
-  if (fixed && Number.isNaN(fixed.getTime()))
-    throw new DiscoverUsageError(`DATAWARP_NOW="${env.DATAWARP_NOW}" is not an ISO date-time`);
-  return () => fixed ?? new Date();
-}
-
-export interface DiscoverRun {
-  result: DiscoverResult;
-  /** publications whose landing page failed */
-  errors: PubDiscovery[];
-  /** the config file was changed (only with write) */
-  configChanged: boolean;
-  monitorChanged: boolean;
-  added: number;
-}
-
-/** Discover and, with `write` and no failed landing page, update the config and monitor.json. */
-export async function runDiscover(o: {
-  config: Config;
-  statePath: string;
-  cwd: string;
-  http: HttpClient;
-  now: () => Date;
-  write: boolean;
-  pub?: string;
-  log?: (m: string) => void;
-}): Promise<DiscoverRun> {
-  const monitorPath = monitorPathFor(o.statePath);
-  const before = readMonitor(monitorPath);
-  const tmpDir = mkdtempSync(join(tmpdir(), 'dw-discover-'));
-  let result: DiscoverResult;
-  try {
-    result = await discover(
-      o.config,
-      readState(o.statePath),
-      before,
-      { http: o.http, now: o.now, tmpDir, manifestsDir: join(o.cwd, 'manifests'), log: o.log },
-      { pub: o.pub },
-    );
-  } finally {
-    rmSync(tmpDir, { recursive: true, force: true });
-  }
-  const errors = result.publications.filter((p) => p.error);
-  const additions = result.publications.flatMap((p) => p.new.map((n) => ({ pub: p.pub, ...n })));
-  const run: DiscoverRun = { result, errors, configChanged: false, monitorChanged: false, added: 0 };
-  if (!o.write || errors.length) return run;
-  const text = readFileSync(o.config.file, 'utf8');
-  const next = addUrls(text, additions);
-  if (next !== text) {
-    parseConfig(next, o.config.file, {}); // never write a config that would not load
-    const tmp = `${o.config.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, next);
-    renameSync(tmp, o.config.file);
-    run.configChanged = true;
-    run.added = additions.length;
-  }
-  if (serializeMonitor(result.monitor) !== serializeMonitor(before)) {
-    writeMonitor(monitorPath, result.monitor);
-    run.monitorChanged = true;
-  }
-  return run;
-}
+import { loadConfig } from '../config/index.js';
+import { MonitorStateError, runDiscover, type DiscoverRun } from '../monitor/index.js';
+import { clockFrom, httpClientFor, type CliEnv } from '../runtime/index.js';
 
 export function renderDiscovery(r: DiscoverRun, write: boolean, configFile: string): string {
   const lines: string[] = [];
@@ -182,11 +101,7 @@ export async function runDiscoverCommand(argv: string[], ctx: CliEnv): Promise<n
     );
     return 2;
   }
-  const http = createHttpClient({
-    allowedHosts: config.allowedHosts,
-    userAgent: `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)`,
-    ...httpLimits(config.limits),
-  });
+  const http = httpClientFor(config);
   let run: DiscoverRun;
   try {
     run = await runDiscover({

@@ -11,10 +11,10 @@ import { loadConfig, type Publication } from '../config/index.js';
 import { enrichManifest, formatDrift } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { safeFileName } from '../manifest/download.js';
-import { extractFile } from '../manifest/extract.js';
+import { extractFile } from '../manifest/extract/index.js';
 import { MANIFESTS_BRANCH, rollingReference, storeOf, writeYaml } from '../manifest/index.js';
 import type { CellValue, DataFileLink, EnrichedManifest, Manifest } from '../model.js';
-import type { CliEnv } from './main.js';
+import type { CliEnv } from '../runtime/index.js';
 
 export const ENRICH_USAGE = `Usage: datawarp enrich <manifest.yaml> [--reference F] [--out F] [--config F]
 

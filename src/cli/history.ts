@@ -5,7 +5,7 @@ import { loadConfig, parsePeriod } from '../config/index.js';
 import { ensureSchema, listVersions, openDb, type ItemVersion } from '../load/index.js';
 import { diffText } from '../pipeline/versions.js';
 import { commandArgs } from './args.js';
-import type { CliEnv } from './main.js';
+import type { CliEnv } from '../runtime/index.js';
 
 export const HISTORY_USAGE = `Usage: datawarp history --pub P [--period X] [--json] [--config F]
 

@@ -1,14 +1,13 @@
 // `datawarp <command>`: backfill | status | init-state | validate | enrich | restore | history | discover | plan | site
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, parsePeriod, type Config } from '../config/index.js';
 import type { TableNamer } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
-import { createHttpClient, httpLimits, type HttpClient } from '../http/index.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
 import { manifestStore } from '../manifest/index.js';
-import { backfill, type Paths } from '../pipeline.js';
+import { backfill } from '../pipeline/backfill.js';
 import { selectPubs } from '../pipeline/fan-out.js';
 import { VERSION } from '../version.js';
 import { checkWritable, PreflightError, removeStaleTempFiles } from '../preflight.js';
@@ -22,14 +21,24 @@ import {
 } from '../monitor/index.js';
 import { runRestore } from './restore.js';
 import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
-import { clockFrom, runDiscoverCommand } from './discover.js';
+import { runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
 import { referenceProblems } from './validate.js';
 import { runHistory } from './history.js';
 import { runPlanCommand } from './plan.js';
 import { runSiteCommand } from './site.js';
-import { createReporter, type Io } from './reporter.js';
-import { monitorStatus, renderStatus, statusData } from './status.js';
+import {
+  clockFrom,
+  createReporter,
+  dbOptions,
+  defaultPaths,
+  httpClientFor,
+  UsageError,
+  type CliEnv,
+} from '../runtime/index.js';
+
+export type { CliEnv };
+import { monitorStatus, renderStatus, statusData } from '../status/index.js';
 
 export { VERSION };
 
@@ -63,15 +72,6 @@ Exit codes: 0 ok, 1 some item failed (the others were processed),
   2 could not start (usage, config, unwritable state/manifests/output directory, database unreachable),
   or lost the database during the run.
 `;
-
-export interface CliEnv {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  io: Io;
-  /** receives the structured result of a backfill (the action turns it into outputs and a summary) */
-}
-
-class UsageError extends Error {}
 
 export async function runCli(argv: string[], ctx: CliEnv): Promise<number> {
   const { io } = ctx;
@@ -167,28 +167,6 @@ async function dispatch(argv: string[], ctx: CliEnv): Promise<number> {
   }
 }
 
-export function defaultPaths(cwd: string): Paths {
-  return {
-    manifests: join(cwd, 'manifests'),
-    output: join(cwd, 'output'),
-    downloads: join(cwd, '.datawarp', 'downloads'),
-  };
-}
-
-/** The HTTP client of a backfill: the config's allowed hosts and limits (size cap, minimum throughput). */
-export function createCliHttpClient(config: Config, userAgent = CLI_USER_AGENT): HttpClient {
-  return createHttpClient({ allowedHosts: config.allowedHosts, userAgent, ...httpLimits(config.limits) });
-}
-
-const CLI_USER_AGENT = `DataWarp/${VERSION} (+https://github.com/datawarp/datawarp)`;
-
-export function dbOptions(ctx: Pick<CliEnv, 'cwd' | 'env'>) {
-  return {
-    databaseUrl: ctx.env.DATABASE_URL || undefined,
-    dataDir: ctx.env.DATAWARP_PGLITE_DIR || join(ctx.cwd, '.datawarp', 'pglite'),
-  };
-}
-
 function makeNamer(ctx: CliEnv, log: (m: string) => void): TableNamer | undefined {
   return openAiNamerFromEnv(ctx.env, log);
 }
@@ -236,7 +214,7 @@ async function runBackfill(
       config,
       statePath,
       paths,
-      http: createCliHttpClient(config),
+      http: httpClientFor(config),
       openDb: () => openDb(dbOptions(ctx)),
       namer: makeNamer(ctx, reporter.warn),
       reporter,

@@ -1,5 +1,5 @@
 // `datawarp plan [--json] [--pub P] [--period P] [--retry-failed] [--force] [--max-jobs N]`: the publications a
-// backfill would work on (the same selection as backfill: src/pipeline.ts planItems, the monitor's pending
+// backfill would work on (the same selection as backfill: src/pipeline/backfill.ts planItems, the monitor's pending
 // revisions included), packed into at most N matrix jobs (src/pipeline/fan-out.ts), printed as the fan-out
 // workflow's matrix include list `[{"job":"1","pub":"a b"}, ...]`, `[]` when nothing is pending.
 import { resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.
 import { clampMaxJobs, fanOutPlan, MATRIX_JOB_LIMIT, selectPubs } from '../pipeline/fan-out.js';
 import { readState } from '../state/index.js';
 import { commandArgs } from './args.js';
-import type { CliEnv } from './main.js';
+import type { CliEnv } from '../runtime/index.js';
 
 export { fanOutPlan, type FanOutPlan } from '../pipeline/fan-out.js';
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dbOptions } from './main.js';
+import { dbOptions } from '../runtime/index.js';
 import { loadConfig } from '../config/index.js';
 import { openDb } from '../load/index.js';
 import { dirSource, releaseSource, restoreFromParquet, type ParquetSource } from '../restore/index.js';

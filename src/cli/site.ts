@@ -20,10 +20,9 @@ import { manifestStore } from '../manifest/index.js';
 import type { EnrichedManifest } from '../model.js';
 import { buildSite, type LocalFile, type SiteInput, type SiteLedgerRow } from '../site/index.js';
 import { readState } from '../state/index.js';
-import { clockFrom } from './discover.js';
 import { commandArgs } from './args.js';
-import { dbOptions, type CliEnv } from './main.js';
-import { monitorStatus } from './status.js';
+import { clockFrom, dbOptions, type CliEnv } from '../runtime/index.js';
+import { monitorStatus } from '../status/index.js';
 
 const USAGE = `Usage: datawarp site [--out DIR] [--repo OWNER/NAME] [--config F] [--state F]
 

@@ -5,11 +5,11 @@ import type { Limits } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
 import type { DataFileLink, DownloadedFile, Manifest, ManifestFile, SourceFile } from '../model.js';
 import { downloadFiles } from './download.js';
-import { openFile } from './extract.js';
+import { openFile } from './extract/index.js';
 import { findDataFiles, isDataFileUrl } from './pages.js';
 import { checkSignature } from './signature.js';
 
-export { collectTable, extractFile, openFile } from './extract.js';
+export { collectTable, extractFile, openFile } from './extract/index.js';
 export { EXTRACTOR_VERSION } from './extract/version.js';
 export { releaseParsedRows } from './extract/isolate.js';
 export { findDataFiles, isDataFileUrl } from './pages.js';

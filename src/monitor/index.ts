@@ -42,6 +42,7 @@ export {
   clearRevision,
   emptyMonitor,
   markRevised,
+  monitorPathFor,
   MonitorStateError,
   parseMonitor,
   pendingRevisions,
@@ -54,7 +55,4 @@ export {
   type Revision,
 } from './state.js';
 
-import { dirname, join } from 'node:path';
-
-/** state/monitor.json beside the state file. */
-export const monitorPathFor = (statePath: string): string => join(dirname(statePath), 'monitor.json');
+export { runDiscover, type DiscoverRun } from './run.js';

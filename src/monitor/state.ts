@@ -3,9 +3,12 @@
 // this file is committed beside it. Written atomically (temp file, fsync, rename), keys sorted and no
 // "checked at" times, so a run that learned nothing new changes no byte.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeIssues, dict, nullProto } from '../state/index.js';
 import { monitorSchema } from './schema.js';
+
+/** state/monitor.json beside the state file. */
+export const monitorPathFor = (statePath: string): string => join(dirname(statePath), 'monitor.json');
 
 export interface SeenRelease {
   url: string;

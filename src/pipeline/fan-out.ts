@@ -3,7 +3,7 @@
 // publication in exactly one job: [{"job": "1", "pub": "a b c"}, ...]. Used by `datawarp plan` and the action's
 // plan and merge commands.
 import type { Config, Frequency } from '../config/index.js';
-import { planItems, type BackfillOptions } from '../pipeline.js';
+import { planItems, type BackfillOptions } from './backfill.js';
 import type { State } from '../state/index.js';
 
 /** GitHub's cap on the jobs of one matrix. */

@@ -6,7 +6,7 @@ import { exportPeriod, type ExportTable, type ExportedFile, type ParquetTap } fr
 import { loadFile, type Db } from '../load/index.js';
 import type { BuiltManifest } from '../manifest/index.js';
 import type { EnrichedManifest, ReconciledPart, TableSpec } from '../model.js';
-import type { PipelineDeps, PlanItem } from '../pipeline.js';
+import type { PipelineDeps, PlanItem } from './types.js';
 import type { VersionRun } from './versions.js';
 
 export interface LoadedItem {

@@ -1,12 +1,18 @@
 // Processing one item: manifest -> version plan -> enrich -> load (one transaction per file) -> version recorded
-// -> export. The stages' order for an item; src/pipeline.ts plans the items and records their outcomes.
+// -> export. The stages' order for an item; src/pipeline/backfill.ts plans the items and records their outcomes.
 import { basename, join } from 'node:path';
 import { enrichManifest, formatDrift } from '../enrich/index.js';
 import { ParquetTap, exportPeriod, writeCatalog, type ExportedFile } from '../export/index.js';
 import { recordLlmCalls, type Db, type ItemVersion } from '../load/index.js';
-import { buildManifest, manifestFile, manifestStore } from '../manifest/index.js';
+import {
+  buildManifest,
+  manifestFile,
+  manifestStore,
+  type BuiltManifest,
+  type ManifestStore,
+} from '../manifest/index.js';
 import type { DriftReport, ReconciledPart } from '../model.js';
-import type { PipelineDeps, PlanItem } from '../pipeline.js';
+import type { PipelineDeps, PlanItem } from './types.js';
 import { docText, findReference } from './files.js';
 import { exportNarrowed, loadItem } from './load-item.js';
 import {
@@ -26,6 +32,23 @@ export interface ItemResult {
   currentVersion: number;
   /** parts with one total row: their total against their detail rows */
   reconciliation?: ReconciledPart[];
+}
+
+/** Stable names and descriptions for the item's tables: the reference (configured or rolling), the LLM, or
+ * deterministic names. */
+async function enrich(deps: PipelineDeps, it: PlanItem, store: ManifestStore, built: BuiltManifest) {
+  return enrichManifest(built.manifest, {
+    pubName: it.pub.name,
+    reference: findReference(store, deps.config.file, it.pub, it.entry.period),
+    namer: deps.namer,
+    samples: new Map(
+      built.files.flatMap(({ file, source }) =>
+        source.tables.map((t) => [`${file.url}#${t.spec.id}`, t.sample] as const),
+      ),
+    ),
+    docs: new Map(built.files.map(({ file, source }) => [file.url, docText(source)])),
+    log: deps.reporter.warn,
+  });
 }
 
 export async function processItem(
@@ -62,18 +85,7 @@ export async function processItem(
   store.write(pub.code, entry.period, 'manifest', built.manifest);
 
   // 2. enrich
-  const enriched = await enrichManifest(built.manifest, {
-    pubName: pub.name,
-    reference: findReference(store, deps.config.file, pub, entry.period),
-    namer: deps.namer,
-    samples: new Map(
-      built.files.flatMap(({ file, source }) =>
-        source.tables.map((t) => [`${file.url}#${t.spec.id}`, t.sample] as const),
-      ),
-    ),
-    docs: new Map(built.files.map(({ file, source }) => [file.url, docText(source)])),
-    log: r.warn,
-  });
+  const enriched = await enrich(deps, it, store, built);
   store.write(pub.code, entry.period, 'enriched', enriched);
   const calls = deps.namer?.takeCalls?.() ?? [];
   if (calls.length) await recordLlmCalls(db, pub.code, entry.period, calls);

@@ -9,7 +9,6 @@ import type { ReleaseReader } from './releases.js';
 import { BadParquetFile, checkParquet, readGroup, type CheckedFile } from './parquet-file.js';
 import { restoreTable } from './rehydrate.js';
 
-
 export interface ParquetAsset {
   /** <table>__<period>.parquet (release assets) or <table>/<period>.parquet (output/parquet) */
   name: string;

@@ -1,11 +1,11 @@
-// Manifests, samples and docs built from files the way src/pipeline.ts builds them, for enrichment tests; and
+// Manifests, samples and docs built from files the way src/pipeline/ builds them, for enrichment tests; and
 // the three-period workbook sequence derived from the corpus file ePCN.xlsx.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import * as XLSX from 'xlsx';
-import { extractFile } from '../../src/manifest/extract.js';
+import { extractFile } from '../../src/manifest/extract/index.js';
 import type { CellValue, Manifest } from '../../src/model.js';
 
 export const NHS = join(import.meta.dirname, '..', 'fixtures', 'nhs');

@@ -1,10 +1,10 @@
 // Helpers for revision tests: a backfill of a workspace with revised items (as the CLI builds it), edits of the
 // local NHS site's pages and files.
 import { join } from 'node:path';
-import { createCliHttpClient, defaultPaths } from '../../src/cli/main.js';
+import { defaultPaths, httpClientFor } from '../../src/runtime/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openDb } from '../../src/load/index.js';
-import { backfill, type BackfillOptions, type BackfillResult } from '../../src/pipeline.js';
+import { backfill, type BackfillOptions, type BackfillResult } from '../../src/pipeline/backfill.js';
 import type { Workspace } from './workspace.js';
 
 const quiet = { info() {}, warn() {}, progress() {}, done() {} };
@@ -21,7 +21,7 @@ export function reviseRun(
       config,
       statePath: ws.statePath,
       paths: defaultPaths(ws.dir),
-      http: createCliHttpClient(config),
+      http: httpClientFor(config),
       openDb: () => openDb(ws.location),
       reporter: quiet,
     },

@@ -8,14 +8,14 @@ import type {
   RowFlags,
   SourceFile,
   TableSource,
-} from '../model.js';
-import { openCsv } from './extract/csv.js';
-import { fileBytes } from './extract/source.js';
-import { readWorkbookIsolated } from './extract/isolate.js';
-import { listZip, openZip } from './extract/zip.js';
-import { checkMemberEntry, extractLimits, LimitError } from './extract/caps.js';
-import { mergePlan, streamPlan } from './extract/xlsx-stream.js';
-import type { Limits } from '../config/index.js';
+} from '../../model.js';
+import { openCsv } from './csv.js';
+import { fileBytes } from './source.js';
+import { readWorkbookIsolated } from './isolate.js';
+import { listZip, openZip } from './zip.js';
+import { checkMemberEntry, extractLimits, LimitError } from './caps.js';
+import { mergePlan, streamPlan } from './xlsx-stream.js';
+import type { Limits } from '../../config/index.js';
 
 export interface ExtractOptions {
   ext: 'xlsx' | 'xls' | 'csv' | 'zip' | 'ods' | 'xlsm';

@@ -1,5 +1,5 @@
 // Progress and messages for a terminal (a redrawn bar) or a log (throttled lines).
-import type { Reporter } from '../pipeline.js';
+import type { Reporter } from '../pipeline/backfill.js';
 
 export interface Io {
   out: (s: string) => void;

@@ -12,7 +12,7 @@ import { dict, itemKey, type State } from '../state/index.js';
 /** `o[k]` only when `o` holds `k` itself (never a prototype member such as `constructor`). */
 const own = <T>(o: Record<string, T> | undefined, k: string): T | undefined =>
   o && Object.hasOwn(o, k) ? o[k] : undefined;
-import { bar } from './reporter.js';
+import { bar } from '../runtime/reporter.js';
 
 export interface PubStatus {
   pub: string;
