@@ -4,10 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memReleases } from './support/mem-releaser.js';
 import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { cachedHttpClient, createActionsCache, type ConditionalHttpClient } from '../src/action/cache.js';
 import { mergeCatalogs } from '../src/action/merge.js';
-import { publishAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
+import { publishAssets, type Release } from '../src/action/releases.js';
 import { isRetryable, isTransientError, transientRetryKeys } from '../src/action/transient.js';
 import type { Catalog } from '../src/export/index.js';
 import { HttpError } from '../src/http/index.js';
@@ -191,33 +192,8 @@ describe('catalog merge', () => {
 
 describe('publishing assets', () => {
   function memReleaser() {
-    const assets: ReleaseAsset[] = [];
-    const calls: string[] = [];
-    let id = 1;
-    const rel: Releaser = {
-      ensureRelease: async (tag) => ({ id: 1, tag, htmlUrl: '', uploadUrl: '' }),
-      listAssets: async () => (calls.push('list'), [...assets]),
-      deleteAsset: async (i) => {
-        calls.push(`delete ${i}`);
-        assets.splice(
-          assets.findIndex((a) => a.id === i),
-          1,
-        );
-      },
-      renameAsset: async (i, name) => {
-        calls.push(`rename ${i} ${name}`);
-        const a = assets.find((x) => x.id === i)!;
-        a.name = name;
-        return { ...a };
-      },
-      uploadAsset: async (_r, name, data, label) => {
-        calls.push(`upload ${name}`);
-        const a = { id: id++, name, size: data.length, label };
-        assets.push(a);
-        return a;
-      },
-    };
-    return { rel, assets, calls };
+    const m = memReleases({ oneRelease: true, firstId: 1 });
+    return { rel: m.releaser, assets: m.releases[0].assets, calls: m.calls };
   }
   const release: Release = { id: 1, tag: 'datawarp-x-2020', htmlUrl: '', uploadUrl: '' };
 

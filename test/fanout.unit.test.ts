@@ -6,12 +6,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { memReleases } from './support/mem-releaser.js';
 import { recordAssets } from '../src/action/catalog-assets.js';
 import { missingOutcomes } from '../src/action/fanout.js';
 import type { Fragment } from '../src/action/fragment.js';
 import { mergeCatalogs } from '../src/action/merge.js';
 import { createPublisher } from '../src/action/publish.js';
-import { maxReleaseAssets, type Release, type ReleaseAsset, type Releaser } from '../src/action/releases.js';
+import { maxReleaseAssets } from '../src/action/releases.js';
 import { fanOutPlan } from '../src/cli/plan.js';
 import { loadConfig, type Config } from '../src/config/index.js';
 import {
@@ -29,46 +30,6 @@ import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
 import type { ItemOutcome } from '../src/pipeline/backfill.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-fanout-unit-'));
-
-function memReleases() {
-  const releases: (Release & { assets: ReleaseAsset[] })[] = [];
-  let id = 1;
-  const releaser: Releaser = {
-    async ensureRelease(tag) {
-      let r = releases.find((x) => x.tag === tag);
-      if (!r)
-        releases.push(
-          (r = {
-            id: id++,
-            tag,
-            htmlUrl: `https://github.com/o/r/releases/tag/${tag}`,
-            uploadUrl: '',
-            assets: [],
-          }),
-        );
-      return r;
-    },
-    listAssets: async (rel) => [...releases.find((x) => x.id === rel.id)!.assets],
-    async deleteAsset(assetId) {
-      for (const r of releases) r.assets = r.assets.filter((a) => a.id !== assetId);
-    },
-    async renameAsset(assetId, name) {
-      const a = releases.flatMap((r) => r.assets).find((x) => x.id === assetId)!;
-      a.name = name;
-      return { ...a };
-    },
-    async uploadAsset(rel, name, data, label) {
-      const r = releases.find((x) => x.id === rel.id)!;
-      if (r.assets.some((a) => a.name === name))
-        throw Object.assign(new Error('already_exists'), { status: 422 });
-      const a = { id: id++, name, size: data.length, label };
-      r.assets.push(a);
-      return a;
-    },
-  };
-  const names = () => Object.fromEntries(releases.map((r) => [r.tag, r.assets.map((a) => a.name).sort()]));
-  return { releaser, releases, names };
-}
 
 function item(dir: string, period: string, tables: string[], content = 'x'): ItemOutcome {
   return {

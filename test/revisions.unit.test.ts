@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { memReleases, type MemAsset } from './support/mem-releaser.js';
 import { createPublisher } from '../src/action/publish.js';
 import { revisedAssets } from '../src/action/revised-rows.js';
 import type { Releaser } from '../src/action/releases.js';
@@ -212,33 +213,8 @@ forEachEngine('revisions in the database', (ctx) => {
   });
 });
 
-type MemAsset = { id: number; name: string; size: number; label: string | null };
-
 /** An in-memory release holding `assets` (one release, whatever the tag). */
-function memReleaser(assets: MemAsset[]): Releaser {
-  let next = 100;
-  return {
-    ensureRelease: async (tag) => ({ id: 1, tag, htmlUrl: `https://x/releases/tag/${tag}`, uploadUrl: '' }),
-    listAssets: async () => [...assets],
-    deleteAsset: async (id) =>
-      void assets.splice(
-        assets.findIndex((a) => a.id === id),
-        1,
-      ),
-    renameAsset: async (id, name) => {
-      if (assets.some((a) => a.name === name))
-        throw Object.assign(new Error('already_exists'), { status: 422 });
-      const a = assets.find((x) => x.id === id)!;
-      a.name = name;
-      return { ...a };
-    },
-    uploadAsset: async (_r, name, data, label) => {
-      const a = { id: next++, name, size: data.length, label };
-      assets.push(a);
-      return a;
-    },
-  };
-}
+const memReleaser = (assets: MemAsset[]): Releaser => memReleases({ assets, oneRelease: true }).releaser;
 
 const quietLog = { info() {}, warning() {} };
 
