@@ -35,8 +35,14 @@ function openDrift(ws: Workspace): Map<string, Record<string, unknown>> {
 }
 
 export function registerCatalogTools(server: McpServer, ws: Workspace, repo?: string): void {
-  const failed = (e: unknown) => ownError(describeQueryError(e, 60_000).text);
+  registerListPublications(server, ws, repo);
+  registerSearchTables(server, ws);
+  registerDescribeTable(server, ws, repo);
+}
 
+const failed = (e: unknown) => ownError(describeQueryError(e, 60_000).text);
+
+function registerListPublications(server: McpServer, ws: Workspace, repo?: string): void {
   server.registerTool(
     'list_publications',
     {
@@ -92,7 +98,9 @@ export function registerCatalogTools(server: McpServer, ws: Workspace, repo?: st
       return { content: [{ type: 'text', text }], structuredContent: { publications } };
     },
   );
+}
 
+function registerSearchTables(server: McpServer, ws: Workspace): void {
   server.registerTool(
     'search_tables',
     {
@@ -142,7 +150,9 @@ export function registerCatalogTools(server: McpServer, ws: Workspace, repo?: st
       return { content: [{ type: 'text', text }], structuredContent: { tables } };
     },
   );
+}
 
+function registerDescribeTable(server: McpServer, ws: Workspace, repo?: string): void {
   server.registerTool(
     'describe_table',
     {

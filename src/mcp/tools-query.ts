@@ -18,6 +18,11 @@ const errorShape = z
   .describe('set when the call failed: the SQLSTATE and the database message');
 
 export function registerQueryTools(server: McpServer, ws: Workspace, settings: QuerySettings): void {
+  registerQuery(server, ws, settings);
+  registerHistory(server, ws, settings);
+}
+
+function registerQuery(server: McpServer, ws: Workspace, settings: QuerySettings): void {
   server.registerTool(
     'query',
     {
@@ -43,50 +48,54 @@ export function registerQueryTools(server: McpServer, ws: Workspace, settings: Q
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ sql, max_rows }) => {
-      const maxRows = max_rows ?? DEFAULT_MAX_ROWS;
-      const started = Date.now();
-      try {
-        const r = await ws.engine.run(sql, [], {
-          maxRows,
-          maxBytes: settings.maxBytes,
-          timeoutMs: settings.timeoutMs,
-        });
-        const out = {
-          columns: r.columns,
-          rows: r.rows,
-          row_count: r.rows.length,
-          cut: r.cut,
-          max_rows: maxRows,
-          elapsed_ms: Date.now() - started,
-        };
-        const cut =
-          r.cut === 'max_rows'
-            ? `; cut at max_rows ${maxRows}: more rows exist (aggregate, filter or raise max_rows)`
-            : r.cut === 'max_bytes'
-              ? `; cut at ${settings.maxBytes} bytes: more rows exist (select fewer columns or rows)`
-              : '';
-        const text = `${plural(r.rows.length, 'row')} × ${plural(r.columns.length, 'column')} in structuredContent${cut}.`;
-        return { content: [{ type: 'text', text }], structuredContent: out };
-      } catch (e) {
-        const { text, detail } = describeQueryError(e, settings.timeoutMs);
-        return {
-          isError: true,
-          content: [{ type: 'text', text }],
-          structuredContent: {
-            columns: [],
-            rows: [],
-            row_count: 0,
-            cut: null,
-            max_rows: maxRows,
-            elapsed_ms: Date.now() - started,
-            error: detail,
-          },
-        };
-      }
-    },
+    async ({ sql, max_rows }) => runQuery(ws, settings, sql, max_rows ?? DEFAULT_MAX_ROWS),
   );
+}
 
+/** The `query` tool's answer: rows in structuredContent, or the database's error as a value. */
+async function runQuery(ws: Workspace, settings: QuerySettings, sql: string, maxRows: number) {
+  const started = Date.now();
+  try {
+    const r = await ws.engine.run(sql, [], {
+      maxRows,
+      maxBytes: settings.maxBytes,
+      timeoutMs: settings.timeoutMs,
+    });
+    const out = {
+      columns: r.columns,
+      rows: r.rows,
+      row_count: r.rows.length,
+      cut: r.cut,
+      max_rows: maxRows,
+      elapsed_ms: Date.now() - started,
+    };
+    const cut =
+      r.cut === 'max_rows'
+        ? `; cut at max_rows ${maxRows}: more rows exist (aggregate, filter or raise max_rows)`
+        : r.cut === 'max_bytes'
+          ? `; cut at ${settings.maxBytes} bytes: more rows exist (select fewer columns or rows)`
+          : '';
+    const text = `${plural(r.rows.length, 'row')} × ${plural(r.columns.length, 'column')} in structuredContent${cut}.`;
+    return { content: [{ type: 'text' as const, text }], structuredContent: out };
+  } catch (e) {
+    const { text, detail } = describeQueryError(e, settings.timeoutMs);
+    return {
+      isError: true,
+      content: [{ type: 'text' as const, text }],
+      structuredContent: {
+        columns: [],
+        rows: [],
+        row_count: 0,
+        cut: null,
+        max_rows: maxRows,
+        elapsed_ms: Date.now() - started,
+        error: detail,
+      },
+    };
+  }
+}
+
+function registerHistory(server: McpServer, ws: Workspace, settings: QuerySettings): void {
   server.registerTool(
     'history',
     {
