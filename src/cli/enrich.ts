@@ -77,13 +77,45 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
     pub = loadConfig(configPath, ctx.env).publications.find((p) => p.code === manifest.pub);
 
   const out = resolve(ctx.cwd, v.out ?? manifestPath.replace(/(\.ya?ml)?$/i, '_enriched.yaml'));
+  const ref = findReference(ctx, v.reference, pub, manifestPath, manifest);
+  if (ref === undefined) return 2;
+  const { referencePath, reference } = ref;
+
+  const warn = (m: string) => ctx.io.err(`  ! ${m}\n`);
+  const downloads = await readDownloads(ctx.cwd, manifest, warn);
+  const namer = openAiNamerFromEnv(ctx.env, warn);
+  const enriched = await enrichManifest(manifest, {
+    pubName: pub?.name ?? manifest.pub,
+    reference,
+    namer,
+    samples: downloads.samples,
+    docs: downloads.docs,
+    log: warn,
+  });
+  writeYaml(out, enriched);
+
+  printSummary(ctx.io, manifest, enriched, { referencePath, found: downloads.found, out, namer });
+  return 0;
+}
+
+/**
+ * The reference to match against: --reference, else the publication's reference_manifest, else the rolling
+ * reference from the manifest's store. undefined (after printing why) when a named reference does not exist.
+ */
+function findReference(
+  ctx: CliEnv,
+  given: string | undefined,
+  pub: Publication | undefined,
+  manifestPath: string,
+  manifest: Manifest,
+): { referencePath?: string; reference?: EnrichedManifest } | undefined {
   let referencePath: string | undefined;
   let reference: EnrichedManifest | undefined;
-  if (v.reference) referencePath = resolve(ctx.cwd, v.reference);
+  if (given) referencePath = resolve(ctx.cwd, given);
   else if (pub?.referenceManifest) referencePath = resolve(ctx.cwd, pub.referenceManifest);
   if (referencePath && !existsSync(referencePath)) {
     ctx.io.err(`datawarp enrich: reference ${referencePath} does not exist\n`);
-    return 2;
+    return undefined;
   }
   if (referencePath) reference = YAML.parse(readFileSync(referencePath, 'utf8')) as EnrichedManifest;
   else {
@@ -96,23 +128,19 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
       referencePath = existsSync(local) ? local : `${MANIFESTS_BRANCH}:${relative(store.root, local)}`;
     }
   }
+  return { referencePath, reference };
+}
 
-  const warn = (m: string) => ctx.io.err(`  ! ${m}\n`);
-  const { samples, docs, found } = await readDownloads(ctx.cwd, manifest, warn);
-  const namer = openAiNamerFromEnv(ctx.env, warn);
-  const enriched = await enrichManifest(manifest, {
-    pubName: pub?.name ?? manifest.pub,
-    reference,
-    namer,
-    samples,
-    docs,
-    log: warn,
-  });
-  writeYaml(out, enriched);
-
+/** The report of one enrich run: sources by origin, reference, samples, LLM calls and cost, drift. */
+function printSummary(
+  io: CliEnv['io'],
+  manifest: Manifest,
+  enriched: EnrichedManifest,
+  r: { referencePath?: string; found: number; out: string; namer: ReturnType<typeof openAiNamerFromEnv> },
+): void {
+  const { referencePath, found, out, namer } = r;
   const by = (o: string) => enriched.sources.filter((s) => s.origin === o).length;
   const calls = namer?.takeCalls() ?? [];
-  const io = ctx.io;
   io.out(`${manifest.pub}/${manifest.period}: ${enriched.sources.length} sources`);
   io.out(` (${by('reference')} reference, ${by('llm')} llm, ${by('deterministic')} deterministic)\n`);
   io.out(`  reference: ${referencePath ?? 'none'}\n`);
@@ -124,7 +152,6 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
   for (const s of enriched.sources) io.out(`  ${s.origin.padEnd(13)} ${s.table_name}  <- ${s.table_id}\n`);
   if (enriched.drift) io.out(`  drift: ${formatDrift(enriched.drift)}\n`);
   io.out(`wrote ${out}\n`);
-  return 0;
 }
 
 async function readDownloads(

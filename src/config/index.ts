@@ -2,12 +2,13 @@
 // Every problem names file:line:column and what to write instead.
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
-import { LIMIT_KEYS, limitsSchema, resolveLimits, type Limits } from './limits.js';
+import { resolveLimits, type Limits } from './limits.js';
 import { FREQUENCIES, parsePeriod, type Frequency } from './periods.js';
+import { allowedKeys, CODE, schema } from './schema.js';
 
 export { parsePeriod, periodLabels, periodStart, FREQUENCIES, type Frequency } from './periods.js';
 export { addUrls, type UrlAddition } from './write.js';
+export { hasCredentials } from './schema.js';
 export {
   DEFAULT_LIMITS,
   envName,
@@ -81,99 +82,6 @@ export function formatProblem(p: ConfigProblem): string {
 /** Most aliases a config may expand (`yaml`'s own guard against "billion laughs" alias bombs). */
 const MAX_ALIAS_COUNT = 100;
 
-const CODE = /^[a-z][a-z0-9_]{0,39}$/;
-
-const urlSchema = z
-  .string({
-    error: 'must be a URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
-  })
-  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
-    message:
-      'must be an absolute http(s) URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
-  })
-  .refine((u) => !hasCredentials(u), {
-    // never echo the URL: the password would end up in logs, annotations and the state file
-    message:
-      'must not contain a user name or password (user:password@host): DataWarp fetches public pages only, and a password here would be printed and stored; remove it',
-  });
-
-/** true when the URL carries userinfo (user:password@ or user@ before the host). */
-export function hasCredentials(url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const u = new URL(url);
-  return u.username !== '' || u.password !== '';
-}
-
-const schema = z.strictObject({
-  allowed_hosts: z
-    .array(
-      z
-        .string()
-        .regex(/^[a-z0-9.-]+$/i, 'must be a host name such as digital.nhs.uk (no scheme, no path)')
-        .transform((h) => h.toLowerCase()),
-    )
-    .optional(),
-  limits: limitsSchema,
-  publications: z.record(
-    z
-      .string()
-      .regex(
-        CODE,
-        'a publication key is lower-case letters, digits and _ (e.g. gp_appointments), at most 40 characters',
-      ),
-    z.strictObject({
-      name: z
-        .string({ error: 'name is required: the publication title, e.g. "ADHD Management Information"' })
-        .min(1),
-      frequency: z.enum(FREQUENCIES as [Frequency, ...Frequency[]], {
-        error: `frequency must be one of: ${FREQUENCIES.join(', ')}`,
-      }),
-      landing_page: urlSchema.optional(),
-      reference_manifest: z.string().min(1).optional(),
-      allow_empty: z.boolean({ error: 'allow_empty is true or false' }).optional(),
-      calendar: z
-        .strictObject(
-          {
-            organisation: z
-              .string({ error: 'calendar.organisation is the gov.uk organisation slug, e.g. nhs-england' })
-              .regex(/^[a-z0-9-]+$/, 'calendar.organisation is a gov.uk slug such as nhs-england'),
-            title: z
-              .string({
-                error: 'calendar.title is text the announcement title contains, e.g. "A&E Attendances"',
-              })
-              .min(1),
-          },
-          {
-            error: 'calendar must be {organisation: <gov.uk slug>, title: <text in the announcement title>}',
-          },
-        )
-        .optional(),
-      recheck_periods: z
-        .number({ error: 'recheck_periods must be a whole number of periods, e.g. 3 (0 = never re-check)' })
-        .int('recheck_periods must be a whole number, e.g. 3')
-        .min(0, 'recheck_periods must be 0 or more')
-        .optional(),
-      max_new_releases: z
-        .number({ error: 'max_new_releases must be a whole number of releases, e.g. 120' })
-        .int('max_new_releases must be a whole number, e.g. 120')
-        .min(1, 'max_new_releases must be 1 or more')
-        .optional(),
-      urls: z
-        .array(
-          z.strictObject({
-            period: z.union([z.string(), z.number()], {
-              error: 'period is required, e.g. aug25, 2025-08 or "August 2025"',
-            }),
-            url: urlSchema,
-          }),
-          { error: 'urls must be a list of {period, url} entries' },
-        )
-        .default([]),
-    }),
-    { error: 'publications must be a mapping of publication key -> {name, frequency, urls}' },
-  ),
-});
-
 /** `env` supplies DATAWARP_* limit overrides (default: this process's environment). */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string;
@@ -187,14 +95,71 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   return parseConfig(text, file, env);
 }
 
+type Position = { line: number; column: number };
+type ParsedConfig = ReturnType<typeof schema.safeParse>;
+
+/** What the per-publication checks share: where problems go and how to find a path's position. */
+interface CheckContext {
+  file: string;
+  problems: ConfigProblem[];
+  posOf: (path: PropertyKey[]) => Position;
+  allowedHosts: string[];
+}
+
 /** `env` supplies DATAWARP_* limit overrides (default: this process's environment). */
 export function parseConfig(
   text: string,
   file = 'config/publications.yaml',
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
+  const { doc, at, data } = readYaml(text, file);
+  const posOf = (path: PropertyKey[]) =>
+    at((nodeAt(doc, path) as { range?: number[] } | undefined)?.range?.[0]);
+
+  const problems: ConfigProblem[] = [];
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const where = issue.path.length ? ` (${issue.path.join('.')})` : '';
+      let message = issue.message;
+      if (issue.code === 'unrecognized_keys') {
+        message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: allowed here are ${allowedKeys(issue.path)}`;
+      }
+      problems.push({ file, ...posOf(issue.path), message: `${message}${where}` });
+    }
+  }
+
+  // Period, host and duplicate checks run even when the shape is wrong elsewhere, so every problem is printed.
+  const raw = (data as { allowed_hosts?: unknown; publications?: unknown }) ?? {};
+  const allowedHosts = parsed.success
+    ? (parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS)
+    : Array.isArray(raw.allowed_hosts)
+      ? raw.allowed_hosts.map((h) => String(h).toLowerCase())
+      : DEFAULT_ALLOWED_HOSTS;
+  const { limits, problems: envProblems } = resolveLimits(
+    parsed.success ? parsed.data.limits : undefined,
+    env,
+  );
+  for (const message of envProblems) problems.push({ file: 'environment', line: 0, column: 0, message });
+  const rawPubs =
+    raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
+  const ctx: CheckContext = { file, problems, posOf, allowedHosts };
+  const publications: Publication[] = [];
+  for (const [code, p] of Object.entries(rawPubs)) {
+    const publication = checkPublication(ctx, code, p, parsed);
+    if (publication) publications.push(publication);
+  }
+  if (problems.length) {
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new ConfigError(problems);
+  }
+  return { file, allowedHosts, publications, limits };
+}
+
+/** Parse the YAML text into a document and plain data; YAML errors (and alias bombs) throw a ConfigError. */
+function readYaml(text: string, file: string) {
   const lineCounter = new LineCounter();
-  const at = (offset: number | undefined) => {
+  const at = (offset: number | undefined): Position => {
     const p = lineCounter.linePos(offset ?? 0);
     return { line: p.line, column: p.col };
   };
@@ -233,125 +198,112 @@ export function parseConfig(
       },
     ]);
   }
+  return { doc, at, data };
+}
 
-  const nodeAt = (path: PropertyKey[]): YamlNode | undefined => {
-    let node: unknown = doc.contents;
-    let last: unknown = node;
-    for (const key of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
-        node = pair?.value ?? pair?.key;
-      } else if (isSeq(node)) node = node.items[Number(key)];
-      else break;
-      if (node) last = node;
-    }
-    return last as YamlNode | undefined;
-  };
-  const posOf = (path: PropertyKey[]) => at((nodeAt(path) as { range?: number[] } | undefined)?.range?.[0]);
-
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const where = issue.path.length ? ` (${issue.path.join('.')})` : '';
-      let message = issue.message;
-      if (issue.code === 'unrecognized_keys') {
-        message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: allowed here are ${allowedKeys(issue.path)}`;
-      }
-      problems.push({ file, ...posOf(issue.path), message: `${message}${where}` });
-    }
+/** The deepest node of `doc` along `path` (the closest one that exists). */
+function nodeAt(doc: ReturnType<typeof parseDocument>, path: PropertyKey[]): YamlNode | undefined {
+  let node: unknown = doc.contents;
+  let last: unknown = node;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      node = pair?.value ?? pair?.key;
+    } else if (isSeq(node)) node = node.items[Number(key)];
+    else break;
+    if (node) last = node;
   }
+  return last as YamlNode | undefined;
+}
 
-  // Period, host and duplicate checks run even when the shape is wrong elsewhere, so every problem is printed.
-  const raw = (data as { allowed_hosts?: unknown; publications?: unknown }) ?? {};
-  const allowedHosts = parsed.success
-    ? (parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS)
-    : Array.isArray(raw.allowed_hosts)
-      ? raw.allowed_hosts.map((h) => String(h).toLowerCase())
-      : DEFAULT_ALLOWED_HOSTS;
-  const { limits, problems: envProblems } = resolveLimits(
-    parsed.success ? parsed.data.limits : undefined,
-    env,
-  );
-  for (const message of envProblems) problems.push({ file: 'environment', line: 0, column: 0, message });
-  const rawPubs =
-    raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
-  const publications: Publication[] = [];
-  const hostProblem = (url: string, path: PropertyKey[], what: string) => {
-    const host = httpHost(url);
-    if (host !== undefined && !allowedHosts.includes(host))
-      problems.push({
-        file,
-        ...posOf(path),
-        message: `${what ? `${what}: ` : ''}host ${host} is not in allowed_hosts (${allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
-      });
-  };
-  for (const [code, p] of Object.entries(rawPubs)) {
-    if (!CODE.test(code)) {
-      // zod's record does not see every such key (a YAML `__proto__:` key): refused here, by the same rule
-      const zodSaid = problems.findIndex((x) => x.message.endsWith(`(publications.${code})`));
-      if (zodSaid >= 0) problems.splice(zodSaid, 1);
-      problems.push({
-        file,
-        ...posOf(['publications', code]),
-        message: `publication key ${JSON.stringify(code)} cannot be a table name: a publication key is lower-case letters, digits and _ starting with a letter (e.g. gp_appointments), at most 40 characters`,
-      });
-      continue;
-    }
-    if (typeof p?.landing_page === 'string')
-      hostProblem(p.landing_page, ['publications', code, 'landing_page'], `landing_page of ${code}`);
-    const frequency = FREQUENCIES.includes(p?.frequency) ? (p.frequency as Frequency) : undefined;
-    const seen = new Map<string, number>();
-    const urls: PublicationUrl[] = [];
-    (Array.isArray(p?.urls) ? p.urls : []).forEach((u: any, i: number) => {
-      const path = ['publications', code, 'urls', i];
-      if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !URL.canParse(u.url))
-        return;
-      const pr = parsePeriod(u.period, frequency);
-      const line = posOf([...path, 'period']).line;
-      if (pr.error) {
-        problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
-        return;
-      }
-      hostProblem(u.url, [...path, 'url'], '');
-      const dup = seen.get(pr.period!);
-      if (dup !== undefined) {
-        problems.push({
-          file,
-          ...posOf([...path, 'period']),
-          message: `period ${pr.period} of ${code} is listed twice (also at line ${dup}): keep one entry per period`,
-        });
-      }
-      seen.set(pr.period!, line);
-      urls.push({ period: pr.period!, periodWritten: String(u.period), url: u.url, line });
+/** Report `url` when its host is not in allowed_hosts. */
+function checkHost(ctx: CheckContext, url: string, path: PropertyKey[], what: string): void {
+  const host = httpHost(url);
+  if (host !== undefined && !ctx.allowedHosts.includes(host))
+    ctx.problems.push({
+      file: ctx.file,
+      ...ctx.posOf(path),
+      message: `${what ? `${what}: ` : ''}host ${host} is not in allowed_hosts (${ctx.allowedHosts.join(', ')}): add it to allowed_hosts or use a digital.nhs.uk / england.nhs.uk URL`,
     });
-    if (p?.calendar && !allowedHosts.includes('www.gov.uk')) {
+}
+
+/**
+ * The checks of one publication the schema cannot make (key, hosts, periods, duplicates, calendar host);
+ * the typed publication when the whole config passed the schema.
+ */
+function checkPublication(
+  ctx: CheckContext,
+  code: string,
+  p: any,
+  parsed: ParsedConfig,
+): Publication | undefined {
+  const { file, problems, posOf, allowedHosts } = ctx;
+  if (!CODE.test(code)) {
+    // zod's record does not see every such key (a YAML `__proto__:` key): refused here, by the same rule
+    const zodSaid = problems.findIndex((x) => x.message.endsWith(`(publications.${code})`));
+    if (zodSaid >= 0) problems.splice(zodSaid, 1);
+    problems.push({
+      file,
+      ...posOf(['publications', code]),
+      message: `publication key ${JSON.stringify(code)} cannot be a table name: a publication key is lower-case letters, digits and _ starting with a letter (e.g. gp_appointments), at most 40 characters`,
+    });
+    return undefined;
+  }
+  if (typeof p?.landing_page === 'string')
+    checkHost(ctx, p.landing_page, ['publications', code, 'landing_page'], `landing_page of ${code}`);
+  const urls = checkUrls(ctx, code, p);
+  if (p?.calendar && !allowedHosts.includes('www.gov.uk')) {
+    problems.push({
+      file,
+      ...posOf(['publications', code, 'calendar']),
+      message: `calendar of ${code} reads the gov.uk release calendar: add www.gov.uk to allowed_hosts`,
+    });
+  }
+  if (!parsed.success) return undefined;
+  const q = parsed.data.publications[code];
+  return {
+    code,
+    name: q.name,
+    frequency: q.frequency,
+    landingPage: q.landing_page,
+    referenceManifest: q.reference_manifest,
+    ...(q.calendar ? { calendar: q.calendar } : {}),
+    recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
+    maxNewReleases: q.max_new_releases ?? DEFAULT_MAX_NEW_RELEASES,
+    ...(q.allow_empty ? { allowEmpty: true } : {}),
+    urls,
+  };
+}
+
+/** The publication's urls with their periods parsed; bad periods, hosts and repeated periods reported. */
+function checkUrls(ctx: CheckContext, code: string, p: any): PublicationUrl[] {
+  const { file, problems, posOf } = ctx;
+  const frequency = FREQUENCIES.includes(p?.frequency) ? (p.frequency as Frequency) : undefined;
+  const seen = new Map<string, number>();
+  const urls: PublicationUrl[] = [];
+  (Array.isArray(p?.urls) ? p.urls : []).forEach((u: any, i: number) => {
+    const path = ['publications', code, 'urls', i];
+    if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !URL.canParse(u.url))
+      return;
+    const pr = parsePeriod(u.period, frequency);
+    const line = posOf([...path, 'period']).line;
+    if (pr.error) {
+      problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
+      return;
+    }
+    checkHost(ctx, u.url, [...path, 'url'], '');
+    const dup = seen.get(pr.period!);
+    if (dup !== undefined) {
       problems.push({
         file,
-        ...posOf(['publications', code, 'calendar']),
-        message: `calendar of ${code} reads the gov.uk release calendar: add www.gov.uk to allowed_hosts`,
+        ...posOf([...path, 'period']),
+        message: `period ${pr.period} of ${code} is listed twice (also at line ${dup}): keep one entry per period`,
       });
     }
-    if (parsed.success) {
-      const q = parsed.data.publications[code];
-      publications.push({
-        code,
-        name: q.name,
-        frequency: q.frequency,
-        landingPage: q.landing_page,
-        referenceManifest: q.reference_manifest,
-        ...(q.calendar ? { calendar: q.calendar } : {}),
-        recheckPeriods: q.recheck_periods ?? DEFAULT_RECHECK_PERIODS,
-        maxNewReleases: q.max_new_releases ?? DEFAULT_MAX_NEW_RELEASES,
-        ...(q.allow_empty ? { allowEmpty: true } : {}),
-        urls,
-      });
-    }
-  }
-  if (problems.length) {
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    throw new ConfigError(problems);
-  }
-  return { file, allowedHosts, publications, limits };
+    seen.set(pr.period!, line);
+    urls.push({ period: pr.period!, periodWritten: String(u.period), url: u.url, line });
+  });
+  return urls;
 }
 
 /** The host of an absolute http(s) URL (lower case); undefined for anything else (the schema reports it). */
@@ -363,13 +315,4 @@ function httpHost(url: string): string | undefined {
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
-}
-
-function allowedKeys(path: PropertyKey[]): string {
-  if (path.length === 0) return 'allowed_hosts, limits, publications';
-  if (path[0] === 'limits') return Object.keys(LIMIT_KEYS).join(', ');
-  if (path.length === 2)
-    return 'name, frequency, landing_page, reference_manifest, allow_empty, calendar, recheck_periods, max_new_releases, urls';
-  if (path[2] === 'calendar') return 'organisation, title';
-  return 'period, url';
 }

@@ -149,17 +149,7 @@ async function catalogTables(
   const list = names.join(','); // table names are identifiers (no commas)
   const oldByTable = new Map(old.tables.map((t) => [t.table, t]));
   const newByTable = new Map(described.map((t) => [t.tableName, t]));
-  const ledger = await db.query<{
-    pub: string;
-    table_name: string;
-    period: string;
-    file_url: string;
-    sheet: string;
-    sha256: string;
-    rows_loaded: string | number;
-    version: number | null;
-    extractor: string | null;
-  }>(
+  const ledger = await db.query<LedgerRow>(
     `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version, extractor FROM datawarp.tbl_manifest_files
       WHERE status = 'loaded' AND table_name = ANY(string_to_array($1, ','))
       ORDER BY table_name, period, file_url, sheet`,
@@ -172,37 +162,7 @@ async function catalogTables(
       ORDER BY table_name, ordinal_position`,
     [list],
   );
-  const tables = new Map<string, CatalogTable>();
-  for (const l of ledger) {
-    let t = tables.get(l.table_name);
-    if (!t) {
-      const d = newByTable.get(l.table_name);
-      const o = oldByTable.get(l.table_name);
-      t = {
-        table: l.table_name,
-        publication: l.pub,
-        description: d?.description ?? o?.description ?? '',
-        periods: [],
-        rows: 0,
-        columns: [],
-        files: [],
-        ...(o?.assets ? { assets: o.assets } : {}), // recorded by the action's uploads: kept
-      };
-      tables.set(l.table_name, t);
-    }
-    const n = Number(l.rows_loaded);
-    t.rows += n;
-    if (!t.periods.includes(l.period)) t.periods.push(l.period);
-    t.files.push({
-      period: l.period,
-      url: l.file_url,
-      sheet: l.sheet,
-      sha256: l.sha256,
-      rows: n,
-      ...(l.version ? { version: Number(l.version) } : {}),
-      ...(l.extractor ? { extractor: l.extractor } : {}),
-    });
-  }
+  const tables = tablesFromLedger(ledger, newByTable, oldByTable);
   for (const t of tables.values()) {
     // a database rebuilt from the catalog (the action's) knows version numbers, not earlier diffs: kept from it
     const mine = versions.get(t.table) ?? [];
@@ -234,6 +194,59 @@ async function catalogTables(
     });
   }
   return [...tables.values()];
+}
+
+/** One loaded file of the ledger, as catalogTables reads it. */
+interface LedgerRow {
+  pub: string;
+  table_name: string;
+  period: string;
+  file_url: string;
+  sheet: string;
+  sha256: string;
+  rows_loaded: string | number;
+  version: number | null;
+  extractor: string | null;
+}
+
+/** The catalog entries built from the ledger's loaded files (rows, periods, files; descriptions kept). */
+function tablesFromLedger(
+  ledger: LedgerRow[],
+  newByTable: Map<string, ExportTable>,
+  oldByTable: Map<string, CatalogTable>,
+): Map<string, CatalogTable> {
+  const tables = new Map<string, CatalogTable>();
+  for (const l of ledger) {
+    let t = tables.get(l.table_name);
+    if (!t) {
+      const d = newByTable.get(l.table_name);
+      const o = oldByTable.get(l.table_name);
+      t = {
+        table: l.table_name,
+        publication: l.pub,
+        description: d?.description ?? o?.description ?? '',
+        periods: [],
+        rows: 0,
+        columns: [],
+        files: [],
+        ...(o?.assets ? { assets: o.assets } : {}), // recorded by the action's uploads: kept
+      };
+      tables.set(l.table_name, t);
+    }
+    const n = Number(l.rows_loaded);
+    t.rows += n;
+    if (!t.periods.includes(l.period)) t.periods.push(l.period);
+    t.files.push({
+      period: l.period,
+      url: l.file_url,
+      sheet: l.sheet,
+      sha256: l.sha256,
+      rows: n,
+      ...(l.version ? { version: Number(l.version) } : {}),
+      ...(l.extractor ? { extractor: l.extractor } : {}),
+    });
+  }
+  return tables;
 }
 
 /** The table's reconciliations: this run's for its period, the old catalog's for the parts it still holds. */

@@ -143,6 +143,58 @@ function sqlLiteral(s: string): string {
   return `'${s.split('\u0000').join('').replace(/'/g, "''")}'`;
 }
 
+/** COPY the table's rows into `t` (the raw CSV fast path when it can, else batch by batch), feeding the tap. */
+async function copyTable(
+  tx: Tx,
+  input: LoadFileInput,
+  p: PreparedTable,
+  t: CopyTarget,
+  opts: LoadFileOptions,
+  progress: { rows: number },
+): Promise<{ copied: number; fast: boolean }> {
+  const { entry, table } = p;
+  let fast = false;
+  const hooks = {
+    rowsBefore: progress.rows,
+    onRows: opts.onProgress,
+    onChunk: opts.onChunk ? (chunk: number) => opts.onChunk!({ table, chunk }) : undefined,
+    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t, p.rows.spec.rowKinds) : undefined,
+  };
+  let copied: number | undefined;
+  try {
+    copied = p.rows.raw && opts.fastPath !== false ? await copyRawCsv(tx, t, p.rows.raw, hooks) : undefined;
+    if (copied === undefined) {
+      const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
+      copied = await copyRows(tx, t, p.rows.batches(chunkRows), { ...hooks, check: p.check });
+    } else fast = true;
+    await hooks.sink?.end(copied);
+  } catch (e) {
+    hooks.sink?.fail();
+    throw e;
+  }
+  return { copied, fast };
+}
+
+/** The ledger row of a loaded file/sheet/table (inserted, or the earlier one replaced). */
+async function recordLoaded(
+  tx: Tx,
+  key: unknown[],
+  entry: LoadTableInput,
+  input: LoadFileInput,
+  copied: number,
+  extractor: string,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version, extractor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9, $10)
+     ON CONFLICT (${LEDGER_KEY.join(', ')}) DO UPDATE
+        SET source_code = EXCLUDED.source_code, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded',
+            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL,
+            extractor = EXCLUDED.extractor`,
+    [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null, extractor],
+  );
+}
+
 async function loadTable(
   tx: Tx,
   input: LoadFileInput,
@@ -174,7 +226,6 @@ async function loadTable(
   // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
   if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
     await addFlagsColumn(tx, t);
-  let fast = false;
 
   const target = qualified(STAGING_SCHEMA, table);
   // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
@@ -199,24 +250,7 @@ async function loadTable(
   await tx.query(
     `ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`,
   );
-  const hooks = {
-    rowsBefore: progress.rows,
-    onRows: opts.onProgress,
-    onChunk: opts.onChunk ? (chunk: number) => opts.onChunk!({ table, chunk }) : undefined,
-    sink: opts.tap ? await openSink(tx, opts.tap, input, entry.sheet, t, p.rows.spec.rowKinds) : undefined,
-  };
-  let copied: number | undefined;
-  try {
-    copied = p.rows.raw && opts.fastPath !== false ? await copyRawCsv(tx, t, p.rows.raw, hooks) : undefined;
-    if (copied === undefined) {
-      const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
-      copied = await copyRows(tx, t, p.rows.batches(chunkRows), { ...hooks, check: p.check });
-    } else fast = true;
-    await hooks.sink?.end(copied);
-  } catch (e) {
-    hooks.sink?.fail();
-    throw e;
-  }
+  const { copied, fast } = await copyTable(tx, input, p, t, opts, progress);
   progress.rows += copied;
   // totals and subtotals marked in the file's transaction, whichever path loaded the rows
   const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
@@ -234,15 +268,7 @@ async function loadTable(
   if (p.check && entry.table && copied !== entry.table.rows.length)
     throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
 
-  await tx.query(
-    `INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version, extractor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9, $10)
-     ON CONFLICT (${LEDGER_KEY.join(', ')}) DO UPDATE
-        SET source_code = EXCLUDED.source_code, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded',
-            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL,
-            extractor = EXCLUDED.extractor`,
-    [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null, extractor],
-  );
+  await recordLoaded(tx, key, entry, input, copied, extractor);
   return {
     ...base,
     rows_loaded: copied,

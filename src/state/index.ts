@@ -2,21 +2,9 @@
 // Several runs may share one state file: every write takes an exclusive lock (state.json.lock), re-reads the
 // file, merges per item (newest completed_at/failed_at wins; what this process deleted since it read stays
 // deleted) and renames a fully written temp file over it. See docs/reliability.md.
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { faultPoint } from '../faults.js';
+import { LockLost, StateError, withStateLock, type StateLockOptions } from './lock.js';
 import { describeIssues, dict, nullProto, stateSchema } from './schema.js';
 
 export interface ProcessedEntry {
@@ -37,14 +25,13 @@ export interface State {
 }
 
 export { describeIssues, dict, jsonPath, nullProto } from './schema.js';
+export { pidAlive, StateError, type StateLockOptions } from './lock.js';
 
 export const itemKey = (pub: string, period: string) => `${pub}/${period}`;
 
 export function emptyState(): State {
   return { processed: dict(), failed: dict() };
 }
-
-export class StateError extends Error {}
 
 /** What each State object looked like when it was read or last written: deletions are found against it. */
 const bases = new WeakMap<State, Map<string, string>>();
@@ -100,13 +87,6 @@ export function serializeState(state: State): string {
   return (
     JSON.stringify({ ...state, processed: sort(state.processed), failed: sort(state.failed) }, null, 2) + '\n'
   );
-}
-
-export interface StateLockOptions {
-  /** Give up waiting for another process's lock after this long (StateError). Default 60 000 ms. */
-  timeoutMs?: number;
-  /** A lock whose holder is alive is taken over once its file is this old. Default 120 000 ms. */
-  staleMs?: number;
 }
 
 export interface WriteStateOptions {
@@ -231,154 +211,4 @@ export function mergeStates(a: State, b: State): State {
     else out.failed[k] = win.v;
   }
   return out;
-}
-
-// ------------------------------------------------------------------------------------------------ lock
-// A lock file created with O_EXCL ('wx') holding {pid, host, token, at}. A lock whose holder is dead (same
-// host) is taken over at once; one whose holder lives is taken over once older than staleMs. Taking over is
-// itself guarded by a second O_EXCL file, so two waiters cannot both remove the stale lock and a fresh one.
-// Writes are synchronous (writeState's callers are), so waiting sleeps the thread with Atomics.wait.
-
-class LockLost extends Error {}
-
-interface LockInfo {
-  pid?: number;
-  host?: string;
-  token?: string;
-  at?: string;
-}
-
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function readLock(path: string): { raw: string; info: LockInfo; mtimeMs: number } | undefined {
-  try {
-    const raw = readFileSync(path, 'utf8');
-    const mtimeMs = statSync(path).mtimeMs;
-    let info: LockInfo = {};
-    try {
-      info = JSON.parse(raw) as LockInfo;
-    } catch {
-      // being written, or garbage: judged by age
-    }
-    return { raw, info, mtimeMs };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function isStale(l: { info: LockInfo; mtimeMs: number }, staleMs: number): boolean {
-  const { pid, host } = l.info;
-  if (typeof pid === 'number' && host === hostname() && pid !== process.pid && !pidAlive(pid)) return true;
-  return Date.now() - l.mtimeMs > staleMs;
-}
-
-function tryCreate(path: string, content: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-/** Removes `lock` if it still is the stale one we saw (same content), under the take-over guard. */
-function takeOver(lock: string, seen: string): void {
-  const guard = `${lock}.takeover`;
-  if (!tryCreate(guard, String(process.pid))) {
-    // a take-over lasts microseconds: a guard older than 10 s was left by a killed process
-    try {
-      if (Date.now() - statSync(guard).mtimeMs > 10_000) unlinkSync(guard);
-    } catch {
-      // gone already
-    }
-    return;
-  }
-  try {
-    if (readLock(lock)?.raw === seen) unlinkSync(lock);
-  } finally {
-    unlinkSync(guard);
-  }
-}
-
-function withStateLock(
-  file: string,
-  opts: StateLockOptions = {},
-  fn: (stillMine: () => boolean) => void,
-): void {
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const staleMs = opts.staleMs ?? 120_000;
-  const dir = dirname(file);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new StateError(
-      `${file}: cannot create the state directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      { cause: e },
-    );
-  }
-  const lock = `${file}.lock`;
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    const token = randomBytes(8).toString('hex');
-    const content = JSON.stringify({
-      pid: process.pid,
-      host: hostname(),
-      token,
-      at: new Date().toISOString(),
-    });
-    let created: boolean;
-    try {
-      created = tryCreate(lock, content);
-    } catch (e) {
-      throw new StateError(
-        `${file}: cannot create the lock ${lock} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        { cause: e },
-      );
-    }
-    if (created) {
-      const stillMine = () => readLock(lock)?.raw === content;
-      try {
-        fn(stillMine);
-        return;
-      } catch (e) {
-        if (!(e instanceof LockLost)) throw e;
-        // our lock was taken over while we held it (we were paused past staleMs): start again
-      } finally {
-        if (stillMine()) unlinkSync(lock);
-      }
-      continue;
-    }
-    const held = readLock(lock);
-    if (held && isStale(held, staleMs)) {
-      takeOver(lock, held.raw);
-      continue;
-    }
-    if (Date.now() - started > timeoutMs) {
-      const who = held?.info.pid
-        ? `pid ${held.info.pid} on ${held.info.host ?? 'an unknown host'} since ${held.info.at ?? new Date(held.mtimeMs).toISOString()}`
-        : 'an unknown process';
-      throw new StateError(
-        `${file}: still locked after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} by ${who} (${lock}); ` +
-          'if no datawarp run is going on, delete the lock file',
-      );
-    }
-    sleepSync(Math.min(50, 2 + attempt) + Math.random() * 5);
-  }
 }
