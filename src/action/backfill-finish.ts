@@ -12,6 +12,7 @@ import { keepAlive } from './keepalive.js';
 import type { Publisher } from './publish.js';
 import type { BackfillReport } from './summary.js';
 
+/** The run's state pushes: the committer (none: state is not committed), how many went and were rejected, when. */
 export interface Pushes {
   committer?: StateCommitter;
   pushes: number;
@@ -19,6 +20,7 @@ export interface Pushes {
   last: number;
 }
 
+/** Commit and push the state (when there is a committer), counting pushes and rejections. */
 export async function push(p: Pushes, message: string, extra?: Record<string, ExtraFile>): Promise<void> {
   if (!p.committer) return;
   const r = await p.committer.commitAndPush(message, extra);

@@ -114,6 +114,7 @@ interface Run {
   catalogUrl?: string;
 }
 
+/** Note what a publish did: uploads, refusals (warned), and where each file's asset now is. */
 function record(s: Run, rel: Release, res: PublishResult, files: ItemFile[] = []): void {
   s.uploaded.push(...[...res.uploaded, ...res.replaced].map((n) => `${rel.tag}/${n}`));
   for (const r of res.refused) {
@@ -138,6 +139,7 @@ function record(s: Run, rel: Release, res: PublishResult, files: ItemFile[] = []
   }
 }
 
+/** Record an asset kept (renamed) as an earlier version: its new name, release and the old sha256. */
 function keptPlacement(
   s: Run,
   rel: Release,
@@ -160,6 +162,7 @@ function keptPlacement(
   s.removed.delete(k.to);
 }
 
+/** The release of a publication, year and part: made or found once per run. */
 async function release(s: Run, pub: string, year: string, part: number): Promise<Release> {
   const tag = releaseTag(pub, year, part);
   let rel = s.releases.get(tag);
@@ -173,6 +176,7 @@ async function release(s: Run, pub: string, year: string, part: number): Promise
   return rel;
 }
 
+/** The part number of a release tag of this publication and year (undefined: another one's). */
 function partOf(tag: string, pub: string, year: string): number | undefined {
   for (let p = 1; p <= MAX_PARTS; p++) if (releaseTag(pub, year, p) === tag) return p;
   return undefined;
@@ -248,6 +252,7 @@ async function itemFiles(o: ItemOutcome, ledgerRows: LedgerRows, v: number | und
   return files;
 }
 
+/** Upload a processed item's Parquet files by year, and retire the current assets of tables it no longer has. */
 async function uploadItem(s: Run, o: ItemOutcome, ledgerRows: LedgerRows): Promise<ItemUpload> {
   const v = newVersion(o);
   if (o.status !== 'processed' || (!o.exported?.length && !v)) return { files: 0 };
