@@ -5,33 +5,29 @@ import { join, relative, resolve } from 'node:path';
 import { itemKey, readState, writeState, type State } from '../state/index.js';
 import { parsePeriod } from '../config/index.js';
 import type { Db } from '../load/index.js';
-import {
-  backfill,
-  type BackfillOptions,
-  type BackfillResult,
-  type ItemOutcome,
-} from '../pipeline/backfill.js';
+import { backfill, type BackfillOptions, type ItemOutcome } from '../pipeline/backfill.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import { selectPubs } from '../pipeline/fan-out.js';
 import { checkWritable, removeStaleTempFiles } from '../preflight.js';
 import { readCatalog } from '../export/index.js';
 import { rehydrate } from '../restore/rehydrate.js';
-import { cachedHttpClient, createActionsCache, type CacheReport } from './cache.js';
+import { cachedHttpClient, createActionsCache } from './cache.js';
 import { apiBudgetGate, tablesPerItemOf, type ApiBudgetGate } from './api-budget.js';
+import { finish, push, report, summaryOf, type Items, type Pushes } from './backfill-finish.js';
 import { knownAssets, recordAssets, withoutUnreleased } from './catalog-assets.js';
 import { InputError } from './context.js';
-import { httpClientFor, namerFor, openActionDb, reporterFor, stepRunner, type ActionEnv } from './env.js';
+import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
 import { limitsShare } from './github.js';
-import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
-import { FAILURE_LABEL, syncFailureIssues } from './issues.js';
-import { keepAlive } from './keepalive.js';
+import { createGitCommitter, type StateCommitter } from './git.js';
 import { matrixJobFragment } from './fragment.js';
 import { createPublisher, type Publisher } from './publish.js';
 import { maxReleaseAssets } from './releases.js';
 import { restoreRevisedRows } from './revised-rows.js';
 import { reloadedRevisions } from './revisions.js';
-import { backfillSummary, type BackfillReport } from './summary.js';
+import { backfillSummary } from './summary.js';
 import { transientRetryKeys } from './transient.js';
+
+export { syncIssues } from './backfill-finish.js';
 
 /** The pub and period inputs, checked against the config (pub: a key or a space- or comma-separated list). */
 export function filters(e: ActionEnv): Pick<BackfillOptions, 'pubs' | 'period'> {
@@ -88,21 +84,6 @@ function releaseCooledDownFailures(e: ActionEnv, statePath: string): void {
   e.log.info(
     `retrying ${keys.length} item(s) that failed transiently over ${e.inputs.retryCooldownHours} h ago: ${keys.join(', ')}`,
   );
-}
-
-interface Pushes {
-  committer?: StateCommitter;
-  pushes: number;
-  rejected: number;
-  last: number;
-}
-
-async function push(p: Pushes, message: string, extra?: Record<string, ExtraFile>): Promise<void> {
-  if (!p.committer) return;
-  const r = await p.committer.commitAndPush(message, extra);
-  p.rejected += r.rejected;
-  if (r.pushed) p.pushes++;
-  p.last = Date.now();
 }
 
 export async function runBackfill(e: ActionEnv): Promise<void> {
@@ -174,72 +155,80 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     .write();
 }
 
-interface Items {
-  outcomes: ItemOutcome[];
-  cache: CacheReport;
-  /** revised items reloaded as a new version */
-  versions: BackfillResult['versions'];
+/** What runItems needs besides the env: the filters, and the run's clock, outcomes, matrix fragment and gate. */
+type RunOptions = Pick<BackfillOptions, 'pubs' | 'period'> & {
+  write: boolean;
+  started: number;
+  /** outcomes of the items finished so far */
+  done: ItemOutcome[];
+  fragment?: ReturnType<typeof matrixJobFragment>;
+  gate: ApiBudgetGate;
+};
+
+/** The source files' HTTP client, through the download cache (the Actions cache, or the one the options give). */
+function sourceHttp(e: ActionEnv) {
+  return cachedHttpClient(httpClientFor(e), e.options.cache ?? createActionsCache((m) => e.core.notice(m)), {
+    root: join(e.cwd, '.datawarp', 'source-cache'),
+    log: e.log.info,
+  });
+}
+
+/** Rows the load ledger records for a (table, period). */
+async function ledgerRowsOf(db: Db, table: string, period: string): Promise<number> {
+  const r = await db.query<{ n: string | null }>(
+    `SELECT sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE table_name = $1 AND period = $2 AND status = 'loaded'`,
+    [table, period],
+  );
+  return Number(r[0]?.n ?? 0);
+}
+
+/** Open the database and rebuild it from the committed catalog (and the releases, for revised rows). */
+async function openRehydrated(
+  e: ActionEnv,
+  statePath: string,
+  publisher: Publisher | undefined,
+  revised: ReturnType<typeof pendingRevisions>,
+): Promise<Db> {
+  const db = await openActionDb(e);
+  const catalog = readCatalog(e.catalogPath);
+  // a pending item's tables with no released asset (its upload failed) load again: their ledger rows left out
+  const processed = readState(statePath).processed;
+  const pending = (pub: string, period: string) => !Object.hasOwn(processed, itemKey(pub, period));
+  const r = await rehydrate(db, publisher ? withoutUnreleased(catalog, pending) : catalog);
+  if (r.ledgerRows)
+    e.log.info(
+      `rehydrated ${r.tables} table(s) and ${r.ledgerRows} ledger row(s) from ${relative(e.cwd, e.catalogPath)}`,
+    );
+  // the rows a revision supersedes: back from the releases (the database started empty)
+  if (revised.length && e.github?.reader)
+    await restoreRevisedRows(db, e.github.reader, catalog, revised, e.log);
+  return db;
 }
 
 async function runItems(
   e: ActionEnv,
   statePath: string,
-  o: Pick<BackfillOptions, 'pubs' | 'period'> & {
-    write: boolean;
-    started: number;
-    /** outcomes of the items finished so far */
-    done: ItemOutcome[];
-    fragment?: ReturnType<typeof matrixJobFragment>;
-    gate: ApiBudgetGate;
-  },
+  o: RunOptions,
   publisher: Publisher | undefined,
   pushes: Pushes,
 ): Promise<Items> {
   const { inputs } = e;
   const interval =
     (e.options.pushIntervalSeconds ?? (Number(e.env.DATAWARP_PUSH_INTERVAL_SECONDS) || 60)) * 1000;
-  const http = cachedHttpClient(
-    httpClientFor(e),
-    e.options.cache ?? createActionsCache((m) => e.core.notice(m)),
-    {
-      root: join(e.cwd, '.datawarp', 'source-cache'),
-      log: e.log.info,
-    },
-  );
+  const http = sourceHttp(e);
   const reporter = reporterFor(e);
   let db: Db | undefined;
   const revised = pendingRevisions(readMonitor(monitorPathFor(statePath))).filter(
     (r) => (!o.pubs || o.pubs.includes(r.pub)) && (!o.period || r.period === o.period),
   );
-  const ledgerRows = async (table: string, period: string) => {
-    const r = await db!.query<{ n: string | null }>(
-      `SELECT sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE table_name = $1 AND period = $2 AND status = 'loaded'`,
-      [table, period],
-    );
-    return Number(r[0]?.n ?? 0);
-  };
+  const ledgerRows = (table: string, period: string) => ledgerRowsOf(db!, table, period);
   const result = await backfill(
     {
       config: e.config,
       statePath,
       paths: e.paths,
       http,
-      openDb: async () => {
-        db = await openActionDb(e);
-        const catalog = readCatalog(e.catalogPath);
-        // a pending item's tables with no released asset (its upload failed) load again: their ledger rows left out
-        const processed = readState(statePath).processed;
-        const pending = (pub: string, period: string) => !Object.hasOwn(processed, itemKey(pub, period));
-        const r = await rehydrate(db, publisher ? withoutUnreleased(catalog, pending) : catalog);
-        if (r.ledgerRows)
-          e.log.info(
-            `rehydrated ${r.tables} table(s) and ${r.ledgerRows} ledger row(s) from ${relative(e.cwd, e.catalogPath)}`,
-          );
-        // the rows a revision supersedes: back from the releases (the database started empty)
-        if (revised.length && e.github?.reader)
-          await restoreRevisedRows(db, e.github.reader, catalog, revised, e.log);
-        return db;
-      },
+      openDb: async () => (db = await openRehydrated(e, statePath, publisher, revised)),
       namer: namerFor(e, reporter.warn),
       reporter,
       shouldStop: () =>
@@ -279,105 +268,4 @@ function keepPending(statePath: string, state: State, outcome: ItemOutcome, erro
   writeState(statePath, state);
   outcome.status = 'skipped';
   outcome.error = `upload failed, left pending: ${error}`;
-}
-
-/** After the items: keep-alive, the final state commit, the catalog release, issues. Returns the problems. */
-async function finish(
-  e: ActionEnv,
-  outcomes: ItemOutcome[],
-  publisher: Publisher | undefined,
-  pushes: Pushes,
-  matrixJob = false,
-  extra: Record<string, ExtraFile> = {},
-  failedBefore?: Set<string>,
-): Promise<string[]> {
-  const problems: string[] = [];
-  const step = stepRunner(e, problems);
-  const by = (s: string) => outcomes.filter((o) => o.status === s).length;
-  let heartbeat: Record<string, string> = {};
-  // a matrix job hands its state to the merge job, which commits, releases the catalog and keeps alive
-  if (e.ctx.eventName === 'schedule' && !matrixJob)
-    await step('keep-alive', async () => {
-      heartbeat = await keepAlive(e.github?.repo, e.ctx.workflowFile, e.cwd, e.log);
-    });
-  const run = e.ctx.runUrl ? `\n\n${e.ctx.runUrl}` : '';
-  await step('commit state', () =>
-    push(pushes, `DataWarp: ${by('processed')} processed, ${by('failed')} failed${run}`, {
-      ...heartbeat,
-      ...extra,
-    }),
-  );
-  if (publisher && !matrixJob) await step('catalog release', () => publisher.publishCatalog(e.catalogPath));
-  const issues = e.inputs.openIssues ? e.github?.issues : undefined;
-  if (issues) await step('issues', () => syncIssues(e, issues, outcomes, failedBefore));
-  return problems;
-}
-
-export async function syncIssues(
-  e: ActionEnv,
-  tracker: NonNullable<ActionEnv['github']>['issues'],
-  outcomes: ItemOutcome[],
-  /** keys that failed before this run: only they can have an issue to close (none to close: no listing) */
-  failedBefore?: Set<string>,
-): Promise<void> {
-  const urls = new Map(
-    e.config.publications.flatMap((p) => p.urls.map((u) => [itemKey(p.code, u.period), u.url] as const)),
-  );
-  const items = outcomes.flatMap((o) =>
-    o.status === 'failed' || (o.status === 'processed' && (!failedBefore || failedBefore.has(o.key)))
-      ? [{ key: o.key, status: o.status, error: o.error && e.redact(o.error), url: urls.get(o.key) }]
-      : [],
-  );
-  const r = await syncFailureIssues(tracker, items, { runUrl: e.ctx.runUrl, label: FAILURE_LABEL });
-  const parts = Object.entries(r)
-    .filter(([, n]) => n.length)
-    .map(([what, n]) => `${n.length} ${what}`);
-  if (parts.length) e.log.info(`issues: ${parts.join(', ')}`);
-}
-
-function summaryOf(
-  e: ActionEnv,
-  items: Items,
-  problems: string[],
-  publisher: Publisher | undefined,
-  pushes: Pushes,
-): BackfillReport {
-  const p = publisher?.result() ?? { releases: [], uploaded: [], refused: [] };
-  return {
-    dryRun: e.inputs.dryRun,
-    outcomes: items.outcomes,
-    ...p,
-    problems,
-    rejectedPushes: pushes.rejected,
-    cache: items.cache,
-  };
-}
-
-/** Outputs, the closing log line and the step's result. */
-function report(
-  e: ActionEnv,
-  r: Items & { problems: string[]; publisher?: Publisher; pushes: Pushes; gate: ApiBudgetGate },
-): void {
-  const { core } = e;
-  const by = (s: string) => r.outcomes.filter((o) => o.status === s);
-  const failed = by('failed');
-  const rows = r.outcomes.reduce((n, o) => n + (o.rowsLoaded ?? 0), 0);
-  const pub = r.publisher?.result();
-  core.setOutput('processed', String(by('processed').length));
-  core.setOutput('failed', String(failed.length));
-  core.setOutput('rows-loaded', String(rows));
-  core.setOutput('release-url', pub?.catalogUrl ?? pub?.releases[0]?.url ?? '');
-  const deferred = r.outcomes.filter((o) => o.status === 'skipped' && o.error);
-  core.setOutput('deferred', String(deferred.length));
-  core.setOutput('rate-limit-reset', r.gate.stopped() ? (r.gate.reset() ?? '') : '');
-  e.log.info(
-    `Done: ${by('processed').length} processed (${rows} rows loaded), ${by('skipped').length} skipped, ${failed.length} failed; ` +
-      `${r.pushes.pushes} push(es), ${r.pushes.rejected} rejected and retried; ${pub?.uploaded.length ?? 0} asset(s) uploaded; ` +
-      `download cache: ${r.cache.hits.length} hit(s), ${r.cache.misses.length} miss(es)`,
-  );
-  if (r.problems.length) core.setFailed(`DataWarp finished with problems: ${r.problems.join('; ')}`);
-  else if (failed.length && !(e.inputs.openIssues && e.github))
-    core.setFailed(`${failed.length} item(s) failed: ${failed.map((o) => o.key).join(', ')}`);
-  else if (failed.length)
-    core.warning(`${failed.length} item(s) failed; see the issues labelled ${FAILURE_LABEL}`);
 }

@@ -187,6 +187,24 @@ async function adoptMergedCatalog(t: Target, commit: string): Promise<void> {
   writeCatalogFile(join(t.cwd, t.catalogPath), parseCatalog(merged));
 }
 
+/** Push the built commits to their branches (both at once, --atomic, when there are two). */
+function pushCommits(t: Target, c: { main?: string; manifests?: string }, branch: string) {
+  const refs = [
+    ...(c.main ? [`${c.main}:refs/heads/${branch}`] : []),
+    ...(c.manifests ? [`${c.manifests}:refs/heads/${MANIFESTS_BRANCH}`] : []),
+  ];
+  const atomic = refs.length > 1 ? ['--atomic'] : [];
+  return git(t.cwd, ['push', '--porcelain', ...atomic, t.remote, ...refs]);
+}
+
+/** The error of a push refused for another reason than the branch having moved. */
+function pushFailed(t: Target, branch: string, r: { stdout: string; stderr: string }): GitError {
+  return new GitError(
+    `git push to ${t.remote} ${branch} failed: ${r.stderr.trim() || r.stdout.trim()}. ` +
+      'Check that the workflow has `permissions: contents: write` and that actions/checkout kept its credentials.',
+  );
+}
+
 export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
   const t = targetOf(o);
   const fallback = o.fallbackBranch ?? 'datawarp-state';
@@ -237,12 +255,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
           extraFiles,
         );
         if (!c.main && !c.manifests) return { pushed: false, branch, rejected };
-        const refs = [
-          ...(c.main ? [`${c.main}:refs/heads/${branch}`] : []),
-          ...(c.manifests ? [`${c.manifests}:refs/heads/${MANIFESTS_BRANCH}`] : []),
-        ];
-        const atomic = refs.length > 1 ? ['--atomic'] : [];
-        const r = await git(t.cwd, ['push', '--porcelain', ...atomic, t.remote, ...refs]);
+        const r = await pushCommits(t, c, branch);
         if (r.code === 0) return pushed(c, rejected);
         const text = `${r.stdout}\n${r.stderr}`;
         if (PROTECTED.test(text) && branch !== fallback) {
@@ -251,11 +264,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
           tip = (await fetchTip(t, fallback)) ?? tip;
           continue;
         }
-        if (!REJECTED.test(text))
-          throw new GitError(
-            `git push to ${t.remote} ${branch} failed: ${r.stderr.trim() || r.stdout.trim()}. ` +
-              'Check that the workflow has `permissions: contents: write` and that actions/checkout kept its credentials.',
-          );
+        if (!REJECTED.test(text)) throw pushFailed(t, branch, r);
         rejected++;
         const delay = Math.round(250 * Math.min(attempt, 6) + Math.random() * 750);
         log(

@@ -5,7 +5,8 @@ import { createRateBudget, type RateBudget } from '../github/budget.js';
 import type { Octokit, OctokitLimits } from '../github/octokit.js';
 import { octokitReleaseReader, type ReleaseReader } from '../restore/releases.js';
 import type { IssueTracker, TrackedIssue } from './issues.js';
-import { httpStatus, type Release, type ReleaseAsset, type Releaser } from './releases.js';
+import { createOctokitReleaser } from './octokit-releaser.js';
+import type { Releaser } from './releases.js';
 
 /** The remaining raw calls. */
 export interface RepoApi {
@@ -101,125 +102,6 @@ function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
       }
       await gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
       return 'created';
-    },
-  };
-}
-
-type ApiAsset = { id: number; name: string; size: number; label?: string | null };
-const toAsset = (a: ApiAsset): ReleaseAsset => ({
-  id: a.id,
-  name: a.name,
-  size: a.size,
-  label: a.label ?? null,
-});
-type ApiRelease = { id: number; tag_name: string; html_url: string; upload_url: string; assets?: ApiAsset[] };
-/** GitHub's release object lists its assets; fewer than a page of them is taken as the whole list. */
-const INLINE_ASSETS_TRUSTED = 100;
-
-/**
- * Releases and their assets, remembered for the run: a tag is looked up (or created) once, a release's assets are
- * listed once (all pages) and the name -> asset map kept current as this run uploads, renames and deletes;
- * `listAssets(r, { fresh: true })` lists again (after a 422 already_exists: someone else uploaded meanwhile).
- */
-function createOctokitReleaser(gh: Octokit, owner: string, repo: string): Releaser {
-  const releases = new Map<string, Release>();
-  const assets = new Map<number, Map<string, ReleaseAsset>>();
-  const remember = (r: ApiRelease, fresh = false): Release => {
-    const rel: Release = { id: r.id, tag: r.tag_name, htmlUrl: r.html_url, uploadUrl: r.upload_url };
-    releases.set(rel.tag, rel);
-    const inline = r.assets ?? [];
-    if (fresh || (r.assets && inline.length < INLINE_ASSETS_TRUSTED))
-      assets.set(rel.id, new Map(inline.map((a) => [a.name, toAsset(a)])));
-    return rel;
-  };
-  const byTag = async (tag: string) => {
-    try {
-      return remember((await gh.rest.repos.getReleaseByTag({ owner, repo, tag })).data);
-    } catch (e) {
-      if (httpStatus(e) === 404) return undefined;
-      throw e;
-    }
-  };
-  const create = async (tag: string, name: string, body: string) => {
-    try {
-      const { data } = await gh.rest.repos.createRelease({
-        owner,
-        repo,
-        tag_name: tag,
-        name,
-        body,
-        draft: false,
-        prerelease: false,
-      });
-      return remember(data, true);
-    } catch (e) {
-      if (httpStatus(e) === 422) return undefined; // it exists (another run created it meanwhile)
-      throw e;
-    }
-  };
-  const forget = (id: number) => {
-    for (const m of assets.values()) for (const [n, a] of m) if (a.id === id) m.delete(n);
-  };
-  return {
-    async ensureRelease(tag, name, body, hint) {
-      const cached = releases.get(tag);
-      if (cached) return cached;
-      // a tag nothing is known to be in is most likely new: create first, look up only when that fails
-      if (hint?.exists === false) {
-        const made = (await create(tag, name, body)) ?? (await byTag(tag));
-        if (made) return made;
-      }
-      const found = (await byTag(tag)) ?? (await create(tag, name, body)) ?? (await byTag(tag));
-      if (!found) throw new Error(`release ${tag}: neither found nor created`);
-      return found;
-    },
-    async listAssets(release, opts) {
-      const have = assets.get(release.id);
-      if (have && !opts?.fresh) return [...have.values()];
-      const all = await gh.paginate(gh.rest.repos.listReleaseAssets, {
-        owner,
-        repo,
-        release_id: release.id,
-        per_page: 100,
-      });
-      const list = all.map(toAsset);
-      assets.set(release.id, new Map(list.map((a) => [a.name, a])));
-      return list;
-    },
-    async deleteAsset(id) {
-      try {
-        await gh.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: id });
-      } catch (e) {
-        if (httpStatus(e) !== 404) throw e; // already gone
-      }
-      forget(id);
-    },
-    async renameAsset(id, name) {
-      const { data } = await gh.rest.repos.updateReleaseAsset({ owner, repo, asset_id: id, name });
-      const a = toAsset(data);
-      for (const m of assets.values())
-        for (const [n, x] of m)
-          if (x.id === id) {
-            m.delete(n);
-            m.set(a.name, a);
-          }
-      return a;
-    },
-    async uploadAsset(release, name, data, label) {
-      const { data: res } = await gh.rest.repos.uploadReleaseAsset({
-        owner,
-        repo,
-        release_id: release.id,
-        url: release.uploadUrl,
-        name,
-        label,
-        data: data as unknown as string,
-        // no content-length: fetch sets it from the Buffer (one given by hand is refused when undici 7 is the dispatcher)
-        headers: { 'content-type': 'application/octet-stream' },
-      });
-      const a = toAsset(res);
-      assets.get(release.id)?.set(a.name, a);
-      return a;
     },
   };
 }
