@@ -274,8 +274,8 @@ async function workspaceModel(ws, repo) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __webpack_require__(41514);
-// EXTERNAL MODULE: ./src/config/index.ts + 1 modules
-var config = __webpack_require__(83806);
+// EXTERNAL MODULE: ./src/config/index.ts + 2 modules
+var config = __webpack_require__(72255);
 ;// CONCATENATED MODULE: ./src/mcp/errors.ts
 // Tool errors: the text part is DataWarp's own wording, chosen by SQLSTATE (a database message can quote a
 // cell value, e.g. `invalid input syntax for type integer: "..."`), with the position of a syntax error; the
@@ -346,6 +346,10 @@ const errorShape = schemas/* object */.Ikc({ code: schemas/* string */.YjP(), me
     .optional()
     .describe('set when the call failed: the SQLSTATE and the database message');
 function registerQueryTools(server, ws, settings) {
+    registerQuery(server, ws, settings);
+    registerHistory(server, ws, settings);
+}
+function registerQuery(server, ws, settings) {
     server.registerTool('query', {
         title: 'Run one read-only SQL statement',
         description: 'One read-only SQL statement (PostgreSQL) over staging.<table> (current rows), history.<table> ' +
@@ -367,48 +371,51 @@ function registerQueryTools(server, ws, settings) {
             error: errorShape,
         },
         annotations: { readOnlyHint: true, openWorldHint: false },
-    }, async ({ sql, max_rows }) => {
-        const maxRows = max_rows ?? DEFAULT_MAX_ROWS;
-        const started = Date.now();
-        try {
-            const r = await ws.engine.run(sql, [], {
-                maxRows,
-                maxBytes: settings.maxBytes,
-                timeoutMs: settings.timeoutMs,
-            });
-            const out = {
-                columns: r.columns,
-                rows: r.rows,
-                row_count: r.rows.length,
-                cut: r.cut,
+    }, async ({ sql, max_rows }) => runQuery(ws, settings, sql, max_rows ?? DEFAULT_MAX_ROWS));
+}
+/** The `query` tool's answer: rows in structuredContent, or the database's error as a value. */
+async function runQuery(ws, settings, sql, maxRows) {
+    const started = Date.now();
+    try {
+        const r = await ws.engine.run(sql, [], {
+            maxRows,
+            maxBytes: settings.maxBytes,
+            timeoutMs: settings.timeoutMs,
+        });
+        const out = {
+            columns: r.columns,
+            rows: r.rows,
+            row_count: r.rows.length,
+            cut: r.cut,
+            max_rows: maxRows,
+            elapsed_ms: Date.now() - started,
+        };
+        const cut = r.cut === 'max_rows'
+            ? `; cut at max_rows ${maxRows}: more rows exist (aggregate, filter or raise max_rows)`
+            : r.cut === 'max_bytes'
+                ? `; cut at ${settings.maxBytes} bytes: more rows exist (select fewer columns or rows)`
+                : '';
+        const text = `${plural(r.rows.length, 'row')} × ${plural(r.columns.length, 'column')} in structuredContent${cut}.`;
+        return { content: [{ type: 'text', text }], structuredContent: out };
+    }
+    catch (e) {
+        const { text, detail } = describeQueryError(e, settings.timeoutMs);
+        return {
+            isError: true,
+            content: [{ type: 'text', text }],
+            structuredContent: {
+                columns: [],
+                rows: [],
+                row_count: 0,
+                cut: null,
                 max_rows: maxRows,
                 elapsed_ms: Date.now() - started,
-            };
-            const cut = r.cut === 'max_rows'
-                ? `; cut at max_rows ${maxRows}: more rows exist (aggregate, filter or raise max_rows)`
-                : r.cut === 'max_bytes'
-                    ? `; cut at ${settings.maxBytes} bytes: more rows exist (select fewer columns or rows)`
-                    : '';
-            const text = `${plural(r.rows.length, 'row')} × ${plural(r.columns.length, 'column')} in structuredContent${cut}.`;
-            return { content: [{ type: 'text', text }], structuredContent: out };
-        }
-        catch (e) {
-            const { text, detail } = describeQueryError(e, settings.timeoutMs);
-            return {
-                isError: true,
-                content: [{ type: 'text', text }],
-                structuredContent: {
-                    columns: [],
-                    rows: [],
-                    row_count: 0,
-                    cut: null,
-                    max_rows: maxRows,
-                    elapsed_ms: Date.now() - started,
-                    error: detail,
-                },
-            };
-        }
-    });
+                error: detail,
+            },
+        };
+    }
+}
+function registerHistory(server, ws, settings) {
     server.registerTool('history', {
         title: 'Versions of a publication period',
         description: 'The versions of a publication (optionally one period): when each was loaded, its files and its diff ' +
@@ -494,7 +501,12 @@ function openDrift(ws) {
     return out;
 }
 function registerCatalogTools(server, ws, repo) {
-    const failed = (e) => ownError(describeQueryError(e, 60_000).text);
+    registerListPublications(server, ws, repo);
+    registerSearchTables(server, ws);
+    registerDescribeTable(server, ws, repo);
+}
+const failed = (e) => ownError(describeQueryError(e, 60_000).text);
+function registerListPublications(server, ws, repo) {
     server.registerTool('list_publications', {
         title: 'Publications in the warehouse',
         description: 'Every publication: key, name, periods loaded, latest period, freshness (fresh, due, late, missing) and ' +
@@ -541,6 +553,8 @@ function registerCatalogTools(server, ws, repo) {
         const text = `${plural(publications.length, 'publication')}\n${lines.join('\n')}`;
         return { content: [{ type: 'text', text }], structuredContent: { publications } };
     });
+}
+function registerSearchTables(server, ws) {
     server.registerTool('search_tables', {
         title: 'Find tables',
         description: 'Tables whose names, descriptions, column names or column descriptions match the words of the query, ' +
@@ -583,6 +597,8 @@ function registerCatalogTools(server, ws, repo) {
             : 'no table matches; list_publications shows what is loaded';
         return { content: [{ type: 'text', text }], structuredContent: { tables } };
     });
+}
+function registerDescribeTable(server, ws, repo) {
     server.registerTool('describe_table', {
         title: 'Describe a table',
         description: 'A table in staging: columns with types, descriptions, flags and units; row kinds; rows per period; ' +
@@ -733,10 +749,10 @@ function createServer(ws, o) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(38815);
-// EXTERNAL MODULE: ./src/monitor/index.ts + 9 modules
-var src_monitor = __webpack_require__(530);
-// EXTERNAL MODULE: ./src/state/index.ts + 1 modules
-var state = __webpack_require__(61804);
+// EXTERNAL MODULE: ./src/monitor/index.ts + 10 modules
+var src_monitor = __webpack_require__(60354);
+// EXTERNAL MODULE: ./src/state/index.ts + 2 modules
+var state = __webpack_require__(31687);
 ;// CONCATENATED MODULE: ./src/mcp/workspace.ts
 // What `datawarp mcp` reads besides the database: the config, state, catalog, manifests and monitor state of
 // the workspace, read again on every call (a backfill may have changed them), and the ledger and versions

@@ -1811,44 +1811,10 @@ function prepare(entry) {
 function sqlLiteral(s) {
     return `'${s.split('\u0000').join('').replace(/'/g, "''")}'`;
 }
-async function loadTable(tx, input, p, opts, progress) {
+/** COPY the table's rows into `t` (the raw CSV fast path when it can, else batch by batch), feeding the tap. */
+async function copyTable(tx, input, p, t, opts, progress) {
     const { entry, table } = p;
-    const key = [input.pub, input.period, input.fileUrl, entry.sheet, entry.source.tableName];
-    const base = { file_url: input.fileUrl, sheet: entry.sheet, table_name: entry.source.tableName };
-    const extractor = input.extractor ?? EXTRACTOR_VERSION;
-    const prior = await tx.query(`SELECT sha256, status, extractor FROM ${LEDGER}
-      WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5 AND status = 'loaded'
-      FOR UPDATE`, key);
-    const p0 = prior[0];
-    if (p0 && p0.status === 'loaded' && p0.sha256 === input.sha256 && p0.extractor === extractor) {
-        return { ...base, rows_loaded: 0, status: 'skipped' };
-    }
-    await createStagingTable(tx, table);
-    const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
-    const { types } = await evolveColumns(tx, table, wanted);
-    const t = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)) };
-    t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
-    // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
-    if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
-        await addFlagsColumn(tx, t);
     let fast = false;
-    const target = qualified(STAGING_SCHEMA, table);
-    // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
-    await tx.query(`DELETE FROM ${target} WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`, [input.fileUrl, input.period, entry.sheet]);
-    // a column an older extractor loaded as text narrows to the number this file's spec says, once the table
-    // holds nothing else (src/load/narrow.ts)
-    const narrow = await narrowColumns(tx, table, wanted, t.types, { pub: input.pub, extractor });
-    // The file's constant provenance (period, URL, sha256, sheet) goes in as column defaults for the length of
-    // the COPY rather than on every line. ALTER ... SET DEFAULT is catalog-only and, like the rows, undone on
-    // rollback.
-    const constants = [
-        ['_dw_period', input.period],
-        ['_dw_file_url', input.fileUrl],
-        ['_dw_sha256', input.sha256],
-        ['_dw_sheet', entry.sheet],
-        [ROW_KIND_COLUMN, 'detail'],
-    ];
-    await tx.query(`ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`);
     const hooks = {
         rowsBefore: progress.rows,
         onRows: opts.onProgress,
@@ -1870,6 +1836,55 @@ async function loadTable(tx, input, p, opts, progress) {
         hooks.sink?.fail();
         throw e;
     }
+    return { copied, fast };
+}
+/** The ledger row of a loaded file/sheet/table (inserted, or the earlier one replaced). */
+async function recordLoaded(tx, key, entry, input, copied, extractor) {
+    await tx.query(`INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version, extractor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9, $10)
+     ON CONFLICT (${LEDGER_KEY.join(', ')}) DO UPDATE
+        SET source_code = EXCLUDED.source_code, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded',
+            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL,
+            extractor = EXCLUDED.extractor`, [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null, extractor]);
+}
+async function loadTable(tx, input, p, opts, progress) {
+    const { entry, table } = p;
+    const key = [input.pub, input.period, input.fileUrl, entry.sheet, entry.source.tableName];
+    const base = { file_url: input.fileUrl, sheet: entry.sheet, table_name: entry.source.tableName };
+    const extractor = input.extractor ?? EXTRACTOR_VERSION;
+    const prior = await tx.query(`SELECT sha256, status, extractor FROM ${LEDGER}
+      WHERE pub = $1 AND period = $2 AND file_url = $3 AND sheet = $4 AND table_name = $5 AND status = 'loaded'
+      FOR UPDATE`, key);
+    const p0 = prior[0];
+    if (p0 && p0.status === 'loaded' && p0.sha256 === input.sha256 && p0.extractor === extractor) {
+        return { ...base, rows_loaded: 0, status: 'skipped' };
+    }
+    await createStagingTable(tx, table);
+    const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
+    const { types } = await evolveColumns(tx, table, wanted);
+    const t = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)) };
+    t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
+    // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
+    if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
+        await addFlagsColumn(tx, t);
+    const target = qualified(STAGING_SCHEMA, table);
+    // Replace semantics: whatever this file/sheet put in the table before goes (no-op on a first load).
+    await tx.query(`DELETE FROM ${target} WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`, [input.fileUrl, input.period, entry.sheet]);
+    // a column an older extractor loaded as text narrows to the number this file's spec says, once the table
+    // holds nothing else (src/load/narrow.ts)
+    const narrow = await narrowColumns(tx, table, wanted, t.types, { pub: input.pub, extractor });
+    // The file's constant provenance (period, URL, sha256, sheet) goes in as column defaults for the length of
+    // the COPY rather than on every line. ALTER ... SET DEFAULT is catalog-only and, like the rows, undone on
+    // rollback.
+    const constants = [
+        ['_dw_period', input.period],
+        ['_dw_file_url', input.fileUrl],
+        ['_dw_sha256', input.sha256],
+        ['_dw_sheet', entry.sheet],
+        [ROW_KIND_COLUMN, 'detail'],
+    ];
+    await tx.query(`ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${quoteIdent(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`);
+    const { copied, fast } = await copyTable(tx, input, p, t, opts, progress);
     progress.rows += copied;
     // totals and subtotals marked in the file's transaction, whichever path loaded the rows
     const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
@@ -1879,12 +1894,7 @@ async function loadTable(tx, input, p, opts, progress) {
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${quoteIdent(c)} DROP DEFAULT`).join(', ')}`);
     if (p.check && entry.table && copied !== entry.table.rows.length)
         throw new Error(`COPY reported ${copied} rows, expected ${entry.table.rows.length}`);
-    await tx.query(`INSERT INTO ${LEDGER} (pub, period, file_url, sheet, table_name, source_code, sha256, rows_loaded, status, loaded_at, error, version, extractor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', now(), NULL, $9, $10)
-     ON CONFLICT (${LEDGER_KEY.join(', ')}) DO UPDATE
-        SET source_code = EXCLUDED.source_code, rows_loaded = EXCLUDED.rows_loaded, status = 'loaded',
-            loaded_at = now(), error = NULL, version = EXCLUDED.version, superseded_in = NULL, superseded_at = NULL,
-            extractor = EXCLUDED.extractor`, [...key, entry.source.sourceCode, input.sha256, copied, input.version ?? null, extractor]);
+    await recordLoaded(tx, key, entry, input, copied, extractor);
     return {
         ...base,
         rows_loaded: copied,

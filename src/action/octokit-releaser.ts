@@ -65,13 +65,15 @@ function forget(k: Known, id: number): void {
   for (const m of k.assets.values()) for (const [n, a] of m) if (a.id === id) m.delete(n);
 }
 
+/** The asset `id` is now `a` (renamed): its entry moves to the new name. The old name is found first and the map
+ * changed after, since a key set while a Map is iterated is visited again (an endless loop). */
 function renamed(k: Known, id: number, a: ReleaseAsset): void {
-  for (const m of k.assets.values())
-    for (const [n, x] of m)
-      if (x.id === id) {
-        m.delete(n);
-        m.set(a.name, a);
-      }
+  for (const m of k.assets.values()) {
+    const old = [...m].find(([, x]) => x.id === id)?.[0];
+    if (old === undefined) continue;
+    m.delete(old);
+    m.set(a.name, a);
+  }
 }
 
 /**
