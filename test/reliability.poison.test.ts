@@ -1,5 +1,6 @@
-// A poison pill: a workbook that exhausts its parser's memory comes before a good publication. It fails alone
-// (its parser runs in a child process with a heap of limits.max_parser_memory), with the cause named; the good one
+// A poison pill: a workbook that exhausts its parser's memory comes before a good publication. Its sheet's XML
+// carries namespace prefixes, so the streaming reader (xlsx-stream.ts) hands it to the grid path: SheetJS in a
+// child process with a heap of limits.max_parser_memory. It fails alone, with the cause named; the good one
 // loads; the run exits 1 (an item failed); a plain run skips it and --retry-failed retries it.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ let served: Served;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-poison-'));
   fs.mkdirSync(path.join(dir, 'files'));
-  heavyWorkbook(path.join(dir, 'files', 'heavy.xlsx'), HEAVY_ROWS);
+  heavyWorkbook(path.join(dir, 'files', 'heavy.xlsx'), HEAVY_ROWS, { prefixed: true });
   smallWorkbook(path.join(dir, 'files', 'good.xlsx'), 40);
   served = await serveDir(path.join(dir, 'files'));
 });

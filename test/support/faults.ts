@@ -113,21 +113,25 @@ export function smallWorkbook(file: string, rows: number): void {
 }
 
 /** A valid xlsx whose one sheet has `rows` rows of 10 numbers: a few MB that SheetJS needs far more heap for. */
-export function heavyWorkbook(file: string, rows: number): void {
+export function heavyWorkbook(file: string, rows: number, opts: { prefixed?: boolean } = {}): void {
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['a'], [1]]), 'Data');
   const files = unzipSync(new Uint8Array(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer));
   const cols = 'ABCDEFGHIJ'.split('');
+  // with `prefixed`, the elements carry a namespace prefix (as some exporters write): the streaming reader
+  // hands such a sheet to the grid path (SheetJS in the child process, whose heap is capped)
+  const x = opts.prefixed ? 'x:' : '';
+  const ns = opts.prefixed ? 'xmlns:x' : 'xmlns';
   const parts = [
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
-    `<row r="1">${cols.map((c) => `<c r="${c}1" t="inlineStr"><is><t>h${c}</t></is></c>`).join('')}</row>`,
+    `<${x}worksheet ${ns}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><${x}sheetData>`,
+    `<${x}row r="1">${cols.map((c) => `<${x}c r="${c}1" t="inlineStr"><${x}is><${x}t>h${c}</${x}t></${x}is></${x}c>`).join('')}</${x}row>`,
   ];
   for (let r = 2; r <= rows; r++)
     parts.push(
-      `<row r="${r}">${cols.map((c, j) => `<c r="${c}${r}"><v>${r * 10 + j}</v></c>`).join('')}</row>`,
+      `<${x}row r="${r}">${cols.map((c, j) => `<${x}c r="${c}${r}"><${x}v>${r * 10 + j}</${x}v></${x}c>`).join('')}</${x}row>`,
     );
-  parts.push('</sheetData></worksheet>');
+  parts.push(`</${x}sheetData></${x}worksheet>`);
   const sheet = Object.keys(files).find((f) => /worksheets\/sheet1\.xml$/.test(f))!;
   files[sheet] = strToU8(parts.join(''));
   fs.writeFileSync(file, zipSync(files, { level: 6 }));
