@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractFile } from '../src/manifest/extract/index.js';
+import { zipSync, strToU8 } from 'fflate';
+import { collectTable, extractFile, openFile } from '../src/manifest/extract/index.js';
+import { releaseParsedRows } from '../src/manifest/extract/isolate.js';
 import { streamPlan, SHEET_HEAD_ROWS } from '../src/manifest/extract/xlsx-stream.js';
 import { extractLimits } from '../src/manifest/extract/caps.js';
 import { writeXlsx, type XCell } from './support/xlsx-write.js';
@@ -120,5 +122,39 @@ describe('the 1904 date system', () => {
     expect(grid.tables[0].rows[0]).toEqual(['2023-03-15', 0]);
     expect(stream.tables[0].rows).toEqual(grid.tables[0].rows);
     expect(stream.tables[0].spec).toEqual(grid.tables[0].spec);
+  });
+});
+
+describe('an xlsx inside a zip', () => {
+  const zip = path.join(dir, 'appointments.zip');
+  fs.writeFileSync(
+    zip,
+    zipSync(
+      {
+        'data/appointments.xlsx': [new Uint8Array(fs.readFileSync(file)), { level: 0 }],
+        'data/readme.csv': strToU8('code,n\nA,1\nB,2\n'),
+      },
+      { level: 6 },
+    ),
+  );
+  const members = (d: string) => fs.readdirSync(d).filter((f) => /\.zip\.m\d+\..*\.part$/.test(f));
+
+  it('streams as a downloaded xlsx does, with the same tables as the grid path', async () => {
+    const tmp = fs.mkdtempSync(path.join(dir, 'zip-tmp-'));
+    const opened = await openFile(zip, { ext: 'zip', streamFrom: 0, tmpDir: tmp });
+    // the member's file stays on disk while its rows stream from it (the grid path leaves none)
+    expect(members(tmp)).toHaveLength(1);
+    const stream = { tables: [] as Awaited<ReturnType<typeof collectTable>>[] };
+    for (const t of opened.tables) stream.tables.push(await collectTable(t));
+    releaseParsedRows(tmp);
+    expect(members(tmp)).toEqual([]);
+
+    const gridTmp = fs.mkdtempSync(path.join(dir, 'zip-grid-'));
+    const grid = await extractFile(zip, { ext: 'zip', tmpDir: gridTmp });
+    expect(members(gridTmp)).toEqual([]);
+    expect(grid.tables.map((t) => t.spec.member)).toEqual(['data/appointments.xlsx', 'data/readme.csv']);
+    expect(JSON.stringify(stream.tables)).toBe(JSON.stringify(grid.tables));
+    expect(stream.tables[0].spec.rowCount).toBe(N);
+    expect(opened.docs).toEqual(grid.docs);
   });
 });

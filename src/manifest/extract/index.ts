@@ -13,8 +13,8 @@ import { openCsv } from './csv.js';
 import { fileBytes } from './source.js';
 import { readWorkbookIsolated } from './isolate.js';
 import { listZip, openZip } from './zip.js';
-import { checkMemberEntry, extractLimits, LimitError } from './caps.js';
-import { mergePlan, streamPlan } from './xlsx-stream.js';
+import { checkMemberEntry, extractLimits } from './caps.js';
+import { openXlsx } from './xlsx-open.js';
 import type { Limits } from '../../config/index.js';
 
 export interface ExtractOptions {
@@ -35,7 +35,7 @@ export async function openFile(path: string, opts: ExtractOptions): Promise<Sour
     case 'csv':
       return openCsv(fileBytes(path), opts.name ?? basename(path), undefined, limits);
     case 'zip':
-      return openZip(path, limits, opts.tmpDir);
+      return openZip(path, limits, opts.tmpDir, opts.streamFrom);
     case 'xls':
       break;
     default:
@@ -52,13 +52,7 @@ export async function openFile(path: string, opts: ExtractOptions): Promise<Sour
       sheets,
     });
   if (opts.ext !== 'xlsx' && opts.ext !== 'xlsm') return isolated();
-  const plan = await streamPlan(path, limits, opts.streamFrom).catch((e: unknown) => {
-    // a cap is the file's answer; anything else the stream cannot read, the grid path reads (or explains)
-    if (e instanceof LimitError) throw e;
-    return undefined;
-  });
-  if (!plan) return isolated();
-  return mergePlan(plan, plan.grid.length ? await isolated(plan.grid) : undefined);
+  return (await openXlsx(path, limits, isolated, { streamFrom: opts.streamFrom })).file;
 }
 
 /** Every row of a source, in memory. */

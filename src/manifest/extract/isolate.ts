@@ -189,7 +189,8 @@ function tempNames(dir: string, base: string) {
 
 const live = new Set<string>();
 let exitHook = false;
-function track(file: string): void {
+/** A temp file removed when its item is done (releaseParsedRows) or the process exits. */
+export function track(file: string): void {
   live.add(file);
   if (exitHook) return;
   exitHook = true;

@@ -3,7 +3,7 @@
 // or a percentage) and the shared-strings table. Each part is inflated by yauzl through `memberBytes`, so the
 // zip caps (src/manifest/extract/caps.ts) apply as it inflates.
 import * as XLSX from 'xlsx';
-import { listZip, memberBytes, type ZipMember } from './zip.js';
+import { listZip, memberBytes, type ZipMember } from './zip-read.js';
 import type { ExtractLimits } from './caps.js';
 import { DATE_TEXT, type Kind } from './grid.js';
 import type { SheetCell } from './types.js';

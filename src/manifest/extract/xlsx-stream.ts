@@ -98,10 +98,15 @@ async function firstPass(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<
 }
 
 /** One sheet: its tables (the open one streamed), or the grid path's turn. */
-async function readSheet(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<SheetResult> {
+async function readSheet(
+  p: XlsxParts,
+  s: SheetPart,
+  l: ExtractLimits,
+  member?: string,
+): Promise<SheetResult> {
   const pass = await firstPass(p, s, l);
   if (!pass) return { grid: true };
-  const where = { sheet: s.name, ...(s.hidden ? { hidden: true } : {}) };
+  const where = { sheet: s.name, ...(member ? { member } : {}), ...(s.hidden ? { hidden: true } : {}) };
   const x: ExtractedFile = { tables: [], docs: [], skipped: [] };
   if (!pass.lastPlain) {
     // the whole sheet is in memory (the head, a tail): the grid path's own reading of it
@@ -202,11 +207,13 @@ export interface StreamPlan {
   sheets: (SourceFile | undefined)[];
 }
 
-/** A streamed read of the workbook, when one of its sheet parts inflates to more than `streamFrom` bytes. */
+/** A streamed read of the workbook, when one of its sheet parts inflates to more than `streamFrom` bytes.
+ * `member`: the workbook's name inside a zip (table ids and specs carry it, as the grid path's do). */
 export async function streamPlan(
   path: string,
   l: ExtractLimits,
   streamFrom = STREAM_SHEET_BYTES,
+  member?: string,
 ): Promise<StreamPlan | undefined> {
   const parts = await readParts(
     path,
@@ -219,7 +226,7 @@ export async function streamPlan(
   for (const s of parts.sheets) {
     let r: SheetResult;
     try {
-      r = await readSheet(parts, s, l);
+      r = await readSheet(parts, s, l, member);
     } catch (e) {
       if (!(e instanceof NeedsGrid)) throw e;
       r = { grid: true };

@@ -1,24 +1,21 @@
-// Zip archives, read from disk with yauzl (Node's native zlib inflates): CSV members stream, spreadsheets are
-// read into memory one at a time; PDFs, __MACOSX and unsafe paths are skipped with the reason, a spreadsheet is
+// Zip archives (members read by zip-read.ts): CSV members stream; a spreadsheet member is inflated to a temp file
+// and opened as a download is (an xlsx/xlsm streams, xlsx-open.ts; others are parsed in the child process,
+// isolate.ts), one at a time; PDFs, __MACOSX and unsafe paths are skipped with the reason, a spreadsheet is
 // preferred over its CSV twin.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync, statSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
 import type { SourceFile } from '../../model.js';
-import { faultPoint } from '../../faults.js';
 import { openCsv } from './csv.js';
-import { readWorkbookIsolated } from './isolate.js';
-import {
-  checkMemberCount,
-  checkMemberEntry,
-  extractLimits,
-  inflationGuard,
-  type ExtractLimits,
-} from './caps.js';
+import { readWorkbookIsolated, track } from './isolate.js';
+import { openXlsx } from './xlsx-open.js';
+import { checkMemberCount, checkMemberEntry, extractLimits, type ExtractLimits } from './caps.js';
+import { listZip, memberBytes, type ZipMember } from './zip-read.js';
+
+export { listZip, memberBytes, type ZipMember };
 
 const SHEET = /\.(xlsx|xlsm|xls|ods)$/i;
 const DATA = /\.(csv|txt|xlsx|xlsm|xls|ods)$/i;
@@ -27,131 +24,39 @@ function stem(path: string): string {
   return path.replace(/\.[^./]+$/, '').toLowerCase();
 }
 
-export interface ZipMember {
-  name: string;
-  /** index in the central directory */
-  index: number;
-  compressedSize: number;
-  uncompressedSize: number;
-  encrypted: boolean;
-  /** why the name cannot be used as a path, if it cannot */
-  unsafe?: string;
-}
-
-/** The members of a zip, from its central directory (nothing is inflated). */
-export async function listZip(path: string): Promise<ZipMember[]> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, autoClose: false });
-  const out: ZipMember[] = [];
-  try {
-    let index = 0;
-    for await (const e of zip.eachEntry()) {
-      const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
-      const unsafe = yauzl.validateFileName(name) ?? undefined;
-      out.push({
-        name,
-        index: index++,
-        compressedSize: e.compressedSize,
-        uncompressedSize: e.uncompressedSize,
-        encrypted: e.isEncrypted(),
-        ...(unsafe ? { unsafe } : {}),
-      });
-    }
-  } finally {
-    zip.close();
-  }
-  return out;
-}
-
-/** Zips kept open with their directory read (a member's read would otherwise walk the directory up to it: a
- * zip of 3,000 members took longer than 5 minutes to open). A few at a time; yauzl closes a zip's file once its
- * last read stream ends. */
-const OPEN_ZIPS = 4;
-const openZips = new Map<string, Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }>>();
-
-function openCached(path: string): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }> {
-  // the same path may hold another file later (a new download): the key says which file
-  const st = statSync(path);
-  const key = `${path}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
-  let got = openZips.get(key);
-  if (!got) {
-    got = (async () => {
-      const zip = await yauzl.openPromise(path, {
-        lazyEntries: true,
-        decodeStrings: false,
-        autoClose: false,
-      });
-      const entries: yauzl.Entry[] = [];
-      try {
-        for await (const e of zip.eachEntry()) entries.push(e);
-      } catch (err) {
-        zip.close();
-        throw err;
-      }
-      return { zip, entries };
-    })();
-    got.catch(() => openZips.delete(key));
-    openZips.set(key, got);
-    while (openZips.size > OPEN_ZIPS) {
-      const [oldest, z] = openZips.entries().next().value!;
-      openZips.delete(oldest);
-      void z.then(
-        (o) => o.zip.close(),
-        () => undefined,
-      );
-    }
-  }
-  return got;
-}
-
-/** The inflated bytes of one member, as a stream; the limits are checked as it inflates. */
-export async function* memberBytes(
-  path: string,
-  index: number,
-  limits: ExtractLimits = extractLimits(),
-): AsyncGenerator<Uint8Array> {
-  let { zip, entries } = await openCached(path);
-  if (!zip.isOpen) {
-    for (const [k, z] of openZips) if ((await z.catch(() => undefined))?.zip === zip) openZips.delete(k);
-    ({ zip, entries } = await openCached(path));
-  }
-  const e = entries[index];
-  if (!e) throw new Error(`zip member ${index} not found in ${path}`);
-  const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
-  checkMemberEntry(name, e.compressedSize, e.uncompressedSize, limits);
-  const guard = inflationGuard(name, e.compressedSize, limits);
-  const stream: Readable = await zip.openReadStreamPromise(e);
-  try {
-    for await (const chunk of stream) {
-      guard((chunk as Uint8Array).length);
-      await faultPoint('unzip');
-      yield chunk as Uint8Array;
-    }
-  } finally {
-    stream.destroy();
-  }
-}
-
-/** A workbook member, inflated to a temp file and parsed in a child process (see isolate.ts). */
-async function isolatedMember(
+/** A workbook member, inflated to a temp file and opened as a downloaded workbook is. A streamed xlsx reads
+ * that file while its rows load: it stays (tracked) until the item is done (releaseParsedRows). */
+async function workbookMember(
   path: string,
   m: ZipMember,
   limits: ExtractLimits,
   tmpDir = tmpdir(),
+  streamFrom?: number,
 ): Promise<SourceFile> {
   const tmp = join(
     tmpDir,
     `${basename(path)}.m${m.index}.${process.pid}.${randomBytes(6).toString('hex')}.part`,
   );
+  let kept = false;
   try {
     await pipeline(Readable.from(memberBytes(path, m.index, limits)), createWriteStream(tmp));
-    return await readWorkbookIsolated(tmp, {
-      member: m.name,
-      name: m.name,
-      heapBytes: limits.maxParserMemory,
-      tmpDir,
-    });
+    const grid = (sheets?: string[]) =>
+      readWorkbookIsolated(tmp, {
+        member: m.name,
+        name: m.name,
+        heapBytes: limits.maxParserMemory,
+        tmpDir,
+        sheets,
+      });
+    if (!/\.(xlsx|xlsm)$/i.test(m.name)) return await grid();
+    const opened = await openXlsx(tmp, limits, grid, { streamFrom, member: m.name });
+    if (opened.streamed) {
+      track(tmp);
+      kept = true;
+    }
+    return opened.file;
   } finally {
-    rmSync(tmp, { force: true });
+    if (!kept) rmSync(tmp, { force: true });
   }
 }
 
@@ -168,6 +73,7 @@ export async function openZip(
   path: string,
   limits: ExtractLimits = extractLimits(),
   tmpDir?: string,
+  streamFrom?: number,
 ): Promise<SourceFile> {
   const out: SourceFile = { tables: [], docs: [], skipped: [] };
   const all = await listZip(path);
@@ -183,7 +89,7 @@ export async function openZip(
     // the directory's sizes first: a bomb is refused before a byte is inflated
     checkMemberEntry(m.name, m.compressedSize, m.uncompressedSize, limits);
     const part = SHEET.test(m.name)
-      ? await isolatedMember(path, m, limits, tmpDir)
+      ? await workbookMember(path, m, limits, tmpDir, streamFrom)
       : await openCsv(() => memberBytes(path, m.index, limits), m.name, m.name, limits);
     out.tables.push(...part.tables);
     out.docs.push(...part.docs);
