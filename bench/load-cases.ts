@@ -3,7 +3,7 @@
 // release end to end on PGlite against PostgreSQL). Every database and PGlite data directory is made before
 // its clock starts; every sample passes its gate (exit codes, ledger rows, staging count, a re-run that loads
 // nothing) before any figure of its case is printed.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   copyCount,
@@ -148,6 +148,7 @@ async function datawarpPg(c: Ctx, rows: number, tag: string, keep = false): Prom
 async function datawarpPglite(c: Ctx, rows: number, tag: string): Promise<Run> {
   const ws = workspace(tag, ...PUB, c.pageUrl);
   const dataDir = join(ws, '.datawarp', 'pglite');
+  mkdirSync(dataDir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   await (await PGlite.create({ dataDir })).close();
   try {

@@ -15,6 +15,7 @@
 //      1,000,000) end to end on PostgreSQL beside exceljs's streaming reader; BENCH_WORKBOOK_ROWS (rows,sheets
 //      pairs: default `200000x1,2000000x2`), BENCH_WORKBOOK_RUNS (default BENCH_PAIRS); BENCH_ONLY=workbook
 //      runs only this case
+// BENCH_ONLY=pglite runs only case 5
 // BENCH_CLI: the CLI entry to run (default bin/datawarp.js, the built dist)
 // DATABASE_URL is used when set, else a throwaway cluster is started (Debian's postgresql).
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -80,14 +81,18 @@ async function gpadCases(base: string, pairs: number): Promise<void> {
     await exportPairs(c, db, N);
     say(`\n4. plain re-run over 200 processed items`);
     await plainReruns(c, db);
-    const small = N_PGLITE === N ? rel : generateGpad(DATA, N_PGLITE);
-    const servedSmall = small === rel ? served : await serveGpad(small);
-    try {
-      say(`\n5. ${fmt(N_PGLITE)} rows end to end, PGlite against PostgreSQL; ${pairs} pairs, alternating`);
-      await pglitePairs({ ...c, pageUrl: servedSmall.url }, N_PGLITE);
-    } finally {
-      if (servedSmall !== served) servedSmall.server.close();
-    }
+    await pgliteCase(base, pairs);
+  } finally {
+    served.server.close();
+  }
+}
+
+async function pgliteCase(base: string, pairs: number): Promise<void> {
+  const small = generateGpad(DATA, N_PGLITE);
+  const served = await serveGpad(small);
+  try {
+    say(`\n5. ${fmt(N_PGLITE)} rows end to end, PGlite against PostgreSQL; ${pairs} pairs, alternating`);
+    await pglitePairs({ base, pairs, say, pageUrl: served.url }, N_PGLITE);
   } finally {
     served.server.close();
   }
@@ -105,8 +110,9 @@ async function main(): Promise<void> {
   const base = process.env.DATABASE_URL ?? cluster!.databaseUrl;
   say(`PostgreSQL: ${psql(base, 'SHOW server_version').trim()}`);
   try {
-    if (ONLY !== 'workbook') await gpadCases(base, pairs);
-    await workbooks(base, pairs);
+    if (ONLY === 'pglite') await pgliteCase(base, pairs);
+    else if (ONLY !== 'workbook') await gpadCases(base, pairs);
+    if (!ONLY || ONLY === 'workbook') await workbooks(base, pairs);
   } finally {
     cluster?.stop();
     writeFileSync(join(DATA, 'last-run.txt'), lines.join('\n') + '\n');

@@ -52,7 +52,9 @@ describe('bench helpers', () => {
       'ledger rows: expected 200000, got 199999',
     ]);
     expect(gateFailures([{ what: 'exit', want: 0, got: null }])).toEqual(['exit: expected 0, got null']);
-    expect(gateFailures([{ what: 'sum', want: 5, got: undefined }])).toEqual(['sum: expected 5, got nothing']);
+    expect(gateFailures([{ what: 'sum', want: 5, got: undefined }])).toEqual([
+      'sum: expected 5, got nothing',
+    ]);
     expect(gateFailures([{ what: 'big', want: 5n, got: 5 }])).toEqual([]);
   });
 
