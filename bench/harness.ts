@@ -132,8 +132,11 @@ export async function loadedRows(q: Query, period = '2024-01'): Promise<Loaded> 
   return { ledger: Number(l.n), staging, tables, stamp: `${String(l.k)} rows, last ${String(l.at)}` };
 }
 
-/** The gate's check that a run exited 0, carrying the end of its output when it did not. */
+/** The gate's check that a run exited 0, carrying the end of its output (without /usr/bin/time's report) when
+ * it did not. */
 export function exited(what: string, run: Run): Check {
-  const tail = run.code === 0 ? '' : `\n${run.out.trim().split('\n').slice(-15).join('\n')}\n`;
-  return { what: `exit code of ${what}${tail}`, want: 0, got: run.code };
+  const check: Check = { what: `exit code of ${what}`, want: 0, got: run.code };
+  if (run.code === 0) return check;
+  const own = run.out.split(/^\s*Command being timed:/m)[0].trim();
+  return { ...check, detail: own.split('\n').slice(-15).join('\n') };
 }

@@ -50,6 +50,8 @@ export interface Check {
   what: string;
   want: number | bigint | string;
   got: number | bigint | string | null | undefined;
+  /** shown under a failed check (the end of a failed process's output) */
+  detail?: string;
 }
 
 /** The checks that failed, each as a line naming what, wanted and got; empty when all passed. */

@@ -56,6 +56,9 @@ describe('bench helpers', () => {
       'sum: expected 5, got nothing',
     ]);
     expect(gateFailures([{ what: 'big', want: 5n, got: 5 }])).toEqual([]);
+    expect(
+      gateFailures([{ what: 'exit', want: 0, got: 2, detail: 'error: no such table\nhint: run it' }]),
+    ).toEqual(['exit: expected 0, got 2\n    error: no such table\n    hint: run it']);
   });
 
   it('names the sample and every failed check in the error, never only the first', () => {
