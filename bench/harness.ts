@@ -140,3 +140,9 @@ export function exited(what: string, run: Run): Check {
   const own = run.out.split(/^\s*Command being timed:/m)[0].trim();
   return { ...check, detail: own.split('\n').slice(-15).join('\n') };
 }
+
+/** "staging.a" or "the 7 staging tables the ledger names (staging.a, …)" */
+export function stagingNames(tables: string[]): string {
+  if (tables.length === 1) return `staging.${tables[0]}`;
+  return `the ${tables.length} staging tables the ledger names (staging.${tables[0] ?? '?'}, …)`;
+}

@@ -16,6 +16,7 @@ import {
   psql,
   psqlQuery,
   psqlTimed,
+  stagingNames,
   withDb,
   workspace,
   type Query,
@@ -106,7 +107,7 @@ async function gateLoad(
       got: first.ledger,
     },
     {
-      what: `count(*) of the period in ${first.tables.map((t) => `staging.${t}`).join(', ')}`,
+      what: `count(*) of the period in ${stagingNames(first.tables)}`,
       want: rows,
       got: first.staging,
     },

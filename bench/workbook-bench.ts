@@ -19,7 +19,7 @@ import {
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exited, loadedRows, type Query } from './harness.js';
+import { exited, loadedRows, stagingNames, type Query } from './harness.js';
 import { gate, pairOrder, ratioOfMedians, showSeconds, summarize } from './stats.js';
 import { generateWorkbook, type Workbook } from './workbook.js';
 
@@ -129,7 +129,7 @@ async function gateLoad(sample: string, q: Query, book: Workbook): Promise<void>
   gate(sample, [
     { what: 'rows in the ledger (datawarp.tbl_manifest_files)', want: book.rows, got: got.ledger },
     {
-      what: `count(*) in ${got.tables.map((t) => `staging.${t}`).join(', ')}`,
+      what: `count(*) of the period in ${stagingNames(got.tables)}`,
       want: book.rows,
       got: got.staging,
     },
