@@ -149,10 +149,10 @@ async function datawarpPg(c: Ctx, rows: number, tag: string, keep = false): Prom
 async function datawarpPglite(c: Ctx, rows: number, tag: string): Promise<Run> {
   const ws = workspace(tag, ...PUB, c.pageUrl);
   const dataDir = join(ws, '.datawarp', 'pglite');
-  mkdirSync(dataDir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  await (await PGlite.create({ dataDir })).close();
   try {
+    mkdirSync(dataDir, { recursive: true });
+    const { PGlite } = await import('@electric-sql/pglite');
+    await (await PGlite.create({ dataDir })).close();
     const env = { DATABASE_URL: undefined, DATAWARP_PGLITE_DIR: dataDir };
     const run = await datawarp(ws, ['backfill'], env);
     const q = async () => {
