@@ -81,6 +81,7 @@ async function gpadCases(base: string, pairs: number): Promise<void> {
     await exportPairs(c, db, N);
     say(`\n4. plain re-run over 200 processed items`);
     await plainReruns(c, db);
+    dropDb(base, 'bench_dw_0');
     await pgliteCase(base, pairs);
   } finally {
     served.server.close();
