@@ -58,9 +58,10 @@ export interface Check {
 export function gateFailures(checks: readonly Check[]): string[] {
   return checks
     .filter((c) => c.got === null || c.got === undefined || String(c.got) !== String(c.want))
-    .map(
-      (c) => `${c.what}: expected ${String(c.want)}, got ${c.got === undefined ? 'nothing' : String(c.got)}`,
-    );
+    .map((c) => {
+      const line = `${c.what}: expected ${String(c.want)}, got ${c.got === undefined ? 'nothing' : String(c.got)}`;
+      return c.detail ? `${line}\n    ${c.detail.split('\n').join('\n    ')}` : line;
+    });
 }
 
 /** A gate that did not pass: the bench prints the failures and exits non-zero, no figure. */
