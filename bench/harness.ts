@@ -137,7 +137,11 @@ export async function loadedRows(q: Query, period = '2024-01'): Promise<Loaded> 
 export function exited(what: string, run: Run): Check {
   const check: Check = { what: `exit code of ${what}`, want: 0, got: run.code };
   if (run.code === 0) return check;
-  const own = run.out.split(/^\s*Command being timed:/m)[0].trim();
+  const own = run.out
+    .split(
+      /^\s*(?:Command being timed:|Command exited with non-zero status|Command terminated by signal)/m,
+    )[0]
+    .trim();
   return { ...check, detail: own.split('\n').slice(-15).join('\n') };
 }
 
