@@ -2,7 +2,9 @@
 // data-file URL, loaded by `datawarp backfill` into PostgreSQL (timed from process start to exit, peak RSS summed
 // over DataWarp's processes — the CLI and any workbook child — sampled from /proc), beside exceljs 4.4.0's
 // streaming WorkbookReader reading every cell of the same local file in its own process; the two alternate,
-// median of BENCH_WORKBOOK_RUNS (default 3) each.
+// median and spread of BENCH_WORKBOOK_RUNS (default BENCH_PAIRS, 3) each. Every sample is gated before any
+// figure: exit codes 0, the ledger's and the staging tables' row counts, the sum of the Appointments column,
+// and exceljs's count of the rows it read.
 import { spawn } from 'node:child_process';
 import {
   createReadStream,
@@ -17,6 +19,8 @@ import {
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exited, loadedRows, stagingNames, type Query } from './harness.js';
+import { gate, pairOrder, ratioOfMedians, showSeconds, summarize } from './stats.js';
 import { generateWorkbook, type Workbook } from './workbook.js';
 
 export interface Timed {
@@ -91,8 +95,6 @@ async function serve(book: Workbook) {
   return { server, url: `http://127.0.0.1:${port}/files/appointments.xlsx` };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 export interface WorkbookCase {
   root: string;
   /** the CLI entry (bin/datawarp.js, or BENCH_CLI) */
@@ -103,8 +105,36 @@ export interface WorkbookCase {
   runs: number;
   /** a fresh database URL per DataWarp run */
   database: (tag: string) => string;
-  /** rows loaded, read from the ledger */
-  loaded: (url: string) => number;
+  /** drop a database made by `database` once its gate passed */
+  drop: (tag: string) => void;
+  /** SQL against a database URL, for the gate */
+  query: (url: string) => Query;
+}
+
+/** The gate of a DataWarp sample: the ledger's rows, the staging rows and the Appointments column's sum. */
+async function gateLoad(sample: string, q: Query, book: Workbook): Promise<void> {
+  const got = await loadedRows(q);
+  let total: number | null = null;
+  for (const t of got.tables) {
+    const col = await q(
+      `SELECT column_name AS c FROM information_schema.columns
+        WHERE table_schema = 'staging' AND table_name = '${t}' AND column_name = 'appointments'`,
+    );
+    if (!col.length) continue;
+    const [r] = await q(
+      `SELECT sum(appointments)::bigint AS s FROM staging."${t}" WHERE _dw_period = '2024-01'`,
+    );
+    total = (total ?? 0) + Number(r.s);
+  }
+  gate(sample, [
+    { what: 'rows in the ledger (datawarp.tbl_manifest_files)', want: book.rows, got: got.ledger },
+    {
+      what: `count(*) of the period in ${stagingNames(got.tables)}`,
+      want: book.rows,
+      got: got.staging,
+    },
+    { what: 'sum of staging.*.appointments', want: book.total, got: total },
+  ]);
 }
 
 export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): Promise<void> {
@@ -116,11 +146,18 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
   const xl: Timed[] = [];
   try {
     for (let i = 0; i < c.runs; i++) {
-      const order = i % 2 ? ['exceljs', 'dw'] : ['dw', 'exceljs'];
-      for (const who of order) {
+      for (const who of pairOrder(i, 'dw', 'exceljs')) {
         if (who === 'exceljs') {
           const r = await timed(process.execPath, [probe, book.path], {});
-          if (r.code !== 0) throw new Error(`exceljs exited ${r.code}: ${r.out.slice(-2000)}`);
+          gate(`exceljs, run ${i + 1}`, [
+            exited('the exceljs reader', r),
+            // every data row, the header and the two title rows of each sheet, and the notes sheet's two rows
+            {
+              what: 'rows exceljs read',
+              want: book.rows + 3 * c.sheets + 2,
+              got: Number(/^(\d+) rows/m.exec(r.out)?.[1]),
+            },
+          ]);
           xl.push(r);
           continue;
         }
@@ -133,9 +170,10 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
         );
         const db = c.database(`bench_wb_${i}`);
         const r = await timed(process.execPath, [c.cli, 'backfill'], { cwd: ws, env: { DATABASE_URL: db } });
-        if (r.code !== 0) throw new Error(`datawarp exited ${r.code}:\n${r.out.slice(-3000)}`);
-        const got = c.loaded(db);
-        if (got !== book.rows) throw new Error(`datawarp loaded ${got} rows of ${book.rows}`);
+        rmSync(ws, { recursive: true, force: true });
+        gate(`datawarp backfill of the workbook, run ${i + 1}`, [exited('datawarp backfill', r)]);
+        await gateLoad(`datawarp backfill of the workbook, run ${i + 1}`, c.query(db), book);
+        c.drop(`bench_wb_${i}`);
         dw.push(r);
       }
     }
@@ -143,17 +181,24 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
     server.close();
     rmSync(probe, { force: true });
   }
-  const dwS = median(dw.map((r) => r.s));
-  const xlS = median(xl.map((r) => r.s));
+  const dwS = summarize(dw.map((r) => r.s));
+  const xlS = summarize(xl.map((r) => r.s));
+  const mb = (rs: Timed[]) => {
+    const m = summarize(rs.map((r) => r.rssMb));
+    return `${m.median.toFixed(0)} MB (${m.min.toFixed(0)}–${m.max.toFixed(0)})`;
+  };
   const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
   say(
-    `\n6. workbook: ${fmt(book.rows)} rows over ${c.sheets} sheet(s), xlsx ${(book.bytes / 1e6).toFixed(1)} MB, median of ${c.runs}`,
+    `\n6. workbook: ${fmt(book.rows)} rows over ${c.sheets} sheet(s), xlsx ${(book.bytes / 1e6).toFixed(1)} MB; ${c.runs} runs each, alternating`,
   );
   say(
-    `   datawarp backfill (process start to exit): ${dwS.toFixed(1)} s, ${fmt(book.rows / dwS)} rows/s, peak RSS summed ${median(dw.map((r) => r.rssMb)).toFixed(0)} MB (runs: ${dw.map((r) => r.s.toFixed(1)).join(', ')} s)`,
+    `   gate passed: every exit code 0; ledger and staging ${fmt(book.rows)} rows, Appointments sum ${fmt(book.total)}`,
   );
   say(
-    `   exceljs 4.4.0 WorkbookReader, every cell:  ${xlS.toFixed(1)} s, ${fmt(book.rows / xlS)} rows/s, peak RSS ${median(xl.map((r) => r.rssMb)).toFixed(0)} MB (runs: ${xl.map((r) => r.s.toFixed(1)).join(', ')} s)`,
+    `   datawarp backfill (process start to exit): ${showSeconds(dwS)}, ${fmt(book.rows / dwS.median)} rows/s, peak RSS summed ${mb(dw)}`,
   );
-  say(`   ratio datawarp / exceljs (rows/s): ${(xlS / dwS).toFixed(2)}x`);
+  say(
+    `   exceljs 4.4.0 WorkbookReader, every cell:  ${showSeconds(xlS)}, ${fmt(book.rows / xlS.median)} rows/s, peak RSS ${mb(xl)}`,
+  );
+  say(`   ratio of medians datawarp / exceljs (rows/s): ${ratioOfMedians(dwS, xlS).toFixed(2)}x`);
 }
