@@ -9,7 +9,9 @@ export {
   type DiscoverOptions,
   type DiscoverResult,
   type PubDiscovery,
+  type Deferral,
 } from './discover.js';
+export { hostPacer, pacedClient, realClock, type HostPacer, type PaceClock } from './pacer.js';
 export {
   freshness,
   nextCycle,
