@@ -43,8 +43,10 @@ export function hostPacer(gapMs: number, clock: PaceClock = realClock): HostPace
       await prev;
       try {
         const ended = lastEnd.get(key);
-        const wait = ended === undefined ? 0 : ended + gapMs - clock.now();
-        if (wait > 0) await clock.sleep(wait);
+        // timers may fire a fraction early: wait until the clock says the gap has passed
+        if (ended !== undefined)
+          for (let wait = ended + gapMs - clock.now(); wait > 0; wait = ended + gapMs - clock.now())
+            await clock.sleep(Math.ceil(wait));
         return await fn();
       } finally {
         lastEnd.set(key, clock.now());
