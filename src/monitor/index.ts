@@ -50,6 +50,7 @@ export {
   pendingRevisions,
   readMonitor,
   serializeMonitor,
+  serializeFindings,
   withoutReloaded,
   writeMonitor,
   type MonitorState,
@@ -58,3 +59,4 @@ export {
 } from './state.js';
 
 export { runDiscover, type DiscoverRun } from './run.js';
+export type { CarriedRelease } from './carry.js';

@@ -28,7 +28,7 @@ export interface ReadLanding {
 }
 
 /** What monitor.json holds of an unchanged series page, as the page's parse would give it. */
-function fromMonitor(m: PubMonitor): LandingPage {
+export function fromMonitor(m: PubMonitor): LandingPage {
   const releases: ListedRelease[] = Object.entries(m.releases).map(([period, r]) => ({
     period,
     url: r.url,

@@ -219,7 +219,7 @@ export async function checkPub(
 }
 
 /** The releases not in the config yet (one per period, oldest first), at most max_new_releases of the newest. */
-function newReleases(pub: Publication, releases: ListedRelease[]) {
+export function newReleases(pub: Publication, releases: ListedRelease[]) {
   const configured = new Set(pub.urls.map((u) => u.period));
   const seen = new Set<string>();
   const all = releases

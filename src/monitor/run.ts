@@ -10,16 +10,28 @@ import { addUrls, parseConfig, type Config } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
 import { readState } from '../state/index.js';
 import { discover, type DiscoverResult, type PubDiscovery } from './discover.js';
+import { carryDeferred, withCarriedChecks, type CarriedRelease } from './carry.js';
 import type { PaceClock } from './pacer.js';
-import { monitorPathFor, readMonitor, serializeMonitor, writeMonitor } from './state.js';
+import {
+  monitorPathFor,
+  readMonitor,
+  serializeFindings,
+  serializeMonitor,
+  writeMonitor,
+  type MonitorState,
+} from './state.js';
 
 export interface DiscoverRun {
   result: DiscoverResult;
   /** publications whose landing page failed */
   errors: PubDiscovery[];
+  /** releases of deferred pages that an earlier, unmerged run proposed: proposed again */
+  carried: CarriedRelease[];
   /** the config file was changed (only with write) */
   configChanged: boolean;
   monitorChanged: boolean;
+  /** new releases, or monitor.json changed in more than its "checked at" times: something to propose */
+  findingsChanged: boolean;
   added: number;
 }
 
@@ -40,19 +52,22 @@ export interface DiscoverRunOptions {
   gapMs?: number;
   /** the pacing clock (tests) */
   clock?: PaceClock;
+  /** an earlier run's monitor.json not merged yet (the action's datawarp/discover branch): see carry.ts */
+  carried?: MonitorState;
 }
 
 /** Discover and, with `write`, update the config and monitor.json with what the pages that were read gave. */
 export async function runDiscover(o: DiscoverRunOptions): Promise<DiscoverRun> {
   const monitorPath = monitorPathFor(o.statePath);
   const before = readMonitor(monitorPath);
+  const baseline = withCarriedChecks(before, o.carried);
   const tmpDir = mkdtempSync(join(tmpdir(), 'dw-discover-'));
   let result: DiscoverResult;
   try {
     result = await discover(
       o.config,
       readState(o.statePath),
-      before,
+      baseline,
       {
         http: o.http,
         now: o.now,
@@ -72,8 +87,22 @@ export async function runDiscover(o: DiscoverRunOptions): Promise<DiscoverRun> {
     rmSync(tmpDir, { recursive: true, force: true });
   }
   const errors = result.publications.filter((p) => p.error);
-  const additions = result.publications.flatMap((p) => p.new.map((n) => ({ pub: p.pub, ...n })));
-  const run: DiscoverRun = { result, errors, configChanged: false, monitorChanged: false, added: 0 };
+  // a failed page learned nothing this run: like a deferred one, it keeps what an earlier run proposed
+  const notRead = [...result.deferred.map((d) => d.pub), ...errors.map((p) => p.pub)];
+  const carried = carryDeferred(o.config, result.monitor, before, o.carried, notRead);
+  const additions = [
+    ...result.publications.flatMap((p) => p.new.map((n) => ({ pub: p.pub, ...n }))),
+    ...carried,
+  ];
+  const run: DiscoverRun = {
+    result,
+    errors,
+    carried,
+    configChanged: false,
+    monitorChanged: false,
+    findingsChanged: false,
+    added: 0,
+  };
   if (!o.write) return run;
   const text = readFileSync(o.config.file, 'utf8');
   const next = addUrls(text, additions);
@@ -89,5 +118,6 @@ export async function runDiscover(o: DiscoverRunOptions): Promise<DiscoverRun> {
     writeMonitor(monitorPath, result.monitor);
     run.monitorChanged = true;
   }
+  run.findingsChanged = run.configChanged || serializeFindings(result.monitor) !== serializeFindings(before);
   return run;
 }

@@ -137,6 +137,13 @@ export function serializeMonitor(m: MonitorState): string {
   return JSON.stringify(sortKeys(m), null, 2) + '\n';
 }
 
+/** The monitor state as text without its "checked at" times: what a pull request would propose. */
+export function serializeFindings(m: MonitorState): string {
+  const c = cloneMonitor(m);
+  for (const p of Object.values(c.publications)) delete p.checked;
+  return serializeMonitor(c);
+}
+
 export function writeMonitor(file: string, m: MonitorState): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
