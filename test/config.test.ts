@@ -218,6 +218,7 @@ describe('limits (issue 11)', () => {
       minDownloadBytesPerSecond: 1024,
       minDownloadWindowSeconds: 60,
       maxParserMemory: 4 * GiB,
+      discoverGapSeconds: 1,
     });
   });
 

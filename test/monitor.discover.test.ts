@@ -46,7 +46,7 @@ function cli(dir: string, args: string[], now?: string) {
     [...args, '--config', join(dir, 'config.yaml'), '--state', join(dir, 'state', 'state.json')],
     {
       cwd: dir,
-      env: now ? { DATAWARP_NOW: now } : {},
+      env: { DATAWARP_DISCOVER_GAP_SECONDS: '0.001', ...(now ? { DATAWARP_NOW: now } : {}) },
       io: { out: (s) => void out.push(s), err: (s) => void err.push(s), isTTY: false },
     },
   );

@@ -55,7 +55,11 @@ async function cli(dir: string, args: string[], now = '2025-10-01T10:00:00Z') {
     [...args, '--config', join(dir, 'config.yaml'), '--state', join(dir, 'state', 'state.json')],
     {
       cwd: dir,
-      env: { DATAWARP_NOW: now, DATAWARP_PGLITE_DIR: join(dir, 'pglite') },
+      env: {
+        DATAWARP_NOW: now,
+        DATAWARP_PGLITE_DIR: join(dir, 'pglite'),
+        DATAWARP_DISCOVER_GAP_SECONDS: '0.001',
+      },
       io: { out: (s) => void out.push(s), err: (s) => void err.push(s), isTTY: false },
     },
   );

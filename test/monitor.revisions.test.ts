@@ -124,7 +124,7 @@ async function discover(dir: string, now = '2025-10-01T10:00:00Z') {
     ],
     {
       cwd: dir,
-      env: { DATAWARP_NOW: now },
+      env: { DATAWARP_NOW: now, DATAWARP_DISCOVER_GAP_SECONDS: '0.001' },
       io: { out: (s) => void out.push(s), err: (s) => void err.push(s), isTTY: false },
     },
   );

@@ -64,3 +64,19 @@ export async function pushBranch(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `path` as the remote's `branch` holds it (fetched shallowly), or undefined when the branch or file is absent. */
+export async function branchFile(
+  cwd: string,
+  branch: string,
+  path: string,
+  remote = 'origin',
+): Promise<string | undefined> {
+  const ref = `refs/remotes/${remote}/${branch}`;
+  try {
+    await git(cwd, ['fetch', '--quiet', '--no-tags', '--depth=1', remote, `+refs/heads/${branch}:${ref}`]);
+  } catch {
+    return undefined; // no such branch yet (the first run), or no remote: nothing carried
+  }
+  return git(cwd, ['show', `${ref}:${path}`]).catch(() => undefined);
+}

@@ -24,6 +24,8 @@ export interface Limits {
   minDownloadWindowSeconds: number;
   /** heap of the child process that parses a workbook (SheetJS reads it whole), bytes */
   maxParserMemory: number;
+  /** discover: the least time between two requests to one host (seconds; 0 = one at a time, no gap) */
+  discoverGapSeconds: number;
 }
 
 const KiB = 1024;
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   minDownloadBytesPerSecond: 1 * KiB,
   minDownloadWindowSeconds: 60,
   maxParserMemory: 4 * GiB,
+  discoverGapSeconds: 1,
 });
 
 const UNITS: Record<string, number> = {
@@ -140,6 +143,15 @@ const seconds = z.unknown().transform((v, ctx) => {
   return n;
 });
 
+const gap = z.unknown().transform((v, ctx) => {
+  const n = parseSeconds(v);
+  if (n === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 1 (seconds), 0.5 or 2s' });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const ratio = z.unknown().transform((v, ctx) => {
   const n = parseRatio(v);
   if (n === undefined || n < 1) {
@@ -161,6 +173,7 @@ export const LIMIT_KEYS = {
   min_download_bytes_per_second: ['minDownloadBytesPerSecond', size(0)],
   min_download_window_seconds: ['minDownloadWindowSeconds', seconds],
   max_parser_memory: ['maxParserMemory', size(16 * MiB)],
+  discover_gap_seconds: ['discoverGapSeconds', gap],
 } as const satisfies Record<string, readonly [keyof Limits, z.ZodType<number>]>;
 
 export type LimitKey = keyof typeof LIMIT_KEYS;

@@ -18,6 +18,14 @@ export interface TextResponse {
   text: string;
   /** lower-case header names; repeated headers joined with ", " */
   headers: Record<string, string>;
+  /** the origin answered 304 (or 2xx with the same ETag) to a conditional request: `text` is '' */
+  notModified?: boolean;
+}
+
+/** Validators of the copy held: the page is fetched only when it changed. */
+export interface TextOptions {
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
 }
 
 export interface DownloadResult {
@@ -39,7 +47,7 @@ export interface DownloadOptions {
 }
 
 export interface HttpClient {
-  getText(url: string): Promise<TextResponse>;
+  getText(url: string, opts?: TextOptions): Promise<TextResponse>;
   download(url: string, destPath: string, opts?: DownloadOptions): Promise<DownloadResult>;
 }
 
@@ -82,20 +90,34 @@ export function httpLimits(
 
 export const DEFAULT_USER_AGENT = defaultUserAgent();
 
-/** The "not modified" answer of a conditional download, when validators were given. */
-function conditionalFor(o: DownloadOptions): Conditional<DownloadResult> | undefined {
+/** The "not modified" answer of a conditional request, when validators were given. */
+function conditionalFor<T>(
+  o: TextOptions,
+  answer: (h: Record<string, string>, url: string) => T,
+  url: string,
+): Conditional<T> | undefined {
   const ask: Record<string, string> = {};
   if (o.ifNoneMatch) ask['if-none-match'] = o.ifNoneMatch;
   if (o.ifModifiedSince) ask['if-modified-since'] = o.ifModifiedSince;
   if (!Object.keys(ask).length) return undefined;
-  return {
-    headers: ask,
-    notModified: (res) => {
-      const h = flatHeaders(res.headers);
-      return { sha256: '', bytes: 0, notModified: true, etag: h.etag, lastModified: h['last-modified'] };
-    },
-  };
+  return { headers: ask, notModified: (res) => answer(flatHeaders(res.headers), url) };
 }
+
+const downloadNotModified = (h: Record<string, string>): DownloadResult => ({
+  sha256: '',
+  bytes: 0,
+  notModified: true,
+  etag: h.etag,
+  lastModified: h['last-modified'],
+});
+
+const textNotModified = (h: Record<string, string>, url: string): TextResponse => ({
+  status: 304,
+  url,
+  text: '',
+  headers: h,
+  notModified: true,
+});
 
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const fetchWith = createFetcher({
@@ -114,17 +136,21 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
     windowMs: opts.throughputWindowMs ?? DEFAULT_LIMITS.minDownloadWindowSeconds * 1000,
   };
   return {
-    getText: (rawUrl) =>
-      fetchWith(rawUrl, async (res, url) => {
-        const headers = flatHeaders(res.headers);
-        const buf = await readBody(res, url, lim);
-        return {
-          status: res.statusCode,
-          url: url.href,
-          text: decodeText(buf, headers['content-type']),
-          headers,
-        };
-      }),
+    getText: (rawUrl, textOpts = {}) =>
+      fetchWith(
+        rawUrl,
+        async (res, url) => {
+          const headers = flatHeaders(res.headers);
+          const buf = await readBody(res, url, lim);
+          return {
+            status: res.statusCode,
+            url: url.href,
+            text: decodeText(buf, headers['content-type']),
+            headers,
+          };
+        },
+        conditionalFor(textOpts, textNotModified, rawUrl),
+      ),
     async download(rawUrl, destPath, dlOpts = {}) {
       await mkdir(dirname(destPath), { recursive: true });
       return fetchWith(
@@ -141,7 +167,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
             lastModified: headers['last-modified'],
           };
         },
-        conditionalFor(dlOpts),
+        conditionalFor(dlOpts, downloadNotModified, rawUrl),
       );
     },
   };

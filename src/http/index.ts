@@ -5,6 +5,7 @@ export {
   type HttpClient,
   type HttpClientOptions,
   type TextResponse,
+  type TextOptions,
   type DownloadResult,
   type DownloadOptions,
 } from './client.js';

@@ -61,14 +61,17 @@ export function lastWorkingDayOfMonth(month: string, holidays?: ReadonlySet<stri
   return d;
 }
 
+let LONDON: Intl.DateTimeFormat | undefined; // built once: a formatter costs far more than a format
+
 /** Today's date in England (Europe/London), whatever the machine's zone. */
 export function londonDay(now: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  LONDON ??= new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
-  }).formatToParts(now);
+  });
+  const parts = LONDON.formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

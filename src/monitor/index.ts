@@ -9,7 +9,9 @@ export {
   type DiscoverOptions,
   type DiscoverResult,
   type PubDiscovery,
+  type Deferral,
 } from './discover.js';
+export { hostPacer, pacedClient, realClock, type HostPacer, type PaceClock } from './pacer.js';
 export {
   freshness,
   nextCycle,
@@ -48,6 +50,7 @@ export {
   pendingRevisions,
   readMonitor,
   serializeMonitor,
+  serializeFindings,
   withoutReloaded,
   writeMonitor,
   type MonitorState,
@@ -56,3 +59,4 @@ export {
 } from './state.js';
 
 export { runDiscover, type DiscoverRun } from './run.js';
+export type { CarriedRelease } from './carry.js';

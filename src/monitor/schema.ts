@@ -70,6 +70,13 @@ const pubMonitor = z.looseObject(
     calendar: calendarEntry.optional(),
     periods: z.record(z.string(), periodCheck).optional(),
     revised: z.array(revision, { error: 'revised must be a list' }).optional(),
+    landing: z
+      .looseObject(
+        { etag: z.string().optional(), last_modified: z.string().optional() },
+        { error: 'landing must be an object {etag, last_modified}' },
+      )
+      .optional(),
+    checked: z.string().optional(),
   },
   { error: 'a publication entry must be an object' },
 );

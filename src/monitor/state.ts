@@ -1,7 +1,8 @@
 // state/monitor.json: what the monitor learned (releases seen, publication dates, upcoming dates, what each
 // recent period's page and files looked like, revisions awaiting a reload). state.json keeps its own shape;
-// this file is committed beside it. Written atomically (temp file, fsync, rename), keys sorted and no
-// "checked at" times, so a run that learned nothing new changes no byte.
+// this file is committed beside it. Written atomically (temp file, fsync, rename), keys sorted; "checked at"
+// times are kept only while runs check some pages and defer others, so a run that checks every page and learns
+// nothing new changes no byte.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeIssues, dict, nullProto } from '../state/index.js';
@@ -65,6 +66,11 @@ export interface PubMonitor {
   periods: Record<string, PeriodCheck>;
   /** periods whose files changed since they were processed, awaiting a reload */
   revised: Revision[];
+  /** the landing page's validators, sent as If-None-Match / If-Modified-Since (a 304: nothing changed) */
+  landing?: { etag?: string; last_modified?: string };
+  /** when discover last read the landing page (ISO); kept only while runs check some pages, not all
+   * (max-checks, the time budget, --pub): least recently checked first */
+  checked?: string;
 }
 
 export interface MonitorState {
@@ -129,6 +135,13 @@ function sortKeys(v: unknown): unknown {
 
 export function serializeMonitor(m: MonitorState): string {
   return JSON.stringify(sortKeys(m), null, 2) + '\n';
+}
+
+/** The monitor state as text without its "checked at" times: what a pull request would propose. */
+export function serializeFindings(m: MonitorState): string {
+  const c = cloneMonitor(m);
+  for (const p of Object.values(c.publications)) delete p.checked;
+  return serializeMonitor(c);
 }
 
 export function writeMonitor(file: string, m: MonitorState): void {
