@@ -68,7 +68,8 @@ const discover = (now: string) =>
     apiUrl: fake.url,
     repository: `${fake.owner}/${fake.repo}`,
     event: { name: 'schedule', payload: { schedule: '47 5 * * *' } },
-    inputs: { command: 'discover' },
+    // a short gap between requests to one host (the default, 1 s, is for real sites)
+    inputs: { command: 'discover', 'discover-gap-seconds': '0.01' },
     env: { DATAWARP_NOW: now },
   });
 
