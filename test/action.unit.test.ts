@@ -9,10 +9,11 @@ import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { cachedHttpClient, createActionsCache, type ConditionalHttpClient } from '../src/action/cache.js';
 import { mergeCatalogs } from '../src/action/merge.js';
 import { publishAssets, type Release } from '../src/action/releases.js';
-import { isRetryable, isTransientError, transientRetryKeys } from '../src/action/transient.js';
+import { isRetryable, transientRetryKeys } from '../src/action/transient.js';
 import type { Catalog } from '../src/export/index.js';
 import { HttpError } from '../src/http/index.js';
 import { openDb } from '../src/load/index.js';
+import { isTransientError, migrateFailed } from '../src/state/index.js';
 import { normaliseAssetName } from '../src/github/release-names.js';
 import { dirSource, restoreFromParquet } from '../src/restore/index.js';
 import { createDirCache } from './support/cache-fake.js';
@@ -121,7 +122,7 @@ describe('transient failures', () => {
     expect(isTransientError('GET https://files/other.csv -> 404 Not Found', url)).toBe(false);
     expect(isTransientError('cannot read https://x/y.xlsx: not a zip file', url)).toBe(false);
   });
-  it('entries with typed fields are judged by them; text-only entries by the text rule', () => {
+  it('entries are judged by their typed fields; text-only entries by the fields the text rule gives them', () => {
     const at = '2026-01-01T00:00:00Z';
     expect(isRetryable({ failed_at: at, error: 'whatever', transient: true }, url)).toBe(true);
     expect(
@@ -136,16 +137,34 @@ describe('transient failures', () => {
     expect(
       isRetryable({ failed_at: at, error: 'GET https://f/x.csv -> 404', transient: false, status: 404 }, url),
     ).toBe(false);
-    expect(isRetryable({ failed_at: at, error: 'GET x -> 503 Service Unavailable' }, url)).toBe(true);
+    // text only: no fields, not retried, until read (migrated) as state.json's entries are
+    expect(isRetryable({ failed_at: at, error: 'GET x -> 503 Service Unavailable' }, url)).toBe(false);
+    expect(
+      isRetryable(migrateFailed({ failed_at: at, error: 'GET x -> 503 Service Unavailable' }), url),
+    ).toBe(true);
+    expect(isRetryable(migrateFailed({ failed_at: at, error: `GET ${url} -> 404 Not Found` }), url)).toBe(
+      true,
+    );
+    expect(isRetryable(migrateFailed({ failed_at: at, error: 'no tables found' }), url)).toBe(false);
   });
   it('only after the cool-down', () => {
     const now = new Date('2026-01-02T12:00:00Z');
     const state = {
       processed: {},
       failed: {
-        'a/2026-03': { failed_at: '2026-01-01T06:00:00Z', error: `GET ${url} -> 404 Not Found` },
-        'b/2026-03': { failed_at: '2026-01-02T06:00:00Z', error: `GET ${url} -> 502 Bad Gateway` },
-        'c/2026-03': { failed_at: '2025-01-01T06:00:00Z', error: 'no tables found' },
+        'a/2026-03': {
+          failed_at: '2026-01-01T06:00:00Z',
+          error: `GET ${url} -> 404`,
+          transient: false,
+          status: 404,
+        },
+        'b/2026-03': {
+          failed_at: '2026-01-02T06:00:00Z',
+          error: `GET ${url} -> 502`,
+          transient: true,
+          status: 502,
+        },
+        'c/2026-03': { failed_at: '2025-01-01T06:00:00Z', error: 'no tables found', transient: false },
       },
     };
     const urls = new Map([

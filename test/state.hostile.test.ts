@@ -84,6 +84,7 @@ describe('state.json of the wrong shape', () => {
     expect(s.failed['adhd/2025-07']).toEqual({
       failed_at: '1970-01-01T00:00:00.000Z',
       error: 'GET http://x -> 503',
+      transient: true,
     });
     writeState(file, s);
     expect(JSON.parse(readFileSync(file, 'utf8')).failed['adhd/2025-07'].error).toBe('GET http://x -> 503');

@@ -4,7 +4,7 @@
 import { join, relative, resolve } from 'node:path';
 import { itemKey, readState, writeState, type State } from '../state/index.js';
 import { parsePeriod } from '../config/index.js';
-import type { Db } from '../load/index.js';
+import { loadedRowCount, type Db } from '../load/index.js';
 import { backfill, type BackfillOptions, type ItemOutcome } from '../pipeline/backfill.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import { selectPubs } from '../pipeline/fan-out.js';
@@ -173,15 +173,6 @@ function sourceHttp(e: ActionEnv) {
   });
 }
 
-/** Rows the load ledger records for a (table, period). */
-async function ledgerRowsOf(db: Db, table: string, period: string): Promise<number> {
-  const r = await db.query<{ n: string | null }>(
-    `SELECT sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE table_name = $1 AND period = $2 AND status = 'loaded'`,
-    [table, period],
-  );
-  return Number(r[0]?.n ?? 0);
-}
-
 /** Open the database and rebuild it from the committed catalog (and the releases, for revised rows). */
 async function openRehydrated(
   e: ActionEnv,
@@ -221,7 +212,7 @@ async function runItems(
   const revised = pendingRevisions(readMonitor(monitorPathFor(statePath))).filter(
     (r) => (!o.pubs || o.pubs.includes(r.pub)) && (!o.period || r.period === o.period),
   );
-  const ledgerRows = (table: string, period: string) => ledgerRowsOf(db!, table, period);
+  const ledgerRows = (table: string, period: string) => loadedRowCount(db!, table, period);
   const result = await backfill(
     {
       config: e.config,

@@ -1,30 +1,14 @@
 // Which failures a scheduled run retries after the cool-down: the server or network failed, or the release page
 // is not published yet (404 on the configured URL itself). Others (a broken file, no tables) wait for
-// retry-failed. This run's failures are typed (ItemOutcome.failure); state.json keeps, for failures of earlier
-// runs, the error text and, once the pipeline records them, `transient` and `status`. Entries with those fields
-// are judged by them; older entries (text only) by the text rule below.
+// retry-failed. Judged by the typed fields of a state.json entry (`transient`, `status`), recorded by the
+// pipeline where the failure arose; older entries that held only their text got them when state.json was read
+// (src/state/transient.ts).
 import type { FailedEntry, State } from '../state/index.js';
 
-/** The text rule, for entries that only hold the error message. */
-export function isTransientError(error: string, itemUrl?: string): boolean {
-  if (/-> (5\d\d|429)\b|\b(50[0-4]|429) (Internal|Bad Gateway|Service|Gateway|Too Many)/i.test(error))
-    return true;
-  if (
-    /time(d)? ?out|ETIMEDOUT|ECONNRESET|ECONNREFUSED|EAI_AGAIN|ENOTFOUND|network error|socket hang up/i.test(
-      error,
-    )
-  )
-    return true;
-  if (itemUrl && error.includes(itemUrl) && /-> 404\b|\b404 Not Found/i.test(error)) return true;
-  return false;
-}
-
-/** Typed fields when the entry has them, else the text rule. */
+/** A transient failure, or a 404 of the item's own URL (its release page is not published yet). */
 export function isRetryable(f: FailedEntry, itemUrl?: string): boolean {
-  const text = String(f.error ?? '');
-  if (typeof f.transient !== 'boolean') return isTransientError(text, itemUrl);
-  const unpublished = f.status === 404 && itemUrl !== undefined && text.includes(itemUrl);
-  return f.transient || unpublished;
+  const unpublished = f.status === 404 && itemUrl !== undefined && String(f.error ?? '').includes(itemUrl);
+  return f.transient === true || unpublished;
 }
 
 /** Failed keys whose failure was transient and which failed at least `cooldownHours` ago. */

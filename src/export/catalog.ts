@@ -5,7 +5,13 @@
 // key is the action's (src/action/merge.ts).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Db } from '../load/index.js';
+import {
+  laterVersionDiffs,
+  loadedFilesOf,
+  loadedTableNames,
+  type Db,
+  type LoadedFileRow,
+} from '../load/index.js';
 import type { ReconciledPart } from '../model.js';
 import { provenanceDescription, type ExportTable } from './parquet.js';
 import { faultPoint } from '../faults.js';
@@ -116,14 +122,9 @@ export async function writeCatalog(
   // the item's tables, and any table of the ledger the file does not list yet (another process's, sharing the
   // database): the file converges on the ledger without a whole rebuild
   const listed = new Set(old.tables.map((t) => t.table));
-  const inLedger = await db.query<{ table_name: string }>(
-    `SELECT DISTINCT table_name FROM datawarp.tbl_manifest_files WHERE status = 'loaded'`,
-  );
+  const inLedger = await loadedTableNames(db);
   const names = [
-    ...new Set([
-      ...described.map((t) => t.tableName),
-      ...inLedger.map((r) => r.table_name).filter((n) => !listed.has(n)),
-    ]),
+    ...new Set([...described.map((t) => t.tableName), ...inLedger.filter((n) => !listed.has(n))]),
   ];
   const fresh = await catalogTables(db, old, described, names, reconciled);
   const touched = new Set(names);
@@ -149,12 +150,7 @@ async function catalogTables(
   const list = names.join(','); // table names are identifiers (no commas)
   const oldByTable = new Map(old.tables.map((t) => [t.table, t]));
   const newByTable = new Map(described.map((t) => [t.tableName, t]));
-  const ledger = await db.query<LedgerRow>(
-    `SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version, extractor FROM datawarp.tbl_manifest_files
-      WHERE status = 'loaded' AND table_name = ANY(string_to_array($1, ','))
-      ORDER BY table_name, period, file_url, sheet`,
-    [list],
-  );
+  const ledger = await loadedFilesOf(db, names);
   const versions = await tableVersions(db, [...new Set(ledger.map((l) => l.pub))]);
   const cols = await db.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT table_name, column_name, data_type FROM information_schema.columns
@@ -197,17 +193,7 @@ async function catalogTables(
 }
 
 /** One loaded file of the ledger, as catalogTables reads it. */
-interface LedgerRow {
-  pub: string;
-  table_name: string;
-  period: string;
-  file_url: string;
-  sheet: string;
-  sha256: string;
-  rows_loaded: string | number;
-  version: number | null;
-  extractor: string | null;
-}
+type LedgerRow = LoadedFileRow;
 
 /** The catalog entries built from the ledger's loaded files (rows, periods, files; descriptions kept). */
 function tablesFromLedger(
@@ -264,27 +250,16 @@ function reconciliationOf(
   return [...kept, ...fresh].filter((r) => held.has(`${r.period}\u0000${r.file_url}\u0000${r.sheet}`));
 }
 
-/** Each table's diff in every version after the first (datawarp.tbl_item_versions), oldest first. */
+/** Each table's diff in every version after the first (the load stage's versions), oldest first. */
 async function tableVersions(db: Db, pubs: string[]): Promise<Map<string, CatalogVersion[]>> {
-  if (!pubs.length) return new Map();
-  const rows = await db.query<{ period: string; version: number; loaded_at: unknown; diff: string }>(
-    `SELECT period, version, loaded_at, diff FROM datawarp.tbl_item_versions
-      WHERE version > 1 AND pub = ANY(string_to_array($1, E'\\n'))
-      ORDER BY pub, period, version`,
-    [pubs.join('\n')],
-  );
   const out = new Map<string, CatalogVersion[]>();
-  for (const r of rows) {
-    const at =
-      r.loaded_at instanceof Date ? r.loaded_at.toISOString() : new Date(String(r.loaded_at)).toISOString();
-    for (const d of JSON.parse(r.diff) as (Omit<CatalogVersion, 'period' | 'version' | 'loaded_at'> & {
-      table: string;
-    })[]) {
+  for (const r of await laterVersionDiffs(db, pubs)) {
+    for (const d of r.diff) {
       const list = out.get(d.table) ?? [];
       list.push({
         period: r.period,
-        version: Number(r.version),
-        loaded_at: at,
+        version: r.version,
+        loaded_at: r.loaded_at,
         rows_added: d.rows_added,
         rows_removed: d.rows_removed,
         rows_changed: d.rows_changed,

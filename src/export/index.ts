@@ -3,7 +3,7 @@
 // this run (see tap.ts), else streamed back out of the database in row groups, never sorted.
 import { rmSync } from 'node:fs';
 import { isValidIdent } from '../ident.js';
-import type { Db } from '../load/index.js';
+import { loadedPartsOf, type Db } from '../load/index.js';
 import { ParquetFile, parquetPath, type DbColumn, type ExportTable } from './parquet.js';
 import { selectExpr, streamRows } from './rows.js';
 import type { ParquetTap } from './tap-thread.js';
@@ -40,11 +40,11 @@ export async function exportPeriod(
     if (!isValidIdent(t.tableName))
       throw new Error(`refusing to export table "${t.tableName}": not a legal identifier`);
     // the source files from the ledger (a scan of the period's rows would cost seconds on a big table)
-    const loaded = await db.query<{ f: string; s: string; sha: string }>(
-      `SELECT file_url AS f, sheet AS s, sha256 AS sha FROM datawarp.tbl_manifest_files
-        WHERE table_name = $1 AND period = $2 AND status = 'loaded' ORDER BY 1, 2`,
-      [t.tableName, opts.period],
-    );
+    const loaded = (await loadedPartsOf(db, t.tableName, opts.period)).map((p) => ({
+      f: p.file_url,
+      s: p.sheet,
+      sha: p.sha256,
+    }));
     if (!loaded.length) {
       // no current rows of the period (a new version dropped the table): no Parquet says otherwise
       rmSync(parquetPath(opts.outDir, t.tableName, opts.period), { force: true });

@@ -8,11 +8,19 @@ import { SQL_TYPE, joinTypes, kindOfSqlType } from './values.js';
 
 export const META_SCHEMA = 'datawarp';
 export const STAGING_SCHEMA = 'staging';
-export const LEDGER = `${quoteIdent(META_SCHEMA)}."tbl_manifest_files"`;
-export const TOTALS_VIEW = `${quoteIdent(META_SCHEMA)}."v_publication_totals"`;
+/** DataWarp's own objects in META_SCHEMA that readers may query (the MCP server's role among them) */
+export const META_OBJECTS = {
+  /** the load ledger: one row per (file, sheet, table, bytes) loaded */
+  ledger: 'tbl_manifest_files',
+  /** one row per version of an item (pub, period): when, which files, the diff against the version before */
+  versions: 'tbl_item_versions',
+  /** rows, periods and sources per publication */
+  totals: 'v_publication_totals',
+} as const;
+export const LEDGER = `${quoteIdent(META_SCHEMA)}.${quoteIdent(META_OBJECTS.ledger)}`;
+export const TOTALS_VIEW = `${quoteIdent(META_SCHEMA)}.${quoteIdent(META_OBJECTS.totals)}`;
 export const HISTORY_SCHEMA = 'history';
-/** one row per version of an item (pub, period): when, which files, the diff against the version before */
-export const VERSIONS = `${quoteIdent(META_SCHEMA)}."tbl_item_versions"`;
+export const VERSIONS = `${quoteIdent(META_SCHEMA)}.${quoteIdent(META_OBJECTS.versions)}`;
 
 const SCHEMA_DDL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,

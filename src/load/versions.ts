@@ -136,7 +136,7 @@ async function recordLegacyFirst(db: Db, item: { pub: string; period: string }):
 
 /** Recorded versions, oldest first. */
 export async function listVersions(
-  db: Db,
+  db: Pick<Db, 'query'>,
   filter: { pub?: string; period?: string; version?: number } = {},
 ): Promise<ItemVersion[]> {
   const rows = await db.query<Record<string, unknown>>(
@@ -150,8 +150,7 @@ export async function listVersions(
     pub: String(r.pub),
     period: String(r.period),
     version: Number(r.version),
-    loaded_at:
-      r.loaded_at instanceof Date ? r.loaded_at.toISOString() : new Date(String(r.loaded_at)).toISOString(),
+    loaded_at: isoTime(r.loaded_at),
     reason: r.reason == null ? null : String(r.reason),
     files: JSON.parse(String(r.files)) as VersionFile[],
     rows_added: Number(r.rows_added),
@@ -160,4 +159,61 @@ export async function listVersions(
     cells_changed: Number(r.cells_changed),
     diff: JSON.parse(String(r.diff)) as TableDiff[],
   }));
+}
+
+/**
+ * Rows per table of the version before `version`: the rows `version` superseded and those loaded before it that
+ * it kept.
+ */
+export async function rowsBeforeVersion(
+  db: Pick<Db, 'query'>,
+  item: { pub: string; period: string },
+  version: number,
+): Promise<Map<string, number>> {
+  const rows = await db.query<{ table_name: string; rows: string }>(
+    `SELECT table_name, sum(rows_loaded)::text AS rows FROM ${LEDGER}
+      WHERE pub = $1 AND period = $2 AND (superseded_in = $3 OR (status = 'loaded' AND version < $3)
+        OR (status = 'loaded' AND version IS NULL))
+      GROUP BY 1 ORDER BY 1`,
+    [item.pub, item.period, version],
+  );
+  return new Map(rows.map((r) => [r.table_name, Number(r.rows)]));
+}
+
+/** A recorded version after the first: when it loaded and its diff per table. */
+export interface VersionDiffs {
+  pub: string;
+  period: string;
+  version: number;
+  /** ISO 8601 */
+  loaded_at: string;
+  diff: TableDiff[];
+}
+
+/** The versions after the first of the publications given, by publication, period and version. */
+export async function laterVersionDiffs(db: Pick<Db, 'query'>, pubs: string[]): Promise<VersionDiffs[]> {
+  if (!pubs.length) return [];
+  const rows = await db.query<{
+    pub: string;
+    period: string;
+    version: number;
+    loaded_at: unknown;
+    diff: string;
+  }>(
+    `SELECT pub, period, version, loaded_at, diff FROM ${VERSIONS}
+      WHERE version > 1 AND pub = ANY(string_to_array($1, E'\\n'))
+      ORDER BY pub, period, version`,
+    [pubs.join('\n')],
+  );
+  return rows.map((r) => ({
+    pub: r.pub,
+    period: r.period,
+    version: Number(r.version),
+    loaded_at: isoTime(r.loaded_at),
+    diff: JSON.parse(String(r.diff)) as TableDiff[],
+  }));
+}
+
+function isoTime(v: unknown): string {
+  return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 }

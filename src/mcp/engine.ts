@@ -1,6 +1,6 @@
 // The read-only query engine behind `datawarp mcp`: one interface over PostgreSQL (a SELECT-only login role)
 // and PGlite (a worker thread on a snapshot of the data folder), and the statement runner both share.
-import { HISTORY_SCHEMA, META_SCHEMA, STAGING_SCHEMA } from '../load/index.js';
+import { HISTORY_SCHEMA, META_OBJECTS, META_SCHEMA, STAGING_SCHEMA } from '../load/index.js';
 
 export interface QueryLimits {
   /** rows returned at most (the rest are not fetched) */
@@ -44,9 +44,14 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** The role queries run as, and the objects it may read (schemas whole, three DataWarp objects by name). */
 export const READER_ROLE = 'datawarp_mcp_reader';
 export const READABLE_SCHEMAS = [STAGING_SCHEMA, HISTORY_SCHEMA];
-export const READABLE_OBJECTS = ['tbl_manifest_files', 'tbl_item_versions', 'v_publication_totals'].map(
+export const READABLE_OBJECTS = [META_OBJECTS.ledger, META_OBJECTS.versions, META_OBJECTS.totals].map(
   (o) => `"${META_SCHEMA}"."${o}"`,
 );
+
+/** A readable DataWarp object as users write it (`datawarp.<object>`), for tool texts. */
+export function metaName(o: keyof typeof META_OBJECTS): string {
+  return `${META_SCHEMA}.${META_OBJECTS[o]}`;
+}
 
 /** GRANTs that give `role` SELECT on the readable objects and nothing else (run by the owner of the tables). */
 export function grantSql(role: string): string[] {

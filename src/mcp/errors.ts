@@ -1,7 +1,7 @@
 // Tool errors: the text part is DataWarp's own wording, chosen by SQLSTATE (a database message can quote a
 // cell value, e.g. `invalid input syntax for type integer: "..."`), with the position of a syntax error; the
 // database's own message goes to structuredContent only.
-import { QueryError } from './engine.js';
+import { QueryError, metaName } from './engine.js';
 
 export interface ErrorDetail {
   code: string;
@@ -9,8 +9,7 @@ export interface ErrorDetail {
   position?: number;
 }
 
-const READABLE =
-  'staging.*, history.*, datawarp.tbl_manifest_files, datawarp.tbl_item_versions and datawarp.v_publication_totals';
+const READABLE = `staging.*, history.*, ${metaName('ledger')}, ${metaName('versions')} and ${metaName('totals')}`;
 
 function wording(code: string, message: string, timeoutMs: number): string {
   if (code === '25006') return 'refused: the warehouse is read-only and this statement would write';

@@ -1,6 +1,7 @@
 // The `query` and `history` tools: rows and versions go to structuredContent; the text says how many.
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { metaName } from './engine.js';
 import { describeQueryError } from './errors.js';
 import type { Workspace } from './workspace.js';
 
@@ -29,8 +30,8 @@ function registerQuery(server: McpServer, ws: Workspace, settings: QuerySettings
       title: 'Run one read-only SQL statement',
       description:
         'One read-only SQL statement (PostgreSQL) over staging.<table> (current rows), history.<table> ' +
-        '(superseded rows), datawarp.tbl_manifest_files (the load ledger), datawarp.tbl_item_versions and ' +
-        `datawarp.v_publication_totals. Returns columns and rows, at most max_rows (default ${DEFAULT_MAX_ROWS}) ` +
+        `(superseded rows), ${metaName('ledger')} (the load ledger), ${metaName('versions')} and ` +
+        `${metaName('totals')}. Returns columns and rows, at most max_rows (default ${DEFAULT_MAX_ROWS}) ` +
         `and ${settings.maxBytes} bytes of JSON; "cut" says when rows were left out. Statement timeout ` +
         `${settings.timeoutMs / 1000} s. Aggregate in SQL rather than fetching many rows.`,
       inputSchema: {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
 import { readCatalog, type Catalog } from '../export/index.js';
-import { listVersions, type Db, type ItemVersion } from '../load/index.js';
+import { ledgerEntries, listVersions, type Db, type ItemVersion, type LedgerEntry } from '../load/index.js';
 import type { EnrichedManifest } from '../model.js';
 import { monitorPathFor, pubFreshness, readMonitor } from '../monitor/index.js';
 import { readState, type State } from '../state/index.js';
@@ -19,13 +19,7 @@ export interface WorkspacePaths {
   statePath: string;
 }
 
-export interface LedgerEntry {
-  pub: string;
-  table_name: string;
-  period: string;
-  rows_loaded: number;
-  status: string;
-}
+export type { LedgerEntry };
 
 /** Changes when a backfill has written the catalog (the PGlite engine then takes a new snapshot). */
 export function catalogGeneration(cwd: string): string {
@@ -105,23 +99,17 @@ export class Workspace {
     });
   }
 
+  /** src/load's own queries run through the read-only engine (only `query`: nothing here can write) */
+  private readOnly(): Pick<Db, 'query'> {
+    return { query: (sql: string, params?: unknown[]) => this.select(sql, params) } as Pick<Db, 'query'>;
+  }
+
   async ledger(): Promise<LedgerEntry[]> {
-    const rows = await this.select(
-      `SELECT pub, table_name, period, rows_loaded, status FROM datawarp.tbl_manifest_files`,
-    );
-    return rows.map((r) => ({
-      pub: String(r.pub),
-      table_name: String(r.table_name),
-      period: String(r.period),
-      rows_loaded: Number(r.rows_loaded),
-      status: String(r.status),
-    }));
+    return ledgerEntries(this.readOnly());
   }
 
   async versions(filter: { pub?: string; period?: string } = {}): Promise<ItemVersion[]> {
-    // src/load's own query, through the read-only engine
-    const db = { query: (sql: string, params?: unknown[]) => this.select(sql, params) } as unknown as Db;
-    return listVersions(db, filter);
+    return listVersions(this.readOnly(), filter);
   }
 
   /** columns of a staging table as the database has them (name, type) */

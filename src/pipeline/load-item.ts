@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { sourcePlan } from '../enrich/index.js';
 import { exportPeriod, type ExportTable, type ExportedFile, type ParquetTap } from '../export/index.js';
-import { loadFile, type Db } from '../load/index.js';
+import { hasLoadedFiles, loadFile, loadedPeriodsOf, type Db } from '../load/index.js';
 import type { BuiltManifest } from '../manifest/index.js';
 import type { EnrichedManifest, ReconciledPart, TableSpec } from '../model.js';
 import type { PipelineDeps, PlanItem } from './types.js';
@@ -116,11 +116,7 @@ async function refuseEmpty(db: Db, it: PlanItem, built: BuiltManifest, configFil
     0,
   );
   if (rows > 0) return;
-  const before = await db.query(
-    `SELECT 1 FROM datawarp.tbl_manifest_files WHERE pub = $1 AND period = $2 AND status = 'loaded' LIMIT 1`,
-    [it.pub.code, it.entry.period],
-  );
-  if (before.length) return;
+  if (await hasLoadedFiles(db, { pub: it.pub.code, period: it.entry.period })) return;
   const names = built.files.map(({ file }) => basename(new URL(file.url).pathname) || file.url);
   throw new Error(
     `no data rows in ${names.length ? names.join(', ') : 'any file'} (${it.entry.url}): a first load of ` +
@@ -148,13 +144,8 @@ export async function exportNarrowed(
   for (const name of loaded.narrowed) {
     const table = loaded.touched.get(name);
     if (!table) continue;
-    const periods = await db.query<{ period: string }>(
-      `SELECT DISTINCT period FROM datawarp.tbl_manifest_files
-        WHERE table_name = $1 AND status = 'loaded' AND period <> $2 ORDER BY 1`,
-      [name, period],
-    );
-    for (const p of periods)
-      out.push(...(await exportPeriod(db, { outDir, period: p.period, tables: [table] })));
+    for (const p of await loadedPeriodsOf(db, name, period))
+      out.push(...(await exportPeriod(db, { outDir, period: p, tables: [table] })));
   }
   return out;
 }

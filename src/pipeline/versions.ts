@@ -6,7 +6,15 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportTable, ExportedFile } from '../export/index.js';
 import { readCatalog } from '../export/index.js';
-import { recordVersion, supersedeFile, versionState, type Db, type ItemVersion } from '../load/index.js';
+import {
+  loadedSourcesOf,
+  recordVersion,
+  rowsBeforeVersion,
+  supersedeFile,
+  versionState,
+  type Db,
+  type ItemVersion,
+} from '../load/index.js';
 import type { BuiltManifest, ManifestStore } from '../manifest/index.js';
 import type { EnrichedManifest, Manifest } from '../model.js';
 import { planRevision, type RevisionPlan } from './revision.js';
@@ -62,11 +70,7 @@ export async function keepPreviousParquet(
 ): Promise<void> {
   if (!run.plan.changes || run.current < 1) return;
   const tables = new Set<string>();
-  const cur = await db.query<{ table_name: string; file_url: string; sha256: string }>(
-    `SELECT DISTINCT table_name, file_url, sha256 FROM datawarp.tbl_manifest_files
-      WHERE pub = $1 AND period = $2 AND status = 'loaded'`,
-    [run.pub, run.period],
-  );
+  const cur = await loadedSourcesOf(db, run);
   const skipped = new Set(run.plan.skipped.map((s) => s.url));
   const loading = built.files.filter(({ file }) => !skipped.has(file.url)).map(({ file }) => file);
   const replaced = new Set([
@@ -105,13 +109,7 @@ export async function finishVersion(
   const version = await recordVersion(db, run, run.next, opts.reason);
   const done: VersionDone = { version, supersededTables: [], kept: [] };
   if (!version || version.version < 2) return done;
-  const tables = await db.query<{ table_name: string; rows: string }>(
-    `SELECT table_name, sum(rows_loaded)::text AS rows FROM datawarp.tbl_manifest_files
-      WHERE pub = $1 AND period = $2 AND (superseded_in = $3 OR (status = 'loaded' AND version < $3)
-        OR (status = 'loaded' AND version IS NULL))
-      GROUP BY 1 ORDER BY 1`,
-    [run.pub, run.period, version.version],
-  );
+  const rowsBefore = await rowsBeforeVersion(db, run, version.version);
   const catalog = readCatalog(opts.catalogPath);
   for (const t of new Set(version.diff.map((d) => d.table))) {
     if (!opts.touched.has(t)) {
@@ -133,7 +131,7 @@ export async function finishVersion(
         table: t,
         period: run.period,
         path,
-        rows: Number(tables.find((x) => x.table_name === t)?.rows ?? 0),
+        rows: rowsBefore.get(t) ?? 0,
         version: version.version - 1,
       });
   }

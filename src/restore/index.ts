@@ -3,7 +3,7 @@
 // carries its table, period, publication and column types in its key-value metadata (src/export).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ensureSchema, quoteIdent, type Db } from '../load/index.js';
+import { ensureSchema, quoteIdent, recordRestoredSource, type Db } from '../load/index.js';
 import { isVersionAssetName } from '../github/release-names.js';
 import type { ReleaseReader } from './releases.js';
 import { BadParquetFile, checkParquet, readGroup, type CheckedFile } from './parquet-file.js';
@@ -160,21 +160,17 @@ async function restoreFile(db: Db, f: CheckedFile, res: RestoreResult): Promise<
     await restoreTable(tx, f.table, f.columns);
     await tx.query(`DELETE FROM staging.${quoteIdent(f.table)} WHERE _dw_period = $1`, [f.period]);
     await tx.copyCsv(`"staging".${quoteIdent(f.table)}`, copyCols, chunks());
-    for (const s of sources.values()) {
-      // other bytes of the same source recorded as loaded give way to what the Parquet file holds
-      await tx.query(
-        `UPDATE datawarp.tbl_manifest_files SET status = 'superseded', superseded_at = now()
-          WHERE pub = $1 AND period = $3 AND file_url = $4 AND sheet = $5 AND table_name = $2 AND sha256 <> $6
-            AND status = 'loaded'`,
-        [f.pub, f.table, f.period, s.url, s.sheet, s.sha],
-      );
-      await tx.query(
-        `INSERT INTO datawarp.tbl_manifest_files (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
-         VALUES ($1, $2, $3, $4, $5, $2, $6, $7, 'loaded')
-         ON CONFLICT (pub, period, file_url, sheet, table_name, sha256) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, status = 'loaded'`,
-        [f.pub, f.table, f.period, s.url, s.sheet, s.sha, s.n],
-      );
-    }
+    // other bytes of the same source recorded as loaded give way to what the Parquet file holds
+    for (const s of sources.values())
+      await recordRestoredSource(tx, {
+        pub: f.pub,
+        table: f.table,
+        period: f.period,
+        url: s.url,
+        sheet: s.sheet,
+        sha256: s.sha,
+        rows: s.n,
+      });
   });
   res.ledgerRows += sources.size;
   return copied;

@@ -5,7 +5,15 @@
 // once: each table is created and extended under its schema-change lock (see src/load/schema.ts).
 import { isStagingName } from '../ident.js';
 import type { Catalog } from '../export/index.js';
-import { ensureSchema, isValidIdent, quoteIdent, type Db, type Tx } from '../load/index.js';
+import {
+  ensureSchema,
+  insertCatalogFile,
+  isValidIdent,
+  markVersionComplete,
+  quoteIdent,
+  type Db,
+  type Tx,
+} from '../load/index.js';
 import { STAGING_SCHEMA, columnsOf, createStagingTable, evolveColumns, lockTables } from '../load/schema.js';
 import { FLAGS_COLUMN, kindOfSqlType } from '../load/values.js';
 
@@ -65,32 +73,22 @@ export async function rehydrate(db: Db, catalog: Catalog): Promise<RehydrateResu
     await db.transaction(async (tx) => {
       await restoreTable(tx, t.table, t.columns ?? []);
       for (const f of t.files ?? []) {
-        const r = await tx.query(
-          `INSERT INTO datawarp.tbl_manifest_files
-             (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, version, extractor)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', $9, $10)
-           ON CONFLICT DO NOTHING RETURNING 1`,
-          [
-            t.publication,
-            t.table,
-            f.period,
-            f.url,
-            f.sheet,
-            t.table,
-            f.sha256,
-            f.rows,
-            f.version ?? null,
-            f.extractor ?? null,
-          ],
-        );
-        ledgerRows += r.length;
+        const added = await insertCatalogFile(tx, {
+          pub: t.publication,
+          table: t.table,
+          period: f.period,
+          url: f.url,
+          sheet: f.sheet,
+          sha256: f.sha256,
+          rows: f.rows,
+          version: f.version ?? null,
+          extractor: f.extractor ?? null,
+        });
+        if (added) ledgerRows++;
       }
       // the versions the files belong to stay complete, so the next revision of a period numbers on from them
       for (const [period, version] of latestVersions(t))
-        await tx.query(
-          `INSERT INTO datawarp.tbl_item_versions (pub, period, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [t.publication, period, version],
-        );
+        await markVersionComplete(tx, { pub: t.publication, period }, version);
     });
     tables++;
   }

@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { faultPoint } from '../faults.js';
 import { LockLost, StateError, withStateLock, type StateLockOptions } from './lock.js';
 import { describeIssues, dict, nullProto, stateSchema } from './schema.js';
+import { migrateFailed } from './transient.js';
 
 export interface ProcessedEntry {
   completed_at: string;
@@ -16,6 +17,10 @@ export interface ProcessedEntry {
 export interface FailedEntry {
   failed_at: string;
   error: string;
+  /** retried after the cool-down (a server, network or rate-limit failure); given on read to older entries */
+  transient?: boolean;
+  /** the HTTP status of the failed request, when one failed */
+  status?: number;
   [extra: string]: unknown;
 }
 
@@ -26,6 +31,7 @@ export interface State {
 
 export { describeIssues, dict, jsonPath, nullProto } from './schema.js';
 export { pidAlive, StateError, type StateLockOptions } from './lock.js';
+export { failureFromText, isTransientError, migrateFailed } from './transient.js';
 
 export const itemKey = (pub: string, period: string) => `${pub}/${period}`;
 
@@ -69,11 +75,13 @@ function readStateFile(file: string): State {
     );
   const d = data as Record<string, unknown> & { processed?: object; failed?: Record<string, unknown> };
   const failed = dict<FailedEntry>();
+  // entries from before failures were typed get `transient` (and `status`) from their text
   for (const [k, v] of Object.entries(d.failed ?? {}))
-    failed[k] =
+    failed[k] = migrateFailed(
       typeof v === 'string'
         ? { failed_at: new Date(0).toISOString(), error: v }
-        : nullProto(v as FailedEntry);
+        : nullProto(v as FailedEntry),
+    );
   return {
     ...d,
     processed: nullProto({ ...(d.processed ?? {}) }) as Record<string, ProcessedEntry>,
@@ -164,17 +172,17 @@ function stampOf(s: State, k: string): Stamped | undefined {
 const keysOf = (...states: State[]) =>
   new Set(states.flatMap((s) => [...Object.keys(s.processed), ...Object.keys(s.failed)]));
 
+/** An outcome as compared across reads: a failure as it reads back (migrated), so a re-read matches it. */
+const outcomeText = (x: Stamped) => JSON.stringify([x.kind, x.kind === 'failed' ? migrateFailed(x.v) : x.v]);
+
 function snapshot(s: State): Map<string, string> {
   const m = new Map<string, string>();
-  for (const k of keysOf(s)) {
-    const x = stampOf(s, k)!;
-    m.set(k, JSON.stringify([x.kind, x.v]));
-  }
+  for (const k of keysOf(s)) m.set(k, outcomeText(stampOf(s, k)!));
   return m;
 }
 
 const same = (base: Map<string, string> | undefined, k: string, x: Stamped) =>
-  base?.get(k) === JSON.stringify([x.kind, x.v]);
+  base?.get(k) === outcomeText(x);
 
 /**
  * Three-way merge of this process's state (`mine`) into what the file holds now (`disk`), given what the

@@ -1,7 +1,8 @@
 // The shape of state/state.json, checked when it is read (zod, as the config is): a file of the wrong shape is
 // an error naming the file and the path inside it, never coerced. Unknown keys inside entries and at the top
 // level are kept (newer writers may add them). An older failure entry that holds only its error text is
-// migrated on read to {failed_at: 1970-01-01..., error} (so it is retried after the cool-down).
+// migrated on read to {failed_at: 1970-01-01..., error}, and any entry without `transient` gets it (and `status`)
+// from its text (src/state/transient.ts), so transient ones are retried after the cool-down.
 import { z } from 'zod';
 
 const processedEntry = z.looseObject(
