@@ -3,17 +3,9 @@
 // publication's keys), catalog.json (only the publication's tables, asset releases included) and manifests/ (the
 // manifests the job wrote, paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
 // so a job stopped half-way still hands over what it finished.
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { readCatalog, type Catalog } from '../export/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
@@ -51,11 +43,7 @@ export interface FragmentSource {
   manifestsRoot: string;
 }
 
-const atomic = (path: string, text: string) => {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-};
+const atomic = (path: string, text: string) => writeFileAtomic(path, text);
 
 /**
  * Write (or rewrite) the fragment of `src.pub` under `dir`: its keys of the state, its tables of the catalog (not

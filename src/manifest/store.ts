@@ -7,20 +7,12 @@
 // branch: the remote-tracking ref when the clone has it, else fetched once per process (--depth=1, no API call).
 // A file named by a publication's reference_manifest is the user's and stays in the tree: it is read by its path.
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
 import { periodStart } from '../config/index.js';
 import { faultPoint } from '../faults.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import type { EnrichedManifest, Manifest } from '../model.js';
 
 /** The branch the action commits the manifests to (paths as under manifests/). */
@@ -76,11 +68,9 @@ const byStart = (a: string, b: string) => safeStart(a)!.localeCompare(safeStart(
 
 /** Write YAML atomically (temp file, then rename). */
 export function writeYaml(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
-  void faultPoint('manifest');
-  renameSync(tmp, path);
+  writeFileAtomic(path, YAML.stringify(data, { lineWidth: 0 }), {
+    beforeRename: () => void faultPoint('manifest'),
+  });
 }
 
 export function manifestStore(root: string, o: ManifestStoreOptions = {}): ManifestStore {

@@ -1,9 +1,10 @@
 // One discover run: landing pages read, and with `write` (and no landing page failed) the new releases added to
 // the config and what was learned recorded in state/monitor.json. The CLI (`datawarp discover`) and the action
 // (`command: discover`) both run it and render its result their own way.
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { addUrls, parseConfig, type Config } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
 import { readState } from '../state/index.js';
@@ -54,9 +55,7 @@ export async function runDiscover(o: {
   const next = addUrls(text, additions);
   if (next !== text) {
     parseConfig(next, o.config.file, {}); // never write a config that would not load
-    const tmp = `${o.config.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, next);
-    renameSync(tmp, o.config.file);
+    writeFileAtomic(o.config.file, next);
     run.configChanged = true;
     run.added = additions.length;
   }

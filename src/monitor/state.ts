@@ -2,8 +2,9 @@
 // recent period's page and files looked like, revisions awaiting a reload). state.json keeps its own shape;
 // this file is committed beside it. Written atomically (temp file, fsync, rename), keys sorted and no
 // "checked at" times, so a run that learned nothing new changes no byte.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { describeIssues, dict, nullProto } from '../state/index.js';
 import { monitorSchema } from './schema.js';
 
@@ -132,16 +133,7 @@ export function serializeMonitor(m: MonitorState): string {
 }
 
 export function writeMonitor(file: string, m: MonitorState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, serializeMonitor(m));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(file, serializeMonitor(m));
 }
 
 /** Revisions awaiting a reload, oldest publication key first. */
