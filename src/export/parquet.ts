@@ -1,11 +1,12 @@
 // One Parquet file of a table and period, written row group by row group to a temp file and renamed into place
 // when finished: the schema from the table's columns, descriptions and provenance in the key-value metadata.
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { kindOf, type OutColumn, type Value } from './rows.js';
 import { faultPoint } from '../faults.js';
 import { renameIntoPlace, tempPathFor } from '../fs/atomic.js';
+import { parquetPath } from './parquet-layout.js';
 
 export interface ExportColumn {
   name: string;
@@ -25,9 +26,7 @@ export interface DbColumn {
   data_type: string;
 }
 
-export function parquetPath(outDir: string, table: string, period: string): string {
-  return join(outDir, 'parquet', table, `${period}.parquet`);
-}
+export { parquetPath };
 
 function parquetType(dataType: string): Record<string, unknown> {
   switch (dataType) {

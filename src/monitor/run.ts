@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { addUrls, parseConfig, type Config } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
+import { manifestsRoot } from '../manifest/index.js';
 import { readState } from '../state/index.js';
 import { discover, type DiscoverResult, type PubDiscovery } from './discover.js';
 import { monitorPathFor, readMonitor, serializeMonitor, writeMonitor } from './state.js';
@@ -41,7 +42,7 @@ export async function runDiscover(o: {
       o.config,
       readState(o.statePath),
       before,
-      { http: o.http, now: o.now, tmpDir, manifestsDir: join(o.cwd, 'manifests'), log: o.log },
+      { http: o.http, now: o.now, tmpDir, manifestsDir: manifestsRoot(o.cwd), log: o.log },
       { pub: o.pub },
     );
   } finally {
