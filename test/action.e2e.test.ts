@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import {
   git,
   makeOrigin,
@@ -15,35 +15,13 @@ import {
   type Origin,
   type RunActionOptions,
 } from './support/action-harness.js';
-import { openTestDb, testEngines, type TestDb } from './support/db.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { dispatchEvent, scheduleEvent, seedFiles, siteConfig, useActionBed } from './support/action-run.js';
+import { testEngines } from './support/db.js';
+import type { FakeGitHub } from './support/github-fake.js';
 import { REPO } from './support/workspace.js';
 
 const OPENAI_KEY = 'sk-test-DO-NOT-PRINT-7f3a9c';
 const run = testEngines().includes('pg') ? describe : describe.skip;
-
-function configFor(site: NhsSite, pubs: string[], periods?: Record<string, string[]>): string {
-  const chosen = site.publications.filter((p) => pubs.includes(p.pub));
-  return YAML.stringify({
-    allowed_hosts: ['127.0.0.1'],
-    publications: Object.fromEntries(
-      chosen.map((p) => [
-        p.pub,
-        {
-          name: p.name,
-          frequency: p.frequency,
-          urls: p.urls.filter((u) => !periods?.[p.pub] || periods[p.pub].includes(u.period)),
-        },
-      ]),
-    ),
-  });
-}
-
-const seedFiles = (config: string) => ({
-  'config/publications.yaml': config,
-  'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-  '.gitignore': '.datawarp/\noutput/parquet/\n',
-});
 
 /** The database password of a URL (what must never be printed). */
 const password = (url: string) => decodeURIComponent(new URL(url).password);
@@ -84,61 +62,25 @@ function expectNoSecrets(r: ActionRun, secrets: string[]) {
   }
 }
 
-const schedule = (fake: FakeGitHub) => ({
-  name: 'schedule',
-  payload: { schedule: '17 6 * * *', repository: { full_name: `${fake.owner}/${fake.repo}` } },
-});
-const dispatch = (fake: FakeGitHub, inputs: Record<string, unknown>) => ({
-  name: 'workflow_dispatch',
-  payload: {
-    inputs,
-    ref: 'refs/heads/main',
-    repository: { full_name: `${fake.owner}/${fake.repo}` },
-    sender: { login: 'someone' },
-    workflow: '.github/workflows/backfill.yml',
-  },
-});
-
 const state = (o: Origin) => JSON.parse(o.show('state/state.json') ?? '{}');
 
 run('GitHub Action (dist/index.js) end to end', () => {
+  const bed = useActionBed();
   let site: NhsSite;
   let fake: FakeGitHub;
-  const dbs: TestDb[] = [];
-  const freshDb = async () => {
-    const t = await openTestDb('pg');
-    await t.db.close();
-    dbs.push(t);
-    return await withPassword(t.location.databaseUrl!);
-  };
-
-  beforeAll(async () => {
-    site = await startNhsSite();
-    fake = await startGitHubFake();
-  });
-  afterAll(async () => {
-    for (const t of dbs) {
-      t.db = await (await import('../src/load/index.js')).openDb(t.location);
-      await t.dispose();
-    }
-    await fake?.close();
-    await site?.close();
-  });
+  beforeAll(() => void ({ site, fake } = bed));
+  const freshDb = async () => await withPassword(await bed.freshDb());
 
   describe('schedule, re-run, failures, force, PR', () => {
     let origin: Origin;
     let dbA: string;
     const missingPage = () =>
       site.publications.find((p) => p.pub === 'pcn_workforce')!.urls.find((u) => u.period === '2020-09')!.url;
-    const base = (extra: Partial<RunActionOptions> & { cwd: string }): RunActionOptions => ({
-      apiUrl: fake.url,
-      repository: `${fake.owner}/${fake.repo}`,
-      event: schedule(fake),
-      ...extra,
-    });
+    const base = (extra: Partial<RunActionOptions> & { cwd: string }): RunActionOptions =>
+      bed.options({ event: scheduleEvent(fake), ...extra });
 
     beforeAll(async () => {
-      origin = makeOrigin(seedFiles(configFor(site, ['qof', 'pcn_workforce'])));
+      origin = makeOrigin(seedFiles(siteConfig(site, ['qof', 'pcn_workforce'])));
       dbA = await freshDb();
     });
 
@@ -250,7 +192,7 @@ run('GitHub Action (dist/index.js) end to end', () => {
       let r = await runAction(
         base({
           cwd: origin.clone(),
-          event: dispatch(fake, { 'retry-failed': true }),
+          event: dispatchEvent(fake, { 'retry-failed': true }),
           inputs: { 'database-url': dbA, 'retry-failed': 'true' },
         }),
       );
@@ -262,7 +204,7 @@ run('GitHub Action (dist/index.js) end to end', () => {
       r = await runAction(
         base({
           cwd: origin.clone(),
-          event: dispatch(fake, { 'retry-failed': true }),
+          event: dispatchEvent(fake, { 'retry-failed': true }),
           inputs: { 'database-url': dbA, 'retry-failed': 'true' },
         }),
       );
@@ -280,7 +222,7 @@ run('GitHub Action (dist/index.js) end to end', () => {
       const r = await runAction(
         base({
           cwd: origin.clone(),
-          event: dispatch(fake, {}),
+          event: dispatchEvent(fake, {}),
           inputs: { 'database-url': dbA, force: 'true' },
         }),
       );
@@ -407,7 +349,7 @@ run('GitHub Action (dist/index.js) end to end', () => {
   it('four runs started at once from one base commit all land in origin; rejected pushes are retried', async () => {
     fake.reset();
     const origin = makeOrigin(
-      seedFiles(configFor(site, ['qof', 'pcn_workforce', 'dtoc'], { dtoc: ['2011-04'] })),
+      seedFiles(siteConfig(site, ['qof', 'pcn_workforce', 'dtoc'], { dtoc: ['2011-04'] })),
     );
     const items = [
       { pub: 'pcn_workforce', period: '2020-03' },
@@ -419,13 +361,13 @@ run('GitHub Action (dist/index.js) end to end', () => {
     const urls = await Promise.all(items.map(() => freshDb()));
     const runs = await Promise.all(
       items.map((it, i) =>
-        runAction({
-          cwd: clones[i],
-          apiUrl: fake.url,
-          repository: `${fake.owner}/${fake.repo}`,
-          event: dispatch(fake, it),
-          inputs: { 'database-url': urls[i], pub: it.pub, period: it.period },
-        }),
+        runAction(
+          bed.options({
+            cwd: clones[i],
+            event: dispatchEvent(fake, it),
+            inputs: { 'database-url': urls[i], pub: it.pub, period: it.period },
+          }),
+        ),
       ),
     );
     for (const [i, r] of runs.entries()) {
@@ -454,32 +396,24 @@ run('GitHub Action (dist/index.js) end to end', () => {
 });
 
 describe('the bundle on a runner', () => {
-  let site: NhsSite;
-  let fake: FakeGitHub;
-  beforeAll(async () => {
-    site = await startNhsSite();
-    fake = await startGitHubFake();
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await site?.close();
-  });
+  const bed = useActionBed();
 
   it('dist/ copied alone to an empty directory, empty database-url: the item is processed (PGlite) and Parquet written', async () => {
     const bundle = process.env.DATAWARP_ACTION_BUNDLE || join(REPO, 'dist', 'index.js');
     const root = mkdtempSync(join(tmpdir(), 'dw-runner-action-'));
     cpSync(dirname(bundle), join(root, 'dist'), { recursive: true });
     expect(existsSync(join(root, 'node_modules'))).toBe(false);
-    const origin = makeOrigin(seedFiles(configFor(site, ['pcn_workforce'], { pcn_workforce: ['2020-03'] })));
+    const origin = makeOrigin(
+      seedFiles(siteConfig(bed.site, ['pcn_workforce'], { pcn_workforce: ['2020-03'] })),
+    );
     const ws = origin.clone();
-    const r = await runAction({
-      cwd: ws,
-      apiUrl: fake.url,
-      repository: `${fake.owner}/${fake.repo}`,
-      event: dispatch(fake, {}),
-      inputs: { 'database-url': '' },
-      env: { DATAWARP_ACTION_BUNDLE: join(root, 'dist', 'index.js') },
-    });
+    const r = await runAction(
+      bed.options({
+        cwd: ws,
+        inputs: { 'database-url': '' },
+        env: { DATAWARP_ACTION_BUNDLE: join(root, 'dist', 'index.js') },
+      }),
+    );
     expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.outputs).toMatchObject({ processed: '1', failed: '0' });

@@ -8,87 +8,33 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import { runCli } from '../src/cli/main.js';
 import type { Catalog } from '../src/export/index.js';
 import { openDb } from '../src/load/index.js';
 import { runRestore } from '../src/cli/restore.js';
 import { git, makeOrigin, runAction, type Origin, type RunActionOptions } from './support/action-harness.js';
-import { openTestDb, testEngines, type TestDb } from './support/db.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { seedFiles, siteConfig, useActionBed } from './support/action-run.js';
+import { testEngines } from './support/db.js';
+import type { FakeGitHub } from './support/github-fake.js';
 
 const run = testEngines().includes('pg') ? describe : describe.skip;
 const PUBS = ['pcn_workforce', 'dtoc', 'qof', 'ods_trusts'];
 
-function configFor(site: NhsSite, periods: Record<string, string[]>): string {
-  return YAML.stringify({
-    allowed_hosts: ['127.0.0.1'],
-    publications: Object.fromEntries(
-      site.publications
-        .filter((p) => periods[p.pub])
-        .map((p) => [
-          p.pub,
-          {
-            name: p.name,
-            frequency: p.frequency,
-            urls: p.urls.filter((u) => periods[p.pub].includes(u.period)),
-          },
-        ]),
-    ),
-  });
-}
-
-const seed = (config: string) => ({
-  'config/publications.yaml': config,
-  'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-  '.gitignore': '.datawarp/\noutput/parquet/\n',
-});
+const configFor = (site: NhsSite, periods: Record<string, string[]>) =>
+  siteConfig(site, Object.keys(periods), periods);
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `dw-fanout-${p}-`));
 
 run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => {
+  const bed = useActionBed();
   let site: NhsSite;
   let fake: FakeGitHub;
-  const dbs: TestDb[] = [];
-  const freshDb = async () => {
-    const t = await openTestDb('pg');
-    await t.db.close();
-    dbs.push(t);
-    return t.location.databaseUrl!;
-  };
-  const dispatch = {
-    name: 'workflow_dispatch',
-    payload: {
-      inputs: {},
-      ref: 'refs/heads/main',
-      repository: { full_name: 'nhs-data/datawarp' },
-      sender: { login: 'someone' },
-      workflow: '.github/workflows/backfill.yml',
-    },
-  };
-  const base = (cwd: string, inputs: Record<string, string>, env?: NodeJS.ProcessEnv): RunActionOptions => ({
-    cwd,
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: dispatch,
-    inputs,
-    env,
-    timeoutMs: 240_000,
-  });
-
-  beforeAll(async () => {
-    site = await startNhsSite();
-    fake = await startGitHubFake();
-  });
-  afterAll(async () => {
-    for (const t of dbs) {
-      t.db = await openDb(t.location);
-      await t.dispose();
-    }
-    await fake?.close();
-    await site?.close();
-  });
+  beforeAll(() => void ({ site, fake } = bed));
+  const freshDb = () => bed.freshDb();
+  const base = (cwd: string, inputs: Record<string, string>, env?: NodeJS.ProcessEnv): RunActionOptions =>
+    bed.options({ cwd, inputs, env, timeoutMs: 240_000 });
 
   /** The plan job: its outputs. */
   async function plan(origin: Origin, inputs: Record<string, string> = {}) {
@@ -131,7 +77,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
       qof: ['FY2020-21'],
       ods_trusts: ['2020-02'],
     };
-    const origin = makeOrigin(seed(configFor(site, periods)));
+    const origin = makeOrigin(seedFiles(configFor(site, periods)));
     const seedHead = origin.head();
 
     // by default one job per publication (fewer publications than max-jobs)
@@ -231,7 +177,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
       (o, pub, i) => ({ ...o, [pub]: [['2020-03'], ['2011-04'], ['FY2020-21'], ['2020-02']][i] }),
       {} as Record<string, string[]>,
     );
-    const origin = makeOrigin(seed(configFor(site, periods)));
+    const origin = makeOrigin(seedFiles(configFor(site, periods)));
     const seedHead = origin.head();
     const p = await plan(origin);
     expect(JSON.parse(p.outputs.matrix)).toEqual(PUBS.map((pub, i) => ({ job: String(i + 1), pub })));
@@ -308,7 +254,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
 
   it('the asset cap lowered to 1: the second asset of a year spills into -2, nothing lost, restore --repo finds both', async () => {
     fake.reset();
-    const origin = makeOrigin(seed(configFor(site, { pcn_workforce: ['2020-03', '2020-09'] })));
+    const origin = makeOrigin(seedFiles(configFor(site, { pcn_workforce: ['2020-03', '2020-09'] })));
     const env = { DATAWARP_MAX_RELEASE_ASSETS: '1' };
     const r = await runAction(base(origin.clone(), { 'database-url': await freshDb() }, env));
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -8,14 +8,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
-import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import type { Catalog } from '../src/export/index.js';
-import { openDb } from '../src/load/index.js';
 import { git, makeOrigin, runAction, type Origin, type RunActionOptions } from './support/action-harness.js';
-import { openTestDb, testEngines, type TestDb } from './support/db.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { seedFiles, siteConfig, useActionBed } from './support/action-run.js';
+import { testEngines } from './support/db.js';
+import type { FakeGitHub } from './support/github-fake.js';
 import { editCsv } from './support/revise.js';
 
 const run = testEngines().includes('pg') ? describe : describe.skip;
@@ -61,34 +60,14 @@ const pending = (o: Origin) =>
   ).flatMap(([pub, p]) => p.revised.map((r) => `${pub}/${r.period}`));
 
 run('revisions in the action (dist/index.js) [pg]', () => {
+  const bed = useActionBed();
   let site: NhsSite;
   let fake: FakeGitHub;
   let origin: Origin;
-  const dbs: TestDb[] = [];
-  const freshDb = async () => {
-    const t = await openTestDb('pg');
-    await t.db.close();
-    dbs.push(t);
-    return t.location.databaseUrl!;
-  };
-  const dispatch = {
-    name: 'workflow_dispatch',
-    payload: {
-      inputs: {},
-      ref: 'refs/heads/main',
-      repository: { full_name: 'nhs-data/datawarp' },
-      sender: { login: 'someone' },
-      workflow: '.github/workflows/backfill.yml',
-    },
-  };
-  const base = (inputs: Record<string, string>): RunActionOptions => ({
-    cwd: origin.clone(),
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: dispatch,
-    inputs,
-    timeoutMs: 240_000,
-  });
+  beforeAll(() => void ({ site, fake } = bed));
+  const freshDb = () => bed.freshDb();
+  const base = (inputs: Record<string, string>): RunActionOptions =>
+    bed.options({ cwd: origin.clone(), inputs, timeoutMs: 240_000 });
   let qofFileUrl = '';
   const qofRelease = () => fake.releases.find((r) => r.tag_name === 'datawarp-qof-2020')!;
   const catalog = () => JSON.parse(origin.show('output/catalog.json')!) as Catalog;
@@ -97,40 +76,15 @@ run('revisions in the action (dist/index.js) [pg]', () => {
     Buffer.from(editCsv(readFileSync(join(FIXTURES, QOF_FILE), 'utf8'), (c, i) => (i < drop ? null : c)));
 
   beforeAll(async () => {
-    site = await startNhsSite();
-    fake = await startGitHubFake();
     const pubs = site.publications.filter((p) => ['qof', 'pcn_workforce'].includes(p.pub));
-    const config = YAML.stringify({
-      allowed_hosts: ['127.0.0.1'],
-      publications: Object.fromEntries(
-        pubs.map((p) => [
-          p.pub,
-          {
-            name: p.name,
-            frequency: p.frequency,
-            urls: p.urls.filter((u) => ['FY2020-21', '2020-03'].includes(u.period)),
-          },
-        ]),
-      ),
-    });
-    origin = makeOrigin({
-      'config/publications.yaml': config,
-      'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-      '.gitignore': '.datawarp/\noutput/parquet/\n',
-    });
+    const periods = ['FY2020-21', '2020-03'];
+    const config = siteConfig(site, ['qof', 'pcn_workforce'], { qof: periods, pcn_workforce: periods });
+    origin = makeOrigin(seedFiles(config));
     const page = pubs.find((p) => p.pub === 'qof')!.urls[0].url;
     const href = new RegExp(`href="([^"]*${QOF_FILE.replace(/\./g, '\\.')})"`).exec(
       await (await fetch(page)).text(),
     )![1];
     qofFileUrl = new URL(href, page).toString();
-  });
-  afterAll(async () => {
-    for (const t of dbs) {
-      t.db = await openDb(t.location);
-      await t.dispose();
-    }
-    await fake?.close();
-    await site?.close();
   });
 
   it('a revision loaded as version 2: the released v1 asset is kept as __v1, the current asset holds v2', async () => {

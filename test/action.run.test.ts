@@ -9,13 +9,13 @@ import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import type { Core } from '../src/action/context.js';
 import type { GitHub } from '../src/action/github.js';
 import type { TrackedIssue } from '../src/action/issues.js';
-import type { Release, ReleaseAsset } from '../src/action/releases.js';
 import { run } from '../src/action/run.js';
 import { backfillSummary } from '../src/action/summary.js';
 import { openDb } from '../src/load/index.js';
 import type { ItemOutcome } from '../src/pipeline/backfill.js';
 import { conditionalHttp, createDirCache, type CountingHttp } from './support/cache-fake.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
+import { memReleases } from './support/mem-releaser.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-run-'));
 
@@ -58,35 +58,14 @@ function fakeCore(inputs: Record<string, string>): { core: Core; rec: CoreRecord
   return { core: core as unknown as Core, rec };
 }
 
-/** In-memory releases, issues and repository calls. */
+/** In-memory releases (test/support/mem-releaser.ts), issues and repository calls. */
 function fakeGitHub() {
-  const releases: (Release & { assets: ReleaseAsset[] })[] = [];
+  const mem = memReleases();
   const issues: TrackedIssue[] = [];
   const calls: string[] = [];
   let id = 1;
   const gh: GitHub = {
-    releases: {
-      async ensureRelease(tag) {
-        let r = releases.find((x) => x.tag === tag);
-        if (!r)
-          releases.push((r = { id: id++, tag, htmlUrl: `https://gh/${tag}`, uploadUrl: '', assets: [] }));
-        return r;
-      },
-      listAssets: async (rel) => [...releases.find((x) => x.id === rel.id)!.assets],
-      async deleteAsset(assetId) {
-        for (const r of releases) r.assets = r.assets.filter((a) => a.id !== assetId);
-      },
-      async renameAsset(assetId, name) {
-        const a = releases.flatMap((r) => r.assets).find((x) => x.id === assetId)!;
-        a.name = name;
-        return { ...a };
-      },
-      async uploadAsset(rel, name, data, label) {
-        const a = { id: id++, name, size: data.length, label };
-        releases.find((x) => x.id === rel.id)!.assets.push(a);
-        return a;
-      },
-    },
+    releases: mem.releaser,
     issues: {
       listByLabel: async () => [...issues],
       async create(title, body) {
@@ -104,7 +83,7 @@ function fakeGitHub() {
       upsertComment: async () => 'created',
     },
   };
-  return { gh, releases, issues, calls };
+  return { gh, releases: mem.releases, issues, calls };
 }
 
 describe('summaries from typed outcomes', () => {

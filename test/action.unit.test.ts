@@ -1,24 +1,19 @@
 // The action's pieces with fakes: download cache (a directory fake and an unavailable service), transient-failure
-// retry, catalog merge, asset publishing rules, and `datawarp restore` from Parquet into PostgreSQL.
+// retry, catalog merge and asset publishing rules (restore from Parquet: test/restore.unit.test.ts).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memReleases } from './support/mem-releaser.js';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { cachedHttpClient, createActionsCache, type ConditionalHttpClient } from '../src/action/cache.js';
 import { mergeCatalogs } from '../src/action/merge.js';
 import { publishAssets, type Release } from '../src/action/releases.js';
 import { isRetryable, transientRetryKeys } from '../src/action/transient.js';
 import type { Catalog } from '../src/export/index.js';
 import { HttpError } from '../src/http/index.js';
-import { openDb } from '../src/load/index.js';
 import { isTransientError, migrateFailed } from '../src/state/index.js';
 import { normaliseAssetName } from '../src/github/release-names.js';
-import { dirSource, restoreFromParquet } from '../src/restore/index.js';
 import { createDirCache } from './support/cache-fake.js';
-import { openTestDb, testEngines } from './support/db.js';
-import { makeWorkspace, type Workspace } from './support/workspace.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-unit-'));
 
@@ -246,47 +241,5 @@ describe('publishing assets', () => {
     expect(normaliseAssetName('my table__2020 03.parquet')).toBe('my.table__2020.03.parquet');
     expect(normaliseAssetName('.a..b.')).toBe('a.b');
     expect(normaliseAssetName('gp_x__FY2020-21.parquet')).toBe('gp_x__FY2020-21.parquet');
-  });
-});
-
-(testEngines().includes('pg') ? describe : describe.skip)('datawarp restore from Parquet [pg]', () => {
-  let site: NhsSite;
-  let ws: Workspace;
-  beforeAll(async () => {
-    site = await startNhsSite();
-    ws = await makeWorkspace('pg', site, ['qof', 'pcn_workforce']);
-  });
-  afterAll(async () => {
-    await ws?.dispose();
-    await site?.close();
-  });
-
-  it('rebuilds every table and the ledger in an empty PostgreSQL with the same rows', async () => {
-    const r = await ws.run(['backfill', '--pub', 'qof']);
-    expect(r.code, r.err).toBe(0);
-    const count = (db: Awaited<ReturnType<typeof openDb>>) =>
-      db.query<{ table_name: string; period: string; n: string }>(
-        `SELECT table_name, period, sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files WHERE status = 'loaded' GROUP BY 1, 2 ORDER BY 1, 2`,
-      );
-    const before = await ws.withDb(count);
-    expect(before.length).toBeGreaterThan(0);
-    const target = await openTestDb('pg');
-    try {
-      const res = await restoreFromParquet(target.db, dirSource(join(ws.dir, 'output', 'parquet')));
-      expect(res.files).toBe(before.length);
-      expect(await count(target.db)).toEqual(before);
-      for (const b of before) {
-        const n = await target.db.query(
-          `SELECT count(*)::text AS n FROM staging."${b.table_name}" WHERE _dw_period = $1`,
-          [b.period],
-        );
-        expect(n[0].n).toBe(b.n);
-      }
-      // restoring twice replaces, it does not duplicate
-      await restoreFromParquet(target.db, dirSource(join(ws.dir, 'output', 'parquet')));
-      expect(await count(target.db)).toEqual(before);
-    } finally {
-      await target.dispose();
-    }
   });
 });

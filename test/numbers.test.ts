@@ -17,6 +17,7 @@ import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
 import { parseLegend } from '../src/manifest/extract/describe.js';
 import type { TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
+import { streamedFile } from './support/load-fixtures.js';
 import { writeCsv } from './support/big-csv.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-numbers-'));
@@ -86,19 +87,8 @@ function csv(file: string): string {
   return p;
 }
 
-function input(pub: string, period: string, fileUrl: string, sources: TableSource[], names: string[]) {
-  return {
-    pub,
-    period,
-    fileUrl,
-    sha256: `sha-${fileUrl}-${period}`,
-    tables: sources.map((rows, k) => ({
-      sheet: rows.spec.id,
-      rows,
-      source: { sourceCode: names[k], tableName: names[k], columns: rows.spec.columns },
-    })),
-  };
-}
+const input = (pub: string, period: string, fileUrl: string, sources: TableSource[], names: string[]) =>
+  streamedFile({ pub, period, fileUrl, sha256: `sha-${fileUrl}-${period}` }, sources, names);
 
 async function rowsOf(db: Db, table: string, cols: string) {
   return db.query<Record<string, unknown>>(

@@ -2,25 +2,17 @@
 // pending; onItemDone sees every finished item after state.json holds it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, expect, it } from 'vitest';
 import { defaultPaths } from '../src/runtime/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { createHttpClient } from '../src/http/index.js';
 import { openDb } from '../src/load/index.js';
 import { backfill } from '../src/pipeline/backfill.js';
-import { makeWorkspace, type Workspace } from './support/workspace.js';
+import { useSiteWorkspace, type Workspace } from './support/workspace.js';
 
-let site: NhsSite;
+const sw = useSiteWorkspace('pg', ['qof', 'pcn_workforce']);
 let ws: Workspace;
-beforeAll(async () => {
-  site = await startNhsSite();
-  ws = await makeWorkspace('pg', site, ['qof', 'pcn_workforce']);
-});
-afterAll(async () => {
-  await ws?.dispose();
-  await site?.close();
-});
+beforeAll(() => void ({ ws } = sw));
 
 it('stops starting items when the budget is used up and reports each finished item once state holds it', async () => {
   const config = loadConfig(join(ws.dir, 'config/publications.yaml'));

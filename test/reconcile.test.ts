@@ -13,6 +13,7 @@ import { siteModel } from '../src/site/model.js';
 import { tablePage } from '../src/site/pages.js';
 import type { ReconciledPart, TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
+import { streamedFile } from './support/load-fixtures.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-reconcile-'));
 
@@ -47,19 +48,8 @@ const NAMES = [
   'occupancy',
 ];
 
-function input(fileUrl: string, sources: TableSource[], name: string) {
-  return {
-    pub: 'rec',
-    period: '2024-01',
-    fileUrl,
-    sha256: `sha-${fileUrl}`,
-    tables: sources.map((rows) => ({
-      sheet: rows.spec.id,
-      rows,
-      source: { sourceCode: name, tableName: name, columns: rows.spec.columns },
-    })),
-  };
-}
+const input = (fileUrl: string, sources: TableSource[], name: string) =>
+  streamedFile({ pub: 'rec', fileUrl }, sources, name);
 
 forEachEngine('reconciliation', (ctx) => {
   it('exact, within rounding, differs (with the difference) and not additive, on both paths', async () => {

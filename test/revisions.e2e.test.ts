@@ -6,13 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { parquetMetadata } from 'hyparquet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import { revisionLines } from '../src/action/summary.js';
 import { listVersions, type Db } from '../src/load/index.js';
 import { testEngines } from './support/db.js';
 import { editCsv, pageWithTwin, reviseRun } from './support/revise.js';
-import { makeWorkspace, type Workspace } from './support/workspace.js';
+import { firstBackfill, useSiteWorkspace, type Workspace } from './support/workspace.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'nhs');
 const QOF_FILE = 'MAPPING_INDICATORS_2021_v2.csv';
@@ -43,18 +43,12 @@ async function ledger(db: Db, pub: string) {
 
 for (const kind of testEngines()) {
   describe(`revisions [${kind}]`, () => {
-    let site: NhsSite;
-    let ws: Workspace;
-    const url = (pub: string) => site.publications.find((p) => p.pub === pub)!.urls[0].url;
-
-    beforeAll(async () => {
-      site = await startNhsSite();
-      ws = await makeWorkspace(kind, site, ['qof', 'pcn_workforce', 'ods_trusts']);
-      // ods_trusts' etr.zip gets a second member, so that a later zip can lose it
-      const etr = site.publications.find((p) => p.pub === 'ods_trusts')!;
+    // ods_trusts' etr.zip gets a second member, so that a later zip can lose it
+    const sw = useSiteWorkspace(kind, ['qof', 'pcn_workforce', 'ods_trusts'], async (w) => {
+      const etr = w.site.publications.find((p) => p.pub === 'ods_trusts')!;
       const page = await (await fetch(etr.urls[0].url)).text();
       const etrUrl = /href="([^"]*etr\.zip)"/.exec(page)![1];
-      site.setOverride(
+      w.site.setOverride(
         etrUrl,
         Buffer.from(
           zipSync({
@@ -63,13 +57,12 @@ for (const kind of testEngines()) {
           }),
         ),
       );
-      const r = await ws.run(['backfill']);
-      expect(r.code, r.err).toBe(0);
-    }, 120_000);
-    afterAll(async () => {
-      await ws?.dispose();
-      await site?.close();
+      await firstBackfill(w);
     });
+    let site: NhsSite;
+    let ws: Workspace;
+    beforeAll(() => void ({ site, ws } = sw));
+    const url = (pub: string) => site.publications.find((p) => p.pub === pub)!.urls[0].url;
 
     it('a `-revised` twin beside its original reloads the period as version 2', async () => {
       const qof = ws.state().processed['qof/FY2020-21'];

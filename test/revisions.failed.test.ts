@@ -1,26 +1,18 @@
 // A revision that fails (the revised file turns out truncated) on both engines: the period stays processed at
 // its current version with its rows intact, the item is reported failed (exit 1), the revision stays pending and
 // is tried again; a plain backfill does not skip it as "failed earlier".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import { testEngines } from './support/db.js';
 import { reviseRun } from './support/revise.js';
-import { makeWorkspace, type Workspace } from './support/workspace.js';
+import { firstBackfill, useSiteWorkspace, type Workspace } from './support/workspace.js';
 
 for (const kind of testEngines())
   describe(`a failed revision [${kind}]`, () => {
+    const sw = useSiteWorkspace(kind, ['pcn_workforce'], firstBackfill);
     let site: NhsSite;
     let ws: Workspace;
-    beforeAll(async () => {
-      site = await startNhsSite();
-      ws = await makeWorkspace(kind, site, ['pcn_workforce']);
-      const r = await ws.run(['backfill']);
-      expect(r.code, r.err).toBe(0);
-    }, 120_000);
-    afterAll(async () => {
-      await ws?.dispose();
-      await site?.close();
-    });
+    beforeAll(() => void ({ site, ws } = sw));
 
     it('leaves the period processed with its rows, the revision pending, and retries it next run', async () => {
       const key = 'pcn_workforce/2020-03';

@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import { listVersions } from '../src/load/index.js';
 import { runTsChild } from './support/child.js';
 import { testEngines } from './support/db.js';
 import { reviseRun } from './support/revise.js';
-import { makeWorkspace, REPO, type Workspace } from './support/workspace.js';
+import { firstBackfill, REPO, useSiteWorkspace, type Workspace } from './support/workspace.js';
 
 const PCN_FILE = '1.Primary Care Networks – March 2020 Individual Level.csv';
 const src = (p: string) => JSON.stringify(pathToFileURL(join(REPO, p)).href);
@@ -45,18 +45,10 @@ process.stdout.write('finished (unexpected)\\n');
 
 for (const kind of testEngines()) {
   describe(`kill -9 during a version reload [${kind}]`, () => {
+    const sw = useSiteWorkspace(kind, ['pcn_workforce'], firstBackfill);
     let site: NhsSite;
     let ws: Workspace;
-    beforeAll(async () => {
-      site = await startNhsSite();
-      ws = await makeWorkspace(kind, site, ['pcn_workforce']);
-      const r = await ws.run(['backfill']);
-      expect(r.code, r.err).toBe(0);
-    }, 120_000);
-    afterAll(async () => {
-      await ws?.dispose();
-      await site?.close();
-    });
+    beforeAll(() => void ({ site, ws } = sw));
 
     it('leaves version 1 intact; a re-run completes version 2', async () => {
       const current = () =>

@@ -14,6 +14,7 @@ import { classifyRow } from '../src/manifest/extract/row-kinds.js';
 import { dirSource, restoreFromParquet } from '../src/restore/index.js';
 import type { CellValue, TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
+import { streamedFile } from './support/load-fixtures.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-kinds-'));
 const CORPUS = '/work/shared/corpus/nhs/files';
@@ -33,19 +34,8 @@ const EXPECTED = ['total', 'subtotal', 'subtotal', 'detail', 'detail', 'detail',
 const generated = path.join(dir, 'orgs.csv');
 fs.writeFileSync(generated, LINES.join('\n') + '\n');
 
-function input(pub: string, fileUrl: string, sources: TableSource[], name: string) {
-  return {
-    pub,
-    period: '2024-01',
-    fileUrl,
-    sha256: `sha-${fileUrl}`,
-    tables: sources.map((rows) => ({
-      sheet: rows.spec.id,
-      rows,
-      source: { sourceCode: name, tableName: name, columns: rows.spec.columns },
-    })),
-  };
-}
+const input = (pub: string, fileUrl: string, sources: TableSource[], name: string) =>
+  streamedFile({ pub, fileUrl }, sources, name);
 
 async function kindsOfFile(file: string): Promise<Map<string, number>> {
   const f = await openFile(file, { ext: 'csv' });

@@ -14,6 +14,7 @@ import { recordChunks } from '../src/load/csv-file.js';
 import { HEAD_ROWS } from '../src/manifest/extract/csv.js';
 import type { TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
+import { streamedFile } from './support/load-fixtures.js';
 import { writeCsv, zipFiles } from './support/big-csv.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-stream-'));
@@ -48,19 +49,8 @@ const win1252 = path.join(dir, 'win1252.csv');
 
 const zip = zipFiles(path.join(dir, 'two.zip'), { 'late.csv': late.path, 'clean.csv': clean.path });
 
-function input(pub: string, fileUrl: string, sources: TableSource[], names: string[]) {
-  return {
-    pub,
-    period: '2024-01',
-    fileUrl,
-    sha256: `sha-${fileUrl}`,
-    tables: sources.map((rows, k) => ({
-      sheet: rows.spec.id,
-      rows,
-      source: { sourceCode: names[k], tableName: names[k], columns: rows.spec.columns },
-    })),
-  };
-}
+const input = (pub: string, fileUrl: string, sources: TableSource[], names: string[]) =>
+  streamedFile({ pub, fileUrl }, sources, names);
 
 async function sums(db: Db, table: string) {
   const [r] = await db.query<{ n: number; ids: string; amount: string; nulls: number }>(

@@ -12,6 +12,7 @@ import { ensureSchema, loadFile, type Db } from '../src/load/index.js';
 import { openFile } from '../src/manifest/extract/index.js';
 import type { TableSource } from '../src/model.js';
 import { forEachEngine } from './support/db.js';
+import { streamedFile } from './support/load-fixtures.js';
 import { writeCsv } from './support/big-csv.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-tapworker-'));
@@ -24,20 +25,12 @@ const csv = writeCsv(path.join(dir, 'clean.csv'), N, (i) => [
   i % 7 === 0 ? 'Smith, "Jr"' : `name ${i % 50}`,
 ]);
 
-function input(period: string, sources: TableSource[], table: string) {
-  const fileUrl = `https://example.org/${period}/clean.csv`;
-  return {
-    pub: 'tw',
-    period,
-    fileUrl,
-    sha256: `sha-${period}`,
-    tables: sources.map((rows) => ({
-      sheet: rows.spec.id,
-      rows,
-      source: { sourceCode: table, tableName: table, columns: rows.spec.columns },
-    })),
-  };
-}
+const input = (period: string, sources: TableSource[], table: string) =>
+  streamedFile(
+    { pub: 'tw', period, fileUrl: `https://example.org/${period}/clean.csv`, sha256: `sha-${period}` },
+    sources,
+    table,
+  );
 
 async function loadAndExport(db: Db, period: string, table: string) {
   const out = fs.mkdtempSync(path.join(dir, 'out-'));

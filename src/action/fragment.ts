@@ -3,18 +3,11 @@
 // publication's keys), catalog.json (only the publication's tables, asset releases included) and manifests/ (the
 // manifests the job wrote, paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
 // so a job stopped half-way still hands over what it finished.
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { readCatalog, type Catalog } from '../export/index.js';
+import { manifestsRoot, publicationDir } from '../manifest/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
 import { InputError } from './context.js';
@@ -51,11 +44,7 @@ export interface FragmentSource {
   manifestsRoot: string;
 }
 
-const atomic = (path: string, text: string) => {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-};
+const atomic = (path: string, text: string) => writeFileAtomic(path, text);
 
 /**
  * Write (or rewrite) the fragment of `src.pub` under `dir`: its keys of the state, its tables of the catalog (not
@@ -76,9 +65,9 @@ export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMe
     const tables = catalog.tables.filter((t) => t.publication === src.pub);
     atomic(join(out, 'catalog.json'), JSON.stringify({ ...catalog, tables }, null, 2) + '\n');
   }
-  const manifests = join(src.manifestsRoot, 'backfill', src.pub);
+  const manifests = publicationDir(src.manifestsRoot, src.pub);
   if (existsSync(manifests))
-    cpSync(manifests, join(out, 'manifests', relative(src.manifestsRoot, manifests)), {
+    cpSync(manifests, join(manifestsRoot(out), relative(src.manifestsRoot, manifests)), {
       recursive: true,
       filter: (p) => !p.endsWith('.tmp') && (statSync(p).isDirectory() || statSync(p).mtimeMs >= sinceMs),
     });
@@ -102,7 +91,7 @@ export function readFragments(dir: string): Fragment[] {
       meta: { ...meta, outcomes: meta.outcomes ?? [] },
       state: asState(parseJson(text('state.json'))),
       catalog: parseJson<Catalog>(text('catalog.json')),
-      manifestsDir: existsSync(join(d, 'manifests')) ? join(d, 'manifests') : undefined,
+      manifestsDir: existsSync(manifestsRoot(d)) ? manifestsRoot(d) : undefined,
     });
   }
   return out.sort((a, b) => a.meta.pub.localeCompare(b.meta.pub));

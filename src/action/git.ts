@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCatalog, serializeCatalog, writeCatalogFile } from '../export/index.js';
-import { MANIFESTS_BRANCH } from '../manifest/index.js';
+import { MANIFESTS_BRANCH, MANIFESTS_DIR } from '../manifest/index.js';
 import { mergeStates, serializeState } from '../state/index.js';
 import { asState, mergeCatalogs, parseJson } from './merge.js';
 import { git, GitError, gitOk } from './git-exec.js';
@@ -80,7 +80,7 @@ function targetOf(o: GitCommitterOptions): Target {
     remote: o.remote ?? 'origin',
     statePath: o.statePath ?? 'state/state.json',
     catalogPath: o.catalogPath ?? 'output/catalog.json',
-    manifestsDir: o.manifestsDir ?? 'manifests',
+    manifestsDir: o.manifestsDir ?? MANIFESTS_DIR,
     authorEnv: {
       GIT_AUTHOR_NAME: author.name,
       GIT_AUTHOR_EMAIL: author.email,

@@ -1,8 +1,9 @@
 // The fan-out's plan as a file and a step summary: the plan job writes it (input plan-file) and uploads it as the
 // datawarp-plan artifact; the merge job reads the planned items from it (at catalogue scale they fit neither a
 // job output nor an environment variable), or from input planned (the items as JSON) for small plans.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { jobsByPub, type FanOutJob, type FanOutPlan } from '../pipeline/fan-out.js';
 import { InputError } from './context.js';
 import type { ActionEnv } from './env.js';
@@ -12,10 +13,7 @@ import { cell } from './summary.js';
 export type FanOutMode = 'none' | 'single' | 'matrix';
 
 export function writePlanFile(path: string, plan: FanOutPlan): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(plan) + '\n');
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(plan) + '\n');
 }
 
 /** The step summary of a plan: one row per job (its publications and their pending items), at most 300 rows. */

@@ -12,7 +12,14 @@ import { enrichManifest, formatDrift } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { safeFileName } from '../manifest/download.js';
 import { extractFile } from '../manifest/extract/index.js';
-import { MANIFESTS_BRANCH, rollingReference, storeOf, writeYaml } from '../manifest/index.js';
+import {
+  enrichedBeside,
+  MANIFESTS_BRANCH,
+  manifestsRoot,
+  rollingReference,
+  storeOf,
+  writeYaml,
+} from '../manifest/index.js';
 import type { CellValue, DataFileLink, EnrichedManifest, Manifest } from '../model.js';
 import type { CliEnv } from '../runtime/index.js';
 
@@ -76,7 +83,7 @@ export async function runEnrichCommand(args: string[], ctx: CliEnv): Promise<num
   if (v.config || existsSync(configPath))
     pub = loadConfig(configPath, ctx.env).publications.find((p) => p.code === manifest.pub);
 
-  const out = resolve(ctx.cwd, v.out ?? manifestPath.replace(/(\.ya?ml)?$/i, '_enriched.yaml'));
+  const out = resolve(ctx.cwd, v.out ?? enrichedBeside(manifestPath));
   const ref = findReference(ctx, v.reference, pub, manifestPath, manifest);
   if (ref === undefined) return 2;
   const { referencePath, reference } = ref;
@@ -120,7 +127,7 @@ function findReference(
   if (referencePath) reference = YAML.parse(readFileSync(referencePath, 'utf8')) as EnrichedManifest;
   else {
     // the rolling rule of the pipeline, from the manifest store the manifest belongs to
-    const store = storeOf(manifestPath, manifest.pub, join(ctx.cwd, 'manifests'));
+    const store = storeOf(manifestPath, manifest.pub, manifestsRoot(ctx.cwd));
     const r = rollingReference(store, manifest.pub, manifest.period);
     if (r) {
       reference = r.manifest;

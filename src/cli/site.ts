@@ -16,7 +16,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { parquetPath, readCatalog, type Catalog } from '../export/index.js';
 import { ledgerRows, listVersions, openDb, type Db, type ItemVersion } from '../load/index.js';
 import { monitorPathFor, readMonitor } from '../monitor/index.js';
-import { manifestStore } from '../manifest/index.js';
+import { manifestsRoot, manifestStore } from '../manifest/index.js';
 import type { EnrichedManifest } from '../model.js';
 import { buildSite, type LocalFile, type SiteInput, type SiteLedgerRow } from '../site/index.js';
 import { readState } from '../state/index.js';
@@ -96,7 +96,7 @@ async function readSiteInput(
     publications,
     catalog,
     state: readState(o.statePath),
-    manifests: readManifests(join(ctx.cwd, 'manifests')),
+    manifests: readManifests(manifestsRoot(ctx.cwd)),
     ledger: db?.ledger,
     versions: db && tableVersions(db.versions),
     files: await localFiles(catalog, output, o.repo ? undefined : o.out),

@@ -3,8 +3,8 @@
 // a change as a small delta and the tree stays small) and the item's update (writeCatalog: only the tables an
 // item touched are recomputed from the ledger; the others are kept as they are). The merge of two catalogs by
 // key is the action's (src/action/merge.ts).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/atomic.js';
 import {
   laterVersionDiffs,
   loadedFilesOf,
@@ -99,11 +99,7 @@ export function serializeCatalog(c: Catalog): string {
 
 /** Write the catalog atomically (temp file, then rename). */
 export function writeCatalogFile(path: string, catalog: Catalog): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, serializeCatalog(catalog));
-  void faultPoint('catalog');
-  renameSync(tmp, path);
+  writeFileAtomic(path, serializeCatalog(catalog), { beforeRename: () => void faultPoint('catalog') });
 }
 
 /**

@@ -10,7 +10,8 @@ import type { ParquetTap } from './tap-thread.js';
 import { faultPoint } from '../faults.js';
 
 export type { ExportColumn, ExportTable } from './parquet.js';
-export { parquetPath, provenanceDescription } from './parquet.js';
+export { provenanceDescription } from './parquet.js';
+export { parquetDir, parquetPath, versionedParquetPath } from './parquet-layout.js';
 export { ParquetTap } from './tap-thread.js';
 export { parseCatalog, readCatalog, serializeCatalog, writeCatalog, writeCatalogFile } from './catalog.js';
 export type { Catalog, CatalogAsset, CatalogReconciliation, CatalogTable } from './catalog.js';

@@ -1,10 +1,12 @@
 // One Parquet file of a table and period, written row group by row group to a temp file and renamed into place
 // when finished: the schema from the table's columns, descriptions and provenance in the key-value metadata.
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { kindOf, type OutColumn, type Value } from './rows.js';
 import { faultPoint } from '../faults.js';
+import { renameIntoPlace, tempPathFor } from '../fs/atomic.js';
+import { parquetPath } from './parquet-layout.js';
 
 export interface ExportColumn {
   name: string;
@@ -24,9 +26,7 @@ export interface DbColumn {
   data_type: string;
 }
 
-export function parquetPath(outDir: string, table: string, period: string): string {
-  return join(outDir, 'parquet', table, `${period}.parquet`);
-}
+export { parquetPath };
 
 function parquetType(dataType: string): Record<string, unknown> {
   switch (dataType) {
@@ -100,7 +100,7 @@ export class ParquetFile {
   constructor(outDir: string, table: string, period: string, cols: DbColumn[]) {
     this.path = parquetPath(outDir, table, period);
     mkdirSync(dirname(this.path), { recursive: true });
-    this.tmp = `${this.path}.${process.pid}.tmp`;
+    this.tmp = tempPathFor(this.path);
     this.columns = cols.map((c) => ({ name: c.column_name, kind: kindOf(c.data_type) }));
     const schema = [
       { name: 'root', num_children: cols.length },
@@ -141,7 +141,7 @@ export class ParquetFile {
     w.kvMetadata = kvMetadata(t, this.meta.period, this.meta.cols, files);
     this.writer.finish();
     void faultPoint('parquet-rename');
-    renameSync(this.tmp, this.path);
+    renameIntoPlace(this.tmp, this.path);
   }
 
   abort(): void {

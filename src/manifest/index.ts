@@ -22,6 +22,14 @@ export {
   type ManifestKind,
   type ManifestStore,
 } from './store.js';
+export {
+  enrichedBeside,
+  isEnrichedFileName,
+  manifestsRoot,
+  MANIFESTS_DIR,
+  publicationDir,
+  publicationsDir,
+} from './layout.js';
 
 export interface ManifestRequest {
   pub: string;

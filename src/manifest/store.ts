@@ -7,26 +7,29 @@
 // branch: the remote-tracking ref when the clone has it, else fetched once per process (--depth=1, no API call).
 // A file named by a publication's reference_manifest is the user's and stays in the tree: it is read by its path.
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { periodStart } from '../config/index.js';
 import { faultPoint } from '../faults.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import type { EnrichedManifest, Manifest } from '../model.js';
+import {
+  BRANCH_PUBLICATIONS,
+  branchManifestPath,
+  branchPublicationDir,
+  manifestPath,
+  periodPartOf,
+  publicationDir,
+  publicationsDir,
+  rootOfPublicationDir,
+  type ManifestKind,
+} from './layout.js';
 
 /** The branch the action commits the manifests to (paths as under manifests/). */
 export const MANIFESTS_BRANCH = 'datawarp/manifests';
 
-export type ManifestKind = 'manifest' | 'enriched';
+export type { ManifestKind };
 
 export interface ManifestStore {
   /** the manifests/ root */
@@ -52,16 +55,10 @@ export interface ManifestStoreOptions {
   remote?: string;
 }
 
-const SUFFIX: Record<ManifestKind, string> = { manifest: '.yaml', enriched: '_enriched.yaml' };
-
-const fileName = (pub: string, period: string, kind: ManifestKind) => `${pub}_${period}${SUFFIX[kind]}`;
-
 /** The period of a file name of the publication, or undefined when the name is not one of that kind. */
 function periodOf(pub: string, name: string, kind: ManifestKind): string | undefined {
-  if (!name.startsWith(`${pub}_`) || !name.endsWith(SUFFIX[kind])) return undefined;
-  const period = name.slice(pub.length + 1, -SUFFIX[kind].length);
-  if (kind === 'manifest' && period.endsWith('_enriched')) return undefined;
-  return safeStart(period) ? period : undefined;
+  const period = periodPartOf(pub, name, kind);
+  return period !== undefined && safeStart(period) ? period : undefined;
 }
 
 function safeStart(period: string): string | undefined {
@@ -76,20 +73,16 @@ const byStart = (a: string, b: string) => safeStart(a)!.localeCompare(safeStart(
 
 /** Write YAML atomically (temp file, then rename). */
 export function writeYaml(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, YAML.stringify(data, { lineWidth: 0 }));
-  void faultPoint('manifest');
-  renameSync(tmp, path);
+  writeFileAtomic(path, YAML.stringify(data, { lineWidth: 0 }), {
+    beforeRename: () => void faultPoint('manifest'),
+  });
 }
 
 export function manifestStore(root: string, o: ManifestStoreOptions = {}): ManifestStore {
   const abs = resolve(root);
   const branch = o.useBranch === false ? undefined : new BranchReader(abs, o.remote ?? 'origin');
-  const local = (pub: string, period: string, kind: ManifestKind) =>
-    join(abs, 'backfill', pub, fileName(pub, period, kind));
-  const rel = (pub: string, period: string, kind: ManifestKind) =>
-    `backfill/${pub}/${fileName(pub, period, kind)}`;
+  const local = (pub: string, period: string, kind: ManifestKind) => manifestPath(abs, pub, period, kind);
+  const rel = branchManifestPath;
   const parse = (text: string, where: string) => {
     try {
       return YAML.parse(text) as unknown;
@@ -111,18 +104,18 @@ export function manifestStore(root: string, o: ManifestStoreOptions = {}): Manif
     },
     write: (pub, period, kind, data) => writeYaml(local(pub, period, kind), data),
     periods(pub, kind) {
-      const dir = join(abs, 'backfill', pub);
+      const dir = publicationDir(abs, pub);
       const names = new Set(existsSync(dir) ? readdirSync(dir) : []);
-      for (const n of branch?.list(`backfill/${pub}/`) ?? []) names.add(n);
+      for (const n of branch?.list(branchPublicationDir(pub)) ?? []) names.add(n);
       const out = [...names].map((n) => periodOf(pub, n, kind)).filter((p): p is string => !!p);
       return [...new Set(out)].sort(byStart);
     },
     readAllEnriched() {
-      const dir = join(abs, 'backfill');
+      const dir = publicationsDir(abs);
       const pubs = new Set(
         existsSync(dir) ? readdirSync(dir).filter((p) => statSync(join(dir, p)).isDirectory()) : [],
       );
-      for (const p of branch?.dirs('backfill/') ?? []) pubs.add(p);
+      for (const p of branch?.dirs(BRANCH_PUBLICATIONS) ?? []) pubs.add(p);
       const out: EnrichedManifest[] = [];
       const wanted: string[] = [];
       const slots: (EnrichedManifest | string)[] = [];
@@ -168,9 +161,7 @@ export function rollingReference(
 
 /** The store whose root holds a manifest file at manifests/backfill/<pub>/<file>, else `fallback`'s. */
 export function storeOf(manifestPath: string, pub: string, fallback: string): ManifestStore {
-  const dir = dirname(resolve(manifestPath));
-  const tail = `${sep}backfill${sep}${pub}`;
-  return manifestStore(dir.endsWith(tail) ? dir.slice(0, -tail.length) : fallback);
+  return manifestStore(rootOfPublicationDir(dirname(resolve(manifestPath)), pub) ?? fallback);
 }
 
 /** Reads the manifests branch with git: the tree listed once, files by `git cat-file`. */

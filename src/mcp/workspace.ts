@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
 import { readCatalog, type Catalog } from '../export/index.js';
 import { ledgerEntries, listVersions, type Db, type ItemVersion, type LedgerEntry } from '../load/index.js';
+import { isEnrichedFileName, manifestsRoot, publicationsDir } from '../manifest/index.js';
 import type { EnrichedManifest } from '../model.js';
 import { monitorPathFor, pubFreshness, readMonitor } from '../monitor/index.js';
 import { readState, type State } from '../state/index.js';
@@ -75,15 +76,13 @@ export class Workspace {
 
   /** every enriched manifest under manifests/backfill/<pub>/ */
   manifests(): EnrichedManifest[] {
-    const dir = join(this.paths.cwd, 'manifests', 'backfill');
+    const dir = publicationsDir(manifestsRoot(this.paths.cwd));
     if (!existsSync(dir)) return [];
     const out: EnrichedManifest[] = [];
     for (const pub of readdirSync(dir).sort()) {
       const sub = join(dir, pub);
       if (!statSync(sub).isDirectory()) continue;
-      for (const f of readdirSync(sub)
-        .filter((x) => x.endsWith('_enriched.yaml'))
-        .sort())
+      for (const f of readdirSync(sub).filter(isEnrichedFileName).sort())
         out.push(YAML.parse(readFileSync(join(sub, f), 'utf8')) as EnrichedManifest);
     }
     return out;

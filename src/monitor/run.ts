@@ -3,11 +3,13 @@
 // exits 1), but does not hold back what the other pages gave: at catalogue scale one dead page must not block
 // the other 299. The CLI (`datawarp discover`) and the action (`command: discover`) both run it and render its
 // result their own way.
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { addUrls, parseConfig, type Config } from '../config/index.js';
 import type { HttpClient } from '../http/index.js';
+import { manifestsRoot } from '../manifest/index.js';
 import { readState } from '../state/index.js';
 import { discover, type DiscoverResult, type PubDiscovery } from './discover.js';
 import { carryDeferred, withCarriedChecks, type CarriedRelease } from './carry.js';
@@ -72,7 +74,7 @@ export async function runDiscover(o: DiscoverRunOptions): Promise<DiscoverRun> {
         http: o.http,
         now: o.now,
         tmpDir,
-        manifestsDir: join(o.cwd, 'manifests'),
+        manifestsDir: manifestsRoot(o.cwd),
         log: o.log,
         ...(o.clock ? { clock: o.clock } : {}),
       },
@@ -108,9 +110,7 @@ export async function runDiscover(o: DiscoverRunOptions): Promise<DiscoverRun> {
   const next = addUrls(text, additions);
   if (next !== text) {
     parseConfig(next, o.config.file, {}); // never write a config that would not load
-    const tmp = `${o.config.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, next);
-    renameSync(tmp, o.config.file);
+    writeFileAtomic(o.config.file, next);
     run.configChanged = true;
     run.added = additions.length;
   }

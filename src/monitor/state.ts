@@ -3,8 +3,9 @@
 // this file is committed beside it. Written atomically (temp file, fsync, rename), keys sorted; "checked at"
 // times are kept only while runs check some pages and defer others, so a run that checks every page and learns
 // nothing new changes no byte.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { describeIssues, dict, nullProto } from '../state/index.js';
 import { monitorSchema } from './schema.js';
 
@@ -145,16 +146,7 @@ export function serializeFindings(m: MonitorState): string {
 }
 
 export function writeMonitor(file: string, m: MonitorState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, serializeMonitor(m));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(file, serializeMonitor(m));
 }
 
 /** Revisions awaiting a reload, oldest publication key first. */

@@ -3,9 +3,8 @@
 // diff. Every load of an item goes through here: a first load is version 1, a revision or a --force reload of
 // changed files the next one; a reload that changes nothing makes no version.
 import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ExportTable, ExportedFile } from '../export/index.js';
-import { readCatalog } from '../export/index.js';
+import { parquetPath, readCatalog, versionedParquetPath } from '../export/index.js';
 import {
   loadedSourcesOf,
   recordVersion,
@@ -54,8 +53,7 @@ export async function planVersion(
   return { ...item, next: st.next, current: st.current, plan };
 }
 
-export const versionedParquet = (outDir: string, table: string, period: string, version: number) =>
-  join(outDir, 'parquet', table, `${period}__v${version}.parquet`);
+export const versionedParquet = versionedParquetPath;
 
 /**
  * Before a version replaces rows: the current Parquet of every table it changes is kept as
@@ -85,7 +83,7 @@ export async function keepPreviousParquet(
     if (!cur.some((c) => c.file_url === f.url && c.sha256 === f.sha256))
       for (const s of enriched.sources.filter((x) => x.file_url === f.url)) tables.add(s.source_code);
   for (const t of tables) {
-    const from = join(outDir, 'parquet', t, `${run.period}.parquet`);
+    const from = parquetPath(outDir, t, run.period);
     const to = versionedParquet(outDir, t, run.period, run.current);
     if (existsSync(from) && !existsSync(to)) copyFileSync(from, to);
   }

@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { createHttpClient, httpLimits, type HttpClient, type HttpClientOptions } from '../http/index.js';
 import type { OpenDbOptions } from '../load/index.js';
 import type { Paths } from '../pipeline/types.js';
+import { manifestsRoot } from '../manifest/index.js';
 import { userAgent } from '../version.js';
 import type { Io } from './reporter.js';
 
@@ -21,7 +22,7 @@ export class UsageError extends Error {}
 /** Where a workspace keeps manifests, output (Parquet, catalog) and downloads. */
 export function defaultPaths(cwd: string): Paths {
   return {
-    manifests: join(cwd, 'manifests'),
+    manifests: manifestsRoot(cwd),
     output: join(cwd, 'output'),
     downloads: join(cwd, '.datawarp', 'downloads'),
   };

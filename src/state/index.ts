@@ -2,7 +2,8 @@
 // Several runs may share one state file: every write takes an exclusive lock (state.json.lock), re-reads the
 // file, merges per item (newest completed_at/failed_at wins; what this process deleted since it read stays
 // deleted) and renames a fully written temp file over it. See docs/reliability.md.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { faultPoint } from '../faults.js';
 import { LockLost, StateError, withStateLock, type StateLockOptions } from './lock.js';
 import { describeIssues, dict, nullProto, stateSchema } from './schema.js';
@@ -128,20 +129,15 @@ export function replaceState(file: string, state: State, opts: WriteStateOptions
 }
 
 function atomicWrite(file: string, text: string, stillMine: () => boolean): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (!stillMine()) {
-    unlinkSync(tmp);
-    throw new LockLost();
-  }
-  void faultPoint('state');
-  renameSync(tmp, file);
+  writeFileAtomic(file, text, {
+    beforeRename(tmp) {
+      if (!stillMine()) {
+        unlinkSync(tmp);
+        throw new LockLost();
+      }
+      void faultPoint('state');
+    },
+  });
 }
 
 export function recordProcessed(state: State, key: string, entry: ProcessedEntry): void {

@@ -1,5 +1,5 @@
 // Plain fixture builders for loader tests. No vitest import: also used by the kill -9 child process.
-import type { CellValue, ColumnType, ExtractedTable, SourcePlan } from '../../src/model.js';
+import type { CellValue, ColumnType, ExtractedTable, SourcePlan, TableSource } from '../../src/model.js';
 import type { LoadFileInput, LoadTableInput } from '../../src/load/index.js';
 
 export function makeTable(
@@ -24,6 +24,31 @@ export function makeTable(
     sourceRows: rows.map((_, i) => i + 2),
   };
   return { source, table, sheet };
+}
+
+/**
+ * A file's load input from its streamed tables (openFile(...).tables): table k loads into `names[k]`, or every
+ * table into `names` when it is one name. Period 2024-01 and sha256 `sha-<fileUrl>` unless given.
+ */
+export function streamedFile(
+  o: { pub: string; fileUrl: string; period?: string; sha256?: string },
+  sources: TableSource[],
+  names: string | string[],
+): LoadFileInput {
+  return {
+    pub: o.pub,
+    period: o.period ?? '2024-01',
+    fileUrl: o.fileUrl,
+    sha256: o.sha256 ?? `sha-${o.fileUrl}`,
+    tables: sources.map((rows, k) => {
+      const name = typeof names === 'string' ? names : names[k];
+      return {
+        sheet: rows.spec.id,
+        rows,
+        source: { sourceCode: name, tableName: name, columns: rows.spec.columns },
+      };
+    }),
+  };
 }
 
 /** A typed table of n rows: bigint, numeric, date and text columns (plus a source column named `period`). */

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { openDb, type Db, type OpenDbOptions } from '../../src/load/index.js';
-import type { NhsSite, SitePublication } from '../../scripts/demo/site.js';
+import { startNhsSite, type NhsSite, type SitePublication } from '../../scripts/demo/site.js';
 import { openTestDb, type EngineKind } from './db.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
@@ -108,4 +109,37 @@ export async function makeWorkspace(kind: EngineKind, site: NhsSite, pubs?: stri
 
 export function copyDir(from: string, to: string): void {
   cpSync(from, to, { recursive: true });
+}
+
+export interface SiteWorkspace {
+  readonly site: NhsSite;
+  readonly ws: Workspace;
+}
+
+/**
+ * The local NHS site and a workspace on it (publications `pubs`, all when omitted) for the describe block or file
+ * it is called in: made in beforeAll, then `prepare` runs (e.g. firstBackfill); disposed in afterAll.
+ */
+export function useSiteWorkspace(
+  kind: EngineKind,
+  pubs?: string[],
+  prepare?: (sw: SiteWorkspace) => Promise<void>,
+): SiteWorkspace {
+  const sw = {} as { site: NhsSite; ws: Workspace };
+  beforeAll(async () => {
+    sw.site = await startNhsSite();
+    sw.ws = await makeWorkspace(kind, sw.site, pubs);
+    await prepare?.(sw);
+  });
+  afterAll(async () => {
+    await sw.ws?.dispose();
+    await sw.site?.close();
+  });
+  return sw;
+}
+
+/** A `datawarp backfill` of the whole config that must succeed (a useSiteWorkspace `prepare`). */
+export async function firstBackfill({ ws }: SiteWorkspace): Promise<void> {
+  const r = await ws.run(['backfill']);
+  expect(r.code, r.err).toBe(0);
 }

@@ -14,7 +14,8 @@ import type {
 import { columnNames } from './names.js';
 import { columnNotes } from './describe.js';
 import { withRowKinds } from './row-kinds.js';
-import { cellValue, fitType, flagOf, markerCounted, parseText, rowFlags, typeColumn } from './types.js';
+import { parseText, rowFlags, typeColumn } from './types.js';
+import { TypedRows } from './typed-rows.js';
 import { looksLikeHeader } from './header-rows.js';
 import type { Parsed } from './types.js';
 import { makeFingerprint } from '../fingerprint.js';
@@ -215,16 +216,8 @@ interface Reread {
 
 /** Every data record of the file, typed as it passes; the spec is settled when the end is reached. */
 async function* streamBatches(src: TableSource, r: Reread, batchRows: number): AsyncGenerator<RowBatch> {
-  const types = [...r.types];
-  const caches = types.map(() => new Map<string, Parsed>());
-  const markers: Record<string, number>[] = types.map(() => ({}));
-  const flagged = types.map(() => 0);
-  const totalRows: number[] = [];
-  let rows: CellValue[][] = [];
-  let sourceRows: number[] = [];
-  let flags: (RowFlags | null)[] = [];
-  let anyFlags = false;
-  let count = 0;
+  const typed = new TypedRows(r.types, batchRows);
+  const caches = r.types.map(() => new Map<string, Parsed>());
   const opts = { dialect: { ...r.dialect }, maxRecordChars: r.maxRecordChars };
   for await (const b of csvRecords(decodeStream(r.open()), opts)) {
     for (let i = 0; i < b.records.length; i++) {
@@ -236,72 +229,24 @@ async function* streamBatches(src: TableSource, r: Reread, batchRows: number): A
           recNo,
           `${rec.length} fields where the table has ${r.width} columns (record ${recNo})`,
         );
-      const row = new Array<CellValue>(r.width);
-      let rowFlags: RowFlags | null = null;
+      typed.begin();
       for (let j = 0; j < r.width; j++) {
         const s = rec[j];
-        if (s === undefined || s === '') {
-          row[j] = null;
-          continue;
-        }
+        if (s === undefined || s === '') continue;
         const cache = caches[j];
         let p = cache.get(s);
         if (p === undefined) {
           p = parseText(s);
           if (cache.size < 50_000) cache.set(s, p);
         }
-        const t = fitType(types[j], p);
-        if (t !== types[j]) types[j] = t;
-        row[j] = cellValue(p, t);
-        const m = markerCounted(p, t);
-        if (m !== undefined) markers[j][m] = (markers[j][m] ?? 0) + 1;
-        const f = flagOf(p, t);
-        if (f !== undefined) {
-          (rowFlags ??= {})[j] = f;
-          flagged[j]++;
-        }
+        typed.cell(j, p);
       }
-      if (isTotal(rec)) totalRows.push(recNo);
-      rows.push(row);
-      sourceRows.push(recNo);
-      flags.push(rowFlags);
-      if (rowFlags) anyFlags = true;
-      count++;
-      if (rows.length >= batchRows) {
-        yield { rows, sourceRows, types: [...types], ...(anyFlags ? { flags } : {}) };
-        rows = [];
-        sourceRows = [];
-        flags = [];
-        anyFlags = false;
-      }
+      const full = typed.end(recNo, isTotal(rec));
+      if (full) yield full;
     }
   }
-  if (rows.length) yield { rows, sourceRows, types: [...types], ...(anyFlags ? { flags } : {}) };
-  settle(src, { count, types, markers, flagged, totalRows, start: r.start, width: r.width });
-}
-
-function settle(
-  src: TableSource,
-  s: {
-    count: number;
-    types: ColumnType[];
-    markers: Record<string, number>[];
-    flagged: number[];
-    totalRows: number[];
-    start: number;
-    width: number;
-  },
-): void {
-  const spec = src.spec;
-  spec.rowCount = s.count;
-  spec.range = rangeOf(s.count + s.start, s.width);
-  spec.columns.forEach((c, j) => {
-    c.type = s.types[j];
-    if (Object.keys(s.markers[j]).length) c.markers = s.markers[j];
-    else delete c.markers;
-    if (s.flagged[j]) c.flagged = s.flagged[j];
-    else delete c.flagged;
-  });
-  if (s.totalRows.length) spec.totalRows = s.totalRows;
-  else delete spec.totalRows;
+  const last = typed.rest();
+  if (last) yield last;
+  src.spec.range = rangeOf(typed.count + r.start, r.width);
+  typed.settle(src.spec);
 }
