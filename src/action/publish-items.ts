@@ -8,17 +8,24 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { periodStart } from '../config/index.js';
-import { assetName, itemAssetName, itemVersionAssetName, memberName } from '../github/release-names.js';
+import {
+  assetName,
+  isVersionAssetName,
+  itemAssetName,
+  itemVersionAssetName,
+  memberName,
+  versionAssetName,
+} from '../github/release-names.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { zipMembers } from '../restore/zip-members.js';
 import { writeItemZip } from './item-zip.js';
 import {
   knownReleaseOf,
   placementKey,
+  retire,
   spread,
   type ItemFile,
   type ItemUpload,
-  type LedgerRows,
   type MemberFile,
   type Run,
 } from './publish-run.js';
@@ -151,6 +158,19 @@ async function writeZips(plans: ZipPlan[], dir: string): Promise<ItemFile[]> {
 }
 
 /**
+ * A repository that switched from layout `table`: the per-table assets of the tables a current zip now holds are
+ * kept as the version before (a new version) or deleted, so no (table, period) has two current assets.
+ */
+async function retireTableAssets(s: Run, o: ItemOutcome, zips: ItemFile[], v: number | undefined) {
+  for (const z of zips.filter((x) => !isVersionAssetName(x.name)))
+    for (const m of z.members ?? [])
+      if (s.opts.knownAsset?.(assetName(m.table, z.period))) {
+        const to = v && z.period === o.period ? versionAssetName(m.table, z.period, v - 1) : undefined;
+        await retire(s, o.pub, yearOf(z.period), m.table, z.period, to);
+      }
+}
+
+/**
  * Upload a processed item as zips (layout `item`): `files` are its exported Parquet files as the table layout
  * names them (their ledger counts checked). One upload per zip; the zips are written to a temp folder and removed.
  */
@@ -167,6 +187,7 @@ export async function uploadItemZips(
     const years = new Map<string, ItemFile[]>();
     for (const z of zips) years.set(yearOf(z.period), [...(years.get(yearOf(z.period)) ?? []), z]);
     for (const [y, list] of years) await spread(s, o.pub, y, list);
+    await retireTableAssets(s, o, zips, v);
   } catch (e) {
     const error = (e as Error).message;
     s.opts.log.warning(`uploading the Parquet zip of ${o.key} failed: ${error}; the item stays pending`);

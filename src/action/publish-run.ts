@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { CatalogAsset } from '../export/index.js';
 import {
   assetDownloadUrl,
+  assetName,
   releaseBody,
   releaseTag,
   releaseTitle,
@@ -13,6 +14,7 @@ import {
 } from '../github/release-names.js';
 import type { Log } from './env.js';
 import {
+  keepPrevious,
   publishAssets,
   type AssetFile,
   type PublishResult,
@@ -234,4 +236,30 @@ export async function spread(s: Run, pub: string, year: string, files: ItemFile[
     rest = full;
   }
   for (const f of rest) s.refused.push(`${f.name}: every part of ${releaseTag(pub, year)} is full`);
+}
+
+/**
+ * The current asset of a table (`<table>__<period>.parquet`) that no longer holds the table's current rows: kept
+ * as the version before (`to`: renamed), or deleted when there is no version before (a table-layout asset an item
+ * zip now holds).
+ */
+export async function retire(s: Run, pub: string, year: string, table: string, period: string, to?: string) {
+  const name = assetName(table, period);
+  const rel = await knownReleaseOf(s, pub, year, name);
+  const existing = await s.releaser.listAssets(rel);
+  const old = existing.find((a) => a.name === name);
+  if (!old) return;
+  if (to) {
+    const res: Pick<PublishResult, 'kept'> = { kept: [] };
+    await keepPrevious(s.releaser, existing, old, to, res);
+    s.opts.log.info(
+      `${rel.tag}/${name}: ${table} has no current rows of ${period} here any more; kept as ${to}`,
+    );
+    for (const k of res.kept) keptPlacement(s, rel, table, period, k);
+  } else {
+    await s.releaser.deleteAsset(old.id);
+    s.opts.log.info(`${rel.tag}/${name}: deleted, the item's zip holds ${table} of ${period} now`);
+  }
+  s.placed.delete(placementKey(name, table));
+  s.removed.set(placementKey(name, table), { table, period, name });
 }

@@ -13,10 +13,8 @@ import { assetName, CATALOG_ASSET, CATALOG_TAG, versionAssetName } from '../gith
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { uploadItemZips } from './publish-items.js';
 import {
-  knownReleaseOf,
-  keptPlacement,
-  placementKey,
   record,
+  retire,
   spread,
   type AssetPlacement,
   type ItemFile,
@@ -25,13 +23,7 @@ import {
   type PublisherOptions,
   type Run,
 } from './publish-run.js';
-import {
-  keepPrevious,
-  MAX_ASSETS_PER_RELEASE,
-  publishAssets,
-  type PublishResult,
-  type Releaser,
-} from './releases.js';
+import { MAX_ASSETS_PER_RELEASE, publishAssets, type Releaser } from './releases.js';
 
 export type { AssetPlacement, ItemUpload, LedgerRows, PublisherOptions } from './publish-run.js';
 
@@ -53,21 +45,6 @@ export interface Publisher {
 
 /** The version this item's run made, when it replaced an earlier one (its assets are then kept). */
 const newVersion = (o: ItemOutcome) => (o.version && o.version.version > 1 ? o.version.version : undefined);
-
-/** The current asset of a table the new version no longer has: kept as the version before (`to`). */
-async function retire(s: Run, pub: string, year: string, table: string, period: string, to: string) {
-  const name = assetName(table, period);
-  const rel = await knownReleaseOf(s, pub, year, name);
-  const existing = await s.releaser.listAssets(rel);
-  const old = existing.find((a) => a.name === name);
-  if (!old) return;
-  const res: Pick<PublishResult, 'kept'> = { kept: [] };
-  await keepPrevious(s.releaser, existing, old, to, res);
-  s.opts.log.info(`${rel.tag}/${name}: ${table} has no rows of ${period} any more; kept as ${to}`);
-  for (const k of res.kept) keptPlacement(s, rel, table, period, k);
-  s.placed.delete(placementKey(name, table));
-  s.removed.set(placementKey(name, table), { table, period, name });
-}
 
 /** The files of an item to upload: its exported Parquet, an earlier version's first. */
 async function itemFiles(o: ItemOutcome, ledgerRows: LedgerRows, v: number | undefined): Promise<ItemFile[]> {

@@ -16,7 +16,7 @@ export async function zipMembers(bytes: Uint8Array): Promise<ZipMemberReader[]> 
   try {
     zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, strictFileNames: true });
   } catch (e) {
-    throw new Error(`not a zip archive (${(e as Error).message})`);
+    throw new Error(`not a zip archive (${(e as Error).message})`, { cause: e });
   }
   const out: ZipMemberReader[] = [];
   for await (const entry of zip.eachEntry()) {
