@@ -82,11 +82,16 @@ async function currentZip(
   dir: string,
 ): Promise<ZipPlan | undefined> {
   const name = itemAssetName(o.pub, period);
-  const fresh = files.filter((f) => f.ledgerRows === undefined || (f.rows ?? 0) >= f.ledgerRows);
-  for (const f of files.filter((x) => !fresh.includes(x)))
-    s.opts.log.warning(
-      `${name}/${memberName(f.table)}: the file holds ${f.rows} rows but the ledger records ${f.ledgerRows}; the released member is kept`,
-    );
+  const fresh = files.filter(
+    (f) => f.ledgerRows === undefined || f.rows === undefined || f.rows >= f.ledgerRows,
+  );
+  const known = new Set((s.opts.knownMembers?.(name) ?? []).map((m) => m.table));
+  for (const f of files.filter((x) => !fresh.includes(x))) {
+    const reason = `the file holds ${f.rows} rows but the ledger records ${f.ledgerRows}`;
+    const kept = known.has(f.table) ? '; the released member is kept' : '; left out of the zip';
+    s.refused.push(`${name}/${memberName(f.table)}: ${reason}${kept}`);
+    s.opts.log.warning(`${name}/${memberName(f.table)} not zipped: ${reason}${kept}`);
+  }
   // a table a new version no longer has is not carried over: it stays in the kept zip only
   const exported = new Set(files.map((f) => f.table));
   const retired = new Set(
@@ -97,12 +102,10 @@ async function currentZip(
   for (const t of retired) s.removed.set(placementKey(name, t), { table: t, period, name });
   if (!fresh.length && !retired.size) return undefined;
   const have = new Set(fresh.map((f) => f.table));
-  const carry = (s.opts.knownMembers?.(name) ?? [])
-    .map((m) => m.table)
-    .filter((t) => !have.has(t) && !retired.has(t));
+  const carry = [...known].filter((t) => !have.has(t) && !retired.has(t));
   const members = [
     ...fresh.map((f) => ({ table: f.table, member: memberName(f.table), path: f.path })),
-    ...(await carryOver(s, o.pub, period, name, [...new Set(carry)], join(dir, `carry-${period}`))),
+    ...(await carryOver(s, o.pub, period, name, carry, join(dir, `carry-${period}`))),
   ].sort((a, b) => a.member.localeCompare(b.member));
   if (!members.length) return undefined;
   const keep = period === o.period && v ? { keepPreviousAs: itemVersionAssetName(o.pub, period, v - 1) } : {};
