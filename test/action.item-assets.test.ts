@@ -158,6 +158,59 @@ describe('release layout item: one zip per (publication, period)', () => {
   }, 900_000);
 });
 
+describe('switching a repository from layout table to item', () => {
+  let site: FleetSite;
+  let fake: FakeGitHub;
+  beforeAll(async () => {
+    site = await startFleetSite({ pubs: 1, periods: 1 });
+    fake = await startGitHubFake();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await site?.close();
+  });
+
+  it('a revision under item: the zip holds the reloaded tables, their per-table assets are kept as __v1', async () => {
+    const [pub] = site.pubs;
+    const [p1] = site.periods;
+    const cwd = workspace(site.config(1, 1));
+    const r1 = await runOnce(fake, cwd, { 'release-assets': 'table' });
+    expect(r1.outputs).toMatchObject({ processed: '1', failed: '0' });
+    expect(dataAssets(fake).map((a) => a.name)).toHaveLength(3);
+
+    site.setRows(pub, p1, 'staff', 2);
+    const next = freshRunner(cwd);
+    const revised = [{ period: p1, reason: 'new bytes', detected_at: '2026-01-02T06:00:00.000Z' }];
+    writeFileSync(
+      join(next, 'state', 'monitor.json'),
+      JSON.stringify({ publications: { [pub]: { periods: {}, releases: {}, revised, upcoming: [] } } }),
+    );
+    const r2 = await runOnce(fake, next, ITEM);
+    site.setRows(pub, p1, 'staff', 5);
+    expect(r2.failed, r2.warnings.join('\n')).toBeUndefined();
+    expect(r2.outputs).toMatchObject({ processed: '1', failed: '0' });
+
+    const names = dataAssets(fake).map((a) => a.name);
+    const zip = dataAssets(fake).find((a) => a.name === `${pub}-${p1}.zip`)!;
+    const inZip = await members(zip.data);
+    expect(inZip.get(`${pub}_staff.parquet`)).toBe(2);
+    // each table of the period has exactly one current file: a zip member or a per-table asset, never both
+    for (const t of FLEET_TABLES) {
+      const table = `${pub}_${t}`;
+      const asTable = names.includes(`${table}__${p1}.parquet`);
+      expect(asTable !== inZip.has(`${table}.parquet`), table).toBe(true);
+      if (inZip.has(`${table}.parquet`)) expect(names).toContain(`${table}__${p1}__v1.parquet`);
+    }
+    const c = catalogOf(next);
+    const staff = c.tables.find((t) => t.table === `${pub}_staff`)!;
+    expect(staff.assets?.map((a) => [a.name, a.member ?? null]).sort()).toEqual([
+      [`${pub}-${p1}.zip`, `${pub}_staff.parquet`],
+      [`${pub}_staff__${p1}__v1.parquet`, null],
+    ]);
+    expect(fake.invalid).toEqual([]);
+  }, 600_000);
+});
+
 const staged = (db: Db) =>
   db.query<{ table_name: string; period: string; n: string }>(
     `SELECT table_name, period, sum(rows_loaded)::text AS n FROM datawarp.tbl_manifest_files
