@@ -3,7 +3,8 @@
 // (STORED): one upload per item, none doubled on later runs; the catalog names the zip and the member of each
 // (table, period); a revision on a fresh runner restores the period's rows from the zip, keeps the old zip as
 // `__v1` and uploads a new one carrying the untouched tables over; `restore --repo` restores the same rows from
-// item zips as from per-table assets (both engines); the site links the zip and names the member.
+// item zips as from per-table assets (both engines); the site links the zip and names the member; a repository
+// switching from table to item keeps the per-table assets a revision's zip replaces as __v1.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
