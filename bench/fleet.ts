@@ -5,7 +5,9 @@
 // hourly schedule would (the window is reset between runs, standing in for the hour passing) until nothing is
 // pending. Prints calls per asset, runs needed against the floor the budget sets, deferred items per run,
 // committed bytes per item and commits per run.
-// Sizes: FLEET_PUBS (4) × FLEET_PERIODS (6); FLEET_LIMIT (60). Octokit spaces writes ≥ 1 s apart, so a run's
+// Sizes: FLEET_PUBS (4) × FLEET_PERIODS (6); FLEET_LIMIT (60). FLEET_ASSETS: the release layout, `table` (one
+// asset per table and period, the default) or `item` (one zip per publication and period: the action input
+// release-assets). Octokit spaces writes ≥ 1 s apart, so a run's
 // wall time is at least its uploads in seconds: keep N × M × 3 to a few hundred.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +23,7 @@ const PUBS = num('FLEET_PUBS', 4);
 const PERIODS = num('FLEET_PERIODS', 6);
 const LIMIT = num('FLEET_LIMIT', 60);
 const MAX_RUNS = num('FLEET_MAX_RUNS', 20);
+const LAYOUT = process.env.FLEET_ASSETS === 'item' ? 'item' : 'table';
 const TABLES = 3;
 
 /** The summed blob sizes of `git ls-tree -r -l HEAD` (tracked bytes). */
@@ -46,7 +49,9 @@ async function main() {
     '.gitignore': '.datawarp/\noutput/parquet/\n',
   });
   const items = PUBS * PERIODS;
-  const assets = items * TABLES;
+  const tablePeriods = items * TABLES;
+  // what the releases should hold: a zip per item, or a Parquet file per (table, period)
+  const assets = LAYOUT === 'item' ? items : tablePeriods;
   const rows: string[] = [];
   let processed = 0;
   let runs = 0;
@@ -64,7 +69,7 @@ async function main() {
         apiUrl: fake.url,
         repository: `${fake.owner}/${fake.repo}`,
         event: { name: 'workflow_dispatch', payload: { inputs: {} } },
-        inputs: { 'database-url': '' },
+        inputs: { 'database-url': '', 'release-assets': LAYOUT },
         env: { DATAWARP_ACTION_BUNDLE: join(build, 'index.js'), DATAWARP_PUSH_INTERVAL_SECONDS: '600' },
         timeoutMs: 3_600_000,
       });
@@ -79,14 +84,16 @@ async function main() {
       );
       console.log(rows[rows.length - 1]);
     }
-    const parquet = fake.releases.flatMap((x) => x.assets.filter((a) => a.name.endsWith('.parquet')));
+    const parquet = fake.releases
+      .filter((x) => x.tag_name !== 'datawarp-catalog')
+      .flatMap((x) => x.assets.filter((a) => /\.(parquet|zip)$/.test(a.name)));
     const names = new Set(parquet.map((a) => a.name));
     const calls = fake.requests.length;
     const floor = Math.ceil(assets / LIMIT);
     const bytes = trackedBytes(origin.clone()) - bytes0;
     const state = JSON.parse(readFileSync(join(origin.clone(), 'state', 'state.json'), 'utf8'));
     console.log(
-      `\nfleet: ${PUBS} publications × ${PERIODS} periods × ${TABLES} tables = ${items} items, ${assets} assets`,
+      `\nfleet: ${PUBS} publications × ${PERIODS} periods × ${TABLES} tables = ${items} items, ${tablePeriods} table-periods; layout ${LAYOUT}: ${assets} assets`,
     );
     console.log(`primary budget ${LIMIT} requests per window, secondary 80 content-creating a minute\n`);
     console.log('| run | processed | deferred | failed | API calls | commits | wall |');
@@ -96,9 +103,15 @@ async function main() {
       `\nprocessed ${Object.keys(state.processed).length}/${items}, failed ${Object.keys(state.failed).length}`,
     );
     console.log(
-      `Parquet assets ${parquet.length} (${names.size} distinct names; doubled: ${parquet.length - names.size})`,
+      `data assets ${parquet.length} (${names.size} distinct names; doubled: ${parquet.length - names.size})`,
     );
-    console.log(`calls ${calls}: ${(calls / assets).toFixed(3)} per asset`);
+    console.log(
+      `calls ${calls}: ${(calls / assets).toFixed(3)} per asset, ${(calls / items).toFixed(3)} per item, ${(calls / tablePeriods).toFixed(3)} per (table, period)`,
+    );
+    const uploads = fake.calls('repos/upload-release-asset').length;
+    console.log(
+      `uploads ${uploads} (content-creating requests: ${fake.requests.filter((r) => r.method !== 'GET').length})`,
+    );
     console.log(`runs ${runs} against the floor ${floor} (assets ÷ budget per window)`);
     console.log(`limited by GitHub: primary ${fake.limited.primary}, secondary ${fake.limited.secondary}`);
     console.log(`committed tracked bytes per item: ${(bytes / items).toFixed(0)} B`);

@@ -14,7 +14,7 @@ import { rehydrate } from '../restore/rehydrate.js';
 import { cachedHttpClient, createActionsCache } from './cache.js';
 import { apiBudgetGate, tablesPerItemOf, type ApiBudgetGate } from './api-budget.js';
 import { finish, push, report, summaryOf, type Items, type Pushes } from './backfill-finish.js';
-import { knownAssets, recordAssets, withoutUnreleased } from './catalog-assets.js';
+import { knownAssets, knownMembers, recordAssets, withoutUnreleased } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
 import { limitsShare } from './github.js';
@@ -110,8 +110,11 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   const releaser = write && inputs.release ? e.github?.releases : undefined;
   const catalog = readCatalog(e.catalogPath);
   const known = knownAssets(catalog);
+  const members = knownMembers(catalog);
   const knownTags = new Set([...known.values()].map((a) => a.release));
-  const gate = apiBudgetGate(write ? e.github?.budget : undefined, tablesPerItemOf(catalog), e.log.warning, {
+  // layout `item`: one upload per item, whatever its tables
+  const perItem = inputs.releaseAssets === 'item' ? 1 : tablesPerItemOf(catalog);
+  const gate = apiBudgetGate(write ? e.github?.budget : undefined, perItem, e.log.warning, {
     share: limitsShare(inputs.rateLimitJobs),
   });
   const publisher = releaser
@@ -120,6 +123,8 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
         pubName: (code) => e.config.publications.find((p) => p.code === code)?.name ?? code,
         log: e.log,
         maxAssets: maxReleaseAssets(e.env),
+        layout: inputs.releaseAssets,
+        knownMembers: (name) => members.get(name) ?? [],
         knownRelease: (name) => known.get(name)?.release,
         knownAsset: (name) => known.get(name),
         knownTag: (tag) => knownTags.has(tag),

@@ -1,11 +1,20 @@
 // The catalog's record of where each Parquet asset was released (CatalogTable.assets): written after uploads,
 // read to send a re-upload to the release that already holds the asset (spill-over parts included).
 import { readCatalog, writeCatalogFile, type Catalog, type CatalogAsset } from '../export/index.js';
-import type { AssetPlacement } from './publish.js';
+import type { AssetPlacement, KnownMember } from './publish-run.js';
 
-/** asset name -> the catalog's record of it */
+/** asset name -> the catalog's record of it (of one of its members, for an item zip) */
 export function knownAssets(catalog: Catalog): Map<string, CatalogAsset> {
   return new Map(catalog.tables.flatMap((t) => (t.assets ?? []).map((a) => [a.name, a] as const)));
+}
+
+/** item zip name -> the catalog's record of each member (one per table) */
+export function knownMembers(catalog: Catalog): Map<string, KnownMember[]> {
+  const out = new Map<string, KnownMember[]>();
+  for (const t of catalog.tables)
+    for (const a of t.assets ?? [])
+      if (a.member) out.set(a.name, [...(out.get(a.name) ?? []), { table: t.table, asset: a }]);
+  return out;
 }
 
 /** Merge asset lists by (period, name); `b` wins. */

@@ -1,6 +1,7 @@
 // Inputs and the runner's event context, read once into plain data.
 import { readFileSync } from 'node:fs';
 import type * as coreModule from '@actions/core';
+import { RELEASE_ASSET_LAYOUTS, type ReleaseAssetLayout } from '../github/release-names.js';
 
 export type Core = Pick<
   typeof coreModule,
@@ -38,6 +39,8 @@ export interface ActionInputs {
   rateLimitMaxWaitSeconds: number;
   /** jobs sharing the hourly API budget at once (a matrix job takes 1/jobs of it) */
   rateLimitJobs: number;
+  /** release layout: one asset per (table, period), or one zip per item (src/github/release-names.ts) */
+  releaseAssets: ReleaseAssetLayout;
   /** fan-out: backfill writes its state fragment here instead of committing (a matrix job) */
   fragmentDir: string;
   /** fan-out: merge reads the fragments of the matrix jobs from here */
@@ -69,6 +72,16 @@ function num(core: Core, name: string, dflt: number): number {
   if (!Number.isFinite(n) || n < 0)
     throw new InputError(`input ${name}: "${v}" is not a non-negative number`);
   return n;
+}
+
+/** The release-assets input: `table` (default) or `item`. */
+function layoutInput(core: Core): ReleaseAssetLayout {
+  const v = core.getInput('release-assets').trim().toLowerCase();
+  if (v === '') return 'table';
+  const layout = RELEASE_ASSET_LAYOUTS.find((l) => l === v);
+  if (!layout)
+    throw new InputError(`input release-assets: "${v}" is not one of ${RELEASE_ASSET_LAYOUTS.join(', ')}`);
+  return layout;
 }
 
 /** Secrets are masked before anything else can print them. */
@@ -111,6 +124,7 @@ export function readInputs(core: Core): ActionInputs {
     retryCooldownHours: num(core, 'retry-cooldown-hours', 24),
     rateLimitMaxWaitSeconds: num(core, 'rate-limit-max-wait-seconds', 60),
     rateLimitJobs: num(core, 'rate-limit-jobs', 1),
+    releaseAssets: layoutInput(core),
     fragmentDir: core.getInput('fragment-dir').trim(),
     fragments: core.getInput('fragments').trim(),
     planned: core.getInput('planned').trim(),

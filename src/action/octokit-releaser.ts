@@ -123,6 +123,15 @@ export function createOctokitReleaser(gh: Octokit, owner: string, repo: string):
       renamed(k, id, a);
       return a;
     },
+    async downloadAsset(id) {
+      const res = await gh.rest.repos.getReleaseAsset({
+        owner,
+        repo,
+        asset_id: id,
+        headers: { accept: 'application/octet-stream' },
+      });
+      return new Uint8Array(res.data as unknown as ArrayBuffer);
+    },
     async uploadAsset(release, name, data, label) {
       const { data: res } = await gh.rest.repos.uploadReleaseAsset({
         owner,

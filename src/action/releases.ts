@@ -31,6 +31,8 @@ export interface Releaser {
   deleteAsset(id: number): Promise<void>;
   /** give an asset another name (PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}) */
   renameAsset(id: number, name: string): Promise<ReleaseAsset>;
+  /** an asset's bytes (an item zip whose other members a re-upload carries over) */
+  downloadAsset?(id: number): Promise<Uint8Array>;
   /** throws an error with `status === 422` when the name is taken */
   uploadAsset(release: Release, name: string, data: Buffer, label: string): Promise<ReleaseAsset>;
 }

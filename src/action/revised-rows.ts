@@ -2,10 +2,10 @@
 // that period's current rows come back from its released Parquet assets (the catalog names them), so the new
 // version supersedes real rows: history holds them, the diff counts what changed, and the period's Parquet still
 // holds the rows of the files the revision did not change.
-import { isVersionAssetName } from '../github/release-names.js';
+import { isItemAssetName, isVersionAssetName } from '../github/release-names.js';
 import type { Catalog } from '../export/index.js';
 import { isValidIdent, quoteIdent, type Db } from '../load/index.js';
-import { restoreFromParquet, type ParquetAsset } from '../restore/index.js';
+import { restoreFromParquet, zipParquet, type ParquetAsset } from '../restore/index.js';
 import type { ReleaseReader } from '../restore/releases.js';
 import type { Log } from './env.js';
 
@@ -13,7 +13,7 @@ import type { Log } from './env.js';
 export function revisedAssets(
   catalog: Catalog,
   revised: { pub: string; period: string }[],
-): { table: string; period: string; name: string; release: string }[] {
+): { table: string; period: string; name: string; member?: string; release: string }[] {
   return catalog.tables.flatMap((t) =>
     (t.assets ?? [])
       .filter(
@@ -22,7 +22,13 @@ export function revisedAssets(
           revised.some((r) => r.pub === t.publication && r.period === a.period) &&
           t.periods.includes(a.period),
       )
-      .map((a) => ({ table: t.table, period: a.period, name: a.name, release: a.release })),
+      .map((a) => ({
+        table: t.table,
+        period: a.period,
+        name: a.name,
+        ...(a.member ? { member: a.member } : {}),
+        release: a.release,
+      })),
   );
 }
 
@@ -37,6 +43,24 @@ async function hasRows(db: Db, table: string, period: string): Promise<boolean> 
     period,
   ]);
   return rows.length > 0;
+}
+
+/** The wanted members of an item zip (downloaded once); a member the zip does not hold is a warning. */
+async function zipWanted(
+  reader: ReleaseReader,
+  a: { id: number; name: string },
+  wanted: ReturnType<typeof revisedAssets>,
+  log: Log,
+): Promise<ParquetAsset[]> {
+  const members = new Set(
+    wanted.filter((w) => w.name === a.name && w.member).map((w) => `${a.name}/${w.member}`),
+  );
+  const out: ParquetAsset[] = [];
+  for await (const m of zipParquet(a.name, () => reader.download(a.id)))
+    if (members.delete(m.name) || m.name === a.name) out.push(m);
+  for (const m of members)
+    log.warning(`${m}: not found; the revision's diff cannot count its rows as before`);
+  return out;
 }
 
 /**
@@ -60,10 +84,12 @@ export async function restoreRevisedRows(
     for (const tag of new Set(wanted.map((w) => w.release))) {
       const id = releases.get(tag);
       const assets = id === undefined ? [] : await reader.assets(id);
-      for (const w of wanted.filter((x) => x.release === tag)) {
-        const a = assets.find((x) => x.name === w.name);
-        if (a) found.push({ name: a.name, read: () => reader.download(a.id) });
-        else log.warning(`${tag}/${w.name}: not found; the revision's diff cannot count its rows as before`);
+      const mine = wanted.filter((x) => x.release === tag);
+      for (const name of new Set(mine.map((w) => w.name))) {
+        const a = assets.find((x) => x.name === name);
+        if (!a) log.warning(`${tag}/${name}: not found; the revision's diff cannot count its rows as before`);
+        else if (!isItemAssetName(name)) found.push({ name, read: () => reader.download(a.id) });
+        else found.push(...(await zipWanted(reader, a, mine, log)));
       }
     }
     const res = await restoreFromParquet(

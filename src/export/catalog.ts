@@ -35,7 +35,7 @@ export interface CatalogTable {
   }[];
   /** versions after the first of the table's periods (revisions), each with its diff of this table */
   versions?: CatalogVersion[];
-  /** the released Parquet file of each period: its asset name, the release (tag) holding it and its URL */
+  /** the released Parquet file of each period: its asset name (and member, in an item zip), release (tag) and URL */
   assets?: CatalogAsset[];
   /** parts (period, file, sheet) with one total row: the total against the sum of the detail rows */
   reconciliation?: CatalogReconciliation[];
@@ -47,10 +47,15 @@ export interface CatalogReconciliation extends ReconciledPart {
 
 export interface CatalogAsset {
   period: string;
+  /** the release asset: `<table>__<period>.parquet`, or the item's zip `<pub>-<period>.zip` */
   name: string;
+  /** in an item zip (the `item` release layout): the member holding this table's Parquet, `<table>.parquet` */
+  member?: string;
   release: string;
+  /** the asset's download URL (the zip's, for a member) */
   url: string;
-  /** size and sha256 of the uploaded file (a Pages build has no Parquet files: datapackage.json reads these) */
+  /** size and sha256 of the table's Parquet file (the member's, in a zip); a Pages build has no Parquet files:
+   * datapackage.json reads these */
   bytes?: number;
   sha256?: string;
 }

@@ -159,7 +159,7 @@ function registerDescribeTable(server: McpServer, ws: Workspace, repo?: string):
       title: 'Describe a table',
       description:
         'A table in staging: columns with types, descriptions, flags and units; row kinds; rows per period; ' +
-        'versions; reconciliation; the Parquet file of each period (release asset URL or local path).',
+        'versions; reconciliation; the Parquet file of each period (release asset URL or local path; `parquet_member` names the file inside a zip asset).',
       inputSchema: { table: z.string().min(1).describe('table name (search_tables finds them)') },
       outputSchema: {
         table: z.string(),
@@ -172,6 +172,8 @@ function registerDescribeTable(server: McpServer, ws: Workspace, repo?: string):
             period: z.string(),
             rows: z.number(),
             parquet: z.string().nullable(),
+            /** set when `parquet` is an item zip: the member holding this table's Parquet */
+            parquet_member: z.string().optional(),
             sources: z.array(z.string()),
           }),
         ),
@@ -238,6 +240,7 @@ async function describe(ws: Workspace, entry: CatalogTable, repo?: string) {
       period: p.period,
       rows: p.rows,
       parquet: p.asset.url ?? p.asset.local?.sitePath ?? null,
+      ...(p.asset.url && p.asset.member ? { parquet_member: p.asset.member } : {}),
       sources: p.sources,
     })),
     rows: view.rows,

@@ -4,20 +4,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ensureSchema, quoteIdent, recordRestoredSource, type Db } from '../load/index.js';
-import { isVersionAssetName } from '../github/release-names.js';
+import { isItemAssetName, isVersionAssetName } from '../github/release-names.js';
 import type { ReleaseReader } from './releases.js';
 import { BadParquetFile, checkParquet, readGroup, type CheckedFile } from './parquet-file.js';
 import { restoreTable } from './rehydrate.js';
+import { zipMembers } from './zip-members.js';
 
 export interface ParquetAsset {
-  /** <table>__<period>.parquet (release assets) or <table>/<period>.parquet (output/parquet) */
+  /** <table>__<period>.parquet (release assets), <pub>-<period>.zip/<table>.parquet (item zips) or
+   * <table>/<period>.parquet (output/parquet) */
   name: string;
   read(): Promise<Uint8Array>;
 }
 
 export interface ParquetSource {
   describe: string;
-  list(): Promise<ParquetAsset[]>;
+  /** the files, one at a time (an item zip is read when its members' turn comes, not all at once) */
+  list(): Promise<ParquetAsset[]> | AsyncIterable<ParquetAsset>;
 }
 
 export interface RestoreResult {
@@ -31,37 +34,58 @@ export interface RestoreResult {
   failed: { name: string; reason: string }[];
 }
 
-/** Every *.parquet under `dir` (e.g. output/parquet or a folder of downloaded release assets). */
+/** The Parquet members of an item zip (its bytes read by `read`): a zip that cannot be read is one failed file. */
+export async function* zipParquet(
+  name: string,
+  read: () => Promise<Uint8Array>,
+): AsyncGenerator<ParquetAsset> {
+  let members;
+  try {
+    members = await zipMembers(await read());
+  } catch (e) {
+    const error = e as Error;
+    yield { name, read: () => Promise.reject(error) };
+    return;
+  }
+  for (const m of members.filter((x) => x.name.endsWith('.parquet')))
+    yield { name: `${name}/${m.name}`, read: () => m.read() };
+}
+
+/** A file (or release asset) restore reads: a current Parquet file or item zip, not a kept earlier version. */
+const restorable = (name: string) =>
+  (name.endsWith('.parquet') || isItemAssetName(name)) && !isVersionAssetName(name);
+
+/** Every *.parquet (and item zip) under `dir` (e.g. output/parquet or a folder of downloaded release assets). */
 export function dirSource(dir: string): ParquetSource {
   return {
     describe: dir,
-    async list() {
-      return readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile() && e.name.endsWith('.parquet') && !isVersionAssetName(e.name))
-        .map((e) => {
-          const p = join(e.parentPath, e.name);
-          return {
-            name: `${basename(dirname(p))}/${e.name}`,
-            read: async () => new Uint8Array(readFileSync(p)),
-          };
-        })
-        .sort((a, b) => a.name.localeCompare(b.name));
+    async *list() {
+      const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && restorable(e.name))
+        .map((e) => join(e.parentPath, e.name))
+        .sort((a, b) => a.localeCompare(b));
+      for (const p of files) {
+        const name = `${basename(dirname(p))}/${basename(p)}`;
+        const read = async () => new Uint8Array(readFileSync(p));
+        if (isItemAssetName(p)) yield* zipParquet(name, read);
+        else yield { name, read };
+      }
     },
   };
 }
 
-/** The Parquet assets of every datawarp-<pub>-<yyyy> release and its -2, -3 ... parts (src/github/release-names.ts). */
+/** The Parquet assets (per table, or item zips) of every datawarp-<pub>-<yyyy> release and its -2, -3 ... parts
+ * (src/github/release-names.ts). */
 export function releaseSource(reader: ReleaseReader): ParquetSource {
   return {
     describe: reader.describe,
-    async list() {
-      const out: ParquetAsset[] = [];
+    async *list() {
       for (const r of await reader.dataReleases())
-        for (const a of (await reader.assets(r.id)).filter(
-          (x) => x.name.endsWith('.parquet') && !isVersionAssetName(x.name),
-        ))
-          out.push({ name: a.name, read: () => reader.download(a.id) });
-      return out;
+        for (const a of (await reader.assets(r.id)).filter((x) => restorable(x.name))) {
+          const read = () => reader.download(a.id);
+          if (isItemAssetName(a.name)) yield* zipParquet(a.name, read);
+          else yield { name: a.name, read };
+        }
     },
   };
 }
@@ -84,7 +108,7 @@ export async function restoreFromParquet(
   await ensureSchema(db);
   const res: RestoreResult = { files: 0, tables: 0, rows: 0, ledgerRows: 0, items: [], failed: [] };
   const tables = new Set<string>();
-  for (const asset of await source.list()) {
+  for await (const asset of await source.list()) {
     let f: CheckedFile | undefined;
     let rows: number;
     try {

@@ -30,6 +30,7 @@ function resources(t: TableView) {
   return t.periods.flatMap((p) => {
     const path = p.asset.url ?? p.asset.local?.sitePath;
     if (!path) return [];
+    const zip = Boolean(p.asset.url && p.asset.member);
     return [
       {
         profile: 'data-resource',
@@ -39,7 +40,11 @@ function resources(t: TableView) {
         ...(t.description ? { description: t.description } : {}),
         format: 'parquet',
         mediatype: 'application/vnd.apache.parquet',
-        ...(p.asset.local ? { bytes: p.asset.local.bytes, hash: `sha256:${p.asset.local.sha256}` } : {}),
+        // a member of a released item zip: the zip is the path, the Parquet file inside it the innerpath
+        ...(zip ? { compression: 'zip', innerpath: p.asset.member } : {}),
+        ...(p.asset.local && !zip
+          ? { bytes: p.asset.local.bytes, hash: `sha256:${p.asset.local.sha256}` }
+          : {}),
         schema: { fields },
         ...(p.sources.length
           ? { sources: p.sources.map((s) => ({ title: 'NHS England source file', path: s })) }

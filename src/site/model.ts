@@ -61,6 +61,8 @@ export interface SiteInput {
 
 export interface AssetView {
   name: string;
+  /** the zip member holding the table's Parquet, when the asset is an item zip (release layout `item`) */
+  member?: string;
   tag: string;
   /** the release asset URL (public repositories), else undefined */
   url?: string;
@@ -130,7 +132,8 @@ function assetOf(t: CatalogTable, period: string, input: SiteInput): AssetView {
   // the file on this machine, else the size and hash the catalog recorded at upload (a Pages build has no files)
   const recorded =
     rec?.bytes !== undefined && rec.sha256 ? { bytes: rec.bytes, sha256: rec.sha256 } : undefined;
-  return { name, tag, url, local: input.files?.[`${t.table}/${period}`] ?? recorded };
+  const member = rec?.member ? { member: rec.member } : {};
+  return { name, ...member, tag, url, local: input.files?.[`${t.table}/${period}`] ?? recorded };
 }
 
 function rowsPerPeriod(t: CatalogTable, ledger?: SiteLedgerRow[]): Map<string, number> {

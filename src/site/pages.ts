@@ -52,12 +52,24 @@ ${m.publications.map(publicationCard).join('\n')}`;
   return page({ title: 'DataWarp catalog', root: '', body, generatedAt: m.generatedAt });
 }
 
-/** The address a reader's tools use for a period's file: the release asset, else the local copy. */
-export const fileRef = (p: PeriodView) => p.asset.url ?? p.asset.local?.sitePath;
+/** The address a reader's tools use for a period's file: the release asset, else the local copy (a member of an
+ * item zip has no address of its own: see zipped). */
+export const fileRef = (p: PeriodView) =>
+  p.asset.url && p.asset.member ? undefined : (p.asset.url ?? p.asset.local?.sitePath);
+
+/** Periods whose Parquet is a member of a released item zip: read by unzipping it. */
+function zipped(t: TableView): string {
+  const zips = t.periods.filter((p) => p.asset.url && p.asset.member);
+  if (!zips.length) return '';
+  const files = zips.map((p) => `    (${JSON.stringify(p.asset.url)}, ${JSON.stringify(p.asset.member)}),`);
+  const py = `import io, urllib.request, zipfile\nimport pandas as pd\n\nfiles = [\n${files.join('\n')}\n]\n\ndef read(url, member):\n    with urllib.request.urlopen(url) as r:\n        return pd.read_parquet(io.BytesIO(zipfile.ZipFile(io.BytesIO(r.read())).read(member)))\n\ndf = pd.concat((read(u, m) for u, m in files), ignore_index=True)`;
+  return `<p>${zips.length === t.periods.length ? 'Each period' : 'Some periods'} of this table ${zips.length === 1 ? 'is' : 'are'} released inside the zip of its publication and period (one download per period holds every table of it): unzip it and read the member <code>${esc(`${t.table}.parquet`)}</code>. pandas:</p><pre><code class="pandas-zip">${esc(py)}</code></pre>`;
+}
 
 function snippets(t: TableView): string {
   const refs = t.periods.map(fileRef).filter((r): r is string => Boolean(r));
-  if (!refs.length) return '<p class="meta">No files to read yet.</p>';
+  const zips = zipped(t);
+  if (!refs.length) return zips ? `<h2>Read it</h2>${zips}` : '<p class="meta">No files to read yet.</p>';
   const list = refs.map((r) => `  '${r.replace(/'/g, "''")}'`).join(',\n');
   const duck = `SELECT *\nFROM read_parquet([\n${list}\n], union_by_name = true);`;
   const pyList = refs.map((r) => `    ${JSON.stringify(r)},`).join('\n');
@@ -67,7 +79,7 @@ function snippets(t: TableView): string {
     : '<p class="meta">Paths are relative to this site folder.</p>';
   return `<h2>Read it</h2>${where}
 <p>DuckDB:</p><pre><code class="duckdb">${esc(duck)}</code></pre>
-<p>pandas (with pyarrow):</p><pre><code class="pandas">${esc(pandas)}</code></pre>`;
+<p>pandas (with pyarrow):</p><pre><code class="pandas">${esc(pandas)}</code></pre>${zips}`;
 }
 
 function columnsTable(t: TableView): string {
@@ -86,7 +98,10 @@ function filesTable(t: TableView): string {
   const rows = t.periods
     .map((p) => {
       const href = p.asset.url ?? (p.asset.local ? `../${p.asset.local.sitePath}` : undefined);
-      const link = href ? `<a href="${esc(href)}" download>${esc(p.asset.name)}</a>` : esc(p.asset.name);
+      const named = href ? `<a href="${esc(href)}" download>${esc(p.asset.name)}</a>` : esc(p.asset.name);
+      const link = p.asset.member
+        ? `${named} <span class="member">member <code>${esc(p.asset.member)}</code></span>`
+        : named;
       const size = p.asset.local ? `${fmt(Math.ceil(p.asset.local.bytes / 1024))} KB` : '';
       const src = p.sources
         .filter(isWebUrl)

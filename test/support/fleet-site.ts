@@ -14,6 +14,8 @@ export interface FleetSite {
   config(pubs?: number, periods?: number): string;
   /** requests served (pages and files) */
   requests: number;
+  /** serve `rows` data rows for one table of one period from now on (a republished file: a revision) */
+  setRows(pub: string, period: string, table: string, rows: number): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startFleetSite(o: {
   const pubs = Array.from({ length: o.pubs }, (_, i) => `fleet${String(i + 1).padStart(3, '0')}`);
   const periods = monthsFrom(o.start ?? '2023-01', o.periods);
   const rows = o.rows ?? 5;
+  const override = new Map<string, number>();
   const site = {} as FleetSite;
   const server: Server = createServer((req, res) => {
     site.requests++;
@@ -66,7 +69,8 @@ export async function startFleetSite(o: {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/csv' }).end(csv(pub, table, period, rows));
+    const n = override.get(`${pub}/${period}/${table}`) ?? rows;
+    res.writeHead(200, { 'content-type': 'text/csv' }).end(csv(pub, table, period, n));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -75,6 +79,8 @@ export async function startFleetSite(o: {
     pubs,
     periods,
     requests: 0,
+    setRows: (pub: string, period: string, table: string, n: number) =>
+      override.set(`${pub}/${period}/${table}`, n),
     config(np = pubs.length, nm = periods.length) {
       const publications = Object.fromEntries(
         pubs.slice(0, np).map((p) => [
