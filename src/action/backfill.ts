@@ -20,6 +20,7 @@ import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } fr
 import { limitsShare } from './github.js';
 import { createGitCommitter, type StateCommitter } from './git.js';
 import { matrixJobFragment } from './fragment.js';
+import { reviewDrift, type DriftReview } from './drift.js';
 import { createPublisher, type Publisher } from './publish.js';
 import { maxReleaseAssets } from './releases.js';
 import { restoreRevisedRows } from './revised-rows.js';
@@ -128,6 +129,7 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   const done: ItemOutcome[] = [];
   let items: Items;
   let problems: string[];
+  let drift: DriftReview | undefined;
   try {
     items = await runItems(
       e,
@@ -137,14 +139,20 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
       pushes,
     );
     const monitor = write ? reloadedRevisions(e, statePath, items.versions) : {};
+    // drift to review: issues opened or updated, records in monitor.json (committed, or handed to the merge)
+    drift = write ? await reviewDrift(e, statePath, items.outcomes, opts.pubs, monitor) : undefined;
     problems = write
-      ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor, failedBefore)
+      ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), drift?.extra ?? {}, failedBefore)
       : [];
+    if (drift?.problem) problems.push(drift.problem);
   } catch (err) {
-    fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)) });
+    fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)), drift: drift?.records });
     throw err;
   }
-  fragment?.write(items.outcomes, problems.length ? { error: problems.join('; ') } : {});
+  fragment?.write(items.outcomes, {
+    ...(problems.length ? { error: problems.join('; ') } : {}),
+    drift: drift?.records,
+  });
   report(e, { ...items, problems, publisher, pushes, gate });
   await e.core.summary
     .addRaw(

@@ -61,6 +61,12 @@ const calendarEntry = z.looseObject({
   reason: z.string().optional(),
 });
 
+// open drift to review (src/status/drift.ts): set by a backfill whose item drifted, cleared when it is settled
+const openDrift = z.looseObject(
+  { since: z.string(), period: z.string(), summary: z.string(), detected_at: z.string(), issue: z.number().optional() },
+  { error: 'drift must be an object {since, period, summary, detected_at}' },
+);
+
 const pubMonitor = z.looseObject(
   {
     landing_page: z.string().optional(),
@@ -70,6 +76,7 @@ const pubMonitor = z.looseObject(
     calendar: calendarEntry.optional(),
     periods: z.record(z.string(), periodCheck).optional(),
     revised: z.array(revision, { error: 'revised must be a list' }).optional(),
+    drift: openDrift.optional(),
   },
   { error: 'a publication entry must be an object' },
 );
