@@ -26,7 +26,18 @@ import type { EnrichedManifest, Manifest } from '../model.js';
 /** The branch the action commits the manifests to (paths as under manifests/). */
 export const MANIFESTS_BRANCH = 'datawarp/manifests';
 
-export type ManifestKind = 'manifest' | 'enriched';
+/** `completed`: the item's completion record, written once its load committed (what init-state trusts). */
+export type ManifestKind = 'manifest' | 'enriched' | 'completed';
+
+/** Written as manifests/backfill/<pub>/<pub>_<period>_completed.yaml after the item's load committed. */
+export interface CompletionRecord {
+  pub: string;
+  period: string;
+  /** when the latest load of the item completed (ISO) */
+  completed_at: string;
+  /** rows loaded by every completed load of the item (as the load ledger sums them) */
+  rows_loaded: number;
+}
 
 export interface ManifestStore {
   /** the manifests/ root */
@@ -37,6 +48,7 @@ export interface ManifestStore {
   /** the manifest of an item, local first, else from the manifests branch; undefined when neither has it */
   read(pub: string, period: string, kind: 'manifest'): Manifest | undefined;
   read(pub: string, period: string, kind: 'enriched'): EnrichedManifest | undefined;
+  read(pub: string, period: string, kind: 'completed'): CompletionRecord | undefined;
   /** written locally, atomically (temp file, then rename) */
   write(pub: string, period: string, kind: ManifestKind, data: unknown): void;
   /** the periods of a publication that have a file of this kind (local and branch), oldest first */
@@ -52,7 +64,11 @@ export interface ManifestStoreOptions {
   remote?: string;
 }
 
-const SUFFIX: Record<ManifestKind, string> = { manifest: '.yaml', enriched: '_enriched.yaml' };
+const SUFFIX: Record<ManifestKind, string> = {
+  manifest: '.yaml',
+  enriched: '_enriched.yaml',
+  completed: '_completed.yaml',
+};
 
 const fileName = (pub: string, period: string, kind: ManifestKind) => `${pub}_${period}${SUFFIX[kind]}`;
 
@@ -60,7 +76,7 @@ const fileName = (pub: string, period: string, kind: ManifestKind) => `${pub}_${
 function periodOf(pub: string, name: string, kind: ManifestKind): string | undefined {
   if (!name.startsWith(`${pub}_`) || !name.endsWith(SUFFIX[kind])) return undefined;
   const period = name.slice(pub.length + 1, -SUFFIX[kind].length);
-  if (kind === 'manifest' && period.endsWith('_enriched')) return undefined;
+  if (kind === 'manifest' && /_(enriched|completed)$/.test(period)) return undefined;
   return safeStart(period) ? period : undefined;
 }
 
