@@ -38,7 +38,7 @@ import {
 } from '../runtime/index.js';
 
 export type { CliEnv };
-import { monitorStatus, renderStatus, statusData } from '../status/index.js';
+import { driftLine, monitorStatus, recordDrift, renderStatus, statusData } from '../status/index.js';
 
 export { VERSION };
 
@@ -234,6 +234,10 @@ async function runBackfill(
     for (const x of result.versions) clearRevision(monitor, x.pub, x.period);
     writeMonitor(monitorPath, monitor);
   }
+  // drift to review: recorded where `status` and the next run see it
+  if (write)
+    for (const [pub, r] of recordDrift(monitorPath, config, result.outcomes, clockFrom(ctx.env)()))
+      ctx.io.err(r ? `  ⚠ ${pub}: ${driftLine(r)}\n` : `  ${pub}: the drift to review is settled\n`);
   const by = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const rows = result.outcomes.reduce((s, o) => s + (o.rowsLoaded ?? 0), 0);
   if (v['dry-run'])

@@ -9,6 +9,7 @@ import {
 } from '../monitor/index.js';
 import { dict, itemKey, type State } from '../state/index.js';
 import type { OpenDrift } from './drift.js';
+export { recordDrift } from './drift-record.js';
 
 export {
   driftChanges,
