@@ -30,7 +30,9 @@ function csv(columns: string[]): string {
     ['RC3', 'Gamma Trust'],
   ];
   const rows = orgs.map(([c, n], i) =>
-    columns.map((col) => (col === 'org_code' ? c : col === 'org_name' ? n : String(100 * (i + 1) + col.length))),
+    columns.map((col) =>
+      col === 'org_code' ? c : col === 'org_name' ? n : String(100 * (i + 1) + col.length),
+    ),
   );
   return [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
 }
@@ -100,7 +102,11 @@ describe('drift to review in the action (built bundle)', () => {
   });
   const driftIssues = () => fake.issues.filter((i) => i.labels.includes('datawarp-drift'));
   const backfillWith = async (periods: string[], reference?: string) => {
-    pushFiles(origin, { 'config/publications.yaml': config(periods, reference) }, `config: ${periods.at(-1)}`);
+    pushFiles(
+      origin,
+      { 'config/publications.yaml': config(periods, reference) },
+      `config: ${periods.at(-1)}`,
+    );
     const r = await runAction(base());
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.outputs).toMatchObject({ processed: '1', failed: '0' });
@@ -197,7 +203,10 @@ describe('drift to review in the action (built bundle)', () => {
     const ref = origin.show('backfill/clinic/clinic_2024-04_enriched.yaml', 'datawarp/manifests');
     expect(ref).toBeTruthy();
     pushFiles(origin, { 'manifests/reference/clinic.yaml': ref! }, 'reference manifest for clinic');
-    await backfillWith(['2024-01', '2024-02', '2024-03', '2024-04', '2024-05'], 'manifests/reference/clinic.yaml');
+    await backfillWith(
+      ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05'],
+      'manifests/reference/clinic.yaml',
+    );
     const [issue] = driftIssues();
     expect(driftIssues()).toHaveLength(1);
     expect(issue.state).toBe('closed');

@@ -73,7 +73,10 @@ for (const kind of testEngines()) {
       expect(r.out).toMatch(/1 processed, 0 failed \(from the manifests\)/);
       const s = ws.state();
       expect(Object.keys(s.processed)).toEqual([FIRST]);
-      expect(s.processed[FIRST]).toEqual({ completed_at: done.completed_at, rows_loaded: before.rows_loaded });
+      expect(s.processed[FIRST]).toEqual({
+        completed_at: done.completed_at,
+        rows_loaded: before.rows_loaded,
+      });
       expect(s.processed[SECOND]).toBeUndefined();
     });
 

@@ -26,7 +26,9 @@ function csv(columns: string[]): string {
     ['RA1', 'Alpha Trust'],
     ['RB2', 'Beta Trust'],
   ].map(([c, n], i) =>
-    columns.map((col) => (col === 'org_code' ? c : col === 'org_name' ? n : String(10 * (i + 1) + col.length))),
+    columns.map((col) =>
+      col === 'org_code' ? c : col === 'org_name' ? n : String(10 * (i + 1) + col.length),
+    ),
   );
   return [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
 }
@@ -49,16 +51,38 @@ describe('drift decisions', () => {
   it('a clean period clears the record only with a configured reference, and only when later', () => {
     const open = { since: '2024-02', period: '2024-03', summary: 's', detected_at: 'x', issue: 4 };
     const clean = [{ pub: 'p', period: '2024-04', status: 'processed', drift: d({}) as never }];
-    const rolling = driftDecisions(clean, () => false, () => open);
+    const rolling = driftDecisions(
+      clean,
+      () => false,
+      () => open,
+    );
     expect(nextRecord(rolling.get('p'), open, new Date())).toBeUndefined();
-    const configured = driftDecisions(clean, () => true, () => open);
+    const configured = driftDecisions(
+      clean,
+      () => true,
+      () => open,
+    );
     expect(nextRecord(configured.get('p'), open, new Date())).toBeNull();
     const earlier = [{ pub: 'p', period: '2024-01', status: 'processed', drift: d({}) as never }];
-    expect(driftDecisions(earlier, () => true, () => open).get('p')?.clean).toBeUndefined();
+    expect(
+      driftDecisions(
+        earlier,
+        () => true,
+        () => open,
+      ).get('p')?.clean,
+    ).toBeUndefined();
     const again = [
       { pub: 'p', period: '2024-05', status: 'processed', drift: d({ unmatched: ['u'] }) as never },
     ];
-    const next = nextRecord(driftDecisions(again, () => true, () => open).get('p'), open, new Date());
+    const next = nextRecord(
+      driftDecisions(
+        again,
+        () => true,
+        () => open,
+      ).get('p'),
+      open,
+      new Date(),
+    );
     expect(next).toMatchObject({ since: '2024-02', period: '2024-05', issue: 4 });
   });
 });

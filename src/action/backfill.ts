@@ -18,7 +18,7 @@ import { knownAssets, recordAssets, withoutUnreleased } from './catalog-assets.j
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
 import { limitsShare } from './github.js';
-import { createGitCommitter, type StateCommitter } from './git.js';
+import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
 import { matrixJobFragment } from './fragment.js';
 import { reviewDrift, type DriftReview } from './drift.js';
 import { createPublisher, type Publisher } from './publish.js';
@@ -141,10 +141,9 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
     const monitor = write ? reloadedRevisions(e, statePath, items.versions) : {};
     // drift to review: issues opened or updated, records in monitor.json (committed, or handed to the merge)
     drift = write ? await reviewDrift(e, statePath, items.outcomes, opts.pubs, monitor) : undefined;
-    problems = write
-      ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), drift?.extra ?? {}, failedBefore)
-      : [];
-    if (drift?.problem) problems.push(drift.problem);
+    const fin = (x: Record<string, ExtraFile>) =>
+      finish(e, items.outcomes, publisher, pushes, Boolean(fragment), x, failedBefore);
+    problems = write ? [...(await fin(drift?.extra ?? {})), ...(drift?.problem ? [drift.problem] : [])] : [];
   } catch (err) {
     fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)), drift: drift?.records });
     throw err;

@@ -68,7 +68,7 @@ export function driftIssueBody(s: DriftSubject, r: OpenDrift, runUrl?: string): 
     driftTable(r.changes ?? []),
     '',
     'A **table unmatched** was loaded under a new table name; a **column renamed** loads into the reference',
-    "column; a **column gone** is NULL from this period on; a column added is noted only. Check that the",
+    'column; a **column gone** is NULL from this period on; a column added is noted only. Check that the',
     'tables still hold what their names say.',
     '',
     acceptText(s, r),

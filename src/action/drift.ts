@@ -78,13 +78,16 @@ export async function reviewDrift(
     try {
       const existing = await tracker.listByLabel(DRIFT_LABEL);
       for (const pub of watched)
-        if (existing.find((i) => i.number === current(pub)!.issue)?.state === 'closed') records.set(pub, null);
+        if (existing.find((i) => i.number === current(pub)!.issue)?.state === 'closed')
+          records.set(pub, null);
       await syncDriftIssues(e, tracker, existing, records, current, outcomes);
     } catch (err) {
       problem = `drift issues: ${e.redact((err as Error).message)}`;
     }
   for (const [pub, r] of records)
-    e.log.info(r ? `drift to review in ${pub}: ${r.summary}` : `drift of ${pub} settled: the record is cleared`);
+    e.log.info(
+      r ? `drift to review in ${pub}: ${r.summary}` : `drift of ${pub} settled: the record is cleared`,
+    );
   if (!records.size) return { records, extra };
   return { records, extra: withDriftRecords(e, statePath, records, extra), problem };
 }
@@ -117,7 +120,9 @@ async function syncDriftIssues(
       configFile: relative(e.cwd, e.config.file) || e.config.file,
     };
     if (!budgetLeft()) {
-      e.log.warning(`GitHub API budget: the drift issue of ${pub} waits for the next run (recorded meanwhile)`);
+      e.log.warning(
+        `GitHub API budget: the drift issue of ${pub} waits for the next run (recorded meanwhile)`,
+      );
       if (r && !issue) delete r.issue;
       if (r === null && issue?.state === 'open') records.delete(pub); // closed by a later run
       continue;

@@ -39,7 +39,11 @@ export async function runStatus(e: ActionEnv): Promise<void> {
     );
     core.info(`status issue: ${issue.url}`);
     const week = isoWeek(now);
-    const how = await e.github.repo.upsertComment(issue.number, weekMarker(week), weeklyComment(week, data, run));
+    const how = await e.github.repo.upsertComment(
+      issue.number,
+      weekMarker(week),
+      weeklyComment(week, data, run),
+    );
     core.info(`status issue: the comment of ${week} ${how}`);
   }
 }

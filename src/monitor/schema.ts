@@ -63,7 +63,13 @@ const calendarEntry = z.looseObject({
 
 // open drift to review (src/status/drift.ts): set by a backfill whose item drifted, cleared when it is settled
 const openDrift = z.looseObject(
-  { since: z.string(), period: z.string(), summary: z.string(), detected_at: z.string(), issue: z.number().optional() },
+  {
+    since: z.string(),
+    period: z.string(),
+    summary: z.string(),
+    detected_at: z.string(),
+    issue: z.number().optional(),
+  },
   { error: 'drift must be an object {since, period, summary, detected_at}' },
 );
 

@@ -42,7 +42,12 @@ export function needsReview(d: DriftReport | undefined): boolean {
 /** The drift of a period as table rows, the changes that need review first. */
 export function driftChanges(period: string, d: DriftReport): DriftChange[] {
   return [
-    ...d.unmatched.map((t) => ({ period, kind: 'table unmatched' as const, table: t, detail: 'a new table' })),
+    ...d.unmatched.map((t) => ({
+      period,
+      kind: 'table unmatched' as const,
+      table: t,
+      detail: 'a new table',
+    })),
     ...d.renamed.map((x) => ({
       period,
       kind: 'column renamed' as const,
