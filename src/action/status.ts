@@ -73,7 +73,7 @@ function weeklyComment(week: string, d: StatusData, run: string): string {
     lines.push(`- ✗ \`${p.pub}\`: ${p.failed} failed (${p.failed_items.map((f) => f.period).join(', ')})`);
   for (const p of drift)
     lines.push(
-      `- drift to review in \`${p.pub}\` since ${p.drift!.period}${p.drift!.issue ? ` (#${p.drift!.issue})` : ''}`,
+      `- drift to review in \`${p.pub}\` since ${p.drift!.since}${p.drift!.issue ? ` (#${p.drift!.issue})` : ''}`,
     );
   lines.push('', `The issue's description above is the current status${run ? `, written${run}` : ''}.`);
   return lines.join('\n');
