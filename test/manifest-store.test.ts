@@ -163,12 +163,13 @@ for (const kind of testEngines()) {
       expect(perItem).toBeGreaterThan(0);
       expect(perItem).toBeLessThanOrEqual(2048);
       expect(packedPerItem).toBeLessThanOrEqual(5 * 1024); // 5 MB per 1,000 items
-      // the branch's tree has state and catalog, no manifests; the manifests branch has every item's two
+      // the branch's tree has state and catalog, no manifests; the manifests branch has every item's three
+      // (manifest, enriched manifest, completion record)
       const tree = git(origin.bare, 'ls-tree', '-r', '--name-only', 'main').split('\n');
       expect(tree.filter((f) => f.startsWith('manifests/'))).toEqual([]);
       expect(tree).toContain('output/catalog.json');
       const branch = git(origin.bare, 'ls-tree', '-r', '--name-only', MANIFESTS_BRANCH).split('\n');
-      expect(branch).toHaveLength(48);
+      expect(branch).toHaveLength(72);
       expect(branch).toContain('backfill/alpha/alpha_2024-12_enriched.yaml');
       expect(branch).toContain('backfill/beta/beta_2024-01.yaml');
       // one table a line: the catalog parses and lists both publications' tables
@@ -234,6 +235,7 @@ for (const kind of testEngines()) {
       // only the files this run wrote are local; both runs' manifests are on the branch now
       expect(readdirSync(join(fresh, 'manifests/backfill/alpha'))).toEqual([
         `alpha_${NEXT}.yaml`,
+        `alpha_${NEXT}_completed.yaml`,
         `alpha_${NEXT}_enriched.yaml`,
       ]);
       expect(origin.show(`backfill/alpha/alpha_${NEXT}_enriched.yaml`, MANIFESTS_BRANCH)).toBeTruthy();

@@ -18,8 +18,9 @@ import { knownAssets, knownMembers, recordAssets, withoutUnreleased } from './ca
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
 import { limitsShare } from './github.js';
-import { createGitCommitter, type StateCommitter } from './git.js';
+import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
 import { matrixJobFragment } from './fragment.js';
+import { reviewDrift, type DriftReview } from './drift.js';
 import { createPublisher, type Publisher } from './publish.js';
 import { maxReleaseAssets } from './releases.js';
 import { restoreRevisedRows } from './revised-rows.js';
@@ -133,6 +134,7 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
   const done: ItemOutcome[] = [];
   let items: Items;
   let problems: string[];
+  let drift: DriftReview | undefined;
   try {
     items = await runItems(
       e,
@@ -142,14 +144,19 @@ export async function runBackfill(e: ActionEnv): Promise<void> {
       pushes,
     );
     const monitor = write ? reloadedRevisions(e, statePath, items.versions) : {};
-    problems = write
-      ? await finish(e, items.outcomes, publisher, pushes, Boolean(fragment), monitor, failedBefore)
-      : [];
+    // drift to review: issues opened or updated, records in monitor.json (committed, or handed to the merge)
+    drift = write ? await reviewDrift(e, statePath, items.outcomes, opts.pubs, monitor) : undefined;
+    const fin = (x: Record<string, ExtraFile>) =>
+      finish(e, items.outcomes, publisher, pushes, Boolean(fragment), x, failedBefore);
+    problems = write ? [...(await fin(drift?.extra ?? {})), ...(drift?.problem ? [drift.problem] : [])] : [];
   } catch (err) {
-    fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)) });
+    fragment?.write(done, { error: e.redact((err as Error).message ?? String(err)), drift: drift?.records });
     throw err;
   }
-  fragment?.write(items.outcomes, problems.length ? { error: problems.join('; ') } : {});
+  fragment?.write(items.outcomes, {
+    ...(problems.length ? { error: problems.join('; ') } : {}),
+    drift: drift?.records,
+  });
   report(e, { ...items, problems, publisher, pushes, gate });
   await e.core.summary
     .addRaw(

@@ -35,6 +35,7 @@ import { createPublisher } from './publish.js';
 import { planSummary, readPlanned, writePlanFile, type FanOutMode } from './plan-file.js';
 import { cell } from './summary.js';
 import { reloadedRevisions } from './revisions.js';
+import { withDriftRecords } from './drift.js';
 import { transientRetryKeys } from './transient.js';
 
 export async function runPlan(e: ActionEnv): Promise<void> {
@@ -161,7 +162,11 @@ export async function runMerge(e: ActionEnv): Promise<void> {
       .filter((o) => o.revised && o.status === 'processed')
       .map((o) => ({ pub: f.meta.pub, period: o.key.slice(f.meta.pub.length + 1) })),
   );
-  const monitor = reloadedRevisions(e, statePath, reloaded);
+  // the drift records the jobs left (they opened the issues)
+  const drift = new Map(
+    frags.filter((f) => f.meta.drift !== undefined).map((f) => [f.meta.pub, f.meta.drift!] as const),
+  );
+  const monitor = withDriftRecords(e, statePath, drift, reloadedRevisions(e, statePath, reloaded));
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
 }

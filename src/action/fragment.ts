@@ -10,6 +10,7 @@ import { readCatalog, type Catalog } from '../export/index.js';
 import { manifestsRoot, publicationDir } from '../manifest/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
+import type { OpenDrift } from '../status/index.js';
 import { InputError } from './context.js';
 import type { ActionEnv } from './env.js';
 import { asState, parseJson } from './merge.js';
@@ -26,6 +27,8 @@ export interface FragmentMeta {
   error?: string;
   /** `revised`: the item was a pending revision (processed: reloaded, so the merge clears it) */
   outcomes: { key: string; status: ItemOutcome['status']; error?: string; revised?: true }[];
+  /** the publication's drift record after the job (src/action/drift.ts): set, or null when cleared */
+  drift?: OpenDrift | null;
 }
 
 export interface Fragment {
@@ -111,7 +114,7 @@ export function fragmentWriter(
   const started_at = new Date().toISOString();
   const written = new Map<string, string>();
   return {
-    write(outcomes: ItemOutcome[], end?: { error?: string }) {
+    write(outcomes: ItemOutcome[], end?: { error?: string; drift?: Map<string, OpenDrift | null> }) {
       const byPub = new Map<string, FragmentMeta['outcomes']>(src.pubs.map((p) => [p, []]));
       for (const o of outcomes)
         byPub.get(o.pub)?.push({
@@ -132,6 +135,7 @@ export function fragmentWriter(
           outcomes: mine,
           ...(end ? { finished_at: new Date().toISOString() } : {}),
           ...(end?.error ? { error: end.error } : {}),
+          ...(end?.drift?.has(pub) ? { drift: end.drift.get(pub) } : {}),
         };
         const at = writeFragment(dir, { ...src, pub }, meta, startedMs);
         if (end) log(`state fragment of ${pub} written to ${at}`);

@@ -6,7 +6,6 @@ import { ConfigError, loadConfig, parsePeriod, type Config } from '../config/ind
 import type { TableNamer } from '../enrich/index.js';
 import { openAiNamerFromEnv } from '../enrich/llm.js';
 import { DbUnavailableError, ledgerRows, openDb, type Db } from '../load/index.js';
-import { manifestStore } from '../manifest/index.js';
 import { backfill } from '../pipeline/backfill.js';
 import { selectPubs } from '../pipeline/fan-out.js';
 import { VERSION } from '../version.js';
@@ -20,7 +19,8 @@ import {
   writeMonitor,
 } from '../monitor/index.js';
 import { runRestore } from './restore.js';
-import { emptyState, itemKey, readState, replaceState, StateError, type State } from '../state/index.js';
+import { readState, StateError } from '../state/index.js';
+import { runInitState } from './init-state.js';
 import { runDiscoverCommand } from './discover.js';
 import { runEnrichCommand } from './enrich.js';
 import { referenceProblems } from './validate.js';
@@ -38,7 +38,7 @@ import {
 } from '../runtime/index.js';
 
 export type { CliEnv };
-import { monitorStatus, renderStatus, statusData } from '../status/index.js';
+import { driftLine, monitorStatus, recordDrift, renderStatus, statusData } from '../status/index.js';
 
 export { VERSION };
 
@@ -234,6 +234,10 @@ async function runBackfill(
     for (const x of result.versions) clearRevision(monitor, x.pub, x.period);
     writeMonitor(monitorPath, monitor);
   }
+  // drift to review: recorded where `status` and the next run see it
+  if (write)
+    for (const [pub, r] of recordDrift(monitorPath, config, result.outcomes, clockFrom(ctx.env)()))
+      ctx.io.err(r ? `  ⚠ ${pub}: ${driftLine(r)}\n` : `  ${pub}: the drift to review is settled\n`);
   const by = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const rows = result.outcomes.reduce((s, o) => s + (o.rowsLoaded ?? 0), 0);
   if (v['dry-run'])
@@ -270,42 +274,5 @@ async function runStatus(ctx: CliEnv, configPath: string, statePath: string, jso
   const monitor = readMonitor(monitorPathFor(statePath));
   const data = statusData(config, state, ledger, monitorStatus(config, monitor, clockFrom(ctx.env)()));
   ctx.io.out(json ? JSON.stringify(data, null, 2) + '\n' : renderStatus(data));
-  return 0;
-}
-
-async function runInitState(ctx: CliEnv, configPath: string, statePath: string): Promise<number> {
-  const config = loadConfig(configPath, ctx.env);
-  const db = await openDb(dbOptions(ctx));
-  let rows;
-  try {
-    rows = await ledgerRows(db).catch(() => []);
-  } finally {
-    await db.close();
-  }
-  const old = existsSync(statePath) ? readState(statePath) : emptyState();
-  const state: State = emptyState();
-  const store = manifestStore(defaultPaths(ctx.cwd).manifests); // local, else the manifests branch
-  for (const pub of config.publications) {
-    for (const u of pub.urls) {
-      const key = itemKey(pub.code, u.period);
-      const mine = rows.filter((r) => r.pub === pub.code && r.period === u.period && r.status === 'loaded');
-      if (mine.length && store.read(pub.code, u.period, 'enriched')) {
-        const last = mine
-          .map((r) => new Date(r.loaded_at).toISOString())
-          .sort()
-          .at(-1)!;
-        state.processed[key] = {
-          completed_at: last,
-          rows_loaded: mine.reduce((s, r) => s + Number(r.rows_loaded), 0),
-        };
-      } else if (old.failed[key]) {
-        state.failed[key] = old.failed[key];
-      }
-    }
-  }
-  replaceState(statePath, state); // a rebuild: what the ledger says replaces the file (under the state lock)
-  ctx.io.out(
-    `${statePath}: ${Object.keys(state.processed).length} processed, ${Object.keys(state.failed).length} failed\n`,
-  );
   return 0;
 }

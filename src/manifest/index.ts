@@ -19,6 +19,7 @@ export {
   storeOf,
   writeYaml,
   MANIFESTS_BRANCH,
+  type CompletionRecord,
   type ManifestKind,
   type ManifestStore,
 } from './store.js';

@@ -1,9 +1,11 @@
 // Where manifests live, the one place that knows it. Below a workspace: manifests/backfill/<pub>/<pub>_<period>.yaml
-// (the manifest backfill wrote) and <pub>_<period>_enriched.yaml (names and descriptions); on the branch
+// (the manifest backfill wrote), <pub>_<period>_enriched.yaml (names and descriptions) and
+// <pub>_<period>_completed.yaml (the item's load committed); on the branch
 // datawarp/manifests the same paths below backfill/. Node's path module only: every stage may import it.
 import { join, sep } from 'node:path';
 
-export type ManifestKind = 'manifest' | 'enriched';
+/** `completed`: the item's completion record, written once its load committed (what init-state trusts). */
+export type ManifestKind = 'manifest' | 'enriched' | 'completed';
 
 /** The manifests folder of a repository, relative to its top (what git adds). */
 export const MANIFESTS_DIR = 'manifests';
@@ -12,9 +14,13 @@ export const MANIFESTS_DIR = 'manifests';
 export const manifestsRoot = (cwd: string): string => join(cwd, MANIFESTS_DIR);
 
 const PUBS = 'backfill';
-const SUFFIX: Record<ManifestKind, string> = { manifest: '.yaml', enriched: '_enriched.yaml' };
+const SUFFIX: Record<ManifestKind, string> = {
+  manifest: '.yaml',
+  enriched: '_enriched.yaml',
+  completed: '_completed.yaml',
+};
 
-/** <pub>_<period>.yaml or <pub>_<period>_enriched.yaml */
+/** <pub>_<period>.yaml, <pub>_<period>_enriched.yaml or <pub>_<period>_completed.yaml */
 export const manifestFileName = (pub: string, period: string, kind: ManifestKind): string =>
   `${pub}_${period}${SUFFIX[kind]}`;
 
@@ -23,7 +29,7 @@ export const manifestFileName = (pub: string, period: string, kind: ManifestKind
 export function periodPartOf(pub: string, name: string, kind: ManifestKind): string | undefined {
   if (!name.startsWith(`${pub}_`) || !name.endsWith(SUFFIX[kind])) return undefined;
   const period = name.slice(pub.length + 1, -SUFFIX[kind].length);
-  return kind === 'manifest' && period.endsWith('_enriched') ? undefined : period;
+  return kind === 'manifest' && /_(enriched|completed)$/.test(period) ? undefined : period;
 }
 
 /** Whether a file name is an enriched manifest's. */

@@ -30,6 +30,15 @@ import {
 export const MANIFESTS_BRANCH = 'datawarp/manifests';
 
 export type { ManifestKind };
+/** Written as manifests/backfill/<pub>/<pub>_<period>_completed.yaml after the item's load committed. */
+export interface CompletionRecord {
+  pub: string;
+  period: string;
+  /** when the latest load of the item completed (ISO) */
+  completed_at: string;
+  /** rows loaded by every completed load of the item (as the load ledger sums them) */
+  rows_loaded: number;
+}
 
 export interface ManifestStore {
   /** the manifests/ root */
@@ -40,6 +49,7 @@ export interface ManifestStore {
   /** the manifest of an item, local first, else from the manifests branch; undefined when neither has it */
   read(pub: string, period: string, kind: 'manifest'): Manifest | undefined;
   read(pub: string, period: string, kind: 'enriched'): EnrichedManifest | undefined;
+  read(pub: string, period: string, kind: 'completed'): CompletionRecord | undefined;
   /** written locally, atomically (temp file, then rename) */
   write(pub: string, period: string, kind: ManifestKind, data: unknown): void;
   /** the periods of a publication that have a file of this kind (local and branch), oldest first */

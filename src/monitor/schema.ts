@@ -61,6 +61,18 @@ const calendarEntry = z.looseObject({
   reason: z.string().optional(),
 });
 
+// open drift to review (src/status/drift.ts): set by a backfill whose item drifted, cleared when it is settled
+const openDrift = z.looseObject(
+  {
+    since: z.string(),
+    period: z.string(),
+    summary: z.string(),
+    detected_at: z.string(),
+    issue: z.number().optional(),
+  },
+  { error: 'drift must be an object {since, period, summary, detected_at}' },
+);
+
 const pubMonitor = z.looseObject(
   {
     landing_page: z.string().optional(),
@@ -77,6 +89,7 @@ const pubMonitor = z.looseObject(
       )
       .optional(),
     checked: z.string().optional(),
+    drift: openDrift.optional(),
   },
   { error: 'a publication entry must be an object' },
 );

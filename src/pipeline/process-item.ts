@@ -123,6 +123,14 @@ export async function processItem(
       period: entry.period,
       parts: loaded.reconciliation,
     });
+    // the item's load committed: recorded where init-state finds it when the ledger is empty or gone
+    const before = store.read(pub.code, entry.period, 'completed');
+    store.write(pub.code, entry.period, 'completed', {
+      pub: pub.code,
+      period: entry.period,
+      completed_at: (deps.clock ?? (() => new Date()))().toISOString(),
+      rows_loaded: (before?.rows_loaded ?? 0) + loaded.rowsLoaded,
+    });
     return {
       rowsLoaded: loaded.rowsLoaded,
       tables: [...loaded.perTable.entries()].map(([table, v]) => ({ table, ...v })),

@@ -8,6 +8,19 @@ import {
   type MonitorState,
 } from '../monitor/index.js';
 import { dict, itemKey, type State } from '../state/index.js';
+import type { OpenDrift } from './drift.js';
+export { recordDrift } from './drift-record.js';
+
+export {
+  driftChanges,
+  driftDecisions,
+  driftSummary,
+  needsReview,
+  nextRecord,
+  type DriftChange,
+  type DriftDecision,
+  type OpenDrift,
+} from './drift.js';
 
 /** `o[k]` only when `o` holds `k` itself (never a prototype member such as `constructor`). */
 const own = <T>(o: Record<string, T> | undefined, k: string): T | undefined =>
@@ -30,6 +43,8 @@ export interface PubStatus {
   next_expected?: string;
   next_expected_precision?: 'day' | 'month' | 'estimate';
   freshness?: FreshnessState;
+  /** drift waiting for a person's review (state/monitor.json `publications.<pub>.drift`) */
+  drift?: OpenDrift;
 }
 
 /** Per publication: latest period, its date, next expected date and freshness, from monitor.json. */
@@ -37,7 +52,7 @@ export type MonitorStatus = Record<
   string,
   Pick<
     PubStatus,
-    'latest_period' | 'latest_published' | 'next_expected' | 'next_expected_precision' | 'freshness'
+    'latest_period' | 'latest_published' | 'next_expected' | 'next_expected_precision' | 'freshness' | 'drift'
   >
 >;
 
@@ -52,12 +67,14 @@ export function monitorStatus(config: Config, monitor: MonitorState, now: Date):
     const latest = periods.sort((a, b) => periodStart(a).localeCompare(periodStart(b))).at(-1);
     const f = pubFreshness(p, m, now);
     const published = latest && m ? own(m.releases, latest)?.published : undefined;
+    const drift = (m as { drift?: OpenDrift } | undefined)?.drift;
     out[p.code] = {
       ...(latest ? { latest_period: latest } : {}),
       ...(published ? { latest_published: published } : {}),
       ...(f.next_expected ? { next_expected: f.next_expected } : {}),
       ...(f.next_expected_precision ? { next_expected_precision: f.next_expected_precision } : {}),
       freshness: f.state,
+      ...(drift ? { drift } : {}),
     };
   }
   return out;
@@ -130,12 +147,21 @@ export function renderStatus(d: StatusData, width = 64): string {
         `  next expected: ${p.next_expected}${p.next_expected_precision === 'day' ? '' : ` (${p.next_expected_precision})`}: ${p.freshness}`,
       );
     for (const f of p.failed_items) row(`  ✗ ${f.period}: ${f.error}`);
+    if (p.drift) row(`  ⚠ ${driftLine(p.drift)}`);
     row('');
   }
+  const drifted = d.publications.filter((p) => p.drift).length;
+  if (drifted) row(`Drift to review: ${drifted} publication${drifted > 1 ? 's' : ''}`);
   row(`Total: ${d.total} URLs, ${d.processed} processed, ${d.pending} pending, ${d.failed} failed`);
   if (d.rows_in_database !== undefined)
     row(`Rows in database (ledger): ${d.rows_in_database.toLocaleString('en-GB')}`);
   else row('Rows in database: no database reachable');
   lines.push(`└${'─'.repeat(width - 2)}┘`);
   return lines.join('\n') + '\n';
+}
+
+/** `drift to review since 2024-02 (latest 2024-03: 1 column gone; issue #7)` */
+export function driftLine(d: OpenDrift): string {
+  const latest = d.period === d.since ? `${d.period}: ` : `since ${d.since}, latest ${d.period}: `;
+  return `drift to review (${latest}${d.summary}${d.issue ? `; issue #${d.issue}` : ''})`;
 }
