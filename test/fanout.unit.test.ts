@@ -25,7 +25,7 @@ import {
 import { emptyState } from '../src/state/index.js';
 import YAML from 'yaml';
 import { monthlyPeriods } from './support/catalogue.js';
-import type { Catalog } from '../src/export/index.js';
+import { readCatalog, type Catalog } from '../src/export/index.js';
 import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
 import type { ItemOutcome } from '../src/pipeline/backfill.js';
 
@@ -138,7 +138,7 @@ describe('catalog assets', () => {
     writeFileSync(path, JSON.stringify({ generated_at: '2026-01-01T00:00:00Z', tables: [table()] }));
     recordAssets(path, [{ table: 't', ...asset('2020-02', 'r-2') }]);
     recordAssets(path, [{ table: 'gone', ...asset('2020-02', 'r') }]);
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    const c = readCatalog(path); // the file and its journal
     expect(c.tables[0].assets).toEqual([asset('2020-02', 'r-2')]);
     const theirs: Catalog = {
       generated_at: 'a',
@@ -178,7 +178,7 @@ describe('catalog assets of a revision', () => {
       [{ table: 'gone', period: '2020-01', name: 'gone__2020-01.parquet' }],
     );
     expect(n).toBe(2);
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    const c = readCatalog(path); // the file and its journal
     expect(c.tables.map((x) => [x.table, x.assets?.map((y) => y.name)])).toEqual([
       ['gone', ['gone__2020-01__v1.parquet']],
       ['kept', ['kept__2020-01.parquet']],

@@ -132,7 +132,8 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   // each publication's keys merged on their own (small), gathered, then merged once into the whole state: not a
   // pass over 36,000 keys per fragment
   const fromJobs: State = emptyState();
-  let catalog: Catalog | undefined;
+  // the fragments' catalogs (their publications' tables only) folded into the committed one in one pass
+  const pieces: Catalog[] = [];
   const results: PubResult[] = [];
   const synthetic: ItemOutcome[] = [];
   for (const pub of [...new Set([...planned.items.keys(), ...byPub.keys()])].sort()) {
@@ -141,7 +142,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
     const failedNow = missingOutcomes(pub, planned.items.get(pub) ?? [], frag, e.ctx.runUrl, jobPubs);
     const mine = ownKeys(pub, frag?.state);
     if (frag) {
-      if (frag.catalog) catalog = mergeCatalogs(catalog ?? readCatalog(e.catalogPath), frag.catalog);
+      if (frag.catalog) pieces.push(frag.catalog);
       if (frag.manifestsDir) cpSync(frag.manifestsDir, e.paths.manifests, { recursive: true });
     }
     const merged = mergeStates(mine, { processed: {}, failed: failedNow });
@@ -154,7 +155,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const merged = mergeStates(state, fromJobs);
   Object.assign(state, { processed: merged.processed, failed: merged.failed });
   writeState(statePath, state);
-  if (catalog) writeCatalogFile(e.catalogPath, catalog);
+  if (pieces.length) writeCatalogFile(e.catalogPath, mergeCatalogs(readCatalog(e.catalogPath), ...pieces));
   // revisions a job reloaded are no longer pending (those of failed or unreported items stay)
   const reloaded = frags.flatMap((f) =>
     f.meta.outcomes

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { readCatalog, type Catalog } from '../export/index.js';
+import { readCatalog, serializeCatalog, type Catalog } from '../export/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
 import { InputError } from './context.js';
@@ -74,7 +74,7 @@ export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMe
   const catalog = existsSync(src.catalogPath) ? readCatalog(src.catalogPath) : undefined;
   if (catalog) {
     const tables = catalog.tables.filter((t) => t.publication === src.pub);
-    atomic(join(out, 'catalog.json'), JSON.stringify({ ...catalog, tables }, null, 2) + '\n');
+    atomic(join(out, 'catalog.json'), serializeCatalog({ ...catalog, tables }));
   }
   const manifests = join(src.manifestsRoot, 'backfill', src.pub);
   if (existsSync(manifests))

@@ -12,7 +12,16 @@ import { faultPoint } from '../faults.js';
 export type { ExportColumn, ExportTable } from './parquet.js';
 export { parquetPath, provenanceDescription } from './parquet.js';
 export { ParquetTap } from './tap-thread.js';
-export { parseCatalog, readCatalog, serializeCatalog, writeCatalog, writeCatalogFile } from './catalog.js';
+export { appendCatalogJournal, catalogJournalPath } from './catalog-journal.js';
+export {
+  catalogWrites,
+  flushCatalog,
+  parseCatalog,
+  readCatalog,
+  serializeCatalog,
+  writeCatalog,
+  writeCatalogFile,
+} from './catalog.js';
 export type { Catalog, CatalogAsset, CatalogReconciliation, CatalogTable } from './catalog.js';
 
 export interface ExportedFile {
