@@ -9,8 +9,8 @@
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
 //   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
 //   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
-import { cpSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
@@ -143,7 +143,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
     const mine = ownKeys(pub, frag?.state);
     if (frag) {
       if (frag.catalog) pieces.push(frag.catalog);
-      if (frag.manifestsDir) cpSync(frag.manifestsDir, e.paths.manifests, { recursive: true });
+      if (frag.manifestsDir) copyTree(frag.manifestsDir, e.paths.manifests);
     }
     const merged = mergeStates(mine, { processed: {}, failed: failedNow });
     Object.assign(fromJobs.processed, merged.processed);
@@ -165,6 +165,18 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const monitor = reloadedRevisions(e, statePath, reloaded);
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
+}
+
+/**
+ * Copy the files under `from` into `to` (a fragment's manifests: a few files per publication). Not cpSync, which
+ * checks every parent directory per call: 2 s over 300 fragments.
+ */
+function copyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    if (e.isDirectory()) copyTree(join(from, e.name), join(to, e.name));
+    else if (e.isFile()) copyFileSync(join(from, e.name), join(to, e.name));
+  }
 }
 
 /** The keys of `pub` in a fragment's state (a fragment speaks for its own publication only). */
