@@ -2,14 +2,14 @@
 // the catalog names, release tags restore recognises, catalog asset merging, and which planned items the merge
 // records as failed for a job that stopped.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memReleases } from './support/mem-releaser.js';
 import { recordAssets } from '../src/action/catalog-assets.js';
 import { missingOutcomes } from '../src/action/fanout.js';
-import type { Fragment } from '../src/action/fragment.js';
+import { readFragments, writeFragment, type Fragment } from '../src/action/fragment.js';
 import { mergeCatalogs } from '../src/action/merge.js';
 import { createPublisher } from '../src/action/publish.js';
 import { maxReleaseAssets } from '../src/action/releases.js';
@@ -24,8 +24,8 @@ import {
 } from '../src/pipeline/fan-out.js';
 import { emptyState } from '../src/state/index.js';
 import YAML from 'yaml';
-import { monthlyPeriods } from './support/catalogue.js';
-import type { Catalog } from '../src/export/index.js';
+import { monthlyPeriods, tablesOf } from './support/catalogue.js';
+import { appendCatalogJournal, readCatalog, writeCatalogFile, type Catalog } from '../src/export/index.js';
 import { isDataReleaseTag, releaseTag } from '../src/github/release-names.js';
 import type { ItemOutcome } from '../src/pipeline/backfill.js';
 
@@ -138,7 +138,7 @@ describe('catalog assets', () => {
     writeFileSync(path, JSON.stringify({ generated_at: '2026-01-01T00:00:00Z', tables: [table()] }));
     recordAssets(path, [{ table: 't', ...asset('2020-02', 'r-2') }]);
     recordAssets(path, [{ table: 'gone', ...asset('2020-02', 'r') }]);
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    const c = readCatalog(path); // the file and its journal
     expect(c.tables[0].assets).toEqual([asset('2020-02', 'r-2')]);
     const theirs: Catalog = {
       generated_at: 'a',
@@ -178,7 +178,7 @@ describe('catalog assets of a revision', () => {
       [{ table: 'gone', period: '2020-01', name: 'gone__2020-01.parquet' }],
     );
     expect(n).toBe(2);
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    const c = readCatalog(path); // the file and its journal
     expect(c.tables.map((x) => [x.table, x.assets?.map((y) => y.name)])).toEqual([
       ['gone', ['gone__2020-01__v1.parquet']],
       ['kept', ['kept__2020-01.parquet']],
@@ -391,5 +391,54 @@ describe('the merge: planned items a job did not report', () => {
       'p/2020-03',
     ]);
     expect(missingOutcomes('p', keys, frag({ outcomes, finished_at: 'y' }), undefined)).toEqual({});
+  });
+});
+
+describe('a fragment', () => {
+  it("carries only its publication's state keys, catalog tables (journal folded in) and new manifests", () => {
+    const ws = tmp();
+    const statePath = join(ws, 'state.json');
+    const catalogPath = join(ws, 'catalog.json');
+    const manifestsRoot = join(ws, 'manifests');
+    const st = emptyState();
+    for (const k of ['a/2020-01', 'a/2020-02', 'b/2020-01'])
+      st.processed[k] = { completed_at: '2026-01-01T00:00:00Z', rows_loaded: 1 };
+    st.failed['b/2020-02'] = { failed_at: '2026-01-01T00:00:00Z', error: 'x' };
+    writeFileSync(statePath, JSON.stringify(st));
+    writeCatalogFile(catalogPath, {
+      generated_at: '2026-01-01T00:00:00Z',
+      tables: [...tablesOf('a', ['2020-01']), ...tablesOf('b', ['2020-01'])],
+    });
+    appendCatalogJournal(catalogPath, tablesOf('a', ['2020-01', '2020-02'], 1)); // an item of this run
+    const old = join(manifestsRoot, 'backfill', 'a', 'a_2020-01.yaml');
+    const fresh = join(manifestsRoot, 'backfill', 'a', 'a_2020-02.yaml');
+    mkdirSync(join(manifestsRoot, 'backfill', 'a'), { recursive: true });
+    mkdirSync(join(manifestsRoot, 'backfill', 'b'), { recursive: true });
+    writeFileSync(old, 'old\n');
+    utimesSync(old, new Date('2020-01-01'), new Date('2020-01-01'));
+    writeFileSync(fresh, 'new\n');
+    writeFileSync(join(manifestsRoot, 'backfill', 'b', 'b_2020-02.yaml'), 'b\n');
+    const dir = join(tmp(), 'fragments');
+    const meta = { pub: 'a', job: 'backfill (a b)', started_at: 'x', outcomes: [] };
+    const out = writeFragment(
+      dir,
+      { pub: 'a', statePath, catalogPath, manifestsRoot },
+      meta,
+      Date.now() - 60_000,
+    );
+    const [frag] = readFragments(dir);
+    expect(Object.keys(frag.state.processed).sort()).toEqual(['a/2020-01', 'a/2020-02']);
+    expect(frag.state.failed).toEqual({});
+    expect(frag.catalog!.tables.map((t) => [t.table, t.periods])).toEqual([
+      ['a_t1', ['2020-01', '2020-02']],
+      ['a_t2', ['2020-01']],
+      ['a_t3', ['2020-01']],
+    ]);
+    // compact: one table a line
+    expect(readFileSync(join(out, 'catalog.json'), 'utf8').trimEnd().split('\n')).toHaveLength(5);
+    const files = readdirSync(frag.manifestsDir!, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.yaml'));
+    expect(files).toEqual([join('backfill', 'a', 'a_2020-02.yaml')]);
   });
 });

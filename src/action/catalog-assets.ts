@@ -1,6 +1,12 @@
 // The catalog's record of where each Parquet asset was released (CatalogTable.assets): written after uploads,
 // read to send a re-upload to the release that already holds the asset (spill-over parts included).
-import { readCatalog, writeCatalogFile, type Catalog, type CatalogAsset } from '../export/index.js';
+import {
+  appendCatalogJournal,
+  readCatalog,
+  type Catalog,
+  type CatalogAsset,
+  type CatalogTable,
+} from '../export/index.js';
 import type { AssetPlacement, KnownMember } from './publish-run.js';
 
 /** asset name -> the catalog's record of it (of one of its members, for an item zip) */
@@ -25,8 +31,9 @@ export function mergeAssets(a: CatalogAsset[] = [], b: CatalogAsset[] = []): Cat
 }
 
 /**
- * Record placements in the catalog file (tables it does not list are left out), and forget `removed` assets (renamed
- * away: a table a new version no longer has). Returns how many were set or forgotten.
+ * Record placements in the catalog (tables it does not list are left out), and forget `removed` assets (renamed
+ * away: a table a new version no longer has). Only the tables whose assets change are written, to the catalog's
+ * journal (the whole file is written once a run: src/export/catalog.ts). Returns how many were set or forgotten.
  */
 export function recordAssets(
   catalogPath: string,
@@ -36,20 +43,24 @@ export function recordAssets(
   if (!placements.length && !removed.length) return 0;
   const catalog = readCatalog(catalogPath);
   let n = 0;
+  const changed: CatalogTable[] = [];
   for (const t of catalog.tables) {
     const gone = removed.filter((r) => r.table === t.table);
     const kept = (t.assets ?? []).filter(
       (a) => !gone.some((r) => r.period === a.period && r.name === a.name),
     );
-    n += (t.assets?.length ?? 0) - kept.length;
-    if (t.assets) t.assets = kept;
-    const mine = placements.filter((p) => p.table === t.table).map(({ table: _table, ...asset }) => asset);
-    if (!mine.length) continue;
-    t.assets = mergeAssets(t.assets, mine);
-    n += mine.length;
+    const forgotten = (t.assets?.length ?? 0) - kept.length;
+    const had = new Map(kept.map((a) => [`${a.period}\u0000${a.name}`, JSON.stringify(a)]));
+    const mine = placements
+      .filter((p) => p.table === t.table)
+      .map(({ table: _table, ...asset }) => asset)
+      .filter((a) => had.get(`${a.period}\u0000${a.name}`) !== JSON.stringify(a));
+    if (!forgotten && !mine.length) continue;
+    changed.push({ ...t, assets: mergeAssets(kept, mine) });
+    n += forgotten + mine.length;
   }
   if (!n) return 0;
-  writeCatalogFile(catalogPath, catalog);
+  appendCatalogJournal(catalogPath, changed);
   return n;
 }
 

@@ -9,8 +9,8 @@
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
 //   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
 //   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
-import { cpSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
@@ -133,7 +133,8 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   // each publication's keys merged on their own (small), gathered, then merged once into the whole state: not a
   // pass over 36,000 keys per fragment
   const fromJobs: State = emptyState();
-  let catalog: Catalog | undefined;
+  // the fragments' catalogs (their publications' tables only) folded into the committed one in one pass
+  const pieces: Catalog[] = [];
   const results: PubResult[] = [];
   const synthetic: ItemOutcome[] = [];
   for (const pub of [...new Set([...planned.items.keys(), ...byPub.keys()])].sort()) {
@@ -142,8 +143,8 @@ export async function runMerge(e: ActionEnv): Promise<void> {
     const failedNow = missingOutcomes(pub, planned.items.get(pub) ?? [], frag, e.ctx.runUrl, jobPubs);
     const mine = ownKeys(pub, frag?.state);
     if (frag) {
-      if (frag.catalog) catalog = mergeCatalogs(catalog ?? readCatalog(e.catalogPath), frag.catalog);
-      if (frag.manifestsDir) cpSync(frag.manifestsDir, e.paths.manifests, { recursive: true });
+      if (frag.catalog) pieces.push(frag.catalog);
+      if (frag.manifestsDir) copyTree(frag.manifestsDir, e.paths.manifests);
     }
     const merged = mergeStates(mine, { processed: {}, failed: failedNow });
     Object.assign(fromJobs.processed, merged.processed);
@@ -155,7 +156,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const merged = mergeStates(state, fromJobs);
   Object.assign(state, { processed: merged.processed, failed: merged.failed });
   writeState(statePath, state);
-  if (catalog) writeCatalogFile(e.catalogPath, catalog);
+  if (pieces.length) writeCatalogFile(e.catalogPath, mergeCatalogs(readCatalog(e.catalogPath), ...pieces));
   // revisions a job reloaded are no longer pending (those of failed or unreported items stay)
   const reloaded = frags.flatMap((f) =>
     f.meta.outcomes
@@ -169,6 +170,18 @@ export async function runMerge(e: ActionEnv): Promise<void> {
   const monitor = withDriftRecords(e, statePath, drift, reloadedRevisions(e, statePath, reloaded));
   const problems = await publishMerged(e, statePath, results, synthetic, monitor);
   await reportMerge(e, results, problems, frags.length);
+}
+
+/**
+ * Copy the files under `from` into `to` (a fragment's manifests: a few files per publication). Not cpSync, which
+ * checks every parent directory per call: 2 s over 300 fragments.
+ */
+function copyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    if (e.isDirectory()) copyTree(join(from, e.name), join(to, e.name));
+    else if (e.isFile()) copyFileSync(join(from, e.name), join(to, e.name));
+  }
 }
 
 /** The keys of `pub` in a fragment's state (a fragment speaks for its own publication only). */

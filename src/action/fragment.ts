@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { readCatalog, type Catalog } from '../export/index.js';
+import { readCatalog, serializeCatalog, type Catalog } from '../export/index.js';
 import { manifestsRoot, publicationDir } from '../manifest/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
@@ -66,7 +66,7 @@ export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMe
   const catalog = existsSync(src.catalogPath) ? readCatalog(src.catalogPath) : undefined;
   if (catalog) {
     const tables = catalog.tables.filter((t) => t.publication === src.pub);
-    atomic(join(out, 'catalog.json'), JSON.stringify({ ...catalog, tables }, null, 2) + '\n');
+    atomic(join(out, 'catalog.json'), serializeCatalog({ ...catalog, tables }));
   }
   const manifests = publicationDir(src.manifestsRoot, src.pub);
   if (existsSync(manifests))

@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCatalog, serializeCatalog, writeCatalogFile } from '../export/index.js';
+import { flushCatalog, parseCatalog, serializeCatalog, writeCatalogFile } from '../export/index.js';
 import { MANIFESTS_BRANCH, MANIFESTS_DIR } from '../manifest/index.js';
 import { mergeStates, serializeState } from '../state/index.js';
 import { asState, mergeCatalogs, parseJson } from './merge.js';
@@ -126,13 +126,18 @@ interface Tips {
   manifests?: string;
 }
 
-/** Build the commits on the tips (state and catalog merged by key); undefined where a tree is unchanged. */
+/**
+ * Build the commits on the tips (state and catalog merged by key); undefined where a tree is unchanged. `synced`:
+ * the working tree's catalog was made from `tips.main`'s (the checkout, or the last push): it holds theirs, so it is
+ * committed as it is, not parsed and merged again (a catalogue's catalog is tens of MB).
+ */
 async function buildCommit(
   t: Target,
   tips: Tips,
   message: string,
   extra: Record<string, ExtraFile>,
-): Promise<{ main?: string; manifests?: string }> {
+  synced = false,
+): Promise<{ main?: string; manifests?: string; catalogMerged?: boolean }> {
   const parent = tips.main;
   const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
@@ -149,8 +154,11 @@ async function buildCommit(
       const theirs = asState(parseJson(await show(t, parent, t.statePath)));
       await put(t.statePath, serializeState(mergeStates(theirs, asState(parseJson(ours)))));
     }
+    flushCatalog(join(t.cwd, t.catalogPath)); // the items' journal into the file: it is committed whole
     const cat = local(t.catalogPath);
-    if (cat !== undefined) {
+    const catalogMerged = cat !== undefined && !synced;
+    if (cat !== undefined && synced) await put(t.catalogPath, cat);
+    else if (cat !== undefined) {
       const theirs = parseCatalog(await show(t, parent, t.catalogPath));
       await put(t.catalogPath, serializeCatalog(mergeCatalogs(theirs, parseCatalog(cat))));
     }
@@ -174,7 +182,7 @@ async function buildCommit(
     const main = (
       await gitOk(t.cwd, ['commit-tree', tree, '-p', parent, '-m', message], { env: t.authorEnv })
     ).trim();
-    return { main, manifests };
+    return { main, manifests, catalogMerged };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -213,13 +221,14 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let branch = o.branch;
   let tip: string | undefined;
+  let synced: string | undefined; // the tip the working tree's catalog holds (HEAD, then each push)
   let manifestsTip: string | null | undefined; // null: the manifests branch does not exist yet
   let protectedNotified = false;
   const tracking = `refs/remotes/${t.remote}/${MANIFESTS_BRANCH}`;
   const fetchManifestsTip = async () => (await fetchTip(t, MANIFESTS_BRANCH, 1)) ?? null;
 
   const pushed = async (
-    c: { main?: string; manifests?: string },
+    c: { main?: string; manifests?: string; catalogMerged?: boolean },
     rejected: number,
   ): Promise<CommitResult> => {
     if (c.manifests) {
@@ -230,7 +239,8 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
     if (c.manifests) log(`manifests committed to ${MANIFESTS_BRANCH} (${c.manifests.slice(0, 7)})${after}`);
     if (!c.main) return { pushed: true, commit: tip, branch, rejected };
     tip = c.main;
-    await adoptMergedCatalog(t, c.main);
+    if (c.catalogMerged) await adoptMergedCatalog(t, c.main);
+    synced = tip; // the working tree's catalog is the pushed one
     log(`state committed to ${branch} (${c.main.slice(0, 7)})${after}`);
     if (branch === fallback && branch !== o.branch && !protectedNotified && o.onProtected) {
       protectedNotified = true;
@@ -243,6 +253,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
     async commitAndPush(message, extraFiles = {}) {
       let rejected = 0;
       tip ??= (await gitOk(t.cwd, ['rev-parse', 'HEAD'])).trim();
+      synced ??= tip;
       if (manifestsTip === undefined) {
         const known = await git(t.cwd, ['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]);
         manifestsTip = known.code === 0 ? known.stdout.trim() : await fetchManifestsTip();
@@ -253,6 +264,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
           { main: tip, manifests: manifestsTip ?? undefined },
           message,
           extraFiles,
+          tip === synced,
         );
         if (!c.main && !c.manifests) return { pushed: false, branch, rejected };
         const r = await pushCommits(t, c, branch);

@@ -4,39 +4,56 @@ import type { Catalog, CatalogTable } from '../export/index.js';
 import { emptyState, type State } from '../state/index.js';
 import { mergeAssets } from './catalog-assets.js';
 
-/** Merge two catalogs by table; within a table by (period, url, sheet); `b` (ours) wins on equal keys. */
-export function mergeCatalogs(a: Catalog | undefined, b: Catalog | undefined): Catalog {
-  if (!a) return b ?? { generated_at: new Date(0).toISOString(), tables: [] };
-  if (!b) return a;
+/** localeCompare's order, without building a collator per call (a merge sorts ~100,000 files). */
+const order = new Intl.Collator().compare;
+
+/**
+ * Merge catalogs by table; within a table by (period, url, sheet); later catalogs win on equal keys (`b` is ours).
+ * Any number fold in one pass (the fan-out's merge of 300 fragments): each table is merged where it changes and
+ * the table list is sorted once.
+ */
+export function mergeCatalogs(a: Catalog | undefined, ...more: (Catalog | undefined)[]): Catalog {
+  const rest = more.filter((c): c is Catalog => c !== undefined);
+  if (!a) {
+    if (!rest.length) return { generated_at: new Date(0).toISOString(), tables: [] };
+    return rest.length === 1 ? rest[0] : mergeCatalogs(rest[0], ...rest.slice(1));
+  }
+  if (!rest.length) return a;
   const byName = new Map<string, CatalogTable>(a.tables.map((t) => [t.table, t]));
-  for (const t of b.tables) {
-    const o = byName.get(t.table);
-    if (!o) {
-      byName.set(t.table, t);
-      continue;
+  let generated = a.generated_at;
+  for (const b of rest) {
+    for (const t of b.tables) {
+      const o = byName.get(t.table);
+      byName.set(t.table, o ? mergeTable(o, t) : t);
     }
-    const files = new Map(o.files.map((f) => [`${f.period}\u0000${f.url}\u0000${f.sheet}`, f]));
-    for (const f of t.files) files.set(`${f.period}\u0000${f.url}\u0000${f.sheet}`, f);
-    const fl = [...files.values()].sort(
-      (x, y) =>
-        x.period.localeCompare(y.period) || x.url.localeCompare(y.url) || x.sheet.localeCompare(y.sheet),
-    );
-    const columns = [...t.columns];
-    for (const c of o.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
-    byName.set(t.table, {
-      ...o,
-      ...t,
-      description: t.description || o.description,
-      files: fl,
-      rows: fl.reduce((s, f) => s + f.rows, 0),
-      periods: [...new Set(fl.map((f) => f.period))].sort(),
-      columns,
-      ...(o.assets || t.assets ? { assets: mergeAssets(o.assets, t.assets) } : {}),
-    });
+    if (b.generated_at > generated) generated = b.generated_at;
   }
   return {
-    generated_at: a.generated_at > b.generated_at ? a.generated_at : b.generated_at,
-    tables: [...byName.values()].sort((x, y) => x.table.localeCompare(y.table)),
+    generated_at: generated,
+    tables: [...byName.values()].sort((x, y) => order(x.table, y.table)),
+  };
+}
+
+/** One table of two catalogs merged: files by (period, url, sheet), columns and assets by name; `t` wins. */
+function mergeTable(o: CatalogTable, t: CatalogTable): CatalogTable {
+  const key = (f: CatalogTable['files'][number]) => `${f.period}\u0000${f.url}\u0000${f.sheet}`;
+  const files = new Map(o.files.map((f) => [key(f), f]));
+  for (const f of t.files) files.set(key(f), f);
+  const fl = [...files.values()].sort(
+    (x, y) => order(x.period, y.period) || order(x.url, y.url) || order(x.sheet, y.sheet),
+  );
+  const columns = [...t.columns];
+  const named = new Set(columns.map((c) => c.name));
+  for (const c of o.columns) if (!named.has(c.name)) columns.push(c);
+  return {
+    ...o,
+    ...t,
+    description: t.description || o.description,
+    files: fl,
+    rows: fl.reduce((s, f) => s + f.rows, 0),
+    periods: [...new Set(fl.map((f) => f.period))].sort(),
+    columns,
+    ...(o.assets || t.assets ? { assets: mergeAssets(o.assets, t.assets) } : {}),
   };
 }
 

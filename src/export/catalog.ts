@@ -3,7 +3,12 @@
 // a change as a small delta and the tree stays small) and the item's update (writeCatalog: only the tables an
 // item touched are recomputed from the ledger; the others are kept as they are). The merge of two catalogs by
 // key is the action's (src/action/merge.ts).
-import { readFileSync } from 'node:fs';
+// Nothing rewrites the whole catalog per item: an item's recomputed tables are appended to a journal beside it
+// (catalog.json.journal, one line per item); readCatalog folds the journal in, and flushCatalog writes the whole
+// file once (a run's start and end, and before a commit). The journal line is appended before the item's state is
+// written, so a run killed at any point leaves a journal the next run folds in (a torn last line is an item
+// not recorded processed: it runs again).
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic.js';
 import {
   laterVersionDiffs,
@@ -15,6 +20,13 @@ import {
 import type { ReconciledPart } from '../model.js';
 import { provenanceDescription, type ExportTable } from './parquet.js';
 import { faultPoint } from '../faults.js';
+import {
+  catalogJournalPath,
+  dropJournal,
+  foldJournal,
+  appendCatalogJournal,
+  order,
+} from './catalog-journal.js';
 
 export interface CatalogTable {
   table: string;
@@ -77,13 +89,27 @@ export interface Catalog {
 
 const emptyCatalog = (): Catalog => ({ generated_at: new Date(0).toISOString(), tables: [] });
 
+/** The catalog file with its journal folded in (the tables items recomputed since the file was written). */
 export function readCatalog(path: string): Catalog {
+  let catalog: Catalog;
   try {
-    return parseCatalog(readFileSync(path, 'utf8'));
+    catalog = parseCatalog(readFileSync(path, 'utf8'));
   } catch {
-    return emptyCatalog();
+    catalog = emptyCatalog();
   }
+  return foldJournal(catalog, path);
 }
+
+/** Fold the journal into the catalog file (one whole write); nothing to do without a journal. */
+export function flushCatalog(path: string): boolean {
+  if (!existsSync(catalogJournalPath(path))) return false;
+  writeCatalogFile(path, readCatalog(path));
+  return true;
+}
+
+let writes = 0;
+/** Whole-catalog writes by this process (tests count them). */
+export const catalogWrites = () => writes;
 
 /** A catalog from its text; empty when there is none or it is not a catalog. */
 export function parseCatalog(text: string | undefined): Catalog {
@@ -102,15 +128,20 @@ export function serializeCatalog(c: Catalog): string {
   return `{"generated_at":${JSON.stringify(c.generated_at)},"tables":[\n${tables}\n]}\n`;
 }
 
-/** Write the catalog atomically (temp file, then rename). */
+/**
+ * Write the catalog atomically (temp file, then rename) and drop its journal: `catalog` is the whole catalog, its
+ * journal folded in (what readCatalog returns).
+ */
 export function writeCatalogFile(path: string, catalog: Catalog): void {
   writeFileAtomic(path, serializeCatalog(catalog), { beforeRename: () => void faultPoint('catalog') });
+  writes++;
+  dropJournal(path);
 }
 
 /**
  * After an item: the tables it touched (`described`) recomputed from the ledger and the database (descriptions
- * from `described` or the old catalog) and put in the catalog file; every other table is kept as it was. The
- * work is the item's tables, not the whole ledger.
+ * from `described` or the old catalog) and appended to the catalog's journal; every other table is kept as it
+ * was. The work is the item's tables, not the whole ledger, and the whole file is not rewritten (flushCatalog).
  */
 export async function writeCatalog(
   db: Db,
@@ -132,10 +163,12 @@ export async function writeCatalog(
   const catalog: Catalog = {
     generated_at: now.toISOString(),
     tables: [...old.tables.filter((t) => !touched.has(t.table)), ...fresh].sort((a, b) =>
-      a.table.localeCompare(b.table),
+      order(a.table, b.table),
     ),
   };
-  writeCatalogFile(path, catalog);
+  const kept = new Set(fresh.map((t) => t.table));
+  const removed = names.filter((n) => listed.has(n) && !kept.has(n));
+  appendCatalogJournal(path, fresh, now, removed);
   return catalog;
 }
 

@@ -13,7 +13,16 @@ export type { ExportColumn, ExportTable } from './parquet.js';
 export { provenanceDescription } from './parquet.js';
 export { parquetDir, parquetPath, versionedParquetPath } from './parquet-layout.js';
 export { ParquetTap } from './tap-thread.js';
-export { parseCatalog, readCatalog, serializeCatalog, writeCatalog, writeCatalogFile } from './catalog.js';
+export { appendCatalogJournal, catalogJournalPath } from './catalog-journal.js';
+export {
+  catalogWrites,
+  flushCatalog,
+  parseCatalog,
+  readCatalog,
+  serializeCatalog,
+  writeCatalog,
+  writeCatalogFile,
+} from './catalog.js';
 export type { Catalog, CatalogAsset, CatalogReconciliation, CatalogTable } from './catalog.js';
 
 export interface ExportedFile {

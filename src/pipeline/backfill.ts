@@ -2,6 +2,7 @@
 // order of the stages: manifest -> enrich -> load -> export -> state.
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
+import { flushCatalog } from '../export/index.js';
 import { HttpError } from '../http/index.js';
 import { ensureSchema, lostConnection, lostDuring, type Db, type ItemVersion } from '../load/index.js';
 import { releaseParsedRows } from '../manifest/index.js';
@@ -119,6 +120,10 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
   if (opts.dryRun) return dryRun(plan, r);
 
   const outcomes: ItemOutcome[] = [];
+  // the catalog is written whole once a run, not per item (items append to its journal): a journal a killed run
+  // left is folded in first, this run's at the end
+  const catalogPath = join(deps.paths.output, 'catalog.json');
+  flushCatalog(catalogPath);
   let db: Db | undefined;
   const getDb = async () => {
     if (!db) {
@@ -156,6 +161,7 @@ export async function backfill(deps: PipelineDeps, opts: BackfillOptions): Promi
     }
   } finally {
     await db?.close();
+    flushCatalog(catalogPath);
   }
   return {
     outcomes,
