@@ -1,6 +1,7 @@
 // Revisions the backfill (or the fan-out's matrix jobs, cleared by the merge) reloaded: no longer pending in
 // state/monitor.json.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { relative } from 'node:path';
 import { monitorPathFor, withoutReloaded } from '../monitor/index.js';
 import type { BackfillResult } from '../pipeline/backfill.js';
@@ -18,6 +19,6 @@ export function reloadedRevisions(
   const file = monitorPathFor(statePath);
   const here = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   const cleared = withoutReloaded(here, file, versions);
-  if (cleared !== undefined) writeFileSync(file, cleared);
+  if (cleared !== undefined) writeFileAtomic(file, cleared);
   return { [relative(e.cwd, file)]: (tip) => withoutReloaded(tip ?? here, file, versions) };
 }
