@@ -8,6 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   AG: () => (/* binding */ transactionSettings),
 /* harmony export */   IL: () => (/* binding */ jsonValue),
+/* harmony export */   Zn: () => (/* binding */ metaName),
 /* harmony export */   fi: () => (/* binding */ grantSql),
 /* harmony export */   lr: () => (/* binding */ QueryError),
 /* harmony export */   nk: () => (/* binding */ runStatement),
@@ -15,7 +16,7 @@ export const modules = {
 /* harmony export */   t1: () => (/* binding */ DEFAULT_TIMEOUT_MS)
 /* harmony export */ });
 /* unused harmony exports LOCK_TIMEOUT_MS, READABLE_SCHEMAS, READABLE_OBJECTS */
-/* harmony import */ var _load_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(11346);
+/* harmony import */ var _load_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9249);
 // The read-only query engine behind `datawarp mcp`: one interface over PostgreSQL (a SELECT-only login role)
 // and PGlite (a worker thread on a snapshot of the data folder), and the statement runner both share.
 
@@ -33,7 +34,11 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** The role queries run as, and the objects it may read (schemas whole, three DataWarp objects by name). */
 const READER_ROLE = 'datawarp_mcp_reader';
 const READABLE_SCHEMAS = [_load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .STAGING_SCHEMA */ .C0, _load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_SCHEMA */ .NF];
-const READABLE_OBJECTS = ['tbl_manifest_files', 'tbl_item_versions', 'v_publication_totals'].map((o) => `"${_load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_SCHEMA */ .YG}"."${o}"`);
+const READABLE_OBJECTS = [_load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_OBJECTS */ .Pu.ledger, _load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_OBJECTS */ .Pu.versions, _load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_OBJECTS */ .Pu.totals].map((o) => `"${_load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_SCHEMA */ .YG}"."${o}"`);
+/** A readable DataWarp object as users write it (`datawarp.<object>`), for tool texts. */
+function metaName(o) {
+    return `${_load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_SCHEMA */ .YG}.${_load_index_js__WEBPACK_IMPORTED_MODULE_0__/* .META_OBJECTS */ .Pu[o]}`;
+}
 /** GRANTs that give `role` SELECT on the readable objects and nothing else (run by the owner of the tables). */
 function grantSql(role) {
     const r = `"${role}"`;
@@ -173,8 +178,8 @@ var external_node_util_ = __webpack_require__(57975);
 var stdio = __webpack_require__(99424);
 // EXTERNAL MODULE: ./node_modules/@modelcontextprotocol/sdk/dist/esm/server/streamableHttp.js + 7 modules
 var streamableHttp = __webpack_require__(90262);
-// EXTERNAL MODULE: ./src/load/index.ts + 13 modules
-var load = __webpack_require__(11346);
+// EXTERNAL MODULE: ./src/load/index.ts + 15 modules
+var load = __webpack_require__(9249);
 // EXTERNAL MODULE: ./src/mcp/engine.ts
 var mcp_engine = __webpack_require__(56612);
 // EXTERNAL MODULE: ./node_modules/@modelcontextprotocol/sdk/dist/esm/server/mcp.js + 57 modules
@@ -187,8 +192,8 @@ var version = __webpack_require__(71013);
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: ./src/export/index.ts + 32 modules
-var src_export = __webpack_require__(66221);
+// EXTERNAL MODULE: ./src/export/index.ts + 34 modules
+var src_export = __webpack_require__(6378);
 // EXTERNAL MODULE: ./src/site/index.ts + 4 modules
 var site = __webpack_require__(50647);
 ;// CONCATENATED MODULE: ./src/mcp/model.ts
@@ -281,7 +286,7 @@ var config = __webpack_require__(72255);
 // cell value, e.g. `invalid input syntax for type integer: "..."`), with the position of a syntax error; the
 // database's own message goes to structuredContent only.
 
-const READABLE = 'staging.*, history.*, datawarp.tbl_manifest_files, datawarp.tbl_item_versions and datawarp.v_publication_totals';
+const READABLE = `staging.*, history.*, ${(0,mcp_engine/* metaName */.Zn)('ledger')}, ${(0,mcp_engine/* metaName */.Zn)('versions')} and ${(0,mcp_engine/* metaName */.Zn)('totals')}`;
 function wording(code, message, timeoutMs) {
     if (code === '25006')
         return 'refused: the warehouse is read-only and this statement would write';
@@ -340,6 +345,7 @@ function describeQueryError(e, timeoutMs) {
 // The `query` and `history` tools: rows and versions go to structuredContent; the text says how many.
 
 
+
 const DEFAULT_MAX_ROWS = 500;
 const MAX_MAX_ROWS = 10_000;
 const errorShape = schemas/* object */.Ikc({ code: schemas/* string */.YjP(), message: schemas/* string */.YjP(), position: schemas/* number */.aig().optional() })
@@ -353,8 +359,8 @@ function registerQuery(server, ws, settings) {
     server.registerTool('query', {
         title: 'Run one read-only SQL statement',
         description: 'One read-only SQL statement (PostgreSQL) over staging.<table> (current rows), history.<table> ' +
-            '(superseded rows), datawarp.tbl_manifest_files (the load ledger), datawarp.tbl_item_versions and ' +
-            `datawarp.v_publication_totals. Returns columns and rows, at most max_rows (default ${DEFAULT_MAX_ROWS}) ` +
+            `(superseded rows), ${(0,mcp_engine/* metaName */.Zn)('ledger')} (the load ledger), ${(0,mcp_engine/* metaName */.Zn)('versions')} and ` +
+            `${(0,mcp_engine/* metaName */.Zn)('totals')}. Returns columns and rows, at most max_rows (default ${DEFAULT_MAX_ROWS}) ` +
             `and ${settings.maxBytes} bytes of JSON; "cut" says when rows were left out. Statement timeout ` +
             `${settings.timeoutMs / 1000} s. Aggregate in SQL rather than fetching many rows.`,
         inputSchema: {
@@ -602,7 +608,7 @@ function registerDescribeTable(server, ws, repo) {
     server.registerTool('describe_table', {
         title: 'Describe a table',
         description: 'A table in staging: columns with types, descriptions, flags and units; row kinds; rows per period; ' +
-            'versions; reconciliation; the Parquet file of each period (release asset URL or local path).',
+            'versions; reconciliation; the Parquet file of each period (release asset URL or local path; `parquet_member` names the file inside a zip asset).',
         inputSchema: { table: schemas/* string */.YjP().min(1).describe('table name (search_tables finds them)') },
         outputSchema: {
             table: schemas/* string */.YjP(),
@@ -614,6 +620,8 @@ function registerDescribeTable(server, ws, repo) {
                 period: schemas/* string */.YjP(),
                 rows: schemas/* number */.aig(),
                 parquet: schemas/* string */.YjP().nullable(),
+                /** set when `parquet` is an item zip: the member holding this table's Parquet */
+                parquet_member: schemas/* string */.YjP().optional(),
                 sources: schemas/* array */.YOg(schemas/* string */.YjP()),
             })),
             rows: schemas/* number */.aig(),
@@ -678,6 +686,7 @@ async function describe(ws, entry, repo) {
             period: p.period,
             rows: p.rows,
             parquet: p.asset.url ?? p.asset.local?.sitePath ?? null,
+            ...(p.asset.url && p.asset.member ? { parquet_member: p.asset.member } : {}),
             sources: p.sources,
         })),
         rows: view.rows,
@@ -749,15 +758,18 @@ function createServer(ws, o) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(38815);
-// EXTERNAL MODULE: ./src/monitor/index.ts + 10 modules
-var src_monitor = __webpack_require__(60354);
-// EXTERNAL MODULE: ./src/state/index.ts + 2 modules
-var state = __webpack_require__(31687);
+// EXTERNAL MODULE: ./src/manifest/index.ts + 4 modules
+var manifest = __webpack_require__(53239);
+// EXTERNAL MODULE: ./src/monitor/index.ts + 13 modules
+var src_monitor = __webpack_require__(46197);
+// EXTERNAL MODULE: ./src/state/index.ts + 3 modules
+var state = __webpack_require__(36062);
 ;// CONCATENATED MODULE: ./src/mcp/workspace.ts
 // What `datawarp mcp` reads besides the database: the config, state, catalog, manifests and monitor state of
 // the workspace, read again on every call (a backfill may have changed them), and the ledger and versions
 // through the read-only engine. Fields other stages add later (row kinds, reconciliation, drift) are read
 // when present and left out when not.
+
 
 
 
@@ -817,7 +829,7 @@ class Workspace {
     }
     /** every enriched manifest under manifests/backfill/<pub>/ */
     manifests() {
-        const dir = (0,external_node_path_.join)(this.paths.cwd, 'manifests', 'backfill');
+        const dir = (0,manifest/* publicationsDir */.JG)((0,manifest/* manifestsRoot */.vp)(this.paths.cwd));
         if (!(0,external_node_fs_.existsSync)(dir))
             return [];
         const out = [];
@@ -825,9 +837,7 @@ class Workspace {
             const sub = (0,external_node_path_.join)(dir, pub);
             if (!(0,external_node_fs_.statSync)(sub).isDirectory())
                 continue;
-            for (const f of (0,external_node_fs_.readdirSync)(sub)
-                .filter((x) => x.endsWith('_enriched.yaml'))
-                .sort())
+            for (const f of (0,external_node_fs_.readdirSync)(sub).filter(manifest/* isEnrichedFileName */.CS).sort())
                 out.push(dist.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(sub, f), 'utf8')));
         }
         return out;
@@ -841,20 +851,15 @@ class Workspace {
             return o;
         });
     }
+    /** src/load's own queries run through the read-only engine (only `query`: nothing here can write) */
+    readOnly() {
+        return { query: (sql, params) => this.select(sql, params) };
+    }
     async ledger() {
-        const rows = await this.select(`SELECT pub, table_name, period, rows_loaded, status FROM datawarp.tbl_manifest_files`);
-        return rows.map((r) => ({
-            pub: String(r.pub),
-            table_name: String(r.table_name),
-            period: String(r.period),
-            rows_loaded: Number(r.rows_loaded),
-            status: String(r.status),
-        }));
+        return (0,load/* ledgerEntries */.O2)(this.readOnly());
     }
     async versions(filter = {}) {
-        // src/load's own query, through the read-only engine
-        const db = { query: (sql, params) => this.select(sql, params) };
-        return (0,load/* listVersions */.yO)(db, filter);
+        return (0,load/* listVersions */.yO)(this.readOnly(), filter);
     }
     /** columns of a staging table as the database has them (name, type) */
     async columns(table) {

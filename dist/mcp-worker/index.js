@@ -554,11 +554,19 @@ function values_flagsJson(flags, columns) {
 
 const schema_META_SCHEMA = 'datawarp';
 const schema_STAGING_SCHEMA = 'staging';
-const schema_LEDGER = `${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}."tbl_manifest_files"`;
-const schema_TOTALS_VIEW = `${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}."v_publication_totals"`;
+/** DataWarp's own objects in META_SCHEMA that readers may query (the MCP server's role among them) */
+const schema_META_OBJECTS = {
+    /** the load ledger: one row per (file, sheet, table, bytes) loaded */
+    ledger: 'tbl_manifest_files',
+    /** one row per version of an item (pub, period): when, which files, the diff against the version before */
+    versions: 'tbl_item_versions',
+    /** rows, periods and sources per publication */
+    totals: 'v_publication_totals',
+};
+const schema_LEDGER = `${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}.${(0,ident/* quoteIdent */.v4)(schema_META_OBJECTS.ledger)}`;
+const schema_TOTALS_VIEW = `${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}.${(0,ident/* quoteIdent */.v4)(schema_META_OBJECTS.totals)}`;
 const schema_HISTORY_SCHEMA = 'history';
-/** one row per version of an item (pub, period): when, which files, the diff against the version before */
-const schema_VERSIONS = `${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}."tbl_item_versions"`;
+const schema_VERSIONS = `${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}.${(0,ident/* quoteIdent */.v4)(schema_META_OBJECTS.versions)}`;
 const SCHEMA_DDL = [
     `CREATE SCHEMA IF NOT EXISTS ${(0,ident/* quoteIdent */.v4)(schema_META_SCHEMA)}`,
     `CREATE SCHEMA IF NOT EXISTS ${(0,ident/* quoteIdent */.v4)(schema_STAGING_SCHEMA)}`,
@@ -1634,6 +1642,87 @@ async function tableColumns(db, table) {
     return columnsOf(db, schema.replace(/"/g, ''), name.replace(/"/g, ''));
 }
 
+;// CONCATENATED MODULE: ./src/load/ledger-queries.ts
+
+/** Whether an item (pub, period) has any file loaded now. */
+async function hasLoadedFiles(db, item) {
+    const rows = await db.query(`SELECT 1 FROM ${LEDGER} WHERE pub = $1 AND period = $2 AND status = 'loaded' LIMIT 1`, [item.pub, item.period]);
+    return rows.length > 0;
+}
+/** The periods a table has loaded files of, `except` one, in order. */
+async function loadedPeriodsOf(db, table, except) {
+    const rows = await db.query(`SELECT DISTINCT period FROM ${LEDGER}
+      WHERE table_name = $1 AND status = 'loaded' AND period <> $2 ORDER BY 1`, [table, except]);
+    return rows.map((r) => r.period);
+}
+/** The (table, file, bytes) an item has loaded now, each once. */
+async function loadedSourcesOf(db, item) {
+    return db.query(`SELECT DISTINCT table_name, file_url, sha256 FROM ${LEDGER}
+      WHERE pub = $1 AND period = $2 AND status = 'loaded'`, [item.pub, item.period]);
+}
+/** Every table with at least one loaded file. */
+async function loadedTableNames(db) {
+    const rows = await db.query(`SELECT DISTINCT table_name FROM ${LEDGER} WHERE status = 'loaded'`);
+    return rows.map((r) => r.table_name);
+}
+/** The loaded files of the named tables, by table, period, file and sheet. */
+async function loadedFilesOf(db, tables) {
+    if (!tables.length)
+        return [];
+    const rows = await db.query(`SELECT pub, table_name, period, file_url, sheet, sha256, rows_loaded, version, extractor FROM ${LEDGER}
+      WHERE status = 'loaded' AND table_name = ANY(string_to_array($1, ','))
+      ORDER BY table_name, period, file_url, sheet`, [tables.join(',')]);
+    return rows.map((r) => ({ ...r, rows_loaded: Number(r.rows_loaded) }));
+}
+/** The loaded (file, sheet, bytes) parts of a table's period, by file and sheet. */
+async function loadedPartsOf(db, table, period) {
+    return db.query(`SELECT file_url, sheet, sha256 FROM ${LEDGER}
+      WHERE table_name = $1 AND period = $2 AND status = 'loaded' ORDER BY 1, 2`, [table, period]);
+}
+/** Rows the ledger records loaded for a table's period. */
+async function loadedRowCount(db, table, period) {
+    const r = await db.query(`SELECT sum(rows_loaded)::text AS n FROM ${LEDGER} WHERE table_name = $1 AND period = $2 AND status = 'loaded'`, [table, period]);
+    return Number(r[0]?.n ?? 0);
+}
+/** Every ledger row in short, whatever its status. */
+async function ledgerEntries(db) {
+    const rows = await db.query(`SELECT pub, table_name, period, rows_loaded, status FROM ${LEDGER}`);
+    return rows.map((r) => ({
+        pub: String(r.pub),
+        table_name: String(r.table_name),
+        period: String(r.period),
+        rows_loaded: Number(r.rows_loaded),
+        status: String(r.status),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/load/ledger-restore.ts
+
+/** Record a catalog's loaded file in the ledger unless it is there. Returns whether a row was added. */
+async function insertCatalogFile(tx, f) {
+    const r = await tx.query(`INSERT INTO ${LEDGER}
+       (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status, version, extractor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', $9, $10)
+     ON CONFLICT DO NOTHING RETURNING 1`, [f.pub, f.table, f.period, f.url, f.sheet, f.table, f.sha256, f.rows, f.version, f.extractor]);
+    return r.length > 0;
+}
+/** Record that version `version` of an item is complete (files and diff unknown), unless it is recorded. */
+async function markVersionComplete(tx, item, version) {
+    await tx.query(`INSERT INTO ${VERSIONS} (pub, period, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [item.pub, item.period, version]);
+}
+/**
+ * The ledger says what a restored Parquet file holds: other bytes of the same source recorded as loaded give way
+ * (superseded), and the source is recorded loaded with the rows the file held.
+ */
+async function recordRestoredSource(tx, s) {
+    await tx.query(`UPDATE ${LEDGER} SET status = 'superseded', superseded_at = now()
+      WHERE pub = $1 AND period = $3 AND file_url = $4 AND sheet = $5 AND table_name = $2 AND sha256 <> $6
+        AND status = 'loaded'`, [s.pub, s.table, s.period, s.url, s.sheet, s.sha256]);
+    await tx.query(`INSERT INTO ${LEDGER} (pub, source_code, period, file_url, sheet, table_name, sha256, rows_loaded, status)
+     VALUES ($1, $2, $3, $4, $5, $2, $6, $7, 'loaded')
+     ON CONFLICT (pub, period, file_url, sheet, table_name, sha256) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, status = 'loaded'`, [s.pub, s.table, s.period, s.url, s.sheet, s.sha256, s.rows]);
+}
+
 ;// CONCATENATED MODULE: ./src/load/diff.ts
 
 
@@ -1789,7 +1878,7 @@ async function listVersions(db, filter = {}) {
         pub: String(r.pub),
         period: String(r.period),
         version: Number(r.version),
-        loaded_at: r.loaded_at instanceof Date ? r.loaded_at.toISOString() : new Date(String(r.loaded_at)).toISOString(),
+        loaded_at: isoTime(r.loaded_at),
         reason: r.reason == null ? null : String(r.reason),
         files: JSON.parse(String(r.files)),
         rows_added: Number(r.rows_added),
@@ -1799,9 +1888,40 @@ async function listVersions(db, filter = {}) {
         diff: JSON.parse(String(r.diff)),
     }));
 }
+/**
+ * Rows per table of the version before `version`: the rows `version` superseded and those loaded before it that
+ * it kept.
+ */
+async function rowsBeforeVersion(db, item, version) {
+    const rows = await db.query(`SELECT table_name, sum(rows_loaded)::text AS rows FROM ${LEDGER}
+      WHERE pub = $1 AND period = $2 AND (superseded_in = $3 OR (status = 'loaded' AND version < $3)
+        OR (status = 'loaded' AND version IS NULL))
+      GROUP BY 1 ORDER BY 1`, [item.pub, item.period, version]);
+    return new Map(rows.map((r) => [r.table_name, Number(r.rows)]));
+}
+/** The versions after the first of the publications given, by publication, period and version. */
+async function laterVersionDiffs(db, pubs) {
+    if (!pubs.length)
+        return [];
+    const rows = await db.query(`SELECT pub, period, version, loaded_at, diff FROM ${VERSIONS}
+      WHERE version > 1 AND pub = ANY(string_to_array($1, E'\\n'))
+      ORDER BY pub, period, version`, [pubs.join('\n')]);
+    return rows.map((r) => ({
+        pub: r.pub,
+        period: r.period,
+        version: Number(r.version),
+        loaded_at: isoTime(r.loaded_at),
+        diff: JSON.parse(String(r.diff)),
+    }));
+}
+function isoTime(v) {
+    return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
+}
 
 ;// CONCATENATED MODULE: ./src/load/index.ts
 // Public entry of the loader: database access (server or PGlite), schema, loadFile and ledger queries.
+
+
 
 
 
@@ -1832,7 +1952,11 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** The role queries run as, and the objects it may read (schemas whole, three DataWarp objects by name). */
 const READER_ROLE = 'datawarp_mcp_reader';
 const READABLE_SCHEMAS = [schema_STAGING_SCHEMA, schema_HISTORY_SCHEMA];
-const READABLE_OBJECTS = ['tbl_manifest_files', 'tbl_item_versions', 'v_publication_totals'].map((o) => `"${schema_META_SCHEMA}"."${o}"`);
+const READABLE_OBJECTS = [schema_META_OBJECTS.ledger, schema_META_OBJECTS.versions, schema_META_OBJECTS.totals].map((o) => `"${schema_META_SCHEMA}"."${o}"`);
+/** A readable DataWarp object as users write it (`datawarp.<object>`), for tool texts. */
+function metaName(o) {
+    return `${META_SCHEMA}.${META_OBJECTS[o]}`;
+}
 /** GRANTs that give `role` SELECT on the readable objects and nothing else (run by the owner of the tables). */
 function grantSql(role) {
     const r = `"${role}"`;
