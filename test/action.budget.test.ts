@@ -2,110 +2,14 @@
 // headers and bodies; the action, in-process through run() with the real Octokit against the fake, stops starting
 // items when the budget does not cover the next one (deferred, nothing failed, no issue), the next run finishes
 // them with one asset per (table, period); calls per asset are counted; a failed upload leaves its item pending.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../src/action/context.js';
-import { createGitHub, type GitHubFactory } from '../src/action/github.js';
-import { run } from '../src/action/run.js';
 import { createRateBudget } from '../src/github/budget.js';
 import { createOctokit } from '../src/github/octokit.js';
 import { startFleetSite, FLEET_TABLES, type FleetSite } from './support/fleet-site.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'dw-budget-'));
-
-interface Rec {
-  outputs: Record<string, string>;
-  summary: string;
-  warnings: string[];
-  logs: string[];
-  failed?: string;
-}
-
-function fakeCore(inputs: Record<string, string>): { core: Core; rec: Rec } {
-  const rec: Rec = { outputs: {}, summary: '', warnings: [], logs: [] };
-  const summary = {
-    addRaw(text: string) {
-      rec.summary += text;
-      return summary;
-    },
-    async write() {
-      return summary;
-    },
-  };
-  const all: Record<string, string> = {
-    'github-token': 'ghs_fake',
-    'commit-state': 'false',
-    'database-url': '',
-    ...inputs,
-  };
-  const core = {
-    getInput: (name: string) => all[name] ?? '',
-    setOutput: (k: string, v: unknown) => (rec.outputs[k] = String(v)),
-    setFailed: (m: string | Error) => (rec.failed = String(m)),
-    setSecret: () => {},
-    info: (m: string) => rec.logs.push(m),
-    notice: (m: string) => rec.logs.push(m),
-    warning: (m: string) => rec.warnings.push(String(m)),
-    error: (m: string | Error) => rec.warnings.push(String(m)),
-    summary,
-  };
-  return { core: core as unknown as Core, rec };
-}
-
-/** The action's own GitHub client (Octokit with throttling, the budget) against the fake. */
-const factoryFor =
-  (fake: FakeGitHub): GitHubFactory =>
-  (token, { owner, repo }, limits) =>
-    createGitHub(
-      createOctokit(token, { info: () => {}, warning: () => {} }, fake.url, limits),
-      owner,
-      repo,
-      limits?.budget,
-    );
-
-const env = (fake: FakeGitHub): NodeJS.ProcessEnv => ({
-  GITHUB_EVENT_NAME: 'workflow_dispatch',
-  GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
-  GITHUB_REF: 'refs/heads/main',
-  RUNNER_TEMP: tmp(),
-});
-
-/** A workspace holding `config`. */
-function workspace(config: string): string {
-  const dir = tmp();
-  mkdirSync(join(dir, 'config'));
-  writeFileSync(join(dir, 'config', 'publications.yaml'), config);
-  return dir;
-}
-
-/** What a fresh runner checks out: config, state, catalog (no database, no Parquet). */
-function freshRunner(from: string): string {
-  const dir = tmp();
-  for (const p of ['config', 'state', 'output/catalog.json'])
-    try {
-      cpSync(join(from, p), join(dir, p), { recursive: true });
-    } catch {
-      // not there yet
-    }
-  return dir;
-}
-
-async function runOnce(fake: FakeGitHub, cwd: string, inputs: Record<string, string> = {}) {
-  const f = fakeCore(inputs);
-  await run(f.core, factoryFor(fake), { cwd, env: env(fake) });
-  return f.rec;
-}
-
-const processedKeys = (cwd: string) =>
-  Object.keys(JSON.parse(readFileSync(join(cwd, 'state', 'state.json'), 'utf8')).processed).sort();
-
-/** Every release asset, as "<tag>/<name>"; and the Parquet ones. */
-const assetNames = (fake: FakeGitHub) =>
-  fake.releases.flatMap((r) => r.assets.map((a) => `${r.tag_name}/${a.name}`));
-const parquet = (fake: FakeGitHub) => assetNames(fake).filter((n) => n.endsWith('.parquet'));
+import { freshRunner, parquet, processedKeys, runOnce, workspace } from './support/action-inproc.js';
 
 describe('the GitHub fake enforces GitHub rate limits', () => {
   let fake: FakeGitHub;
