@@ -58,7 +58,8 @@ export async function runSiteCommand(argv: string[], ctx: CliEnv): Promise<numbe
     statePath: resolve(ctx.cwd, v.state ?? 'state/state.json'),
   });
   const files = buildSite(input);
-  rmSync(join(out, 'tables'), { recursive: true, force: true }); // pages of tables no longer in the catalog
+  // pages of tables and publications no longer in the catalog
+  for (const d of ['tables', 'pubs']) rmSync(join(out, d), { recursive: true, force: true });
   for (const f of files) {
     const p = join(out, f.path);
     mkdirSync(dirname(p), { recursive: true });

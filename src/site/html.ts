@@ -62,6 +62,10 @@ pre{background:#fff;border:1px solid #d8dde6;border-radius:6px;padding:.75rem;ov
 .badge.missing{background:#fde2e1;color:#a4120d;border-color:#a4120d}
 .badge.cancelled{background:#eceef2;color:#4a5263}
 .badge.unknown{background:#eceef2;color:#4a5263}
+nav.az{display:flex;flex-wrap:wrap;gap:.3rem .6rem;margin:0 0 1rem;font-weight:600}
+h2.letter{border-bottom:1px solid #d8dde6;padding-bottom:.2rem}
+ul.pubs{list-style:none;margin:0;padding:0}
+ul.pubs li{background:#fff;border:1px solid #d8dde6;border-radius:6px;padding:.4rem .6rem;margin:0 0 .4rem;overflow-wrap:anywhere}
 ul.tables{margin:.5rem 0 0;padding-left:1.2rem}
 ul.tables li{overflow-wrap:anywhere}
 .tablewrap{overflow-x:auto;-webkit-overflow-scrolling:touch}

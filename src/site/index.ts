@@ -1,9 +1,10 @@
-// Public entry of the site stage: a static site (index of publications, one page per table, datapackage.json)
+// Public entry of the site stage: a static site (an A–Z index of publications, a page per publication and per
+// table, datapackage.json)
 // built from plain data as a list of files. A pure function: the CLI reads the inputs and writes the files.
 import { dataPackage } from './datapackage.js';
 import { CSS, pageName } from './html.js';
 import { siteModel, type SiteInput } from './model.js';
-import { indexPage, tablePage } from './pages.js';
+import { indexPage, publicationPage, pubPageName, tablePage } from './pages.js';
 
 export type {
   Freshness,
@@ -32,9 +33,9 @@ export function buildSite(input: SiteInput): SiteFile[] {
     // GitHub Pages: serve files as they are (no Jekyll)
     { path: '.nojekyll', content: '' },
   ];
-  for (const t of m.tables) {
-    const pub = m.publications.find((p) => p.code === t.pub);
-    files.push({ path: `tables/${pageName(t.table)}`, content: tablePage(t, pub, m) });
-  }
+  for (const p of m.publications) files.push({ path: pubPageName(p.code), content: publicationPage(p, m) });
+  const pubs = new Map(m.publications.map((p) => [p.code, p]));
+  for (const t of m.tables)
+    files.push({ path: `tables/${pageName(t.table)}`, content: tablePage(t, pubs.get(t.pub), m) });
   return files;
 }

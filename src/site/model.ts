@@ -136,6 +136,32 @@ function assetOf(t: CatalogTable, period: string, input: SiteInput): AssetView {
   return { name, ...member, tag, url, local: input.files?.[`${t.table}/${period}`] ?? recorded };
 }
 
+/** The inputs looked up per table, indexed once (a catalogue has ~100,000 ledger rows and 36,000 manifests). */
+interface ByTable {
+  ledger?: Map<string, SiteLedgerRow[]>;
+  manifests: Map<string, EnrichedManifest[]>;
+}
+
+function indexByTable(input: SiteInput): ByTable {
+  const group = <T>(items: T[], keys: (x: T) => string[]) => {
+    const m = new Map<string, T[]>();
+    for (const x of items)
+      for (const k of new Set(keys(x))) {
+        const list = m.get(k);
+        if (list) list.push(x);
+        else m.set(k, [x]);
+      }
+    return m;
+  };
+  return {
+    ledger: input.ledger && group(input.ledger, (l) => [l.table_name]),
+    manifests: group(input.manifests, (m) => [
+      ...(m.sources ?? []).map((s) => s.table_name),
+      ...(m.drift?.added ?? []).map((a) => a.table),
+    ]),
+  };
+}
+
 function rowsPerPeriod(t: CatalogTable, ledger?: SiteLedgerRow[]): Map<string, number> {
   const rows = new Map<string, number>();
   const add = (period: string, n: number) => rows.set(period, (rows.get(period) ?? 0) + n);
@@ -179,10 +205,10 @@ function columnFlags(table: string, manifests: EnrichedManifest[]): Map<string, 
   return flags;
 }
 
-function tableView(t: CatalogTable, input: SiteInput): TableView {
-  const rows = rowsPerPeriod(t, input.ledger);
+function tableView(t: CatalogTable, input: SiteInput, by: ByTable): TableView {
+  const rows = rowsPerPeriod(t, by.ledger && (by.ledger.get(t.table) ?? []));
   const periods = [...new Set([...t.periods, ...rows.keys()])].sort(byPeriod);
-  const flags = columnFlags(t.table, input.manifests);
+  const flags = columnFlags(t.table, by.manifests.get(t.table) ?? []);
   const columns = t.columns.map((c): ColumnView => ({
     name: c.name,
     type: c.type,
@@ -214,10 +240,17 @@ function tableView(t: CatalogTable, input: SiteInput): TableView {
 }
 
 export function siteModel(input: SiteInput): SiteModel {
+  const by = indexByTable(input);
   const tables = input.catalog.tables
-    .map((t) => tableView(t, input))
+    .map((t) => tableView(t, input, by))
     .sort((a, b) => a.table.localeCompare(b.table));
   const codes = [...new Set([...input.publications.map((p) => p.code), ...tables.map((t) => t.pub)])];
+  // processed periods per publication key (a state key is <pub>/<period>)
+  const processed = new Map<string, number>();
+  for (const k of Object.keys(input.state.processed)) {
+    const pub = k.slice(0, k.indexOf('/'));
+    processed.set(pub, (processed.get(pub) ?? 0) + 1);
+  }
   const publications = codes.map((code): PublicationView => {
     const conf = input.publications.find((p) => p.code === code);
     const mine = tables.filter((t) => t.pub === code);
@@ -237,7 +270,7 @@ export function siteModel(input: SiteInput): SiteModel {
       tables: mine,
       periods,
       latest: periods.at(-1)?.period,
-      processed: Object.keys(input.state.processed).filter((k) => k.startsWith(prefix)).length,
+      processed: processed.get(code) ?? 0,
       failed,
       freshness: input.freshness?.[code],
     };

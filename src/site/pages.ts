@@ -23,11 +23,12 @@ export function freshnessBadge(f?: Freshness): string {
   return `<span class="badge ${esc(f.state)}" data-freshness="${esc(f.state)}">${esc(f.state)}</span><span class="meta">${expected(f)}</span>`;
 }
 
-function publicationCard(p: PublicationView): string {
+/** A publication's card: its periods (a bar each), failures and tables. `root` leads back to the site's top. */
+export function publicationCard(p: PublicationView, root = ''): string {
   const tables = p.tables
     .map(
       (t) =>
-        `<li><a href="tables/${esc(pageName(t.table))}">${esc(t.table)}</a> <span class="meta">${fmt(t.rows)} rows, ${t.periods.length} period${t.periods.length === 1 ? '' : 's'}</span></li>`,
+        `<li><a href="${root}tables/${esc(pageName(t.table))}">${esc(t.table)}</a> <span class="meta">${fmt(t.rows)} rows, ${t.periods.length} period${t.periods.length === 1 ? '' : 's'}</span></li>`,
     )
     .join('');
   const failed = p.failed.length
@@ -44,12 +45,74 @@ ${tables ? `<ul class="tables">${tables}</ul>` : '<p class="meta">No tables load
 </section>`;
 }
 
+/** An index page over this many bytes lists each publication in a line (its card is on its own page). */
+export const MAX_INDEX_BYTES = 900 * 1024;
+
+/** The page of one publication: pubs/<code>.html. */
+export const pubPageName = (code: string) => `pubs/${pageName(code)}`;
+
+/** The letter a publication is filed under in the A–Z index ('#' for names not starting with a letter). */
+function letterOf(p: PublicationView): string {
+  const c = p.name.trim().charAt(0).toUpperCase();
+  return c >= 'A' && c <= 'Z' ? c : '#';
+}
+
+/** Publications by name, grouped by letter, A to Z ('#' last). */
+function byLetter(pubs: PublicationView[]): [string, PublicationView[]][] {
+  const groups = new Map<string, PublicationView[]>();
+  const sorted = [...pubs].sort(
+    (a, b) => a.name.localeCompare(b.name, 'en-GB') || a.code.localeCompare(b.code),
+  );
+  for (const p of sorted) groups.set(letterOf(p), [...(groups.get(letterOf(p)) ?? []), p]);
+  return [...groups].sort(([a], [b]) => (a === '#' ? 1 : b === '#' ? -1 : a.localeCompare(b)));
+}
+
+/** The A–Z bar: a link to each letter that has publications. */
+function azNav(groups: [string, PublicationView[]][]): string {
+  const links = groups.map(([l]) => `<a href="#az-${l === '#' ? 'other' : l}">${esc(l)}</a>`).join(' ');
+  return `<nav class="az" aria-label="Publications A to Z">${links}</nav>`;
+}
+
+/** One line of the compact index: the publication, its latest period, and a link to its page. */
+function publicationLine(p: PublicationView): string {
+  const tables = `${p.tables.length} table${p.tables.length === 1 ? '' : 's'}`;
+  return `<li class="pub" id="pub-${esc(p.code)}" data-pub="${esc(p.code)}"><a href="${esc(pubPageName(p.code))}">${esc(p.name)}</a> <code>${esc(p.code)}</code> <span class="meta">latest <strong data-latest>${esc(p.latest ?? 'none yet')}</strong> · ${p.processed} period${p.processed === 1 ? '' : 's'} · ${tables}</span> ${freshnessBadge(p.freshness)}</li>`;
+}
+
 export function indexPage(m: SiteModel): string {
   const rows = m.tables.reduce((s, t) => s + t.rows, 0);
-  const body = `<h1>NHS England statistical publications</h1>
+  const groups = byLetter(m.publications);
+  const head = `<h1>NHS England statistical publications</h1>
 <p class="meta">${m.publications.length} publication${m.publications.length === 1 ? '' : 's'}, ${m.tables.length} table${m.tables.length === 1 ? '' : 's'}, ${fmt(rows)} rows.</p>
-${m.publications.map(publicationCard).join('\n')}`;
-  return page({ title: 'DataWarp catalog', root: '', body, generatedAt: m.generatedAt });
+${azNav(groups)}`;
+  const anchor = (l: string) => `<h2 class="letter" id="az-${l === '#' ? 'other' : l}">${esc(l)}</h2>`;
+  const full = page({
+    title: 'DataWarp catalog',
+    root: '',
+    body: `${head}\n${groups.map(([l, ps]) => `${anchor(l)}\n${ps.map((p) => publicationCard(p)).join('\n')}`).join('\n')}`,
+    generatedAt: m.generatedAt,
+  });
+  if (Buffer.byteLength(full) <= MAX_INDEX_BYTES) return full;
+  // a catalogue: one line per publication, its card on its own page
+  const lines = groups.map(
+    ([l, ps]) => `${anchor(l)}\n<ul class="pubs">${ps.map(publicationLine).join('\n')}</ul>`,
+  );
+  return page({
+    title: 'DataWarp catalog',
+    root: '',
+    body: `${head}\n${lines.join('\n')}`,
+    generatedAt: m.generatedAt,
+  });
+}
+
+/** A publication's own page (pubs/<code>.html): its card. */
+export function publicationPage(p: PublicationView, m: SiteModel): string {
+  return page({
+    title: `${p.name} · DataWarp`,
+    root: '../',
+    body: publicationCard(p, '../'),
+    generatedAt: m.generatedAt,
+  });
 }
 
 /** The address a reader's tools use for a period's file: the release asset, else the local copy (a member of an
