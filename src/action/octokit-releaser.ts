@@ -2,7 +2,7 @@
 // API, with what the run has learnt of them (each tag's release, each release's assets by name) kept in a cache so
 // a tag is looked up or created once and a release's assets are listed once. src/action/github.ts puts it together
 // with the other GitHub clients.
-import type { Octokit } from '../github/octokit.js';
+import { downloadReleaseAsset, type Octokit } from '../github/octokit.js';
 import { httpStatus, type Release, type ReleaseAsset, type Releaser } from './releases.js';
 
 type ApiAsset = { id: number; name: string; size: number; label?: string | null };
@@ -123,15 +123,7 @@ export function createOctokitReleaser(gh: Octokit, owner: string, repo: string):
       renamed(k, id, a);
       return a;
     },
-    async downloadAsset(id) {
-      const res = await gh.rest.repos.getReleaseAsset({
-        owner,
-        repo,
-        asset_id: id,
-        headers: { accept: 'application/octet-stream' },
-      });
-      return new Uint8Array(res.data as unknown as ArrayBuffer);
-    },
+    downloadAsset: (id) => downloadReleaseAsset(gh, owner, repo, id),
     async uploadAsset(release, name, data, label) {
       const { data: res } = await gh.rest.repos.uploadReleaseAsset({
         owner,

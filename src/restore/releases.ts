@@ -1,6 +1,6 @@
 // The release assets `restore --repo` reads, behind a small interface (the Octokit implementation below; tests
 // run it against the fake REST API).
-import type { Octokit } from '../github/octokit.js';
+import { downloadReleaseAsset, type Octokit } from '../github/octokit.js';
 import { isDataReleaseTag } from '../github/release-names.js';
 
 export interface ReleaseReader {
@@ -27,14 +27,6 @@ export function octokitReleaseReader(gh: Octokit, owner: string, repo: string): 
       });
       return all.map((a) => ({ id: a.id, name: a.name }));
     },
-    async download(assetId) {
-      const res = await gh.rest.repos.getReleaseAsset({
-        owner,
-        repo,
-        asset_id: assetId,
-        headers: { accept: 'application/octet-stream' },
-      });
-      return new Uint8Array(res.data as unknown as ArrayBuffer);
-    },
+    download: (assetId) => downloadReleaseAsset(gh, owner, repo, assetId),
   };
 }
