@@ -9,6 +9,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { collectTable, extractFile, openFile } from '../src/manifest/extract/index.js';
 import { releaseParsedRows } from '../src/manifest/extract/isolate.js';
 import { streamPlan, SHEET_HEAD_ROWS } from '../src/manifest/extract/xlsx-stream.js';
+import { STREAM_BATCH_ROWS } from '../src/manifest/extract/xlsx-source.js';
 import { extractLimits } from '../src/manifest/extract/caps.js';
 import { writeXlsx, type XCell } from './support/xlsx-write.js';
 
@@ -85,6 +86,21 @@ describe('a streamed xlsx', () => {
     expect(g.rows[0]).toEqual(['P00000', 'Practice & Sons 0', '2023-03-15', 1000, 0, 7]);
     expect(s.rows[LATE][3]).toBeNull();
     expect(s.spec.columns[3].markers).toEqual({ ':': 1 });
+  });
+
+  it('hands its rows on in small batches, whatever the loader asks (memory stays flat)', async () => {
+    const plan = await streamPlan(file, extractLimits(), 0);
+    const t = plan!.sheets.flatMap((f) => f?.tables ?? []).find((x) => x.spec.sheet === 'Table 1')!;
+    const sizes: number[] = [];
+    let first = -1;
+    for await (const b of t.batches(50_000)) {
+      sizes.push(b.rows.length);
+      if (first < 0) first = b.sourceRows[0];
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(N);
+    expect(Math.max(...sizes)).toBe(STREAM_BATCH_ROWS);
+    expect(sizes.length).toBe(Math.ceil(N / STREAM_BATCH_ROWS));
+    expect(first).toBe(5);
   });
 });
 
