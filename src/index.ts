@@ -1,7 +1,7 @@
 // The action's entry point: only calls run() with the real core and GitHub client.
 import * as core from '@actions/core';
-import { createGitHub } from './action/github.js';
 import { run } from './action/run.js';
+import { createGitHub } from './github/client.js';
 import { createOctokit } from './github/octokit.js';
 
 await run(core, (token, { owner, repo }, limits) =>

@@ -1,6 +1,6 @@
 // backfill.yml's fan-out jobs share GitHub's hourly API budget: each matrix job passes `rate-limit-jobs` (the
 // jobs running at once: the matrix's size, at most max-parallel), so the action takes its share of the budget
-// (src/action/github.ts limitsShare). The expression is evaluated here as the runner would, for several
+// (src/github/client.ts limitsShare). The expression is evaluated here as the runner would, for several
 // matrices, and actionlint checks the contexts it names.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

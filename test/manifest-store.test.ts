@@ -31,7 +31,7 @@ import { loadedFiles } from '../src/monitor/recheck.js';
 import { backfill, type BackfillOptions } from '../src/pipeline/backfill.js';
 import { currentTitles } from '../src/pipeline/versions.js';
 import { runRestore } from '../src/cli/restore.js';
-import type { ReleaseReader } from '../src/restore/releases.js';
+import type { ReleaseReader } from '../src/github/release-reader.js';
 import { git, makeOrigin, type Origin } from './support/action-harness.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
 import { serveFolder, type StaticServer } from './support/static-server.js';

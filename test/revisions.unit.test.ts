@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { memReleases, type MemAsset } from './support/mem-releaser.js';
 import { createPublisher } from '../src/action/publish.js';
 import { revisedAssets } from '../src/action/revised-rows.js';
-import type { Releaser } from '../src/action/releases.js';
+import type { Releaser } from '../src/github/releaser.js';
 import {
   ensureSchema,
   ledgerRows,

@@ -17,7 +17,7 @@ import { finish, push, report, summaryOf, type Items, type Pushes } from './back
 import { knownAssets, knownMembers, recordAssets, withoutUnreleased } from './catalog-assets.js';
 import { InputError } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
-import { limitsShare } from './github.js';
+import { limitsShare } from '../github/client.js';
 import { createGitCommitter, type ExtraFile, type StateCommitter } from './git.js';
 import { matrixJobFragment } from './fragment.js';
 import { reviewDrift, type DriftReview } from './drift.js';

@@ -16,7 +16,7 @@ import { monitorPathFor, parseMonitor, type PubDiscovery } from '../monitor/inde
 import { branchFile, pushBranch } from './discover-git.js';
 import { httpClientFor, type ActionEnv } from './env.js';
 import { InputError } from './context.js';
-import type { IssueTracker } from './issues.js';
+import type { IssueTracker } from '../github/issues.js';
 
 export const DISCOVER_BRANCH = 'datawarp/discover';
 export const LATE_LABEL = 'datawarp-late';

@@ -24,7 +24,7 @@ import {
 } from './drift-text.js';
 import type { ActionEnv } from './env.js';
 import type { ExtraFile } from './git.js';
-import type { IssueTracker, TrackedIssue } from './issues.js';
+import type { IssueTracker, TrackedIssue } from '../github/issues.js';
 
 /** Requests kept for what follows the drift issues (state push, catalog release, keep-alive, failure issues). */
 export const DRIFT_RESERVE = 8;

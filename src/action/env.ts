@@ -12,7 +12,7 @@ import type { Paths, Reporter } from '../pipeline/backfill.js';
 import { userAgent } from '../version.js';
 import type { ConditionalHttpClient, SourceCache } from './cache.js';
 import type { ActionInputs, Core, RunContext } from './context.js';
-import type { GitHub } from './github.js';
+import type { GitHub } from '../github/client.js';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;

@@ -1,21 +1,8 @@
 // Issues: one per failing (publication, period), found again by a label and a hidden marker in the body
 // (listing by label with state=all, paginated: search lags and would create duplicates). A repeated failure
-// comments, a closed issue that fails again is reopened, a later success closes it. Writes are serial.
-
-export interface TrackedIssue {
-  number: number;
-  state: 'open' | 'closed';
-  body: string;
-  url: string;
-}
-
-export interface IssueTracker {
-  /** every issue (open and closed, not pull requests) with this label */
-  listByLabel(label: string): Promise<TrackedIssue[]>;
-  create(title: string, body: string, labels: string[]): Promise<TrackedIssue>;
-  comment(number: number, body: string): Promise<void>;
-  update(number: number, change: { state?: 'open' | 'closed'; body?: string; title?: string }): Promise<void>;
-}
+// comments, a closed issue that fails again is reopened, a later success closes it. Writes are serial. The
+// IssueTracker interface and its Octokit implementation: src/github/issues.ts.
+import type { IssueTracker, TrackedIssue } from '../github/issues.js';
 
 export const FAILURE_LABEL = 'datawarp-failure';
 export const STATUS_LABEL = 'datawarp-status';

@@ -3,7 +3,7 @@
 // branch has had no commit for 50 days.
 import type { Log } from './env.js';
 import { lastCommitAgeDays } from './git.js';
-import type { RepoApi } from './github.js';
+import type { RepoApi } from '../github/repo.js';
 
 export const HEARTBEAT_FILE = 'state/heartbeat';
 

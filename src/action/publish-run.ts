@@ -12,15 +12,9 @@ import {
   releaseTitle,
   type ReleaseAssetLayout,
 } from '../github/release-names.js';
+import type { Release, Releaser } from '../github/releaser.js';
 import type { Log } from './env.js';
-import {
-  keepPrevious,
-  publishAssets,
-  type AssetFile,
-  type PublishResult,
-  type Release,
-  type Releaser,
-} from './releases.js';
+import { keepPrevious, publishAssets, type AssetFile, type PublishResult } from './releases.js';
 
 /** Rows the load ledger records for a (table, period): a Parquet file with fewer is never uploaded. */
 export type LedgerRows = (table: string, period: string) => Promise<number>;

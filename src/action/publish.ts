@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { periodStart } from '../config/index.js';
 import { assetName, CATALOG_ASSET, CATALOG_TAG, versionAssetName } from '../github/release-names.js';
+import type { Releaser } from '../github/releaser.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { uploadItemZips } from './publish-items.js';
 import {
@@ -23,7 +24,7 @@ import {
   type PublisherOptions,
   type Run,
 } from './publish-run.js';
-import { MAX_ASSETS_PER_RELEASE, publishAssets, type Releaser } from './releases.js';
+import { MAX_ASSETS_PER_RELEASE, publishAssets } from './releases.js';
 
 export type { AssetPlacement, ItemUpload, LedgerRows, PublisherOptions } from './publish-run.js';
 

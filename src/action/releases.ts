@@ -1,41 +1,11 @@
-// Publishing files to a release (names: src/github/release-names.ts). A re-run replaces an asset: list, delete,
-// upload; a 422 already_exists (another run uploaded the same name meanwhile) is handled once the same way. A new
-// version of a period keeps the asset it replaces: renamed to <table>__<period>__v<n>.parquet, then uploaded.
+// Publishing files to a release (the Releaser interface: src/github/releaser.ts; names: src/github/release-names.ts).
+// A re-run replaces an asset: list, delete, upload; a 422 already_exists (another run uploaded the same name
+// meanwhile) is handled once the same way. A new version of a period keeps the asset it replaces: renamed to
+// <table>__<period>__v<n>.parquet, then uploaded.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { normaliseAssetName } from '../github/release-names.js';
-
-export interface Release {
-  id: number;
-  tag: string;
-  htmlUrl: string;
-  uploadUrl: string;
-}
-
-export interface ReleaseAsset {
-  id: number;
-  name: string;
-  size: number;
-  label: string | null;
-}
-
-/** The few release operations the action needs (a fake in unit tests, Octokit in the action). */
-export interface Releaser {
-  /**
-   * the release with this tag, created (published, not a draft) when missing; `hint.exists === false`: nothing is
-   * known to be in it, so it is created first (one call for a new release)
-   */
-  ensureRelease(tag: string, name: string, body: string, hint?: { exists?: boolean }): Promise<Release>;
-  /** its assets; an implementation may remember them for the run (`fresh` lists again) */
-  listAssets(release: Release, opts?: { fresh?: boolean }): Promise<ReleaseAsset[]>;
-  deleteAsset(id: number): Promise<void>;
-  /** give an asset another name (PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}) */
-  renameAsset(id: number, name: string): Promise<ReleaseAsset>;
-  /** an asset's bytes (an item zip whose other members a re-upload carries over) */
-  downloadAsset?(id: number): Promise<Uint8Array>;
-  /** throws an error with `status === 422` when the name is taken */
-  uploadAsset(release: Release, name: string, data: Buffer, label: string): Promise<ReleaseAsset>;
-}
+import { httpStatus, type Release, type ReleaseAsset, type Releaser } from '../github/releaser.js';
 
 export const MAX_ASSETS_PER_RELEASE = 1000;
 
@@ -45,7 +15,6 @@ export function maxReleaseAssets(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_ASSETS_PER_RELEASE) : MAX_ASSETS_PER_RELEASE;
 }
 export const MAX_ASSET_BYTES = 2 * 1024 * 1024 * 1024 - 1;
-export const httpStatus = (e: unknown) => (e as { status?: number }).status;
 const isAlreadyExists = (e: unknown) =>
   httpStatus(e) === 422 &&
   /already_exists|already exists/i.test(

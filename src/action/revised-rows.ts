@@ -6,7 +6,7 @@ import { isItemAssetName, isVersionAssetName } from '../github/release-names.js'
 import type { Catalog } from '../export/index.js';
 import { isValidIdent, quoteIdent, type Db } from '../load/index.js';
 import { restoreFromParquet, zipParquet, type ParquetAsset } from '../restore/index.js';
-import type { ReleaseReader } from '../restore/releases.js';
+import type { ReleaseReader } from '../github/release-reader.js';
 import type { Log } from './env.js';
 
 /** The current assets (name and release tag) of each revised (pub, period), from the catalog. */

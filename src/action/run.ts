@@ -7,14 +7,14 @@ import { runDiscoverAction } from './discover.js';
 import { runMerge, runPlan } from './fanout.js';
 import { readContext, readInputs, InputError, type Core } from './context.js';
 import { actionPaths, redactor, secretsOf, type ActionEnv, type RunOptions } from './env.js';
-import { limitsOf, type GitHubFactory } from './github.js';
+import { limitsOf, type GitHubFactory } from '../github/client.js';
 import { runPullRequest } from './pull-request.js';
 import { runStatus } from './status.js';
 import { configProblemsSummary, validateSummary } from './summary.js';
 
 export type { Core } from './context.js';
 export type { RunOptions } from './env.js';
-export type { GitHub, GitHubFactory } from './github.js';
+export type { GitHub, GitHubFactory } from '../github/client.js';
 
 export async function run(core: Core, github: GitHubFactory, options: RunOptions = {}): Promise<void> {
   let inputs;

@@ -10,7 +10,8 @@ import { monitorPathFor, readMonitor } from '../monitor/index.js';
 import { readState } from '../state/index.js';
 import { DRIFT_LABEL, driftStatusLines } from './drift-text.js';
 import type { ActionEnv } from './env.js';
-import { upsertStatusIssue, type IssueTracker } from './issues.js';
+import type { IssueTracker } from '../github/issues.js';
+import { upsertStatusIssue } from './issues.js';
 import { statusSummary } from './summary.js';
 
 export async function runStatus(e: ActionEnv): Promise<void> {

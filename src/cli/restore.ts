@@ -7,7 +7,7 @@ import { dbOptions } from '../runtime/index.js';
 import { loadConfig } from '../config/index.js';
 import { openDb } from '../load/index.js';
 import { dirSource, releaseSource, restoreFromParquet, type ParquetSource } from '../restore/index.js';
-import { octokitReleaseReader, type ReleaseReader } from '../restore/releases.js';
+import { octokitReleaseReader, type ReleaseReader } from '../github/release-reader.js';
 import { recordRestoredItems } from '../restore/state.js';
 
 export const RESTORE_USAGE = `Usage: datawarp restore (--from DIR | --repo OWNER/NAME) [--config F] [--state F] [--token TOKEN]

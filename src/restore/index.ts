@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ensureSchema, quoteIdent, recordRestoredSource, type Db } from '../load/index.js';
 import { isItemAssetName, isVersionAssetName } from '../github/release-names.js';
-import type { ReleaseReader } from './releases.js';
+import type { ReleaseReader } from '../github/release-reader.js';
 import { BadParquetFile, checkParquet, readGroup, type CheckedFile } from './parquet-file.js';
 import { restoreTable } from './rehydrate.js';
 import { zipMembers } from './zip-members.js';

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../src/action/context.js';
-import { createGitHub, type GitHubFactory } from '../../src/action/github.js';
+import { createGitHub, type GitHubFactory } from '../../src/github/client.js';
 import { run } from '../../src/action/run.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import type { FakeGitHub } from './github-fake.js';

@@ -1,6 +1,6 @@
-// An in-memory `Releaser` (src/action/releases.ts) for unit tests: releases by tag (or, with `oneRelease`, every tag
+// An in-memory `Releaser` (src/github/releaser.ts) for unit tests: releases by tag (or, with `oneRelease`, every tag
 // the same release), assets with ids, GitHub's 422 on a name taken by an upload or a rename, and a log of calls.
-import type { Release, ReleaseAsset, Releaser } from '../../src/action/releases.js';
+import type { Release, ReleaseAsset, Releaser } from '../../src/github/releaser.js';
 
 export type MemAsset = ReleaseAsset;
 export type MemRelease = Release & { assets: MemAsset[] };

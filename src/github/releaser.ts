@@ -1,9 +1,44 @@
-// The Octokit implementation of Releaser (src/action/releases.ts): releases and their assets through GitHub's REST
-// API, with what the run has learnt of them (each tag's release, each release's assets by name) kept in a cache so
-// a tag is looked up or created once and a release's assets are listed once. src/action/github.ts puts it together
-// with the other GitHub clients.
-import { downloadReleaseAsset, type Octokit } from '../github/octokit.js';
-import { httpStatus, type Release, type ReleaseAsset, type Releaser } from './releases.js';
+// Releases and their assets: the `Releaser` interface the action publishes through (a fake in unit tests), and its
+// Octokit implementation through GitHub's REST API, with what the run has learnt of them (each tag's release, each
+// release's assets by name) kept in a cache so a tag is looked up or created once and a release's assets are listed
+// once. src/github/client.ts puts it together with the other GitHub clients; publishing (which files, replace or
+// keep) is src/action/releases.ts.
+import { downloadReleaseAsset, type Octokit } from './octokit.js';
+
+export interface Release {
+  id: number;
+  tag: string;
+  htmlUrl: string;
+  uploadUrl: string;
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+  label: string | null;
+}
+
+/** The few release operations the action needs (a fake in unit tests, Octokit in the action). */
+export interface Releaser {
+  /**
+   * the release with this tag, created (published, not a draft) when missing; `hint.exists === false`: nothing is
+   * known to be in it, so it is created first (one call for a new release)
+   */
+  ensureRelease(tag: string, name: string, body: string, hint?: { exists?: boolean }): Promise<Release>;
+  /** its assets; an implementation may remember them for the run (`fresh` lists again) */
+  listAssets(release: Release, opts?: { fresh?: boolean }): Promise<ReleaseAsset[]>;
+  deleteAsset(id: number): Promise<void>;
+  /** give an asset another name (PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}) */
+  renameAsset(id: number, name: string): Promise<ReleaseAsset>;
+  /** an asset's bytes (an item zip whose other members a re-upload carries over) */
+  downloadAsset?(id: number): Promise<Uint8Array>;
+  /** throws an error with `status === 422` when the name is taken */
+  uploadAsset(release: Release, name: string, data: Buffer, label: string): Promise<ReleaseAsset>;
+}
+
+/** The HTTP status of a failed request (Octokit's RequestError carries it), if any. */
+export const httpStatus = (e: unknown) => (e as { status?: number }).status;
 
 type ApiAsset = { id: number; name: string; size: number; label?: string | null };
 const toAsset = (a: ApiAsset): ReleaseAsset => ({

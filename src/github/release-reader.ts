@@ -1,7 +1,7 @@
-// The release assets `restore --repo` reads, behind a small interface (the Octokit implementation below; tests
-// run it against the fake REST API).
-import { downloadReleaseAsset, type Octokit } from '../github/octokit.js';
-import { isDataReleaseTag } from '../github/release-names.js';
+// The release assets `restore --repo` (and a revision in the action) reads, behind a small interface (the Octokit
+// implementation below; tests run it against the fake REST API). What is read and restored: src/restore/.
+import { downloadReleaseAsset, type Octokit } from './octokit.js';
+import { isDataReleaseTag } from './release-names.js';
 
 export interface ReleaseReader {
   describe: string;
