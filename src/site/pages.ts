@@ -63,7 +63,12 @@ function byLetter(pubs: PublicationView[]): [string, PublicationView[]][] {
   const sorted = [...pubs].sort(
     (a, b) => a.name.localeCompare(b.name, 'en-GB') || a.code.localeCompare(b.code),
   );
-  for (const p of sorted) groups.set(letterOf(p), [...(groups.get(letterOf(p)) ?? []), p]);
+  for (const p of sorted) {
+    const l = letterOf(p);
+    const group = groups.get(l);
+    if (group) group.push(p);
+    else groups.set(l, [p]);
+  }
   return [...groups].sort(([a], [b]) => (a === '#' ? 1 : b === '#' ? -1 : a.localeCompare(b)));
 }
 

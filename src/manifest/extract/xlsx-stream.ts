@@ -75,7 +75,8 @@ interface Pass {
 }
 
 /**
- * A copy of a row the first pass keeps (head, tail, the last plain row). V8 allocates objects of a code site that
+ * A copy of a row the first pass keeps (the head and the tail; the last plain row is one row, replaced as the pass
+ * goes, so it stays the scanner's own). V8 allocates objects of a code site that
  * mostly survive straight into the old generation ("pretenuring"): had the scanner's own objects been kept for the
  * head, every row scanned after it would be allocated there too, as garbage for a full collection (~120 MB per
  * 200,000 rows). Copied here, the scanner's objects die young.
