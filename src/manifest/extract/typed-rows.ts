@@ -49,6 +49,19 @@ export class TypedRows {
     }
   }
 
+  /** Column j's value when it is a plain number (no date or percent format): loaded as itself when the column
+   * is numeric, an integer column widened when it is not a safe integer. False when the column is text or date
+   * (the caller parses the cell then). A big sheet's cells are mostly these: typing them without a `Parsed`
+   * object keeps that object off a path V8 had learnt to allocate in the old generation (see xlsx-source). */
+  number(j: number, n: number): boolean {
+    const t = this.types[j];
+    if (t === 'integer') {
+      if (!Number.isSafeInteger(n)) this.types[j] = 'numeric';
+    } else if (t !== 'numeric') return false;
+    this.row[j] = n;
+    return true;
+  }
+
   /** Ends the row (1-based `sourceRow`); returns a batch once batchRows rows are held. */
   end(sourceRow: number, isTotal: boolean): RowBatch | undefined {
     if (isTotal) this.totalRows.push(sourceRow);

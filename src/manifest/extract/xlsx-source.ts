@@ -40,7 +40,7 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
     batchRows,
   );
   const width = t.cols.length;
-  const caches = t.cols.map(() => new Map<string, Parsed>());
+  const caches = t.cols.map(() => new Map<string | number, Parsed>());
   const at = new Array<GridCell | undefined>(t.maxC + 1);
   const scan = scanSheet(partText(t.parts.path, t.sheet.member, t.limits), t.parts);
   for await (const got of scan.rows) {
@@ -54,7 +54,10 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
       typed.begin();
       for (let j = 0; j < width; j++) {
         const x = at[t.cols[j]];
-        if (x !== undefined) typed.cell(j, parsed(x, caches[j]));
+        if (x === undefined) continue;
+        const cell = x.cell;
+        if (cell.t === 'n' && !cell.date && typed.number(j, cell.v as number)) continue;
+        typed.cell(j, parsed(x, caches[j]));
       }
       const full = typed.end(row.r + 1, isTotalRow({ r: row.r, cells: inside }));
       if (full) yield full;
@@ -67,13 +70,14 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
   spec.columns.forEach((c) => noteMarkers(c));
 }
 
-/** Strings repeat down a column: each distinct one parsed once (as typeColumn and the CSV stream do). */
-function parsed(x: GridCell, cache: Map<string, Parsed>): Parsed {
-  if (x.cell.t !== 's') return parseCell(x.cell);
-  const s = x.cell.v as string;
+/** Strings and dates repeat down a column: each distinct one parsed once (as typeColumn and the CSV stream do). */
+function parsed(x: GridCell, cache: Map<string | number, Parsed>): Parsed {
+  const cell = x.cell;
+  if (cell.t !== 's' && !(cell.t === 'n' && cell.date)) return parseCell(cell);
+  const s = cell.v as string | number;
   let p = cache.get(s);
   if (p === undefined) {
-    p = parseCell(x.cell);
+    p = parseCell(cell);
     if (cache.size < 50_000) cache.set(s, p);
   }
   return p;
