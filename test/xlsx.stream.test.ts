@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zipSync, strToU8 } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { collectTable, extractFile, openFile } from '../src/manifest/extract/index.js';
 import { releaseParsedRows } from '../src/manifest/extract/isolate.js';
 import { streamPlan, SHEET_HEAD_ROWS } from '../src/manifest/extract/xlsx-stream.js';
@@ -138,6 +138,53 @@ describe('the 1904 date system', () => {
     expect(grid.tables[0].rows[0]).toEqual(['2023-03-15', 0]);
     expect(stream.tables[0].rows).toEqual(grid.tables[0].rows);
     expect(stream.tables[0].spec).toEqual(grid.tables[0].spec);
+  });
+});
+
+describe('cell tags as other writers spell them', () => {
+  it('single quotes, attributes in any order, extra attributes: the same table as the grid path', async () => {
+    const plain = path.join(dir, 'tags-plain.xlsx');
+    writeXlsx(plain, {
+      styles: [14, 164],
+      formats: ['0.0%'],
+      sheets: [
+        {
+          name: 'Data',
+          *rows(): Iterable<[number, XCell[]]> {
+            yield [0, ['Code', 'Week ending', 'Count', 'Share']];
+            for (let i = 0; i < 40; i++)
+              yield [1 + i, [`C${i}`, { n: 45000 + i, s: 1 }, 10 * i, { n: i / 100, s: 2 }]];
+          },
+        },
+      ],
+    });
+    const parts = unzipSync(new Uint8Array(fs.readFileSync(plain)));
+    const name = Object.keys(parts).find((k) => /worksheets\/sheet\d+\.xml$/.test(k) && k.endsWith('1.xml'))!;
+    const xml = new TextDecoder().decode(parts[name]);
+    let k = 0;
+    // each cell's tag rewritten in turn: t before r in single quotes, extra attributes before and after
+    const odd = xml.replace(/<c r="([A-Z]+\d+)"((?: [st]="[^"]*")*)>/g, (_m, ref: string, rest: string) => {
+      const attrs = [...rest.matchAll(/ ([st])="([^"]*)"/g)].map((a) => ` ${a[1]}='${a[2]}'`).join('');
+      const n = k++ % 3;
+      if (n === 0) return `<c${attrs} r='${ref}'>`;
+      if (n === 1) return `<c cm="1" r="${ref}"${attrs.replace(/'/g, '"')} x14ac:dyDescent="0.25">`;
+      return `<c r="${ref}"${attrs} ph="1">`;
+    });
+    expect(odd).not.toBe(xml);
+    expect(odd).toContain(`<c t='s' r='A1'>`);
+    expect(odd).toContain(`<c s='1' r='B3'>`);
+    const file2 = path.join(dir, 'tags-odd.xlsx');
+    fs.writeFileSync(file2, zipSync({ ...parts, [name]: strToU8(odd) }));
+    const plan = await streamPlan(file2, extractLimits(), 0);
+    expect(plan?.grid).toEqual([]);
+    const grid = await extractFile(file2, { ext: 'xlsx' });
+    const stream = await extractFile(file2, { ext: 'xlsx', streamFrom: 0 });
+    expect(grid.tables[0].rows[3]).toEqual(['C3', '2023-03-18', 30, 0.03]);
+    expect(JSON.stringify(stream.tables)).toBe(JSON.stringify(grid.tables));
+    // and the same as the file written plainly
+    expect(JSON.stringify((await extractFile(plain, { ext: 'xlsx', streamFrom: 0 })).tables)).toBe(
+      JSON.stringify(stream.tables),
+    );
   });
 });
 

@@ -46,6 +46,40 @@ function quick(xml: string, at: number, gt: number, key: string): string | undef
   return head.indexOf("'") >= 0 ? attr(head, key.slice(1, -2)) : undefined;
 }
 
+interface CellTag {
+  r?: string;
+  s?: string;
+  t?: string;
+}
+
+/** The r, s and t attributes of a cell's start tag xml[at..gt], in one walk over the tag (either quote, entities
+ * unescaped). Searching for each by name ran past a tag without it into the next cells: most numbers carry no
+ * `t`, many no `s`. */
+function cellTag(xml: string, at: number, gt: number, out: CellTag): CellTag {
+  out.r = out.s = out.t = undefined;
+  let eq = xml.indexOf('=', at);
+  while (eq >= 0 && eq < gt) {
+    const q = xml.charCodeAt(eq + 1);
+    if (q !== 34 && q !== 39) return out;
+    const end = xml.indexOf(q === 34 ? '"' : "'", eq + 2);
+    if (end < 0) return out;
+    const before = xml.charCodeAt(eq - 2);
+    // a one-letter name after white space: r, s or t (not cm=, x14ac:dyDescent=, ...)
+    if (before === 32 || before === 9 || before === 10 || before === 13) {
+      const name = xml.charCodeAt(eq - 1);
+      if (name === 114 || name === 115 || name === 116) {
+        let v = xml.slice(eq + 2, end);
+        if (v.indexOf('&') >= 0) v = unescapeXml(v);
+        if (name === 114) out.r = v;
+        else if (name === 115) out.s = v;
+        else out.t = v;
+      }
+    }
+    eq = xml.indexOf('=', end + 1);
+  }
+  return out;
+}
+
 /** The text of the cell's `<v>` between from and to, if it has one. */
 function valueOf(xml: string, from: number, to: number): string | undefined {
   const at = xml.indexOf('<v', from);
@@ -58,19 +92,19 @@ function valueOf(xml: string, from: number, to: number): string | undefined {
 /** One cell (start tag at..gt, body to `to`) as the grid path sees it (grid.ts toCell, describeCell). */
 function cellOf(
   c: number,
+  tag: CellTag,
   xml: string,
-  at: number,
   gt: number,
   to: number,
   p: XlsxParts,
 ): GridCell | undefined {
-  const t = quick(xml, at, gt, ' t="') ?? 'n';
+  const t = tag.t ?? 'n';
   if (t === 'n') {
     const raw = valueOf(xml, gt, to);
     if (raw === undefined || raw === '') return undefined;
     const v = Number(raw);
     if (Number.isNaN(v)) return undefined;
-    const s = Number(quick(xml, at, gt, ' s="') ?? 0);
+    const s = Number(tag.s ?? 0);
     const cell: SheetCell =
       p.styles.date[s] && v > 0
         ? { t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true }
@@ -129,6 +163,7 @@ function otherCell(t: string, body: string): SheetCell | undefined {
 /** The cells of the row whose inner text is xml[from..to]. */
 function rowCells(xml: string, from: number, to: number, p: XlsxParts): GridCell[] {
   const cells: GridCell[] = [];
+  const tag: CellTag = {};
   let next = 0;
   let at = xml.indexOf('<c', from);
   while (at >= 0 && at < to) {
@@ -140,12 +175,12 @@ function rowCells(xml: string, from: number, to: number, p: XlsxParts): GridCell
     const gt = xml.indexOf('>', at);
     let end = gt + 1;
     let cell: GridCell | undefined;
-    const ref = quick(xml, at, gt, ' r="');
+    const ref = cellTag(xml, at, gt, tag).r;
     const c = ref ? colOf(ref) : next;
     next = c + 1;
     if (xml.charCodeAt(gt - 1) !== 47) {
       const close = xml.indexOf('</c>', gt);
-      cell = cellOf(c, xml, at, gt, close, p);
+      cell = cellOf(c, tag, xml, gt, close, p);
       end = close + 4;
     }
     if (cell) cells.push(cell);

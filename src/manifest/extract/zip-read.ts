@@ -1,7 +1,8 @@
 // A zip's members read from disk with yauzl (Node's native zlib inflates): the central directory, and one
 // member's bytes as a stream with the caps checked as they inflate. Used by zip.ts and the xlsx reader.
-import { statSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { createReadStream, statSync } from 'node:fs';
+import { pipeline, Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { faultPoint } from '../../faults.js';
 import { checkMemberEntry, extractLimits, inflationGuard, type ExtractLimits } from './caps.js';
@@ -98,14 +99,38 @@ export async function* memberBytes(
   const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, false);
   checkMemberEntry(name, e.compressedSize, e.uncompressedSize, limits);
   const guard = inflationGuard(name, e.compressedSize, limits);
-  const stream: Readable = await zip.openReadStreamPromise(e);
+  const stream = await inflated(path, zip, e);
+  let total = 0;
   try {
     for await (const chunk of stream) {
       guard((chunk as Uint8Array).length);
+      total += (chunk as Uint8Array).length;
       await faultPoint('unzip');
       yield chunk as Uint8Array;
     }
+    if (total !== e.uncompressedSize)
+      throw new Error(
+        `zip member "${name}" of ${path} inflated to ${total} bytes where its directory says ${e.uncompressedSize}: the file is damaged`,
+      );
   } finally {
     stream.destroy();
   }
+}
+
+/** Inflated pieces of this size: yauzl's zlib default (16 KiB) costs twice the time over a big sheet part
+ * (5,000 pieces of a 73 MB part, each a callback, a decode and a scanner step; ~0.6 s against ~0.3 s). */
+const INFLATE_CHUNK = 128 * 1024;
+
+/** A member's bytes: a deflated one read from the file by Node's own stream and inflated here in INFLATE_CHUNK
+ * pieces (the caller checks its size at the end, as yauzl does); a stored or encrypted one as yauzl reads it (an
+ * encrypted one fails there, clearly). Not yauzl's raw stream: destroyed while a read waits, it throws. */
+async function inflated(path: string, zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Readable> {
+  if (e.compressionMethod !== 8 || e.isEncrypted()) return zip.openReadStreamPromise(e);
+  const { fileDataStart } = await zip.readLocalFileHeaderPromise(e, { minimal: true });
+  const raw =
+    e.compressedSize > 0
+      ? createReadStream(path, { start: fileDataStart, end: fileDataStart + e.compressedSize - 1 })
+      : Readable.from([]);
+  // an error in either stream destroys both, the inflater with it: the caller's read throws it
+  return pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK }), () => {});
 }
