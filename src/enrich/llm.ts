@@ -1,7 +1,7 @@
 // The OpenAI edge: one structured-output request per table (JSON schema), validated with zod, retried when the
 // answer is invalid or partial, priced from `usage`, capped per run, and never trusted for identifiers (the caller
 // turns every suggested name into a legal one). The API key never appears in a log line or an error.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { LlmCall, LlmTableInput, LlmTableNames, TableNamer } from './index.js';
 
@@ -206,12 +206,19 @@ export function createOpenAiNamer(opts: OpenAiNamerOptions): OpenAiNamer {
   const maxUsd = spendCap(opts, env);
   const attempts = 1 + Math.max(0, opts.retries ?? 1);
   const log = (m: string) => opts.log?.(redact(m, opts.apiKey));
-  const client = new OpenAI({
-    apiKey: opts.apiKey,
-    baseURL: opts.baseURL,
-    maxRetries: opts.maxRetries ?? 2,
-    timeout: opts.timeoutMs ?? 60_000,
-  });
+  // the SDK (~500 modules, ~10 MB) is loaded at the first request: a run without a key, or with nothing to name,
+  // never pays for it
+  let client: Promise<OpenAI> | undefined;
+  const clientOf = () =>
+    (client ??= import('openai').then(
+      ({ default: Sdk }) =>
+        new Sdk({
+          apiKey: opts.apiKey,
+          baseURL: opts.baseURL,
+          maxRetries: opts.maxRetries ?? 2,
+          timeout: opts.timeoutMs ?? 60_000,
+        }),
+    ));
   let spent = 0;
   let pending: LlmCall[] = [];
   let capLogged = false;
@@ -248,7 +255,7 @@ export function createOpenAiNamer(opts: OpenAiNamerOptions): OpenAiNamer {
         pending.push(call);
         let content: string | null | undefined;
         try {
-          content = await complete(client, model, price, input, call);
+          content = await complete(await clientOf(), model, price, input, call);
           spent += call.cost_usd;
           failures = 0;
         } catch (e) {
@@ -290,9 +297,10 @@ function check(content: string | null | undefined, columns: number): LlmTableNam
   return parsed.data;
 }
 
+/** The SDK's errors (APIError and its kinds) carry the HTTP status, when there was a response. */
 function describeError(e: unknown): string {
-  if (e instanceof OpenAI.APIError) {
-    const status = e.status ? `HTTP ${e.status}` : e.constructor.name;
+  if (e instanceof Error && 'status' in e && 'headers' in e) {
+    const status = typeof e.status === 'number' ? `HTTP ${e.status}` : e.constructor.name;
     return `${status}: ${e.message}`;
   }
   return e instanceof Error ? e.message : String(e);

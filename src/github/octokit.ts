@@ -81,19 +81,3 @@ export function createOctokit(
   }
   return gh;
 }
-
-/** The bytes of a release asset (GitHub redirects to its storage; Octokit follows). */
-export async function downloadReleaseAsset(
-  gh: Octokit,
-  owner: string,
-  repo: string,
-  assetId: number,
-): Promise<Uint8Array> {
-  const res = await gh.rest.repos.getReleaseAsset({
-    owner,
-    repo,
-    asset_id: assetId,
-    headers: { accept: 'application/octet-stream' },
-  });
-  return new Uint8Array(res.data as unknown as ArrayBuffer);
-}

@@ -1,6 +1,7 @@
 // The release assets `restore --repo` (and a revision in the action) reads, behind a small interface (the Octokit
 // implementation below; tests run it against the fake REST API). What is read and restored: src/restore/.
-import { downloadReleaseAsset, type Octokit } from './octokit.js';
+import { downloadReleaseAsset } from './asset-bytes.js';
+import type { Octokit } from './octokit.js';
 import { isDataReleaseTag } from './release-names.js';
 
 export interface ReleaseReader {

@@ -3,7 +3,8 @@
 // release's assets by name) kept in a cache so a tag is looked up or created once and a release's assets are listed
 // once. src/github/client.ts puts it together with the other GitHub clients; publishing (which files, replace or
 // keep) is src/action/releases.ts.
-import { downloadReleaseAsset, type Octokit } from './octokit.js';
+import { downloadReleaseAsset } from './asset-bytes.js';
+import type { Octokit } from './octokit.js';
 
 export interface Release {
   id: number;
