@@ -1,6 +1,6 @@
-// The action in-process through run(), with the real Octokit (throttling, retry, the budget) against the GitHub
-// fake: a workspace, a fresh runner's checkout of it, and one run with given inputs (what test/action.budget.test.ts
-// does, shared for other tests).
+// The action in-process through run(): a recording @actions/core (fakeCore), a runner's environment, and with the
+// real Octokit (throttling, retry, the budget) against the GitHub fake: a workspace, a fresh runner's checkout of
+// it, and one run with given inputs.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
