@@ -48,8 +48,18 @@ export interface GitCommitterOptions {
   author?: { name: string; email: string };
 }
 
-const REJECTED =
-  /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value)|stale info/i;
+/**
+ * The branch moved: rejected before the update, or (two pushes at once) the ref lock lost during it; an atomic
+ * push then says only `atomic transaction failed`, and the remote's stderr why.
+ */
+const REJECTED = new RegExp(
+  [
+    String.raw`\[rejected\]|non-fast-forward|fetch first|stale info`,
+    String.raw`\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value)`,
+    String.raw`cannot lock ref '[^']+': (is at \w+ but expected|reference already exists)`,
+  ].join('|'),
+  'i',
+);
 const PROTECTED = /protected branch|GH006|GH013|pre-receive hook declined/i;
 
 /** The repository and paths a committer works on, resolved once. */
