@@ -10,6 +10,7 @@ import { createOctokit } from '../src/github/octokit.js';
 import { startFleetSite, FLEET_TABLES, type FleetSite } from './support/fleet-site.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
 import { freshRunner, parquet, processedKeys, runOnce, workspace } from './support/action-inproc.js';
+import { useActionBed } from './support/action-run.js';
 
 describe('the GitHub fake enforces GitHub rate limits', () => {
   let fake: FakeGitHub;
@@ -87,16 +88,10 @@ describe('the GitHub fake enforces GitHub rate limits', () => {
 });
 
 describe('the action under a GitHub API budget', () => {
+  const bed = useActionBed(() => startFleetSite({ pubs: 3, periods: 4 }));
   let site: FleetSite;
   let fake: FakeGitHub;
-  beforeAll(async () => {
-    site = await startFleetSite({ pubs: 3, periods: 4 });
-    fake = await startGitHubFake();
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await site?.close();
-  });
+  beforeAll(() => void ({ site, fake } = bed));
 
   it('a run under a budget defers items (exit 0, nothing failed, no issue); the next run finishes them, one asset per (table, period)', async () => {
     fake.reset();

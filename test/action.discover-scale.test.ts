@@ -3,34 +3,25 @@
 // merged, the next run still goes on to the least recently checked pages (the branch's monitor.json is carried)
 // and keeps proposing what the deferred pages gave before; a failing page fails the step but the others' findings
 // are still proposed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrigin, runAction, type Origin } from './support/action-harness.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeOrigin, runAction, scheduleEvent, seedFiles, type Origin } from './support/action-harness.js';
+import { useActionBed } from './support/action-run.js';
+import type { FakeGitHub } from './support/github-fake.js';
 import { farmConfig, monthName, pagePath, startFarm, type Farm } from './support/landing-farm.js';
 
+const bed = useActionBed(() => startFarm(1));
 let farm: Farm;
 let fake: FakeGitHub;
 let origin: Origin;
 
-beforeAll(async () => {
-  farm = await startFarm(1);
-  fake = await startGitHubFake();
-  origin = makeOrigin({
-    'config/publications.yaml': farmConfig(farm, 4, [monthName(8)]),
-    'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-  });
-});
-afterAll(async () => {
-  await farm.close();
-  await fake.close();
+beforeAll(() => {
+  ({ site: farm, fake } = bed);
+  origin = makeOrigin(seedFiles(farmConfig(farm, 4, [monthName(8)])));
 });
 
 const discover = (now: string) =>
   runAction({
-    cwd: origin.clone(),
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: { name: 'schedule', payload: { schedule: '47 5 * * *' } },
+    ...bed.options({ cwd: origin.clone(), event: scheduleEvent(fake, '47 5 * * *') }),
     inputs: {
       command: 'discover',
       'max-checks': '2',

@@ -2,9 +2,17 @@
 // repository as origin, a series page on 127.0.0.1 and the OpenAPI-validated GitHub fake. One pull request on
 // datawarp/discover is opened, then updated (never duplicated), and closed once the base has everything it
 // proposes; a late publication's issue is opened once and closed when the release arrives.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeOrigin, runAction, type Origin } from './support/action-harness.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  git,
+  makeOrigin,
+  runAction,
+  scheduleEvent,
+  seedFiles,
+  type Origin,
+} from './support/action-harness.js';
+import { useActionBed } from './support/action-run.js';
+import type { FakeGitHub } from './support/github-fake.js';
 import { seriesPage, startMonitorSite, type MonitorSite } from './support/monitor-site.js';
 
 const SERIES = '/data-and-information/publications/statistical/mi-adhd';
@@ -14,6 +22,7 @@ const rel = (slug: string, month: string, date: string) => ({
   date,
 });
 
+const bed = useActionBed(startMonitorSite);
 let site: MonitorSite;
 let fake: FakeGitHub;
 let origin: Origin;
@@ -38,11 +47,10 @@ function servePage(arrived: boolean) {
   );
 }
 
-beforeAll(async () => {
-  site = await startMonitorSite();
-  fake = await startGitHubFake();
-  origin = makeOrigin({
-    'config/publications.yaml': `# monitored publications
+beforeAll(() => {
+  ({ site, fake } = bed);
+  origin = makeOrigin(
+    seedFiles(`# monitored publications
 allowed_hosts: [127.0.0.1]
 
 publications:
@@ -53,21 +61,13 @@ publications:
     urls:
       - period: aug25
         url: ${site.url}${SERIES}/august-2025
-`,
-    'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-  });
-});
-afterAll(async () => {
-  await site.close();
-  await fake.close();
+`),
+  );
 });
 
 const discover = (now: string) =>
   runAction({
-    cwd: origin.clone(),
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: { name: 'schedule', payload: { schedule: '47 5 * * *' } },
+    ...bed.options({ cwd: origin.clone(), event: scheduleEvent(fake, '47 5 * * *') }),
     // a short gap between requests to one host (the default, 1 s, is for real sites)
     inputs: { command: 'discover', 'discover-gap-seconds': '0.01' },
     env: { DATAWARP_NOW: now },

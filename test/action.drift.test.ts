@@ -7,13 +7,20 @@
 // the weekly status comment added once a week.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeOrigin, runAction, type Origin, type RunActionOptions } from './support/action-harness.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import {
+  makeOrigin,
+  pushFiles,
+  runAction,
+  seedFiles,
+  type Origin,
+  type RunActionOptions,
+} from './support/action-harness.js';
+import { useActionBed } from './support/action-run.js';
+import type { FakeGitHub } from './support/github-fake.js';
 import { serveFolder, type StaticServer } from './support/static-server.js';
-import { REPO } from './support/workspace.js';
 
 const COLUMNS: Record<string, string[]> = {
   '2024-01': ['org_code', 'org_name', 'patients', 'appointments'],
@@ -37,18 +44,6 @@ function csv(columns: string[]): string {
   return [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
 }
 
-/** A commit on origin's main writing `files`. */
-function pushFiles(origin: Origin, files: Record<string, string>, message: string): void {
-  const dir = origin.clone();
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '--quiet', '-m', message);
-  git(dir, 'push', '--quiet', 'origin', 'main');
-}
-
 interface DriftRecord {
   since: string;
   period: string;
@@ -63,11 +58,18 @@ const driftOf = (o: Origin): DriftRecord | undefined =>
   ).publications.clinic?.drift;
 
 describe('drift to review in the action (built bundle)', () => {
-  let fake: FakeGitHub;
-  let files: StaticServer;
-  let origin: Origin;
-  const bundle = process.env.DATAWARP_ACTION_BUNDLE || join(REPO, 'dist', 'index.js');
   const data = mkdtempSync(join(tmpdir(), 'dw-drift-files-'));
+  /** the data files: each period's CSV with its columns, served on 127.0.0.1 */
+  const bed = useActionBed(async () => {
+    for (const [period, cols] of Object.entries(COLUMNS)) {
+      mkdirSync(join(data, period), { recursive: true });
+      writeFileSync(join(data, period, 'clinic_activity.csv'), csv(cols));
+    }
+    return serveFolder(data);
+  });
+  let files: StaticServer;
+  let fake: FakeGitHub;
+  let origin: Origin;
 
   const config = (periods: string[], reference?: string) =>
     YAML.stringify({
@@ -81,25 +83,8 @@ describe('drift to review in the action (built bundle)', () => {
         },
       },
     });
-  const base = (extra: Partial<RunActionOptions> = {}): RunActionOptions => ({
-    cwd: origin.clone(),
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: {
-      name: 'workflow_dispatch',
-      payload: {
-        inputs: {},
-        ref: 'refs/heads/main',
-        repository: { full_name: `${fake.owner}/${fake.repo}` },
-        sender: { login: 'someone' },
-        workflow: '.github/workflows/backfill.yml',
-      },
-    },
-    inputs: { 'database-url': '' },
-    env: { DATAWARP_ACTION_BUNDLE: bundle },
-    timeoutMs: 200_000,
-    ...extra,
-  });
+  const base = (extra: Partial<RunActionOptions> = {}): RunActionOptions =>
+    bed.options({ cwd: origin.clone(), inputs: { 'database-url': '' }, timeoutMs: 200_000, ...extra });
   const driftIssues = () => fake.issues.filter((i) => i.labels.includes('datawarp-drift'));
   const backfillWith = async (periods: string[], reference?: string) => {
     pushFiles(
@@ -113,24 +98,11 @@ describe('drift to review in the action (built bundle)', () => {
     return r;
   };
 
-  beforeAll(async () => {
-    for (const [period, cols] of Object.entries(COLUMNS)) {
-      mkdirSync(join(data, period), { recursive: true });
-      writeFileSync(join(data, period, 'clinic_activity.csv'), csv(cols));
-    }
-    files = await serveFolder(data);
-    fake = await startGitHubFake();
-    origin = makeOrigin({
-      'config/publications.yaml': '',
-      'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-      '.gitignore': '.datawarp/\noutput/parquet/\n',
-    });
+  beforeAll(() => {
+    ({ site: files, fake } = bed);
+    origin = makeOrigin(seedFiles(''));
   });
-  afterAll(async () => {
-    await fake?.close();
-    await files?.close();
-    rmSync(data, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
 
   it('the first period: nothing to compare, no issue', async () => {
     await backfillWith(['2024-01']);
@@ -175,9 +147,7 @@ describe('drift to review in the action (built bundle)', () => {
 
   it('status shows the open drift; the weekly comment once per ISO week', async () => {
     const status = (now: string) =>
-      runAction(
-        base({ inputs: { command: 'status' }, env: { DATAWARP_ACTION_BUNDLE: bundle, DATAWARP_NOW: now } }),
-      );
+      runAction(base({ inputs: { command: 'status' }, env: { DATAWARP_NOW: now } }));
     const a = await status('2026-12-07T06:00:00Z'); // Monday of 2026-W50
     expect(a.code, a.stdout + a.stderr).toBe(0);
     expect(a.summary).toContain('### Drift to review');

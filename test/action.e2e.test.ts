@@ -8,14 +8,17 @@ import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NhsSite } from '../scripts/demo/site.js';
 import {
+  dispatchEvent,
   git,
   makeOrigin,
   runAction,
+  scheduleEvent,
+  seedFiles,
   type ActionRun,
   type Origin,
   type RunActionOptions,
 } from './support/action-harness.js';
-import { dispatchEvent, scheduleEvent, seedFiles, siteConfig, useActionBed } from './support/action-run.js';
+import { siteConfig, useActionBed } from './support/action-run.js';
 import { testEngines } from './support/db.js';
 import type { FakeGitHub } from './support/github-fake.js';
 import { REPO } from './support/workspace.js';

@@ -14,8 +14,15 @@ import { runCli } from '../src/cli/main.js';
 import type { Catalog } from '../src/export/index.js';
 import { openDb } from '../src/load/index.js';
 import { runRestore } from '../src/cli/restore.js';
-import { git, makeOrigin, runAction, type Origin, type RunActionOptions } from './support/action-harness.js';
-import { seedFiles, siteConfig, useActionBed } from './support/action-run.js';
+import {
+  git,
+  makeOrigin,
+  runAction,
+  seedFiles,
+  type Origin,
+  type RunActionOptions,
+} from './support/action-harness.js';
+import { siteConfig, useActionBed } from './support/action-run.js';
 import { testEngines } from './support/db.js';
 import type { FakeGitHub } from './support/github-fake.js';
 

@@ -15,6 +15,7 @@ import { openDb, type Db } from '../src/load/index.js';
 import { zipMembers } from '../src/restore/zip-members.js';
 import { runSiteCommand } from '../src/cli/site.js';
 import { freshRunner, processedKeys, runOnce, tmp, workspace } from './support/action-inproc.js';
+import { useActionBed } from './support/action-run.js';
 import { openTestDb, testEngines } from './support/db.js';
 import { startFleetSite, FLEET_TABLES, type FleetSite } from './support/fleet-site.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
@@ -36,16 +37,10 @@ async function members(data: Buffer): Promise<Map<string, number>> {
 }
 
 describe('release layout item: one zip per (publication, period)', () => {
+  const bed = useActionBed(() => startFleetSite({ pubs: 3, periods: 4 }));
   let site: FleetSite;
   let fake: FakeGitHub;
-  beforeAll(async () => {
-    site = await startFleetSite({ pubs: 3, periods: 4 });
-    fake = await startGitHubFake();
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await site?.close();
-  });
+  beforeAll(() => void ({ site, fake } = bed));
 
   it('a first backfill uploads one STORED zip per item (calls per asset counted); a later run doubles none', async () => {
     fake.reset();
@@ -160,16 +155,10 @@ describe('release layout item: one zip per (publication, period)', () => {
 });
 
 describe('switching a repository from layout table to item', () => {
+  const bed = useActionBed(() => startFleetSite({ pubs: 1, periods: 1 }));
   let site: FleetSite;
   let fake: FakeGitHub;
-  beforeAll(async () => {
-    site = await startFleetSite({ pubs: 1, periods: 1 });
-    fake = await startGitHubFake();
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await site?.close();
-  });
+  beforeAll(() => void ({ site, fake } = bed));
 
   it('a revision under item: the zip holds the reloaded tables, their per-table assets are kept as __v1', async () => {
     const [pub] = site.pubs;

@@ -4,15 +4,23 @@
 // catalog lists both; the period's rows come back from the release first, so the diff counts what changed. In
 // the fan-out, a matrix job reloads a pending revision and the merge job clears it from
 // state/monitor.json in its one commit; a failed job's revision stays pending.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NhsSite } from '../scripts/demo/site.js';
 import type { Catalog } from '../src/export/index.js';
-import { git, makeOrigin, runAction, type Origin, type RunActionOptions } from './support/action-harness.js';
-import { seedFiles, siteConfig, useActionBed } from './support/action-run.js';
+import {
+  git,
+  makeOrigin,
+  pushFiles,
+  runAction,
+  seedFiles,
+  type Origin,
+  type RunActionOptions,
+} from './support/action-harness.js';
+import { siteConfig, useActionBed } from './support/action-run.js';
 import { testEngines } from './support/db.js';
 import type { FakeGitHub } from './support/github-fake.js';
 import { editCsv } from './support/revise.js';
@@ -22,18 +30,6 @@ const QOF_FILE = 'MAPPING_INDICATORS_2021_v2.csv';
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'nhs');
 
 const parquetRows = (data: Buffer) => Number(parquetMetadata(Uint8Array.from(data).buffer).num_rows);
-
-/** A commit on origin's main writing `files` (what a merged discover pull request does). */
-function pushFiles(origin: Origin, files: Record<string, string>, message: string): void {
-  const dir = origin.clone();
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '--quiet', '-m', message);
-  git(dir, 'push', '--quiet', 'origin', 'main');
-}
 
 /** state/monitor.json with these (pub, period) revisions pending. */
 function monitorWith(revised: { pub: string; period: string }[]): string {

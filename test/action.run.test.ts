@@ -1,62 +1,21 @@
 // The action in-process through run(fakeCore, fakeGitHub): summaries built from typed outcomes, config problems
 // as annotations, and a forced run whose source files are all in the cache (zero downloads).
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
-import type { Core } from '../src/action/context.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NhsSite } from '../scripts/demo/site.js';
 import type { GitHub } from '../src/github/client.js';
 import type { TrackedIssue } from '../src/github/issues.js';
 import { run } from '../src/action/run.js';
 import { backfillSummary } from '../src/action/summary.js';
 import { openDb } from '../src/load/index.js';
 import type { ItemOutcome } from '../src/pipeline/backfill.js';
+import { fakeCore, runnerEnv, tmp, workspace } from './support/action-inproc.js';
+import { siteConfig, useActionBed } from './support/action-run.js';
 import { conditionalHttp, createDirCache, type CountingHttp } from './support/cache-fake.js';
-import { openTestDb, testEngines, type TestDb } from './support/db.js';
+import { testEngines } from './support/db.js';
 import { memReleases } from './support/mem-releaser.js';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'dw-run-'));
-
-interface CoreRecord {
-  outputs: Record<string, string>;
-  summary: string;
-  errors: { message: string; props?: Record<string, unknown> }[];
-  warnings: string[];
-  failed?: string;
-  logs: string[];
-}
-
-function fakeCore(inputs: Record<string, string>): { core: Core; rec: CoreRecord } {
-  const rec: CoreRecord = { outputs: {}, summary: '', errors: [], warnings: [], logs: [] };
-  let pending = '';
-  const summary = {
-    addRaw(text: string, eol = false) {
-      pending += text + (eol ? '\n' : '');
-      return summary;
-    },
-    async write() {
-      rec.summary += pending;
-      pending = '';
-      return summary;
-    },
-  };
-  const core = {
-    getInput: (name: string) => ({ 'github-token': 'ghs_fake', ...inputs })[name] ?? '',
-    getBooleanInput: (name: string) => inputs[name] === 'true',
-    setOutput: (k: string, v: unknown) => (rec.outputs[k] = String(v)),
-    setFailed: (m: string | Error) => (rec.failed = String(m)),
-    setSecret: () => {},
-    info: (m: string) => rec.logs.push(m),
-    notice: (m: string) => rec.logs.push(m),
-    warning: (m: string) => rec.warnings.push(String(m)),
-    error: (m: string | Error, props?: Record<string, unknown>) =>
-      rec.errors.push({ message: String(m), props }),
-    summary,
-  };
-  return { core: core as unknown as Core, rec };
-}
 
 /** In-memory releases (test/support/mem-releaser.ts), issues and repository calls. */
 function fakeGitHub() {
@@ -150,22 +109,11 @@ describe('summaries from typed outcomes', () => {
 });
 
 describe('run(fakeCore, fakeGitHub)', () => {
-  function workspace(config: unknown): string {
-    const dir = tmp();
-    mkdirSync(join(dir, 'config'));
-    writeFileSync(join(dir, 'config', 'publications.yaml'), YAML.stringify(config));
-    return dir;
-  }
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_REPOSITORY: 'o/r',
-    GITHUB_REF: 'refs/heads/main',
-    RUNNER_TEMP: tmp(),
-    ...extra,
-  });
+  const env = (extra: NodeJS.ProcessEnv = {}) => runnerEnv('o/r', extra);
+  const yamlWorkspace = (config: unknown) => workspace(YAML.stringify(config));
 
   it('validate: the summary says OK; a problem from an environment variable is annotated without a file', async () => {
-    const cwd = workspace({ publications: { a: { name: 'A', frequency: 'monthly', urls: [] } } });
+    const cwd = yamlWorkspace({ publications: { a: { name: 'A', frequency: 'monthly', urls: [] } } });
     let f = fakeCore({ command: 'validate' });
     await run(f.core, () => fakeGitHub().gh, { cwd, env: env() });
     expect(f.rec.failed).toBeUndefined();
@@ -181,33 +129,11 @@ describe('run(fakeCore, fakeGitHub)', () => {
   (testEngines().includes('pg') ? describe : describe.skip)(
     'backfill against the local NHS site [pg]',
     () => {
+      const bed = useActionBed();
       let site: NhsSite;
-      const dbs: TestDb[] = [];
-      const freshDb = async () => {
-        const t = await openTestDb('pg');
-        dbs.push(t);
-        return t.location.databaseUrl!;
-      };
-      beforeAll(async () => {
-        site = await startNhsSite();
-      });
-      afterAll(async () => {
-        for (const t of dbs) await t.dispose();
-        await site?.close();
-      });
-      const configFor = (pub: string, periods: string[]) => {
-        const p = site.publications.find((x) => x.pub === pub)!;
-        return {
-          allowed_hosts: ['127.0.0.1'],
-          publications: {
-            [pub]: {
-              name: p.name,
-              frequency: p.frequency,
-              urls: p.urls.filter((u) => periods.includes(u.period)),
-            },
-          },
-        };
-      };
+      beforeAll(() => void ({ site } = bed));
+      const freshDb = () => bed.freshDb();
+      const configFor = (pub: string, periods: string[]) => siteConfig(site, [pub], { [pub]: periods });
 
       /** Serve the period's CSV (its name containing `match`) with one more column; returns its path. */
       async function withNewColumn(
@@ -258,7 +184,7 @@ describe('run(fakeCore, fakeGitHub)', () => {
 
         writeFileSync(
           join(cwd, 'config', 'publications.yaml'),
-          YAML.stringify(configFor('pcn_workforce', ['2020-03', '2020-09'])),
+          configFor('pcn_workforce', ['2020-03', '2020-09']),
         );
         const csv = await withNewColumn('pcn_workforce', '2020-09', 'September', 'Contract Type', 'salaried');
         const db2 = await freshDb();

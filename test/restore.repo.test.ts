@@ -4,14 +4,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNhsSite, type NhsSite } from '../scripts/demo/site.js';
 import { periodStart } from '../src/config/index.js';
 import { assetName, CATALOG_TAG, releaseTag } from '../src/github/release-names.js';
 import type { Db } from '../src/load/index.js';
 import { openDb } from '../src/load/index.js';
 import { runRestore } from '../src/cli/restore.js';
-import { openTestDb, testEngines, type TestDb } from './support/db.js';
-import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+import { useActionBed } from './support/action-run.js';
+import { testEngines } from './support/db.js';
+import type { FakeGitHub } from './support/github-fake.js';
 import { makeWorkspace, type Workspace } from './support/workspace.js';
 
 const counts = (db: Db) =>
@@ -26,25 +26,17 @@ const columnTypes = (db: Db) =>
   );
 
 (testEngines().includes('pg') ? describe : describe.skip)('datawarp restore --repo [pg]', () => {
-  let site: NhsSite;
+  const bed = useActionBed();
   let fake: FakeGitHub;
   let ws: Workspace;
-  let target: TestDb;
+  let targetUrl: string;
   beforeAll(async () => {
-    site = await startNhsSite();
-    fake = await startGitHubFake();
-    ws = await makeWorkspace('pg', site, ['qof', 'pcn_workforce']);
-    target = await openTestDb('pg');
-    await target.db.close();
+    fake = bed.fake;
+    ws = await makeWorkspace('pg', bed.site, ['qof', 'pcn_workforce']);
+    targetUrl = await bed.freshDb();
   });
   afterAll(async () => {
-    if (target) {
-      target.db = await openDb(target.location);
-      await target.dispose();
-    }
     await ws?.dispose();
-    await fake?.close();
-    await site?.close();
   });
 
   /** Publish output/parquet as the action does: one release per publication and year, one asset per file. */
@@ -84,13 +76,13 @@ const columnTypes = (db: Db) =>
       ['--repo', `${fake.owner}/${fake.repo}`, '--token', 'ghs_x', '--state', 'restored.json'],
       {
         cwd: ws.dir,
-        env: { DATABASE_URL: target.location.databaseUrl, GITHUB_API_URL: fake.url },
+        env: { DATABASE_URL: targetUrl, GITHUB_API_URL: fake.url },
         io: { out: (s) => (out += s), err: (s) => (err += s) },
       },
     );
     expect(code, err).toBe(0);
     expect(out).toMatch(/from \d+ Parquet files \(releases of /);
-    const db = await openDb(target.location);
+    const db = await openDb({ databaseUrl: targetUrl });
     try {
       expect(await counts(db)).toEqual(before);
       expect(await columnTypes(db)).toEqual(typesBefore);

@@ -1,33 +1,14 @@
 // The discover branch: one commit on top of the checked-out tip holding the given files as they are in the
 // working tree, force-pushed to a fixed branch (it is rebuilt every run, so the pull request always shows
 // today's proposal against today's base). Git plumbing on a temporary index: HEAD and the tree are untouched.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitError } from './git.js';
+import { authorEnv, GitError, gitOk } from './git-exec.js';
 
-const BOT = {
-  GIT_AUTHOR_NAME: 'github-actions[bot]',
-  GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
-  GIT_COMMITTER_NAME: 'github-actions[bot]',
-  GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-
-function git(cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  return new Promise<string>((resolve, reject) => {
-    const child = execFile(
-      'git',
-      args,
-      { cwd, env: { ...process.env, ...opts.env } },
-      (err, stdout, stderr) => {
-        if (err) reject(new GitError(`git ${args[0]} failed: ${String(stderr).trim() || err.message}`));
-        else resolve(String(stdout).trim());
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
-}
+/** git's output, trimmed; an error naming the command when git fails. */
+const git = async (cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
+  (await gitOk(cwd, args, opts)).trim();
 
 /** The commit pushed to `branch`, or undefined when the files equal the tip's (nothing to propose). */
 export async function pushBranch(
@@ -51,7 +32,7 @@ export async function pushBranch(
     }
     const tree = await git(cwd, ['write-tree'], { env });
     if (tree === (await git(cwd, ['rev-parse', `${head}^{tree}`]))) return undefined;
-    const commit = await git(cwd, ['commit-tree', tree, '-p', head, '-m', message], { env: BOT });
+    const commit = await git(cwd, ['commit-tree', tree, '-p', head, '-m', message], { env: authorEnv() });
     try {
       await git(cwd, ['push', '--force', '--porcelain', remote, `${commit}:refs/heads/${branch}`]);
     } catch (e) {

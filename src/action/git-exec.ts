@@ -1,7 +1,24 @@
-// git run as a child process: the result (stdout, stderr, exit code), or an error naming the command.
+// The action's one git runner: git run as a child process, its result (stdout, stderr, exit code) or an error
+// naming the command; and the identity the action's commits carry.
 import { execFile } from 'node:child_process';
 
 export class GitError extends Error {}
+
+/** Who the action's commits are by: the GitHub Actions bot, unless another author is given. */
+export const BOT_AUTHOR = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+
+/** The environment that makes git commit as `author`. */
+export function authorEnv(author = BOT_AUTHOR): NodeJS.ProcessEnv {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
+}
 
 export interface Exec {
   stdout: string;

@@ -2,7 +2,7 @@
 // re-enables its workflow (a no-op when enabled; needs `actions: write`), else commits a heartbeat file once the
 // branch has had no commit for 50 days.
 import type { Log } from './env.js';
-import { lastCommitAgeDays } from './git.js';
+import { lastCommitAgeDays } from './git-read.js';
 import type { RepoApi } from '../github/repo.js';
 
 export const HEARTBEAT_FILE = 'state/heartbeat';

@@ -9,7 +9,7 @@ import { readCatalog } from '../export/index.js';
 import { backfill, type ItemOutcome } from '../pipeline/backfill.js';
 import type { PullRequestInfo } from './context.js';
 import { httpClientFor, namerFor, openActionDb, reporterFor, type ActionEnv } from './env.js';
-import { fileAtRevision } from './git.js';
+import { fileAtRevision } from './git-read.js';
 import { forkSummary, PR_MARKER, pullRequestComment, type PreviewItem } from './summary.js';
 
 interface AddedEntry {

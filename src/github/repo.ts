@@ -20,23 +20,24 @@ export interface RepoApi {
 }
 
 export function createOctokitRepo(gh: Octokit, owner: string, repo: string): RepoApi {
+  /** the open pull request from `head` (a branch of this repository) into `base`, if any */
+  const openPull = async (head: string, base: string) =>
+    (await gh.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: 'open' })).data[0];
   return {
     async enableWorkflow(workflowFile) {
       await gh.rest.actions.enableWorkflow({ owner, repo, workflow_id: workflowFile });
     },
     async ensurePullRequest(head, base, title, body) {
-      const open = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: 'open' });
-      if (open.data.length) {
-        const number = open.data[0].number;
-        await gh.rest.pulls.update({ owner, repo, pull_number: number, title, body });
-        return { number, created: false };
+      const open = await openPull(head, base);
+      if (open) {
+        await gh.rest.pulls.update({ owner, repo, pull_number: open.number, title, body });
+        return { number: open.number, created: false };
       }
       const pr = await gh.rest.pulls.create({ owner, repo, head, base, title, body });
       return { number: pr.data.number, created: true };
     },
     async closePullRequest(head, base, note) {
-      const open = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: 'open' });
-      const pr = open.data[0];
+      const pr = await openPull(head, base);
       if (!pr) return undefined;
       const body = `${note}\n\n---\n\n${pr.body ?? ''}`;
       await gh.rest.pulls.update({ owner, repo, pull_number: pr.number, state: 'closed', body });

@@ -4,8 +4,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import YAML from 'yaml';
+import type { FakeGitHub } from './github-fake.js';
 
 /** The repository root (not imported from workspace.ts, which loads vitest: bench/fleet.ts uses this file). */
 const REPO = resolve(import.meta.dirname, '..', '..');
@@ -70,6 +71,18 @@ export function makeOrigin(files: Record<string, string>): Origin {
       return git(bare, 'rev-parse', branch);
     },
   };
+}
+
+/** A commit on origin's main writing `files` (what a merged pull request does). */
+export function pushFiles(origin: Origin, files: Record<string, string>, message: string): void {
+  const dir = origin.clone();
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '--quiet', '-m', message);
+  git(dir, 'push', '--quiet', 'origin', 'main');
 }
 
 export interface ActionRun {
@@ -177,3 +190,30 @@ export function runAction(o: RunActionOptions): Promise<ActionRun> {
     });
   });
 }
+
+/** The files a repository using the action starts with: its config, an empty state, the usual .gitignore. */
+export const seedFiles = (config: string): Record<string, string> => ({
+  'config/publications.yaml': config,
+  'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
+  '.gitignore': '.datawarp/\noutput/parquet/\n',
+});
+
+export type ActionEvent = RunActionOptions['event'];
+
+/** A `schedule` event: by default backfill.yml's daily one. */
+export const scheduleEvent = (fake: FakeGitHub, cron = '17 6 * * *'): ActionEvent => ({
+  name: 'schedule',
+  payload: { schedule: cron, repository: { full_name: `${fake.owner}/${fake.repo}` } },
+});
+
+/** A `workflow_dispatch` of backfill.yml on main with these inputs. */
+export const dispatchEvent = (fake: FakeGitHub, inputs: Record<string, unknown> = {}): ActionEvent => ({
+  name: 'workflow_dispatch',
+  payload: {
+    inputs,
+    ref: 'refs/heads/main',
+    repository: { full_name: `${fake.owner}/${fake.repo}` },
+    sender: { login: 'someone' },
+    workflow: '.github/workflows/backfill.yml',
+  },
+});

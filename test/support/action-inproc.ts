@@ -1,6 +1,6 @@
-// The action in-process through run(), with the real Octokit (throttling, retry, the budget) against the GitHub
-// fake: a workspace, a fresh runner's checkout of it, and one run with given inputs (what test/action.budget.test.ts
-// does, shared for other tests).
+// The action in-process through run(): a recording @actions/core (fakeCore), a runner's environment, and with the
+// real Octokit (throttling, retry, the budget) against the GitHub fake: a workspace, a fresh runner's checkout of
+// it, and one run with given inputs.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,22 +12,31 @@ import type { FakeGitHub } from './github-fake.js';
 
 export const tmp = () => mkdtempSync(join(tmpdir(), 'dw-inproc-'));
 
-interface Rec {
+/** What the action told the runner: outputs, the step summary written, annotations, logs, the failure. */
+export interface CoreRecord {
   outputs: Record<string, string>;
   summary: string;
+  errors: { message: string; props?: Record<string, unknown> }[];
   warnings: string[];
   logs: string[];
   failed?: string;
 }
 
-export function fakeCore(inputs: Record<string, string>): { core: Core; rec: Rec } {
-  const rec: Rec = { outputs: {}, summary: '', warnings: [], logs: [] };
+/**
+ * @actions/core for run(): `inputs` over the defaults (a token, no state commit, no database URL); the summary
+ * holds what was written (addRaw without write() is lost, as on a runner).
+ */
+export function fakeCore(inputs: Record<string, string>): { core: Core; rec: CoreRecord } {
+  const rec: CoreRecord = { outputs: {}, summary: '', errors: [], warnings: [], logs: [] };
+  let pending = '';
   const summary = {
-    addRaw(text: string) {
-      rec.summary += text;
+    addRaw(text: string, eol = false) {
+      pending += text + (eol ? '\n' : '');
       return summary;
     },
     async write() {
+      rec.summary += pending;
+      pending = '';
       return summary;
     },
   };
@@ -39,13 +48,15 @@ export function fakeCore(inputs: Record<string, string>): { core: Core; rec: Rec
   };
   const core = {
     getInput: (name: string) => all[name] ?? '',
+    getBooleanInput: (name: string) => all[name] === 'true',
     setOutput: (k: string, v: unknown) => (rec.outputs[k] = String(v)),
     setFailed: (m: string | Error) => (rec.failed = String(m)),
     setSecret: () => {},
     info: (m: string) => rec.logs.push(m),
     notice: (m: string) => rec.logs.push(m),
     warning: (m: string) => rec.warnings.push(String(m)),
-    error: (m: string | Error) => rec.warnings.push(String(m)),
+    error: (m: string | Error, props?: Record<string, unknown>) =>
+      rec.errors.push({ message: String(m), props }),
     summary,
   };
   return { core: core as unknown as Core, rec };
@@ -62,11 +73,13 @@ export const factoryFor =
       limits?.budget,
     );
 
-export const env = (fake: FakeGitHub): NodeJS.ProcessEnv => ({
+/** A runner's environment for a workflow_dispatch on main of `repository` (owner/name). */
+export const runnerEnv = (repository: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   GITHUB_EVENT_NAME: 'workflow_dispatch',
-  GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+  GITHUB_REPOSITORY: repository,
   GITHUB_REF: 'refs/heads/main',
   RUNNER_TEMP: tmp(),
+  ...extra,
 });
 
 /** A workspace holding `config`. */
@@ -91,7 +104,7 @@ export function freshRunner(from: string): string {
 
 export async function runOnce(fake: FakeGitHub, cwd: string, inputs: Record<string, string> = {}) {
   const f = fakeCore(inputs);
-  await run(f.core, factoryFor(fake), { cwd, env: env(fake) });
+  await run(f.core, factoryFor(fake), { cwd, env: runnerEnv(`${fake.owner}/${fake.repo}`) });
   return f.rec;
 }
 

@@ -1,11 +1,12 @@
-// Set-up shared by the tests that run the action (dist/index.js) as the runner runs it: the local NHS site and the
-// OpenAPI-validated GitHub fake started once per describe block, a fresh PostgreSQL database per runner, the
-// files a repository is seeded with, and the payloads of a schedule or workflow_dispatch event.
+// Set-up shared by the tests that run the action, as the runner runs it (dist/index.js, action-harness.ts) or
+// in-process (action-inproc.ts): a site on 127.0.0.1 (the local NHS site unless another is given) and the
+// OpenAPI-validated GitHub fake started once per describe block, a fresh PostgreSQL database per runner, and the
+// config of publications of the NHS site.
 import YAML from 'yaml';
 import { afterAll, beforeAll } from 'vitest';
 import { startNhsSite, type NhsSite } from '../../scripts/demo/site.js';
 import { openDb } from '../../src/load/index.js';
-import type { RunActionOptions } from './action-harness.js';
+import { dispatchEvent, type RunActionOptions } from './action-harness.js';
 import { openTestDb, type TestDb } from './db.js';
 import { startGitHubFake, type FakeGitHub } from './github-fake.js';
 
@@ -30,36 +31,14 @@ export function siteConfig(site: NhsSite, pubs: string[], periods: Record<string
   });
 }
 
-/** The files a repository using the action starts with: its config, an empty state, the usual .gitignore. */
-export const seedFiles = (config: string): Record<string, string> => ({
-  'config/publications.yaml': config,
-  'state/state.json': '{\n  "processed": {},\n  "failed": {}\n}\n',
-  '.gitignore': '.datawarp/\noutput/parquet/\n',
-});
+/** A server a test starts: anything with close(). */
+interface Closable {
+  close(): Promise<unknown>;
+}
 
-export type ActionEvent = RunActionOptions['event'];
-
-/** The daily `schedule` event of backfill.yml. */
-export const scheduleEvent = (fake: FakeGitHub): ActionEvent => ({
-  name: 'schedule',
-  payload: { schedule: '17 6 * * *', repository: { full_name: `${fake.owner}/${fake.repo}` } },
-});
-
-/** A `workflow_dispatch` of backfill.yml on main with these inputs. */
-export const dispatchEvent = (fake: FakeGitHub, inputs: Record<string, unknown> = {}): ActionEvent => ({
-  name: 'workflow_dispatch',
-  payload: {
-    inputs,
-    ref: 'refs/heads/main',
-    repository: { full_name: `${fake.owner}/${fake.repo}` },
-    sender: { login: 'someone' },
-    workflow: '.github/workflows/backfill.yml',
-  },
-});
-
-export interface ActionBed {
-  /** the local NHS site (started in beforeAll) */
-  readonly site: NhsSite;
+export interface ActionBed<S = NhsSite> {
+  /** the site (started in beforeAll) */
+  readonly site: S;
   /** the GitHub fake (started in beforeAll) */
   readonly fake: FakeGitHub;
   /** the URL of a fresh PostgreSQL database, closed (the action opens it); dropped in afterAll */
@@ -69,16 +48,25 @@ export interface ActionBed {
 }
 
 /**
- * The site, the fake and the databases of the describe block it is called in: beforeAll starts the site and the
- * fake, afterAll drops every database freshDb made and closes the fake and the site.
+ * The site, the fake and the databases of the describe block it is called in: beforeAll starts the site
+ * (`startSite`, by default the local NHS site) and the fake (`fakeOptions`: its limits, say); afterAll drops
+ * every database freshDb made and closes the fake and the site.
  */
-export function useActionBed(): ActionBed {
-  let site: NhsSite | undefined;
+export function useActionBed(): ActionBed;
+export function useActionBed<S extends Closable>(
+  startSite: () => Promise<S>,
+  fakeOptions?: Parameters<typeof startGitHubFake>[0],
+): ActionBed<S>;
+export function useActionBed(
+  startSite: () => Promise<Closable> = startNhsSite,
+  fakeOptions?: Parameters<typeof startGitHubFake>[0],
+): ActionBed<Closable> {
+  let site: Closable | undefined;
   let fake: FakeGitHub | undefined;
   const dbs: TestDb[] = [];
   beforeAll(async () => {
-    site = await startNhsSite();
-    fake = await startGitHubFake();
+    site = await startSite();
+    fake = await startGitHubFake(fakeOptions);
   });
   afterAll(async () => {
     for (const t of dbs) {
@@ -88,7 +76,7 @@ export function useActionBed(): ActionBed {
     await fake?.close();
     await site?.close();
   });
-  const bed: ActionBed = {
+  const bed: ActionBed<Closable> = {
     get site() {
       return site!;
     },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import type { FanOutPlan } from '../../src/pipeline/fan-out.js';
-import { makeOrigin, runAction, type ActionRun, type Origin } from './action-harness.js';
+import { dispatchEvent, makeOrigin, runAction, type ActionRun, type Origin } from './action-harness.js';
 import { generateCatalogue, writeFragments, type Catalogue, type CatalogueOptions } from './catalogue.js';
 import type { FakeGitHub } from './github-fake.js';
 
@@ -61,14 +61,7 @@ export async function fleetLocal(
     cwd: origin.clone(),
     apiUrl: fake.url,
     repository: `${fake.owner}/${fake.repo}`,
-    event: {
-      name: 'workflow_dispatch',
-      payload: {
-        inputs: {},
-        ref: 'refs/heads/main',
-        repository: { full_name: `${fake.owner}/${fake.repo}` },
-      },
-    },
+    event: dispatchEvent(fake),
     inputs,
     timeoutMs: o.timeoutMs ?? 300_000,
   });
