@@ -153,8 +153,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
       synthetic.push({ key, pub, period: key.slice(pub.length + 1), status: 'failed', error: f.error });
     results.push(pubResult(pub, jobPubs, frag, Object.keys(failedNow).length));
   }
-  const merged = mergeStates(state, fromJobs);
-  Object.assign(state, { processed: merged.processed, failed: merged.failed });
+  mergeInto(state, fromJobs);
   writeState(statePath, state);
   if (pieces.length) writeCatalogFile(e.catalogPath, mergeCatalogs(readCatalog(e.catalogPath), ...pieces));
   // revisions a job reloaded are no longer pending (those of failed or unreported items stay)
@@ -182,6 +181,26 @@ function copyTree(from: string, to: string): void {
     if (e.isDirectory()) copyTree(join(from, e.name), join(to, e.name));
     else if (e.isFile()) copyFileSync(join(from, e.name), join(to, e.name));
   }
+}
+
+/**
+ * `from`'s keys merged into `state` in place, as mergeStates(state, from) would (per key the newest wins, a tie
+ * goes to `state`): mergeStates over those keys only, not a pass over the whole state's 36,000.
+ */
+function mergeInto(state: State, from: State): void {
+  const keys = [...Object.keys(from.processed), ...Object.keys(from.failed)];
+  const mine = emptyState();
+  for (const k of keys) {
+    if (Object.hasOwn(state.processed, k)) mine.processed[k] = state.processed[k];
+    if (Object.hasOwn(state.failed, k)) mine.failed[k] = state.failed[k];
+  }
+  const merged = mergeStates(mine, from);
+  for (const k of keys) {
+    delete state.processed[k];
+    delete state.failed[k];
+  }
+  Object.assign(state.processed, merged.processed);
+  Object.assign(state.failed, merged.failed);
 }
 
 /** The keys of `pub` in a fragment's state (a fragment speaks for its own publication only). */
