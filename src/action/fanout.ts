@@ -9,7 +9,7 @@
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
 //   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
 //   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
@@ -227,6 +227,16 @@ function pubResult(pub: string, jobPubs: string, frag: Fragment | undefined, mis
   };
 }
 
+/** Which file is at `path` (a rewrite renames a new one in): its inode, time and size; '' when there is none. */
+function fileId(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return '';
+  }
+}
+
 /** One commit for every job, the catalog release, keep-alive, issues for the items a job did not report. */
 async function publishMerged(
   e: ActionEnv,
@@ -245,6 +255,17 @@ async function publishMerged(
   const committer = e.inputs.commitState ? committerFor(e, statePath) : undefined;
   const sum = (k: 'processed' | 'failed') => results.reduce((s, r) => s + r[k], 0);
   const run = e.ctx.runUrl ? `\n\n${e.ctx.runUrl}` : '';
+  const releaser = e.inputs.release ? e.github?.releases : undefined;
+  const publisher = releaser && createPublisher(releaser, { force: false, pubName: (c) => c, log: e.log });
+  const release = () =>
+    step('catalog release', async () => {
+      await publisher!.publishCatalog(e.catalogPath);
+      e.core.setOutput('release-url', publisher!.result().catalogUrl ?? '');
+    });
+  // the catalog goes up while the commit is pushed (seconds each at catalogue scale); a commit that rewrote the
+  // file (rebuilt on another run's tip: the catalogs merged, adopted by the working tree) is released again
+  const before = fileId(e.catalogPath);
+  const released = publisher ? release() : undefined;
   if (committer)
     await step('commit state', async () => {
       const r = await committer.commitAndPush(
@@ -253,13 +274,9 @@ async function publishMerged(
       );
       if (!r.pushed) e.log.info('merge: nothing new to commit');
     });
-  const releaser = e.inputs.release ? e.github?.releases : undefined;
-  if (releaser) {
-    const publisher = createPublisher(releaser, { force: false, pubName: (c) => c, log: e.log });
-    await step('catalog release', async () => {
-      await publisher.publishCatalog(e.catalogPath);
-      e.core.setOutput('release-url', publisher.result().catalogUrl ?? '');
-    });
+  if (released) {
+    await released;
+    if (fileId(e.catalogPath) !== before) await release();
   }
   const issues = e.inputs.openIssues ? e.github?.issues : undefined;
   if (issues && synthetic.length) await step('issues', () => syncIssues(e, issues, synthetic));
