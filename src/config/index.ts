@@ -5,7 +5,7 @@ import { isAlias, isMap, isSeq, LineCounter, parseDocument, visit, type Node as 
 import { fastYaml } from './fast.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { FREQUENCIES, parsePeriod, type Frequency } from './periods.js';
-import { allowedKeys, CODE, schema } from './schema.js';
+import { allowedKeys, CODE, parseUrl, schema } from './schema.js';
 
 export { parsePeriod, periodLabels, periodStart, FREQUENCIES, type Frequency } from './periods.js';
 export { addUrls, type UrlAddition } from './write.js';
@@ -323,7 +323,7 @@ function checkUrls(ctx: CheckContext, code: string, p: any): PublicationUrl[] {
   const urls: PublicationUrl[] = [];
   (Array.isArray(p?.urls) ? p.urls : []).forEach((u: any, i: number) => {
     const path = ['publications', code, 'urls', i];
-    if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !URL.canParse(u.url))
+    if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !parseUrl(u.url))
       return;
     const pr = parsePeriod(u.period, frequency);
     const line = ctx.lineOf(code, i);
@@ -348,8 +348,8 @@ function checkUrls(ctx: CheckContext, code: string, p: any): PublicationUrl[] {
 
 /** The host of an absolute http(s) URL (lower case); undefined for anything else (the schema reports it). */
 function httpHost(url: string): string | undefined {
-  if (!URL.canParse(url)) return undefined;
-  const u = new URL(url);
+  const u = parseUrl(url);
+  if (!u) return undefined;
   return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase() : undefined;
 }
 
