@@ -9,7 +9,7 @@
 //   releases the catalog. A publication whose job left no fragment, or stopped before finishing, has its planned
 //   items (from `plan-file`, the plan job's artifact: a plan of 36,000 items is too big for a job output or an
 //   environment variable) recorded as failed with a reason naming the job. Pending revisions count as pending.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readCatalog, writeCatalogFile, type Catalog } from '../export/index.js';
 import { monitorPathFor, pendingRevisions, readMonitor } from '../monitor/index.js';
@@ -153,8 +153,7 @@ export async function runMerge(e: ActionEnv): Promise<void> {
       synthetic.push({ key, pub, period: key.slice(pub.length + 1), status: 'failed', error: f.error });
     results.push(pubResult(pub, jobPubs, frag, Object.keys(failedNow).length));
   }
-  const merged = mergeStates(state, fromJobs);
-  Object.assign(state, { processed: merged.processed, failed: merged.failed });
+  mergeInto(state, fromJobs);
   writeState(statePath, state);
   if (pieces.length) writeCatalogFile(e.catalogPath, mergeCatalogs(readCatalog(e.catalogPath), ...pieces));
   // revisions a job reloaded are no longer pending (those of failed or unreported items stay)
@@ -184,6 +183,26 @@ function copyTree(from: string, to: string): void {
   }
 }
 
+/**
+ * `from`'s keys merged into `state` in place, as mergeStates(state, from) would (per key the newest wins, a tie
+ * goes to `state`): mergeStates over those keys only, not a pass over the whole state's 36,000.
+ */
+function mergeInto(state: State, from: State): void {
+  const keys = [...Object.keys(from.processed), ...Object.keys(from.failed)];
+  const mine = emptyState();
+  for (const k of keys) {
+    if (Object.hasOwn(state.processed, k)) mine.processed[k] = state.processed[k];
+    if (Object.hasOwn(state.failed, k)) mine.failed[k] = state.failed[k];
+  }
+  const merged = mergeStates(mine, from);
+  for (const k of keys) {
+    delete state.processed[k];
+    delete state.failed[k];
+  }
+  Object.assign(state.processed, merged.processed);
+  Object.assign(state.failed, merged.failed);
+}
+
 /** The keys of `pub` in a fragment's state (a fragment speaks for its own publication only). */
 function ownKeys(pub: string, st: State | undefined): State {
   const out = emptyState();
@@ -208,6 +227,16 @@ function pubResult(pub: string, jobPubs: string, frag: Fragment | undefined, mis
   };
 }
 
+/** Which file is at `path` (a rewrite renames a new one in): its inode, time and size; '' when there is none. */
+function fileId(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return '';
+  }
+}
+
 /** One commit for every job, the catalog release, keep-alive, issues for the items a job did not report. */
 async function publishMerged(
   e: ActionEnv,
@@ -226,6 +255,17 @@ async function publishMerged(
   const committer = e.inputs.commitState ? committerFor(e, statePath) : undefined;
   const sum = (k: 'processed' | 'failed') => results.reduce((s, r) => s + r[k], 0);
   const run = e.ctx.runUrl ? `\n\n${e.ctx.runUrl}` : '';
+  const releaser = e.inputs.release ? e.github?.releases : undefined;
+  const publisher = releaser && createPublisher(releaser, { force: false, pubName: (c) => c, log: e.log });
+  const release = () =>
+    step('catalog release', async () => {
+      await publisher!.publishCatalog(e.catalogPath);
+      e.core.setOutput('release-url', publisher!.result().catalogUrl ?? '');
+    });
+  // the catalog goes up while the commit is pushed (seconds each at catalogue scale); a commit that rewrote the
+  // file (rebuilt on another run's tip: the catalogs merged, adopted by the working tree) is released again
+  const before = fileId(e.catalogPath);
+  const released = publisher ? release() : undefined;
   if (committer)
     await step('commit state', async () => {
       const r = await committer.commitAndPush(
@@ -234,13 +274,9 @@ async function publishMerged(
       );
       if (!r.pushed) e.log.info('merge: nothing new to commit');
     });
-  const releaser = e.inputs.release ? e.github?.releases : undefined;
-  if (releaser) {
-    const publisher = createPublisher(releaser, { force: false, pubName: (c) => c, log: e.log });
-    await step('catalog release', async () => {
-      await publisher.publishCatalog(e.catalogPath);
-      e.core.setOutput('release-url', publisher.result().catalogUrl ?? '');
-    });
+  if (released) {
+    await released;
+    if (fileId(e.catalogPath) !== before) await release();
   }
   const issues = e.inputs.openIssues ? e.github?.issues : undefined;
   if (issues && synthetic.length) await step('issues', () => syncIssues(e, issues, synthetic));

@@ -2,9 +2,10 @@
 // Every problem names file:line:column and what to write instead.
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
+import { fastYaml } from './fast.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { FREQUENCIES, parsePeriod, type Frequency } from './periods.js';
-import { allowedKeys, CODE, schema } from './schema.js';
+import { allowedKeys, CODE, parseUrl, schema } from './schema.js';
 
 export { parsePeriod, periodLabels, periodStart, FREQUENCIES, type Frequency } from './periods.js';
 export { addUrls, type UrlAddition } from './write.js';
@@ -103,11 +104,37 @@ interface CheckContext {
   file: string;
   problems: ConfigProblem[];
   posOf: (path: PropertyKey[]) => Position;
+  /** the line of `publications.<code>.urls[i].period` (every URL's line: pull-request annotations) */
+  lineOf: (code: string, i: number) => number;
   allowedHosts: string[];
 }
 
-/** `env` supplies DATAWARP_* limit overrides (default: this process's environment). */
+/**
+ * `env` supplies DATAWARP_* limit overrides (default: this process's environment). The fast read (fast.ts) first;
+ * the `yaml` document with positions only when the fast read refuses the text or finds a problem: every problem is
+ * reported from the document, with its line.
+ */
 export function parseConfig(
+  text: string,
+  file = 'config/publications.yaml',
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const fast = fastYaml(text);
+  if (fast) {
+    const noPosition = () => ({ line: 0, column: 0 });
+    const lineOf = (code: string, i: number) => fast.periodLines.get(code)?.[i] ?? 0;
+    const r = checkConfig(
+      fast.data,
+      { file, problems: [], posOf: noPosition, lineOf, allowedHosts: [] },
+      env,
+    );
+    if (!r.problems.length) return r.config;
+  }
+  return parseConfigDocument(text, file, env);
+}
+
+/** parseConfig through the `yaml` document with positions only (the fast read's check: test/config.fast.test.ts). */
+export function parseConfigDocument(
   text: string,
   file = 'config/publications.yaml',
   env: NodeJS.ProcessEnv = process.env,
@@ -115,8 +142,26 @@ export function parseConfig(
   const { doc, at, data } = readYaml(text, file);
   const posOf = (path: PropertyKey[]) =>
     at((nodeAt(doc, path) as { range?: number[] } | undefined)?.range?.[0]);
+  const lineOf = (code: string, i: number) => posOf(['publications', code, 'urls', i, 'period']).line;
+  const { config, problems } = checkConfig(
+    data,
+    { file, problems: [], posOf, lineOf, allowedHosts: [] },
+    env,
+  );
+  if (problems.length) {
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new ConfigError(problems);
+  }
+  return config;
+}
 
-  const problems: ConfigProblem[] = [];
+/** The schema and the checks it cannot make over the plain data; `ctx.allowedHosts` is set here. */
+function checkConfig(
+  data: unknown,
+  ctx: CheckContext,
+  env: NodeJS.ProcessEnv,
+): { config: Config; problems: ConfigProblem[] } {
+  const { file, problems, posOf } = ctx;
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -131,7 +176,7 @@ export function parseConfig(
 
   // Period, host and duplicate checks run even when the shape is wrong elsewhere, so every problem is printed.
   const raw = (data as { allowed_hosts?: unknown; publications?: unknown }) ?? {};
-  const allowedHosts = parsed.success
+  ctx.allowedHosts = parsed.success
     ? (parsed.data.allowed_hosts ?? DEFAULT_ALLOWED_HOSTS)
     : Array.isArray(raw.allowed_hosts)
       ? raw.allowed_hosts.map((h) => String(h).toLowerCase())
@@ -143,17 +188,12 @@ export function parseConfig(
   for (const message of envProblems) problems.push({ file: 'environment', line: 0, column: 0, message });
   const rawPubs =
     raw.publications && typeof raw.publications === 'object' ? (raw.publications as Record<string, any>) : {};
-  const ctx: CheckContext = { file, problems, posOf, allowedHosts };
   const publications: Publication[] = [];
   for (const [code, p] of Object.entries(rawPubs)) {
     const publication = checkPublication(ctx, code, p, parsed);
     if (publication) publications.push(publication);
   }
-  if (problems.length) {
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    throw new ConfigError(problems);
-  }
-  return { file, allowedHosts, publications, limits };
+  return { config: { file, allowedHosts: ctx.allowedHosts, publications, limits }, problems };
 }
 
 /** Parse the YAML text into a document and plain data; YAML errors (and alias bombs) throw a ConfigError. */
@@ -283,10 +323,10 @@ function checkUrls(ctx: CheckContext, code: string, p: any): PublicationUrl[] {
   const urls: PublicationUrl[] = [];
   (Array.isArray(p?.urls) ? p.urls : []).forEach((u: any, i: number) => {
     const path = ['publications', code, 'urls', i];
-    if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !URL.canParse(u.url))
+    if (u?.period === undefined || u?.period === null || typeof u?.url !== 'string' || !parseUrl(u.url))
       return;
     const pr = parsePeriod(u.period, frequency);
-    const line = posOf([...path, 'period']).line;
+    const line = ctx.lineOf(code, i);
     if (pr.error) {
       problems.push({ file, ...posOf([...path, 'period']), message: pr.error });
       return;
@@ -308,8 +348,8 @@ function checkUrls(ctx: CheckContext, code: string, p: any): PublicationUrl[] {
 
 /** The host of an absolute http(s) URL (lower case); undefined for anything else (the schema reports it). */
 function httpHost(url: string): string | undefined {
-  if (!URL.canParse(url)) return undefined;
-  const u = new URL(url);
+  const u = parseUrl(url);
+  if (!u) return undefined;
   return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase() : undefined;
 }
 

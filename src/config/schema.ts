@@ -12,7 +12,7 @@ const urlSchema = z
   .string({
     error: 'must be a URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
   })
-  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
+  .refine((u) => /^https?:\/\//i.test(u) && parseUrl(u) !== undefined, {
     message:
       'must be an absolute http(s) URL, e.g. https://digital.nhs.uk/data-and-information/publications/statistical/...',
   })
@@ -24,9 +24,26 @@ const urlSchema = z
 
 /** true when the URL carries userinfo (user:password@ or user@ before the host). */
 export function hasCredentials(url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const u = new URL(url);
-  return u.username !== '' || u.password !== '';
+  const u = parseUrl(url);
+  return u !== undefined && (u.username !== '' || u.password !== '');
+}
+
+let last: { text: string; url: URL | undefined } | undefined;
+/**
+ * `text` as a URL, undefined when it is not one. The last one is kept: the checks of a URL read the same text in
+ * turn (36,000 URLs in a catalogue's config: one parse each, not three). Callers only read the URL.
+ */
+export function parseUrl(text: string): URL | undefined {
+  if (last?.text !== text) {
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      url = undefined;
+    }
+    last = { text, url };
+  }
+  return last.url;
 }
 
 export const schema = z.strictObject({

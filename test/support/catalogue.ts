@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import type { Catalog, CatalogTable } from '../../src/export/index.js';
+import { serializeCatalog, type Catalog, type CatalogTable } from '../../src/export/index.js';
 import type { FanOutJob } from '../../src/pipeline/fan-out.js';
 import { emptyState, itemKey, serializeState, type State } from '../../src/state/index.js';
 
@@ -109,7 +109,8 @@ export function generateCatalogue(o: CatalogueOptions): Catalogue {
     files: {
       'config/publications.yaml': YAML.stringify(config),
       'state/state.json': serializeState(state),
-      'output/catalog.json': JSON.stringify(catalog, null, 2) + '\n',
+      // as every write of the catalog leaves it (one table a line): the merge's push is a delta against it
+      'output/catalog.json': serializeCatalog(catalog),
       '.gitignore': '.datawarp/\noutput/parquet/\n',
     },
   };

@@ -1,0 +1,71 @@
+// The merge of a fan-out (the built action: dist/index.js, or DATAWARP_ACTION_BUNDLE) when another run pushed
+// first: the merge releases the catalog while it pushes, so a push that is rejected, rebuilt on the other run's
+// tip (state and catalog merged by key) and adopted by the working tree must release the catalog again: the
+// released catalog is the committed one, the other run's table included.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCatalog, serializeCatalog, type Catalog } from '../src/export/index.js';
+import type { FanOutPlan } from '../src/pipeline/fan-out.js';
+import { git, makeOrigin, runAction, type RunActionOptions } from './support/action-harness.js';
+import { generateCatalogue, tablesOf, writeFiles, writeFragments } from './support/catalogue.js';
+import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
+
+const O = { pubs: 3, periods: 4, processed: 3 };
+
+describe('fan-out merge when another run pushed first', () => {
+  let fake: FakeGitHub;
+  beforeAll(async () => void (fake = await startGitHubFake()));
+  afterAll(async () => void (await fake?.close()));
+
+  const options = (cwd: string, inputs: Record<string, string>): RunActionOptions => ({
+    cwd,
+    apiUrl: fake.url,
+    repository: `${fake.owner}/${fake.repo}`,
+    event: {
+      name: 'workflow_dispatch',
+      payload: {
+        inputs: {},
+        ref: 'refs/heads/main',
+        repository: { full_name: `${fake.owner}/${fake.repo}` },
+      },
+    },
+    inputs,
+    timeoutMs: 120_000,
+  });
+
+  it('the rejected push is rebuilt on their tip and the catalog released again: released = committed', async () => {
+    const cat = generateCatalogue(O);
+    const origin = makeOrigin(cat.files);
+    const planFile = join(mkdtempSync(join(tmpdir(), 'dw-race-plan-')), 'plan.json');
+    const p = await runAction(options(origin.clone(), { command: 'plan', 'plan-file': planFile }));
+    expect(p.code, p.stdout + p.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as FanOutPlan;
+    const fragments = mkdtempSync(join(tmpdir(), 'dw-race-fragments-'));
+    writeFragments(fragments, cat, plan.matrix, O);
+
+    // the merge job's checkout, then another run (e.g. a scheduled one) pushes a table of its own
+    const ws = origin.clone();
+    const other = origin.clone();
+    const theirs = parseCatalog(readFileSync(join(other, 'output/catalog.json'), 'utf8'));
+    theirs.tables.push(...tablesOf('zz_other', ['2015-01'], 1));
+    writeFiles(other, { 'output/catalog.json': serializeCatalog(theirs) });
+    git(other, 'commit', '--quiet', '-am', 'another run');
+    git(other, 'push', '--quiet', 'origin', 'main');
+
+    const m = await runAction(options(ws, { command: 'merge', fragments, 'plan-file': planFile }));
+    expect(m.code, m.stdout + m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/state committed to main \(\w+\) after 1 rejected push/);
+    const committed = JSON.parse(origin.show('output/catalog.json')!) as Catalog;
+    const names = committed.tables.map((t) => t.table);
+    expect(names).toContain('zz_other_t1');
+    for (const pub of cat.pubs)
+      for (const t of committed.tables.filter((x) => x.publication === pub))
+        expect(t.periods, t.table).toEqual(cat.periods);
+    const released = fake.releases.find((r) => r.tag_name === 'datawarp-catalog')!;
+    expect(released.assets.map((a) => a.name)).toEqual(['catalog.json']);
+    expect(JSON.parse(released.assets[0].data.toString('utf8'))).toEqual(committed);
+    expect(fake.invalid).toEqual([]);
+  });
+});
