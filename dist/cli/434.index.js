@@ -279,8 +279,8 @@ async function workspaceModel(ws, repo) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __webpack_require__(41514);
-// EXTERNAL MODULE: ./src/config/index.ts + 2 modules
-var config = __webpack_require__(72255);
+// EXTERNAL MODULE: ./src/config/index.ts + 4 modules
+var config = __webpack_require__(61435);
 ;// CONCATENATED MODULE: ./src/mcp/errors.ts
 // Tool errors: the text part is DataWarp's own wording, chosen by SQLSTATE (a database message can quote a
 // cell value, e.g. `invalid input syntax for type integer: "..."`), with the position of a syntax error; the

@@ -65,12 +65,11 @@ function encodeRows(batch: RowBatch, t: CopyTarget, from: number, to: number): s
   for (let i = from; i < to; i++) {
     const row = batch.rows[i];
     const srcRow = batch.sourceRows[i];
-    let k = 0;
-    fields[k++] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
-    for (let j = 0; j < width; j++) fields[k++] = csvField(row[j], types[j]);
+    fields[0] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
+    for (let j = 0; j < width; j++) fields[j + 1] = csvField(row[j], types[j]);
     if (t.flags) {
       const json = flagsJson(batch.flags?.[i], t.columns);
-      fields[k++] = json === undefined ? '' : csvText(json);
+      fields[width + 1] = json === undefined ? '' : csvText(json);
     }
     lines[i - from] = fields.join(',');
   }
