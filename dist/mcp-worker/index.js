@@ -946,34 +946,30 @@ function checkedTypes(batch) {
             yield (row[j] ?? null);
     })()));
 }
-/** Fields per piece of COPY text (a few thousand: the piece's strings and arrays stay under V8's large-object size,
- * so they die young). One string per 5,000-row batch went straight to the old generation (with its field arrays),
- * as garbage only a full collection frees: ~45 MB of the ~95 MB promoted per 200,000 streamed workbook rows. */
-const PIECE_FIELDS = 4096;
-/** The batch as COPY text, in pieces of whole lines. */
-function* encode(batch, t) {
-    const line = t.types.length + 1 + (t.flags ? 1 : 0);
-    const rows = Math.max(1, Math.floor(PIECE_FIELDS / line));
-    for (let from = 0; from < batch.rows.length; from += rows)
-        yield encodeRows(batch, t, from, Math.min(from + rows, batch.rows.length));
-}
-function encodeRows(batch, t, from, to) {
+/** The batch as COPY text, one string. Made in pieces of a few thousand fields instead (young garbage), the
+ * 200,000-row workbook's peak fell (338 -> 310 MB) but the 2,000,000-row one rose (363 -> 449 MB): the pieces' garbage
+ * brought collections while each batch's rows were alive, so the rows were promoted instead (docs/benchmarks.md). */
+function encode(batch, t) {
     const { types } = t;
     const width = types.length;
-    const lines = new Array(to - from);
-    const fields = new Array(width + 1 + (t.flags ? 1 : 0));
-    for (let i = from; i < to; i++) {
+    const line = width + 1 + (t.flags ? 1 : 0);
+    const parts = new Array(batch.rows.length * line);
+    let k = 0;
+    for (let i = 0; i < batch.rows.length; i++) {
         const row = batch.rows[i];
         const srcRow = batch.sourceRows[i];
-        fields[0] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
+        parts[k++] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
         for (let j = 0; j < width; j++)
-            fields[j + 1] = csvField(row[j], types[j]);
+            parts[k++] = csvField(row[j], types[j]);
         if (t.flags) {
             const json = flagsJson(batch.flags?.[i], t.columns);
-            fields[width + 1] = json === undefined ? '' : csvText(json);
+            parts[k++] = json === undefined ? '' : csvText(json);
         }
-        lines[i - from] = fields.join(',');
     }
+    // fields joined by ',' and lines by '\n', in one join per line
+    const lines = new Array(batch.rows.length);
+    for (let i = 0, s = 0; i < lines.length; i++, s += line)
+        lines[i] = parts.slice(s, s + line).join(',');
     return lines.join('\n') + '\n';
 }
 async function widen(tx, t, wanted, sink) {
@@ -1027,7 +1023,7 @@ async function copy_copyRows(tx, t, batches, opts) {
             while (pending) {
                 const b = pending;
                 pending = undefined;
-                yield* encode(b.batch, t);
+                yield encode(b.batch, t);
                 await opts.sink?.rows(b.batch);
                 copied += b.batch.rows.length;
                 opts.onRows?.((opts.rowsBefore ?? 0) + copied);

@@ -97,9 +97,6 @@ function utf8(b, win1252) {
 
 
 
-/** Text gathered for one COPY statement (PGlite COPYs from a blob per statement; a statement per small piece
- * of rows would cost more than the rows). */
-const BLOB_CHARS = 1 << 20;
 class PgliteTx {
     tx;
     constructor(tx) {
@@ -112,25 +109,13 @@ class PgliteTx {
     async copyCsv(table, columns, chunks) {
         const sql = `COPY ${table} (${columns.map(_ident_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteIdent */ .v4).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
         let total = 0;
-        // One COPY per ~1 MB of chunks (the rows come in small pieces), all inside the caller's transaction.
-        let parts = [];
-        let size = 0;
-        const copy = async () => {
-            const res = await this.tx.query(sql, [], { blob: new Blob(parts) });
-            total += res.rowCount ?? res.affectedRows ?? 0;
-            parts = [];
-            size = 0;
-        };
+        // One COPY per chunk, all inside the caller's transaction.
         for await (const chunk of chunks) {
             if (!chunk)
                 continue;
-            parts.push(chunk);
-            size += chunk.length;
-            if (size >= BLOB_CHARS)
-                await copy();
+            const res = await this.tx.query(sql, [], { blob: new Blob([chunk]) });
+            total += res.rowCount ?? res.affectedRows ?? 0;
         }
-        if (size)
-            await copy();
         return total;
     }
     /** PGlite COPYs from a blob per statement: the file goes in pieces that each end with a record, the header

@@ -6,10 +6,6 @@ import type { Db, Tx } from './db.js';
 import { quoteIdent } from './ident.js';
 import { copyFileOptions, recordChunks, type CsvFileFormat } from './csv-file.js';
 
-/** Text gathered for one COPY statement (PGlite COPYs from a blob per statement; a statement per small piece
- * of rows would cost more than the rows). */
-const BLOB_CHARS = 1 << 20;
-
 interface PgliteQueryable {
   query<T>(
     sql: string,
@@ -33,22 +29,12 @@ class PgliteTx implements Tx {
   ): Promise<number> {
     const sql = `COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
     let total = 0;
-    // One COPY per ~1 MB of chunks (the rows come in small pieces), all inside the caller's transaction.
-    let parts: string[] = [];
-    let size = 0;
-    const copy = async () => {
-      const res = await this.tx.query(sql, [], { blob: new Blob(parts) });
-      total += res.rowCount ?? res.affectedRows ?? 0;
-      parts = [];
-      size = 0;
-    };
+    // One COPY per chunk, all inside the caller's transaction.
     for await (const chunk of chunks) {
       if (!chunk) continue;
-      parts.push(chunk);
-      size += chunk.length;
-      if (size >= BLOB_CHARS) await copy();
+      const res = await this.tx.query(sql, [], { blob: new Blob([chunk]) });
+      total += res.rowCount ?? res.affectedRows ?? 0;
     }
-    if (size) await copy();
     return total;
   }
 
