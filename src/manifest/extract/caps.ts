@@ -63,12 +63,18 @@ function checkRatio(name: string, compressed: number, inflated: number, l: Extra
     );
 }
 
-/** Count a member's bytes as they inflate; throws the moment a limit is passed (never after). */
-export function inflationGuard(name: string, compressed: number, l: ExtractLimits): (bytes: number) => void {
+/** Count a member's bytes as they inflate; throws the moment a limit is passed (never after). Returns the bytes
+ * counted so far. */
+export function inflationGuard(
+  name: string,
+  compressed: number,
+  l: ExtractLimits,
+): (bytes: number) => number {
   let total = 0;
   return (bytes) => {
     total += bytes;
     checkInflated(name, compressed, total, 'inflated past', l);
+    return total;
   };
 }
 

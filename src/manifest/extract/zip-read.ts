@@ -103,8 +103,7 @@ export async function* memberBytes(
   let total = 0;
   try {
     for await (const chunk of stream) {
-      guard((chunk as Uint8Array).length);
-      total += (chunk as Uint8Array).length;
+      total = guard((chunk as Uint8Array).length);
       await faultPoint('unzip');
       yield chunk as Uint8Array;
     }
