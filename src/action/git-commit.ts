@@ -46,41 +46,48 @@ export interface Tips {
 }
 
 /**
- * Build the commits on the tips (state and catalog merged by key); undefined where a tree is unchanged. `synced`:
- * the working tree's catalog was made from `tips.main`'s (the checkout, or the last push): it holds theirs, so it is
- * committed as it is, not parsed and merged again (a catalogue's catalog is tens of MB).
+ * Which of the working tree's files were made from `tips.main`'s (the checkout, or a push of them as they were):
+ * they hold the tip's entries and this run's changes, so they are committed as they are, not parsed and merged with
+ * the tip's again (at catalogue scale the catalog is tens of MB, the state several).
  */
+export interface Synced {
+  catalog?: boolean;
+  state?: boolean;
+}
+
+/** Build the commits on the tips (state and catalog merged by key); undefined where a tree is unchanged. */
 export async function buildCommit(
   t: Target,
   tips: Tips,
   message: string,
   extra: Record<string, ExtraFile>,
-  synced = false,
-): Promise<{ main?: string; manifests?: string; catalogMerged?: boolean }> {
+  synced: Synced = {},
+): Promise<{ main?: string; manifests?: string; catalogMerged?: boolean; stateMerged?: boolean }> {
   const parent = tips.main;
   const dir = mkdtempSync(join(tmpdir(), 'dw-git-'));
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
   try {
     await gitOk(t.cwd, ['read-tree', parent], { env });
-    const put = async (path: string, content: string) => {
-      const blob = (await gitOk(t.cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
-      await gitOk(t.cwd, ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], { env });
-    };
-    const local = (p: string) =>
-      existsSync(join(t.cwd, p)) ? readFileSync(join(t.cwd, p), 'utf8') : undefined;
-    const ours = local(t.statePath);
-    if (ours !== undefined) {
+    const add = async (path: string, blob: string) =>
+      gitOk(t.cwd, ['update-index', '--add', '--cacheinfo', `100644,${blob.trim()},${path}`], { env });
+    const put = async (path: string, content: string) =>
+      add(path, await gitOk(t.cwd, ['hash-object', '-w', '--stdin'], { input: content }));
+    // a file committed as it is: git reads it (tens of MB need not pass through this process)
+    const putFile = async (path: string) =>
+      add(path, await gitOk(t.cwd, ['hash-object', '-w', '--no-filters', '--', path]));
+    const has = (p: string) => existsSync(join(t.cwd, p));
+    const local = (p: string) => readFileSync(join(t.cwd, p), 'utf8');
+    const stateMerged = has(t.statePath) && !synced.state;
+    if (stateMerged) {
       const theirs = asState(parseJson(await show(t, parent, t.statePath)));
-      await put(t.statePath, serializeState(mergeStates(theirs, asState(parseJson(ours)))));
-    }
+      await put(t.statePath, serializeState(mergeStates(theirs, asState(parseJson(local(t.statePath))))));
+    } else if (has(t.statePath)) await putFile(t.statePath);
     flushCatalog(join(t.cwd, t.catalogPath)); // the items' journal into the file: it is committed whole
-    const cat = local(t.catalogPath);
-    const catalogMerged = cat !== undefined && !synced;
-    if (cat !== undefined && synced) await put(t.catalogPath, cat);
-    else if (cat !== undefined) {
+    const catalogMerged = has(t.catalogPath) && !synced.catalog;
+    if (catalogMerged) {
       const theirs = parseCatalog(await show(t, parent, t.catalogPath));
-      await put(t.catalogPath, serializeCatalog(mergeCatalogs(theirs, parseCatalog(cat))));
-    }
+      await put(t.catalogPath, serializeCatalog(mergeCatalogs(theirs, parseCatalog(local(t.catalogPath)))));
+    } else if (has(t.catalogPath)) await putFile(t.catalogPath);
     const changed = await changedManifests(t);
     const inTree = await treeFiles(t, parent, t.manifestsDir);
     const files = (p: string) => ({ file: p, path: p });
@@ -101,7 +108,7 @@ export async function buildCommit(
     const main = (
       await gitOk(t.cwd, ['commit-tree', tree, '-p', parent, '-m', message], { env: t.authorEnv })
     ).trim();
-    return { main, manifests, catalogMerged };
+    return { main, manifests, catalogMerged, stateMerged };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -117,13 +117,16 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
   let branch = o.branch;
   let tip: string | undefined;
   let synced: string | undefined; // the tip the working tree's catalog holds (HEAD, then each push)
+  // the tip the working tree's state.json was made from: HEAD, then each push of it as it was (a push that merged
+  // another run's state is not in the file; later commits merge with the tip again)
+  let stateSynced: string | undefined;
   let manifestsTip: string | null | undefined; // null: the manifests branch does not exist yet
   let protectedNotified = false;
   const tracking = `refs/remotes/${t.remote}/${MANIFESTS_BRANCH}`;
   const fetchManifestsTip = async () => (await fetchTip(t, MANIFESTS_BRANCH, 1)) ?? null;
 
   const pushed = async (
-    c: { main?: string; manifests?: string; catalogMerged?: boolean },
+    c: { main?: string; manifests?: string; catalogMerged?: boolean; stateMerged?: boolean },
     rejected: number,
   ): Promise<CommitResult> => {
     if (c.manifests) {
@@ -136,6 +139,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
     tip = c.main;
     if (c.catalogMerged) await adoptMergedCatalog(t, c.main);
     synced = tip; // the working tree's catalog is the pushed one
+    if (!c.stateMerged) stateSynced = tip;
     log(`state committed to ${branch} (${c.main.slice(0, 7)})${after}`);
     if (branch === fallback && branch !== o.branch && !protectedNotified && o.onProtected) {
       protectedNotified = true;
@@ -148,7 +152,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
     async commitAndPush(message, extraFiles = {}) {
       let rejected = 0;
       tip ??= (await gitOk(t.cwd, ['rev-parse', 'HEAD'])).trim();
-      synced ??= tip;
+      [synced, stateSynced] = [synced ?? tip, stateSynced ?? tip];
       if (manifestsTip === undefined) {
         const known = await git(t.cwd, ['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]);
         manifestsTip = known.code === 0 ? known.stdout.trim() : await fetchManifestsTip();
@@ -159,7 +163,7 @@ export function createGitCommitter(o: GitCommitterOptions): StateCommitter {
           { main: tip, manifests: manifestsTip ?? undefined },
           message,
           extraFiles,
-          tip === synced,
+          { catalog: tip === synced, state: tip === stateSynced },
         );
         if (!c.main && !c.manifests) return { pushed: false, branch, rejected };
         const r = await pushCommits(t, c, branch);

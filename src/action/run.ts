@@ -29,9 +29,15 @@ export async function run(core: Core, github: GitHubFactory, options: RunOptions
     const env = options.env ?? process.env;
     const cwd = options.cwd ?? process.cwd();
     const ctx = readContext(env);
-    const config = await loadConfigAnnotated(core, resolve(cwd, inputs.config), cwd, env);
-    if (!config) return;
-    if (inputs.command === 'validate') {
+    // the merge folds what the jobs did and needs the config only to link a lost job's items in issues: it reads
+    // it then (300 publications' URLs are ~0.5 s), and a config broken since the plan cannot lose the jobs' work
+    const configPath = resolve(cwd, inputs.config);
+    let config: Config | undefined;
+    if (inputs.command !== 'merge') {
+      config = await loadConfigAnnotated(core, configPath, cwd, env);
+      if (!config) return;
+    }
+    if (config && inputs.command === 'validate') {
       const periods = config.publications.reduce((s, p) => s + p.urls.length, 0);
       core.info(`${inputs.config}: OK (${config.publications.length} publications, ${periods} periods)`);
       await core.summary.addRaw(validateSummary(inputs.config, config.publications.length, periods)).write();
@@ -41,7 +47,9 @@ export async function run(core: Core, github: GitHubFactory, options: RunOptions
       core,
       inputs,
       ctx,
-      config,
+      get config() {
+        return (config ??= loadConfig(configPath, env));
+      },
       cwd,
       env,
       ...actionPaths(cwd),

@@ -2,6 +2,7 @@
 // repository's committed files (config/publications.yaml, state/state.json, output/catalog.json) with the first
 // `processed` periods of each publication done, and the fragments matrix jobs would leave after processing the
 // rest (state, catalog tables, manifests), for `datawarp status/plan/validate` and the action's merge.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -60,7 +61,8 @@ export function tablesOf(pub: string, periods: string[], tables = 3): CatalogTab
         period,
         url: `http://127.0.0.1:9/${pub}/${period}.csv`,
         sheet: '',
-        sha256: 'a'.repeat(64),
+        // a digest per file, as real ones are (a repeated one would compress and delta unrealistically well)
+        sha256: createHash('sha256').update(`${table}/${period}`).digest('hex'),
         rows: 100,
       })),
       assets: periods.map((period) => ({
@@ -125,7 +127,9 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 
 /**
  * The fragments the matrix jobs of `matrix` would leave having processed every pending period of their
- * publications (one folder per publication, as after download-artifact with merge-multiple), under `dir`.
+ * publications (one folder per publication, as after download-artifact with merge-multiple), under `dir`. As
+ * src/action/fragment.ts writes them: the publication's keys of the job's state (the checked-out entries as they
+ * were, the new ones stamped now) and the publication's tables of its catalog (every period).
  */
 export function writeFragments(
   dir: string,
@@ -139,7 +143,10 @@ export function writeFragments(
       const out = join(dir, pub);
       const st = emptyState();
       for (const period of cat.periods)
-        st.processed[itemKey(pub, period)] = { completed_at: '2026-02-01T00:00:00.000Z', rows_loaded: 300 };
+        st.processed[itemKey(pub, period)] = {
+          completed_at: todo.includes(period) ? '2026-02-01T00:00:00.000Z' : AT,
+          rows_loaded: 300,
+        };
       const meta = {
         pub,
         job: `backfill (${job.pub})`,
@@ -151,7 +158,7 @@ export function writeFragments(
         'state.json': serializeState(st),
         'catalog.json': JSON.stringify({
           generated_at: '2026-02-01T00:00:00.000Z',
-          tables: tablesOf(pub, todo, o.tables),
+          tables: tablesOf(pub, cat.periods, o.tables),
         }),
         'fragment.json': JSON.stringify(meta),
         ...Object.fromEntries(

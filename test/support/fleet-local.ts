@@ -108,9 +108,12 @@ export function fleetReport(run: FleetLocal, pubs: number, periods: number): str
     `fleet-local: ${pubs} publications × ${periods} periods = ${pubs * periods} items; ` +
       `${run.fragments} matrix jobs, ${pubs} fragments merged`,
   ];
+  // a step that failed is said so: its time is not a figure
+  const code = (step: string) => ({ 'action plan': run.actionPlan, merge: run.merge })[step]?.code ?? 0;
   for (const [step, ms] of Object.entries(run.timings))
     lines.push(
-      `  ${step.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(7)} s${step !== 'generate' && ms > 5000 ? '  (over the 5 s target)' : ''}`,
+      `  ${step.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(7)} s${step !== 'generate' && ms > 5000 ? '  (over the 5 s target)' : ''}` +
+        (code(step) ? `  FAILED (exit ${code(step)}): not a figure` : ''),
     );
   return lines.join('\n');
 }
