@@ -174,7 +174,11 @@ export function runAction(o: RunActionOptions): Promise<ActionRun> {
       o.env?.DATAWARP_ACTION_BUNDLE || process.env.DATAWARP_ACTION_BUNDLE || join(REPO, 'dist', 'index.js');
     // node flags for the action's process (a profiler: DATAWARP_ACTION_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p")
     const nodeArgs = (process.env.DATAWARP_ACTION_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, bundle], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, bundle], {
+      cwd: o.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
