@@ -5,10 +5,9 @@
 // drifting run, left open when the next period matches the rolling reference, closed when reference_manifest is
 // set and a later period matches it cleanly; the open drift recorded in state/monitor.json and shown by status;
 // the weekly status comment added once a week.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeOrigin,
@@ -19,6 +18,7 @@ import {
   type RunActionOptions,
 } from './support/action-harness.js';
 import { useActionBed } from './support/action-run.js';
+import { clinicConfig, clinicCsv, clinicDrift, writeClinicFiles } from './support/clinic.js';
 import type { FakeGitHub } from './support/github-fake.js';
 import { serveFolder, type StaticServer } from './support/static-server.js';
 
@@ -30,59 +30,21 @@ const COLUMNS: Record<string, string[]> = {
   '2024-05': ['org_code', 'org_name'], // a clean match of the configured reference
 };
 
-function csv(columns: string[]): string {
-  const orgs = [
-    ['RA1', 'Alpha Trust'],
-    ['RB2', 'Beta Trust'],
-    ['RC3', 'Gamma Trust'],
-  ];
-  const rows = orgs.map(([c, n], i) =>
-    columns.map((col) =>
-      col === 'org_code' ? c : col === 'org_name' ? n : String(100 * (i + 1) + col.length),
-    ),
-  );
-  return [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
-}
-
-interface DriftRecord {
-  since: string;
-  period: string;
-  summary: string;
-  issue?: number;
-}
-const driftOf = (o: Origin): DriftRecord | undefined =>
-  (
-    JSON.parse(o.show('state/monitor.json') ?? '{"publications":{}}') as {
-      publications: Record<string, { drift?: DriftRecord }>;
-    }
-  ).publications.clinic?.drift;
+const csv = (columns: string[]) => clinicCsv(columns, { orgs: 3, scale: 100 });
+const driftOf = (o: Origin) => clinicDrift(o.show('state/monitor.json'));
 
 describe('drift to review in the action (built bundle)', () => {
   const data = mkdtempSync(join(tmpdir(), 'dw-drift-files-'));
   /** the data files: each period's CSV with its columns, served on 127.0.0.1 */
   const bed = useActionBed(async () => {
-    for (const [period, cols] of Object.entries(COLUMNS)) {
-      mkdirSync(join(data, period), { recursive: true });
-      writeFileSync(join(data, period, 'clinic_activity.csv'), csv(cols));
-    }
+    writeClinicFiles(data, COLUMNS, csv);
     return serveFolder(data);
   });
   let files: StaticServer;
   let fake: FakeGitHub;
   let origin: Origin;
 
-  const config = (periods: string[], reference?: string) =>
-    YAML.stringify({
-      allowed_hosts: ['127.0.0.1'],
-      publications: {
-        clinic: {
-          name: 'Clinic Activity',
-          frequency: 'monthly',
-          ...(reference ? { reference_manifest: reference } : {}),
-          urls: periods.map((p) => ({ period: p, url: `${files.url}/${p}/clinic_activity.csv` })),
-        },
-      },
-    });
+  const config = (periods: string[], reference?: string) => clinicConfig(files.url, periods, reference);
   const base = (extra: Partial<RunActionOptions> = {}): RunActionOptions =>
     bed.options({ cwd: origin.clone(), inputs: { 'database-url': '' }, timeoutMs: 200_000, ...extra });
   const driftIssues = () => fake.issues.filter((i) => i.labels.includes('datawarp-drift'));

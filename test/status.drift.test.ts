@@ -5,11 +5,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { openDb } from '../src/load/index.js';
 import { driftDecisions, needsReview, nextRecord } from '../src/status/index.js';
+import { clinicConfig, clinicCsv, clinicDrift, writeClinicFiles } from './support/clinic.js';
 import { openTestDb, testEngines, type TestDb } from './support/db.js';
 import { serveFolder, type StaticServer } from './support/static-server.js';
 
@@ -21,17 +21,7 @@ const COLUMNS: Record<string, string[]> = {
   '2024-05': ['org_code', 'org_name', 'patients', 'waits'], // configured reference: clean, cleared
 };
 
-function csv(columns: string[]): string {
-  const rows = [
-    ['RA1', 'Alpha Trust'],
-    ['RB2', 'Beta Trust'],
-  ].map(([c, n], i) =>
-    columns.map((col) =>
-      col === 'org_code' ? c : col === 'org_name' ? n : String(10 * (i + 1) + col.length),
-    ),
-  );
-  return [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
-}
+const csv = (columns: string[]) => clinicCsv(columns, { orgs: 2, scale: 10 });
 
 describe('drift decisions', () => {
   const d = (o: Partial<Record<'unmatched' | 'renamed' | 'added' | 'missing', unknown[]>>) => ({
@@ -106,27 +96,9 @@ for (const kind of testEngines()) {
     };
     const configure = (periods: string[], reference?: string) => {
       mkdirSync(join(dir, 'config'), { recursive: true });
-      writeFileSync(
-        join(dir, 'config', 'publications.yaml'),
-        YAML.stringify({
-          allowed_hosts: ['127.0.0.1'],
-          publications: {
-            clinic: {
-              name: 'Clinic Activity',
-              frequency: 'monthly',
-              ...(reference ? { reference_manifest: reference } : {}),
-              urls: periods.map((p) => ({ period: p, url: `${files.url}/${p}/clinic_activity.csv` })),
-            },
-          },
-        }),
-      );
+      writeFileSync(join(dir, 'config', 'publications.yaml'), clinicConfig(files.url, periods, reference));
     };
-    const monitorDrift = () =>
-      (
-        JSON.parse(readFileSync(join(dir, 'state', 'monitor.json'), 'utf8')) as {
-          publications: Record<string, { drift?: Record<string, unknown> }>;
-        }
-      ).publications.clinic?.drift;
+    const monitorDrift = () => clinicDrift(readFileSync(join(dir, 'state', 'monitor.json'), 'utf8'));
     const backfill = async (periods: string[], reference?: string) => {
       configure(periods, reference);
       const r = await cli(['backfill']);
@@ -135,10 +107,7 @@ for (const kind of testEngines()) {
     };
 
     beforeAll(async () => {
-      for (const [period, cols] of Object.entries(COLUMNS)) {
-        mkdirSync(join(data, period), { recursive: true });
-        writeFileSync(join(data, period, 'clinic_activity.csv'), csv(cols));
-      }
+      writeClinicFiles(data, COLUMNS, csv);
       files = await serveFolder(data);
       t = await openTestDb(kind);
       await t.db.close();
