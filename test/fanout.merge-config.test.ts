@@ -2,13 +2,12 @@
 // when it needs it (to link a lost job's items in their issues): a config broken after the plan cannot stop it
 // from committing what the jobs did, and when it does need the config, the problem is said and the state is
 // still committed.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FanOutPlan } from '../src/pipeline/fan-out.js';
-import { git, makeOrigin, runAction, type RunActionOptions } from './support/action-harness.js';
-import { generateCatalogue, writeFiles, writeFragments } from './support/catalogue.js';
+import { dispatchRun, git, runAction } from './support/action-harness.js';
+import { writeFiles } from './support/catalogue.js';
+import { plannedFanOut } from './support/fleet-local.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
 
 const O = { pubs: 3, periods: 4, processed: 3 };
@@ -18,32 +17,11 @@ describe('fan-out merge with a config broken after the plan', () => {
   beforeAll(async () => void (fake = await startGitHubFake()));
   afterAll(async () => void (await fake?.close()));
 
-  const options = (cwd: string, inputs: Record<string, string>): RunActionOptions => ({
-    cwd,
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: {
-      name: 'workflow_dispatch',
-      payload: {
-        inputs: {},
-        ref: 'refs/heads/main',
-        repository: { full_name: `${fake.owner}/${fake.repo}` },
-      },
-    },
-    inputs,
-    timeoutMs: 120_000,
-  });
+  const options = (cwd: string, inputs: Record<string, string>) => dispatchRun(fake, cwd, inputs);
 
   /** A planned fan-out whose jobs left their fragments; then someone pushes a broken publications.yaml. */
   async function plannedThenBroken() {
-    const cat = generateCatalogue(O);
-    const origin = makeOrigin(cat.files);
-    const planFile = join(mkdtempSync(join(tmpdir(), 'dw-mcfg-plan-')), 'plan.json');
-    const p = await runAction(options(origin.clone(), { command: 'plan', 'plan-file': planFile }));
-    expect(p.code, p.stdout + p.stderr).toBe(0);
-    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as FanOutPlan;
-    const fragments = mkdtempSync(join(tmpdir(), 'dw-mcfg-fragments-'));
-    writeFragments(fragments, cat, plan.matrix, O);
+    const { cat, origin, planFile, fragments } = await plannedFanOut(fake, O);
     const other = origin.clone();
     writeFiles(other, { 'config/publications.yaml': 'publications:\n  pub_001: [unclosed\n' });
     git(other, 'commit', '--quiet', '-am', 'a broken config');

@@ -2,14 +2,13 @@
 // first: the merge releases the catalog while it pushes, so a push that is rejected, rebuilt on the other run's
 // tip (state and catalog merged by key) and adopted by the working tree must release the catalog again: the
 // released catalog is the committed one, the other run's table included.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalog, serializeCatalog, type Catalog } from '../src/export/index.js';
-import type { FanOutPlan } from '../src/pipeline/fan-out.js';
-import { git, makeOrigin, runAction, type RunActionOptions } from './support/action-harness.js';
-import { generateCatalogue, tablesOf, writeFiles, writeFragments } from './support/catalogue.js';
+import { dispatchRun, git, runAction } from './support/action-harness.js';
+import { tablesOf, writeFiles } from './support/catalogue.js';
+import { plannedFanOut } from './support/fleet-local.js';
 import { startGitHubFake, type FakeGitHub } from './support/github-fake.js';
 
 const O = { pubs: 3, periods: 4, processed: 3 };
@@ -19,31 +18,10 @@ describe('fan-out merge when another run pushed first', () => {
   beforeAll(async () => void (fake = await startGitHubFake()));
   afterAll(async () => void (await fake?.close()));
 
-  const options = (cwd: string, inputs: Record<string, string>): RunActionOptions => ({
-    cwd,
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: {
-      name: 'workflow_dispatch',
-      payload: {
-        inputs: {},
-        ref: 'refs/heads/main',
-        repository: { full_name: `${fake.owner}/${fake.repo}` },
-      },
-    },
-    inputs,
-    timeoutMs: 120_000,
-  });
+  const options = (cwd: string, inputs: Record<string, string>) => dispatchRun(fake, cwd, inputs);
 
   it('the rejected push is rebuilt on their tip and the catalog released again: released = committed', async () => {
-    const cat = generateCatalogue(O);
-    const origin = makeOrigin(cat.files);
-    const planFile = join(mkdtempSync(join(tmpdir(), 'dw-race-plan-')), 'plan.json');
-    const p = await runAction(options(origin.clone(), { command: 'plan', 'plan-file': planFile }));
-    expect(p.code, p.stdout + p.stderr).toBe(0);
-    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as FanOutPlan;
-    const fragments = mkdtempSync(join(tmpdir(), 'dw-race-fragments-'));
-    writeFragments(fragments, cat, plan.matrix, O);
+    const { cat, origin, planFile, fragments } = await plannedFanOut(fake, O);
 
     // the merge job's checkout, then another run (e.g. a scheduled one) pushes a table of its own
     const ws = origin.clone();

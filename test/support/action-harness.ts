@@ -213,6 +213,21 @@ export const scheduleEvent = (fake: FakeGitHub, cron = '17 6 * * *'): ActionEven
 });
 
 /** A `workflow_dispatch` of backfill.yml on main with these inputs. */
+/** A workflow_dispatch run of the action in `cwd` against the fake, with `inputs`. */
+export const dispatchRun = (
+  fake: FakeGitHub,
+  cwd: string,
+  inputs: Record<string, string>,
+  timeoutMs = 120_000,
+): RunActionOptions => ({
+  cwd,
+  apiUrl: fake.url,
+  repository: `${fake.owner}/${fake.repo}`,
+  event: dispatchEvent(fake),
+  inputs,
+  timeoutMs,
+});
+
 export const dispatchEvent = (fake: FakeGitHub, inputs: Record<string, unknown> = {}): ActionEvent => ({
   name: 'workflow_dispatch',
   payload: {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import type { FanOutPlan } from '../../src/pipeline/fan-out.js';
-import { dispatchEvent, makeOrigin, runAction, type ActionRun, type Origin } from './action-harness.js';
+import { dispatchRun, makeOrigin, runAction, type ActionRun, type Origin } from './action-harness.js';
 import { generateCatalogue, writeFragments, type Catalogue, type CatalogueOptions } from './catalogue.js';
 import type { FakeGitHub } from './github-fake.js';
 
@@ -57,14 +57,8 @@ export async function fleetLocal(
   const [status, tStatus] = await clock(() => cliRun('status', '--json'));
   const maxJobs = o.maxJobs ? ['--max-jobs', String(o.maxJobs)] : [];
   const [plan, tPlan] = await clock(() => cliRun('plan', '--json', ...maxJobs));
-  const base = (inputs: Record<string, string>) => ({
-    cwd: origin.clone(),
-    apiUrl: fake.url,
-    repository: `${fake.owner}/${fake.repo}`,
-    event: dispatchEvent(fake),
-    inputs,
-    timeoutMs: o.timeoutMs ?? 300_000,
-  });
+  const base = (inputs: Record<string, string>) =>
+    dispatchRun(fake, origin.clone(), inputs, o.timeoutMs ?? 300_000);
   const planFile = join(mkdtempSync(join(tmpdir(), 'dw-fleet-plan-')), 'plan.json');
   const [actionPlan, tActionPlan] = await clock(() =>
     runAction(
@@ -100,6 +94,22 @@ export async function fleetLocal(
     merge,
     fragments: full.matrix.length,
   };
+}
+
+/**
+ * A generated catalogue on a bare origin, planned by the built action (its plan-file), and the fragments the
+ * plan's matrix jobs would leave in a folder: what a merge job starts from.
+ */
+export async function plannedFanOut(fake: FakeGitHub, o: CatalogueOptions) {
+  const cat = generateCatalogue(o);
+  const origin = makeOrigin(cat.files);
+  const planFile = join(mkdtempSync(join(tmpdir(), 'dw-plan-')), 'plan.json');
+  const p = await runAction(dispatchRun(fake, origin.clone(), { command: 'plan', 'plan-file': planFile }));
+  if (p.code !== 0) throw new Error(`the action's plan failed: ${p.stdout}${p.stderr}`);
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as FanOutPlan;
+  const fragments = mkdtempSync(join(tmpdir(), 'dw-fragments-'));
+  writeFragments(fragments, cat, plan.matrix, o);
+  return { cat, origin, planFile, plan, fragments };
 }
 
 /** The timings of a run, one line per step (each local step's target: under 5 s). */
