@@ -87,7 +87,9 @@ const KEPT_DISTINCT = 2 ** 16;
  * of the sheet is what V8 sizes its old generation by (docs/benchmarks.md).
  */
 class Kept {
-  private readonly seen = new Map<string, GridCell>();
+  /** per column and sort of cell (string, number, date, percentage): its cells by value */
+  private readonly seen: Map<string | number, GridCell>[] = [];
+  private size = 0;
 
   row(row: GridRow): GridRow {
     const cells = new Array<GridCell>(row.cells.length);
@@ -97,17 +99,18 @@ class Kept {
 
   private cell(x: GridCell): GridCell {
     const cell = x.cell;
-    const key =
-      cell.t === 's'
-        ? `${x.c}s${cell.v as string}`
-        : cell.t === 'n' && !Object.is(cell.v, -0)
-          ? `${x.c}${cell.date ? 'd' : cell.pct ? 'p' : 'n'}${cell.v as number}`
-          : undefined;
-    let got = key === undefined ? undefined : this.seen.get(key);
+    const sort =
+      cell.t === 's' ? 0 : cell.t !== 'n' || Object.is(cell.v, -0) ? -1 : cell.date ? 1 : cell.pct ? 2 : 3;
+    const at = x.c * 4 + sort;
+    const v = cell.v as string | number;
+    let got = sort < 0 ? undefined : this.seen[at]?.get(v);
     if (got) return got;
     // a shared string's cell is the reader's own (one per distinct string), kept anyway
     got = { c: x.c, cell: cell.t === 's' ? cell : { ...cell }, text: x.text, kind: x.kind };
-    if (key !== undefined && this.seen.size < KEPT_DISTINCT) this.seen.set(key, got);
+    if (sort >= 0 && this.size < KEPT_DISTINCT) {
+      (this.seen[at] ??= new Map()).set(v, got);
+      this.size++;
+    }
     return got;
   }
 }
