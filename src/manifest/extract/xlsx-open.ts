@@ -4,6 +4,7 @@
 import type { SourceFile } from '../../model.js';
 import { LimitError, type ExtractLimits } from './caps.js';
 import { mergePlan, streamPlan } from './xlsx-stream.js';
+import { collectGarbage } from './collect.js';
 
 /** Read the workbook of only these sheets (all when absent) by the grid path. */
 export type GridReader = (sheets?: string[]) => Promise<SourceFile>;
@@ -27,5 +28,6 @@ export async function openXlsx(
   });
   if (!plan) return { file: await grid(), streamed: false };
   const fromGrid = plan.grid.length ? await grid(plan.grid) : undefined;
+  if (plan.sheets.some(Boolean)) collectGarbage();
   return { file: mergePlan(plan, fromGrid), streamed: plan.sheets.some(Boolean) };
 }

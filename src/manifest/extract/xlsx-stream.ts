@@ -8,7 +8,7 @@
 // process): a layout the head does not settle (the open table ends in side-by-side pieces, shares its header
 // with a later block), a tail over TAIL_ROWS rows, XML with namespace prefixes.
 import type { ExtractedFile, ExtractedTable, RowBatch, SourceFile, TableSource } from '../../model.js';
-import type { Grid, GridRow } from './grid.js';
+import type { Grid, GridCell, GridRow } from './grid.js';
 import { detectTables, type Block } from './detect.js';
 import { headerLike } from './header-rows.js';
 import { isFootnote, isMeta, rowText } from './rows.js';
@@ -74,39 +74,64 @@ interface Pass {
   merges: Grid['merges'];
 }
 
+/** Distinct cells the first pass keeps, at most: past this, kept cells are copies of their own. */
+const KEPT_DISTINCT = 2 ** 16;
+
 /**
- * A copy of a row the first pass keeps (the head and the tail; the last plain row is one row, replaced as the pass
- * goes, so it stays the scanner's own). V8 allocates objects of a code site that
- * mostly survive straight into the old generation ("pretenuring"): had the scanner's own objects been kept for the
- * head, every row scanned after it would be allocated there too, as garbage for a full collection (~120 MB per
- * 200,000 rows). Copied here, the scanner's objects die young.
+ * Copies of the rows the first pass keeps (the head and the tail; the last plain row is one row, replaced as the
+ * pass goes, so it stays the scanner's own). V8 allocates objects of a code site that mostly survive straight
+ * into the old generation ("pretenuring"): had the scanner's own objects been kept for the head, every row
+ * scanned after it would be allocated there too, as garbage for a full collection (~120 MB per 200,000 rows).
+ * Copied here, the scanner's objects die young. A cell equal to one kept before in its column is that one (no
+ * stage changes a cell): a head's columns repeat their values, and what the pass holds while it reads the rest
+ * of the sheet is what V8 sizes its old generation by (docs/benchmarks.md).
  */
-function kept(row: GridRow): GridRow {
-  const cells = new Array<GridRow['cells'][number]>(row.cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    const x = row.cells[i];
-    // a shared string's cell is the reader's own (one per distinct string), kept anyway
-    cells[i] = { c: x.c, cell: x.cell.t === 's' ? x.cell : { ...x.cell }, text: x.text, kind: x.kind };
+class Kept {
+  /** per column and sort of cell (string, number, date, percentage): its cells by value */
+  private readonly seen: Map<string | number, GridCell>[] = [];
+  private size = 0;
+
+  row(row: GridRow): GridRow {
+    const cells = new Array<GridCell>(row.cells.length);
+    for (let i = 0; i < cells.length; i++) cells[i] = this.cell(row.cells[i]);
+    return { r: row.r, cells };
   }
-  return { r: row.r, cells };
+
+  private cell(x: GridCell): GridCell {
+    const cell = x.cell;
+    const sort =
+      cell.t === 's' ? 0 : cell.t !== 'n' || Object.is(cell.v, -0) ? -1 : cell.date ? 1 : cell.pct ? 2 : 3;
+    const at = x.c * 4 + sort;
+    const v = cell.v as string | number;
+    let got = sort < 0 ? undefined : this.seen[at]?.get(v);
+    if (got) return got;
+    // a shared string's cell is the reader's own (one per distinct string), kept anyway
+    got = { c: x.c, cell: cell.t === 's' ? cell : { ...cell }, text: x.text, kind: x.kind };
+    if (sort >= 0 && this.size < KEPT_DISTINCT) {
+      (this.seen[at] ??= new Map()).set(v, got);
+      this.size++;
+    }
+    return got;
+  }
 }
 
 async function firstPass(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<Pass | undefined> {
   const scan = scanSheet(partText(p.path, s.member, l), p);
   const pass: Pass = { head: [], middle: 0, tail: [], merges: scan.merges };
+  const kept = new Kept();
   let open: Open | undefined;
   let prev: GridRow | undefined;
   for await (const rows of scan.rows)
     for (const row of rows) {
-      if (pass.head.length < SHEET_HEAD_ROWS) pass.head.push(kept(row));
-      else if (pass.tail.length) pass.tail.push(kept(row));
+      if (pass.head.length < SHEET_HEAD_ROWS) pass.head.push(kept.row(row));
+      else if (pass.tail.length) pass.tail.push(kept.row(row));
       else {
         open ??= openTable(pass.head);
         if (!open || isDocSheet(s.name)) return undefined;
         if (plain(row, prev!, open)) {
           pass.middle++;
           pass.lastPlain = row;
-        } else pass.tail.push(kept(row));
+        } else pass.tail.push(kept.row(row));
       }
       if (pass.tail.length > TAIL_ROWS) return undefined;
       prev = row;
