@@ -4,7 +4,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authorEnv, GitError, gitOk } from './git-exec.js';
+import { GitError, gitOk } from '../git/exec.js';
+import { authorEnv } from './git-exec.js';
 
 /** git's output, trimmed; an error naming the command when git fails. */
 const git = async (cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>

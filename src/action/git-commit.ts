@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { flushCatalog, parseCatalog, serializeCatalog, writeCatalogFile } from '../export/index.js';
 import { mergeStates, serializeState } from '../state/index.js';
 import { asState, mergeCatalogs, parseJson } from './merge.js';
-import { git, gitOk } from './git-exec.js';
+import { git, gitOk } from '../git/exec.js';
 import { buildManifestsCommit, addFiles, treeFiles } from './git-manifests.js';
 
 /** A file to commit besides state, catalog and manifests: its content, or made from the branch tip's copy. */

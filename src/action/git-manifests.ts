@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gitOk } from './git-exec.js';
+import { gitOk } from '../git/exec.js';
 
 /** The repository and the paths a commit is built in. */
 export interface ManifestsTarget {

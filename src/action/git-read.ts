@@ -1,6 +1,6 @@
 // What the action reads from git besides the state commit: the age of the last commit (the keep-alive heartbeat)
 // and a file as a revision holds it (the pull request preview's base).
-import { git } from './git-exec.js';
+import { git } from '../git/exec.js';
 
 /** Days since the last commit on the remote branch (for the keep-alive heartbeat), or undefined. */
 export async function lastCommitAgeDays(

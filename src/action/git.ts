@@ -8,10 +8,11 @@
 // manifest file already in that tree (a publication's reference_manifest, or one committed before they moved)
 // stays there and is updated in place. A protected branch: the state goes to a fallback branch and a PR.
 import { MANIFESTS_BRANCH, MANIFESTS_DIR } from '../manifest/index.js';
-import { authorEnv, git, GitError, gitOk } from './git-exec.js';
+import { git, GitError, gitOk } from '../git/exec.js';
+import { authorEnv } from './git-exec.js';
 import { adoptMergedCatalog, buildCommit, type ExtraFile, type Target } from './git-commit.js';
 
-export { GitError } from './git-exec.js';
+export { GitError } from '../git/exec.js';
 export type { ExtraFile } from './git-commit.js';
 
 export interface CommitResult {

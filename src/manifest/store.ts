@@ -6,13 +6,13 @@
 // below backfill/. A reader that does not find a file locally (a fresh runner, a fresh clone) reads it from that
 // branch: the remote-tracking ref when the clone has it, else fetched once per process (--depth=1, no API call).
 // A file named by a publication's reference_manifest is the user's and stays in the tree: it is read by its path.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { periodStart } from '../config/index.js';
 import { faultPoint } from '../faults.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { GitError, gitSync } from '../git/exec.js';
 import type { EnrichedManifest, Manifest } from '../model.js';
 import {
   BRANCH_PUBLICATIONS,
@@ -202,12 +202,12 @@ class BranchReader {
     this.tree();
     this.prefetch(paths);
     const cwd = this.cwd();
-    const buf = execFileSync('git', ['cat-file', '--batch'], {
-      cwd,
+    const buf = gitSync(cwd, ['cat-file', '--batch'], {
       input: paths.map((p) => `${ref}:${p}\n`).join(''),
-      maxBuffer: 1 << 30,
-      stdio: ['pipe', 'pipe', 'ignore'],
+      bytes: true,
     });
+    if (!buf)
+      throw new GitError(`git cat-file --batch failed in ${cwd}: the manifests branch could not be read`);
     let at = 0;
     for (const p of paths) {
       const nl = buf.indexOf(10, at);
@@ -294,23 +294,6 @@ class BranchReader {
   }
 
   private git(args: string[], input?: string): string | undefined {
-    try {
-      return execFileSync('git', args, {
-        cwd: this.cwd(),
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-        ...(input === undefined
-          ? { stdio: ['ignore', 'pipe', 'ignore'] }
-          : { input, stdio: ['pipe', 'pipe', 'ignore'] }),
-        timeout: 120_000,
-        env: {
-          ...process.env,
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
-        },
-      });
-    } catch {
-      return undefined;
-    }
+    return gitSync(this.cwd(), args, { input });
   }
 }
