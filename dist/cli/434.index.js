@@ -758,8 +758,8 @@ function createServer(ws, o) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(38815);
-// EXTERNAL MODULE: ./src/manifest/index.ts + 4 modules
-var manifest = __webpack_require__(53239);
+// EXTERNAL MODULE: ./src/manifest/index.ts + 5 modules
+var manifest = __webpack_require__(11927);
 // EXTERNAL MODULE: ./src/monitor/index.ts + 13 modules
 var src_monitor = __webpack_require__(46197);
 // EXTERNAL MODULE: ./src/state/index.ts + 3 modules

@@ -3921,7 +3921,7 @@ exports["default"] = equal;
 
 /***/ }),
 
-/***/ 75620:
+/***/ 53239:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5668,7 +5668,7 @@ exports["default"] = def;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const codegen_1 = __webpack_require__(48479);
 const util_1 = __webpack_require__(79705);
-const ucs2length_1 = __webpack_require__(75620);
+const ucs2length_1 = __webpack_require__(53239);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
