@@ -75,19 +75,24 @@ export async function buildCommit(
     // a file committed as it is: git reads it (tens of MB need not pass through this process)
     const putFile = async (path: string) =>
       add(path, await gitOk(t.cwd, ['hash-object', '-w', '--no-filters', '--', path]));
-    const has = (p: string) => existsSync(join(t.cwd, p));
-    const local = (p: string) => readFileSync(join(t.cwd, p), 'utf8');
-    const stateMerged = has(t.statePath) && !synced.state;
-    if (stateMerged) {
-      const theirs = asState(parseJson(await show(t, parent, t.statePath)));
-      await put(t.statePath, serializeState(mergeStates(theirs, asState(parseJson(local(t.statePath))))));
-    } else if (has(t.statePath)) await putFile(t.statePath);
+    // a JSON file of the working tree: as it is while made from the tip, else merged by key with the tip's copy
+    const commitJson = async (
+      path: string,
+      asIs: boolean | undefined,
+      merge: (tip?: string, ours?: string) => string,
+    ) => {
+      if (!existsSync(join(t.cwd, path))) return false;
+      if (asIs) await putFile(path);
+      else await put(path, merge(await show(t, parent, path), readFileSync(join(t.cwd, path), 'utf8')));
+      return !asIs;
+    };
+    const stateMerged = await commitJson(t.statePath, synced.state, (tip, ours) =>
+      serializeState(mergeStates(asState(parseJson(tip)), asState(parseJson(ours)))),
+    );
     flushCatalog(join(t.cwd, t.catalogPath)); // the items' journal into the file: it is committed whole
-    const catalogMerged = has(t.catalogPath) && !synced.catalog;
-    if (catalogMerged) {
-      const theirs = parseCatalog(await show(t, parent, t.catalogPath));
-      await put(t.catalogPath, serializeCatalog(mergeCatalogs(theirs, parseCatalog(local(t.catalogPath)))));
-    } else if (has(t.catalogPath)) await putFile(t.catalogPath);
+    const catalogMerged = await commitJson(t.catalogPath, synced.catalog, (tip, ours) =>
+      serializeCatalog(mergeCatalogs(parseCatalog(tip), parseCatalog(ours))),
+    );
     const changed = await changedManifests(t);
     const inTree = await treeFiles(t, parent, t.manifestsDir);
     const files = (p: string) => ({ file: p, path: p });
