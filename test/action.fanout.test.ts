@@ -11,7 +11,7 @@ import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NhsSite } from '../scripts/demo/site.js';
 import { runCli } from '../src/cli/main.js';
-import type { Catalog } from '../src/export/index.js';
+import { parseCatalog } from '../src/export/index.js';
 import { openDb } from '../src/load/index.js';
 import { runRestore } from '../src/cli/restore.js';
 import {
@@ -126,7 +126,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
       const st = JSON.parse(readFileSync(join(fragments, pub, 'state.json'), 'utf8'));
       expect(Object.keys(st.processed)).toEqual(items[pub]);
       // only the publication's own catalog tables
-      const cat = JSON.parse(readFileSync(join(fragments, pub, 'catalog.json'), 'utf8')) as Catalog;
+      const cat = parseCatalog(readFileSync(join(fragments, pub, 'catalog.json'), 'utf8'));
       expect(cat.tables.length).toBeGreaterThan(0);
       expect(new Set(cat.tables.map((t) => t.publication))).toEqual(new Set([pub]));
     }
@@ -146,7 +146,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
         true,
       );
     expect(git(origin.bare, 'diff', '--name-only', seedHead, 'main')).not.toContain('manifests/');
-    const catalog = JSON.parse(origin.show('output/catalog.json')!) as Catalog;
+    const catalog = parseCatalog(origin.show('output/catalog.json')!);
     expect([...new Set(catalog.tables.map((t) => t.publication))].sort()).toEqual([...PUBS].sort());
     // assets for all four, and the catalog says where each one is
     for (const pub of PUBS) {
@@ -168,7 +168,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
       }
     }
     const catRel = fake.releases.find((r) => r.tag_name === 'datawarp-catalog')!;
-    expect(JSON.parse(catRel.assets[0].data.toString('utf8'))).toEqual(catalog);
+    expect(parseCatalog(catRel.assets[0].data.toString('utf8'))).toEqual(catalog);
     expect(m.summary).toContain('DataWarp fan-out merge');
     expect(fake.invalid).toEqual([]);
     expect(fake.responseErrors).toEqual([]);
@@ -274,7 +274,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     ]);
     const data = fake.releases.filter((x) => x.tag_name !== 'datawarp-catalog');
     for (const rel of data) expect(rel.assets, rel.tag_name).toHaveLength(1);
-    const catalog = JSON.parse(origin.show('output/catalog.json')!) as Catalog;
+    const catalog = parseCatalog(origin.show('output/catalog.json')!);
     const assets = catalog.tables.flatMap((t) => t.assets ?? []);
     // nothing lost: one asset per (table, period) of the catalog, each in the release the catalog names
     const expected = catalog.tables.flatMap((t) => t.periods.map((p) => `${t.table}__${p}.parquet`)).sort();
@@ -287,7 +287,7 @@ run('fan-out: plan, one job per publication, merge (dist/index.js) [pg]', () => 
     expect(new Set(assets.map((a) => a.release)).size).toBe(2);
     // the published catalog says the same
     const published = fake.releases.find((x) => x.tag_name === 'datawarp-catalog')!.assets[0].data.toString();
-    expect(JSON.parse(published).tables.flatMap((t: Catalog['tables'][0]) => t.assets)).toEqual(assets);
+    expect(parseCatalog(published).tables.flatMap((t) => t.assets)).toEqual(assets);
 
     // a forced re-run replaces each asset in the release holding it: no duplicate, no third release
     const again = await runAction(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRestore } from '../src/cli/restore.js';
-import type { Catalog } from '../src/export/index.js';
+import { parseCatalog } from '../src/export/index.js';
 import { openDb, type Db } from '../src/load/index.js';
 import { zipMembers } from '../src/restore/zip-members.js';
 import { runSiteCommand } from '../src/cli/site.js';
@@ -25,8 +25,7 @@ const dataAssets = (fake: FakeGitHub) =>
   fake.releases
     .filter((r) => r.tag_name !== 'datawarp-catalog')
     .flatMap((r) => r.assets.map((a) => ({ tag: r.tag_name, ...a })));
-const catalogOf = (cwd: string) =>
-  JSON.parse(readFileSync(join(cwd, 'output', 'catalog.json'), 'utf8')) as Catalog;
+const catalogOf = (cwd: string) => parseCatalog(readFileSync(join(cwd, 'output', 'catalog.json'), 'utf8'));
 const rowsOf = (bytes: Uint8Array) => Number(parquetMetadata(Uint8Array.from(bytes).buffer).num_rows);
 
 /** Members of a zip asset: name -> rows. */

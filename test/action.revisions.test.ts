@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NhsSite } from '../scripts/demo/site.js';
-import type { Catalog } from '../src/export/index.js';
+import { parseCatalog } from '../src/export/index.js';
 import {
   git,
   makeOrigin,
@@ -66,7 +66,7 @@ run('revisions in the action (dist/index.js) [pg]', () => {
     bed.options({ cwd: origin.clone(), inputs, timeoutMs: 240_000 });
   let qofFileUrl = '';
   const qofRelease = () => fake.releases.find((r) => r.tag_name === 'datawarp-qof-2020')!;
-  const catalog = () => JSON.parse(origin.show('output/catalog.json')!) as Catalog;
+  const catalog = () => parseCatalog(origin.show('output/catalog.json')!);
   /** the QOF mapping file less its first `drop` data rows */
   const qofLess = (drop: number) =>
     Buffer.from(editCsv(readFileSync(join(FIXTURES, QOF_FILE), 'utf8'), (c, i) => (i < drop ? null : c)));

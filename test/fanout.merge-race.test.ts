@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCatalog, serializeCatalog, type Catalog } from '../src/export/index.js';
+import { parseCatalog, serializeCatalog } from '../src/export/index.js';
 import { dispatchRun, git, runAction } from './support/action-harness.js';
 import { tablesOf, writeFiles } from './support/catalogue.js';
 import { plannedFanOut } from './support/fleet-local.js';
@@ -35,7 +35,7 @@ describe('fan-out merge when another run pushed first', () => {
     const m = await runAction(options(ws, { command: 'merge', fragments, 'plan-file': planFile }));
     expect(m.code, m.stdout + m.stderr).toBe(0);
     expect(m.stdout).toMatch(/state committed to main \(\w+\) after 1 rejected push/);
-    const committed = JSON.parse(origin.show('output/catalog.json')!) as Catalog;
+    const committed = parseCatalog(origin.show('output/catalog.json')!);
     const names = committed.tables.map((t) => t.table);
     expect(names).toContain('zz_other_t1');
     for (const pub of cat.pubs)
@@ -43,7 +43,7 @@ describe('fan-out merge when another run pushed first', () => {
         expect(t.periods, t.table).toEqual(cat.periods);
     const released = fake.releases.find((r) => r.tag_name === 'datawarp-catalog')!;
     expect(released.assets.map((a) => a.name)).toEqual(['catalog.json']);
-    expect(JSON.parse(released.assets[0].data.toString('utf8'))).toEqual(committed);
+    expect(parseCatalog(released.assets[0].data.toString('utf8'))).toEqual(committed);
     expect(fake.invalid).toEqual([]);
   });
 });

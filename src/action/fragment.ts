@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { readCatalog, serializeCatalog, type Catalog } from '../export/index.js';
+import { parseCatalog, readCatalog, serializeCatalog, type Catalog } from '../export/index.js';
 import { manifestsRoot, publicationDir } from '../manifest/index.js';
 import type { ItemOutcome } from '../pipeline/backfill.js';
 import { emptyState, readState, serializeState, type State } from '../state/index.js';
@@ -90,10 +90,12 @@ export function readFragments(dir: string): Fragment[] {
     );
     if (!meta?.pub) continue;
     const text = (f: string) => (existsSync(join(d, f)) ? readFileSync(join(d, f), 'utf8') : undefined);
+    const catalog = text('catalog.json');
     out.push({
       meta: { ...meta, outcomes: meta.outcomes ?? [] },
       state: asState(parseJson(text('state.json'))),
-      catalog: parseJson<Catalog>(text('catalog.json')),
+      // its asset URLs put back (the text leaves out those the catalog's asset_base gives)
+      catalog: catalog?.trim() ? parseCatalog(catalog) : undefined,
       manifestsDir: existsSync(manifestsRoot(d)) ? manifestsRoot(d) : undefined,
     });
   }

@@ -98,8 +98,17 @@ function pushCommits(t: Target, c: { main?: string; manifests?: string }, branch
     ...(c.manifests ? [`${c.manifests}:refs/heads/${MANIFESTS_BRANCH}`] : []),
   ];
   const atomic = refs.length > 1 ? ['--atomic'] : [];
-  return git(t.cwd, ['push', '--porcelain', ...atomic, t.remote, ...refs]);
+  return git(t.cwd, [...PUSH_CONFIG, 'push', '--porcelain', ...atomic, t.remote, ...refs]);
 }
+
+/**
+ * A file over 16 MB (the catalog of a catalogue: 41 MB at 300 x 120) is pushed whole, deflated fast, not as a
+ * delta: the delta of a big blob is computed twice by pack-objects (found, then recomputed for writing when it is
+ * over its cache's limit) at ~0.7 s of CPU each at 41 MB, where deflating it whole takes ~0.3 s and sends ~7 MB
+ * (what a depth-1 checkout of the branch downloads anyway). The remote stores deltas again when it repacks, so
+ * the packed repository stays as small (docs/benchmarks.md, "The merge's push").
+ */
+export const PUSH_CONFIG = ['-c', 'core.bigFileThreshold=16m', '-c', 'pack.compression=1'];
 
 /** The error of a push refused for another reason than the branch having moved. */
 function pushFailed(t: Target, branch: string, r: { stdout: string; stderr: string }): GitError {

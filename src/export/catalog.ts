@@ -21,73 +21,21 @@ import type { ReconciledPart } from '../model.js';
 import { provenanceDescription, type ExportTable } from './parquet.js';
 import { faultPoint } from '../faults.js';
 import {
+  emptyCatalog,
+  parseCatalog,
+  serializeCatalog,
+  type Catalog,
+  type CatalogReconciliation,
+  type CatalogTable,
+  type CatalogVersion,
+} from './catalog-format.js';
+import {
   catalogJournalPath,
   dropJournal,
   foldJournal,
   appendCatalogJournal,
   order,
 } from './catalog-journal.js';
-
-export interface CatalogTable {
-  table: string;
-  publication: string;
-  description: string;
-  periods: string[];
-  rows: number;
-  columns: { name: string; type: string; header?: string; description?: string }[];
-  files: {
-    period: string;
-    url: string;
-    sheet: string;
-    sha256: string;
-    rows: number;
-    version?: number;
-    /** the extractor version that produced the rows (a rehydrated ledger keeps it, so unchanged files skip) */
-    extractor?: string;
-  }[];
-  /** versions after the first of the table's periods (revisions), each with its diff of this table */
-  versions?: CatalogVersion[];
-  /** the released Parquet file of each period: its asset name (and member, in an item zip), release (tag) and URL */
-  assets?: CatalogAsset[];
-  /** parts (period, file, sheet) with one total row: the total against the sum of the detail rows */
-  reconciliation?: CatalogReconciliation[];
-}
-
-export interface CatalogReconciliation extends ReconciledPart {
-  period: string;
-}
-
-export interface CatalogAsset {
-  period: string;
-  /** the release asset: `<table>__<period>.parquet`, or the item's zip `<pub>-<period>.zip` */
-  name: string;
-  /** in an item zip (the `item` release layout): the member holding this table's Parquet, `<table>.parquet` */
-  member?: string;
-  release: string;
-  /** the asset's download URL (the zip's, for a member) */
-  url: string;
-  /** size and sha256 of the table's Parquet file (the member's, in a zip); a Pages build has no Parquet files:
-   * datapackage.json reads these */
-  bytes?: number;
-  sha256?: string;
-}
-
-export interface CatalogVersion {
-  period: string;
-  version: number;
-  loaded_at: string;
-  rows_added: number;
-  rows_removed: number;
-  rows_changed: number;
-  cells_changed: number;
-}
-
-export interface Catalog {
-  generated_at: string;
-  tables: CatalogTable[];
-}
-
-const emptyCatalog = (): Catalog => ({ generated_at: new Date(0).toISOString(), tables: [] });
 
 /** The catalog file with its journal folded in (the tables items recomputed since the file was written). */
 export function readCatalog(path: string): Catalog {
@@ -110,23 +58,6 @@ export function flushCatalog(path: string): boolean {
 let writes = 0;
 /** Whole-catalog writes by this process (tests count them). */
 export const catalogWrites = () => writes;
-
-/** A catalog from its text; empty when there is none or it is not a catalog. */
-export function parseCatalog(text: string | undefined): Catalog {
-  if (text === undefined) return emptyCatalog();
-  try {
-    const c = JSON.parse(text) as Catalog;
-    return c && Array.isArray(c.tables) ? c : emptyCatalog();
-  } catch {
-    return emptyCatalog();
-  }
-}
-
-/** The catalog's text: JSON, one table a line (compact: no indentation repeated for every field). */
-export function serializeCatalog(c: Catalog): string {
-  const tables = c.tables.map((t) => JSON.stringify(t)).join(',\n');
-  return `{"generated_at":${JSON.stringify(c.generated_at)},"tables":[\n${tables}\n]}\n`;
-}
 
 /**
  * Write the catalog atomically (temp file, then rename) and drop its journal: `catalog` is the whole catalog, its

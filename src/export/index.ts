@@ -14,16 +14,9 @@ export { provenanceDescription } from './parquet.js';
 export { parquetDir, parquetPath, versionedParquetPath } from './parquet-layout.js';
 export { ParquetTap } from './tap-thread.js';
 export { appendCatalogJournal, catalogJournalPath } from './catalog-journal.js';
-export {
-  catalogWrites,
-  flushCatalog,
-  parseCatalog,
-  readCatalog,
-  serializeCatalog,
-  writeCatalog,
-  writeCatalogFile,
-} from './catalog.js';
-export type { Catalog, CatalogAsset, CatalogReconciliation, CatalogTable } from './catalog.js';
+export { catalogWrites, flushCatalog, readCatalog, writeCatalog, writeCatalogFile } from './catalog.js';
+export { parseCatalog, serializeCatalog } from './catalog-format.js';
+export type { Catalog, CatalogAsset, CatalogReconciliation, CatalogTable } from './catalog-format.js';
 
 export interface ExportedFile {
   table: string;
