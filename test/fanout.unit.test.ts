@@ -10,7 +10,7 @@ import { memReleases } from './support/mem-releaser.js';
 import { recordAssets } from '../src/action/catalog-assets.js';
 import { missingOutcomes } from '../src/action/fanout.js';
 import { readFragments, writeFragment, type Fragment } from '../src/action/fragment.js';
-import { mergeCatalogs } from '../src/action/merge.js';
+import { mergeCatalogs, tablePeriods } from '../src/action/merge.js';
 import { createPublisher } from '../src/action/publish.js';
 import { maxReleaseAssets } from '../src/action/releases.js';
 import { fanOutPlan } from '../src/cli/plan.js';
@@ -419,7 +419,12 @@ describe('a fragment', () => {
     writeFileSync(fresh, 'new\n');
     writeFileSync(join(manifestsRoot, 'backfill', 'b', 'b_2020-02.yaml'), 'b\n');
     const dir = join(tmp(), 'fragments');
-    const meta = { pub: 'a', job: 'backfill (a b)', started_at: 'x', outcomes: [] };
+    const meta = {
+      pub: 'a',
+      job: 'backfill (a b)',
+      started_at: 'x',
+      outcomes: [{ key: 'a/2020-02', status: 'processed' as const }],
+    };
     const out = writeFragment(
       dir,
       { pub: 'a', statePath, catalogPath, manifestsRoot },
@@ -429,16 +434,60 @@ describe('a fragment', () => {
     const [frag] = readFragments(dir);
     expect(Object.keys(frag.state.processed).sort()).toEqual(['a/2020-01', 'a/2020-02']);
     expect(frag.state.failed).toEqual({});
-    expect(frag.catalog!.tables.map((t) => [t.table, t.periods])).toEqual([
-      ['a_t1', ['2020-01', '2020-02']],
-      ['a_t2', ['2020-01']],
-      ['a_t3', ['2020-01']],
+    // of the publication's tables, the periods the job processed: a_t2 and a_t3 have none of them
+    expect(frag.catalog!.tables.map((t) => [t.table, t.periods, t.rows])).toEqual([
+      ['a_t1', ['2020-02'], 100],
     ]);
+    expect(frag.catalog!.tables[0].files.map((f) => f.period)).toEqual(['2020-02']);
+    expect(frag.catalog!.tables[0].assets!.map((a) => a.period)).toEqual(['2020-02']);
     // compact: one table a line
-    expect(readFileSync(join(out, 'catalog.json'), 'utf8').trimEnd().split('\n')).toHaveLength(5);
+    expect(readFileSync(join(out, 'catalog.json'), 'utf8').trimEnd().split('\n')).toHaveLength(3);
     const files = readdirSync(frag.manifestsDir!, { recursive: true })
       .map(String)
       .filter((f) => f.endsWith('.yaml'));
     expect(files).toEqual([join('backfill', 'a', 'a_2020-02.yaml')]);
+  });
+
+  it("merged into the committed table: its periods' files, assets, revisions and checks, the others' kept", () => {
+    const periods = ['2020-01', '2020-02', '2020-03'];
+    const [full] = tablesOf('a', periods, 1);
+    const version = (period: string, v: number) => ({
+      period,
+      version: v,
+      loaded_at: 'x',
+      rows_added: v,
+      rows_removed: 0,
+      rows_changed: 0,
+      cells_changed: 0,
+    });
+    const check = (period: string, total: number) =>
+      ({ period, file: 'f', sheet: '', column: 'value', total, sum: total, ok: true }) as never;
+    full.versions = [version('2020-01', 2), version('2020-02', 2)];
+    full.reconciliation = [check('2020-01', 1), check('2020-02', 2), check('2020-03', 3)];
+    const committed: Catalog = { generated_at: '2026-01-01T00:00:00Z', tables: [structuredClone(full)] };
+    // the job reprocessed 2020-02 (now version 3, a new total) and added 2020-04
+    const job = structuredClone(full);
+    job.files.push({ ...job.files[0], period: '2020-04', rows: 7 });
+    job.assets!.push({ ...job.assets![0], period: '2020-04', name: 'a_t1__2020-04.parquet' });
+    job.periods.push('2020-04');
+    job.versions = [version('2020-01', 2), version('2020-02', 3)];
+    job.reconciliation = [
+      check('2020-01', 1),
+      check('2020-02', 20),
+      check('2020-03', 3),
+      check('2020-04', 4),
+    ];
+    const part = tablePeriods(job, new Set(['2020-02', '2020-04']))!;
+    expect(part.periods).toEqual(['2020-02', '2020-04']);
+    expect(part.files).toHaveLength(2);
+    expect(tablePeriods(job, new Set(['2019-12']))).toBeUndefined();
+    const [m] = mergeCatalogs(committed, { generated_at: '2026-02-01T00:00:00Z', tables: [part] }).tables;
+    expect(m.periods).toEqual(['2020-01', '2020-02', '2020-03', '2020-04']);
+    expect(m.rows).toBe(307);
+    expect(m.assets!.map((a) => a.period)).toEqual(m.periods);
+    expect(m.versions).toEqual(job.versions);
+    expect(m.reconciliation).toEqual(job.reconciliation);
+    // and a whole table (what the state commit merges) gives the same
+    expect(mergeCatalogs(committed, { generated_at: 'x', tables: [job] }).tables[0]).toEqual(m);
   });
 });

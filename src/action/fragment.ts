@@ -1,6 +1,7 @@
 // Fan-out: a matrix job's results as fragments the merge job folds in, one per publication of the job. A fragment
 // is a directory <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (only the
-// publication's keys), catalog.json (only the publication's tables, asset releases included) and manifests/ (the
+// publication's keys), catalog.json (only the publication's tables, of the periods the job processed, asset
+// releases included: the merge folds them into the committed tables, src/action/merge.ts) and manifests/ (the
 // manifests the job wrote, paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
 // so a job stopped half-way still hands over what it finished.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { emptyState, readState, serializeState, type State } from '../state/inde
 import type { OpenDrift } from '../status/index.js';
 import { InputError } from './context.js';
 import type { ActionEnv } from './env.js';
-import { asState, parseJson } from './merge.js';
+import { asState, parseJson, tablePeriods } from './merge.js';
 
 export interface FragmentMeta {
   pub: string;
@@ -65,7 +66,12 @@ export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMe
   atomic(join(out, 'state.json'), serializeState(mine));
   const catalog = existsSync(src.catalogPath) ? readCatalog(src.catalogPath) : undefined;
   if (catalog) {
-    const tables = catalog.tables.filter((t) => t.publication === src.pub);
+    // the periods the job processed (or tried): the rest of the publication's tables is the checkout's
+    const periods = new Set(meta.outcomes.map((o) => o.key.slice(src.pub.length + 1)));
+    const tables = catalog.tables
+      .filter((t) => t.publication === src.pub)
+      .map((t) => tablePeriods(t, periods))
+      .filter((t) => t !== undefined);
     atomic(join(out, 'catalog.json'), serializeCatalog({ ...catalog, tables }));
   }
   const manifests = publicationDir(src.manifestsRoot, src.pub);

@@ -34,7 +34,11 @@ export function mergeCatalogs(a: Catalog | undefined, ...more: (Catalog | undefi
   };
 }
 
-/** One table of two catalogs merged: files by (period, url, sheet), columns and assets by name; `t` wins. */
+/**
+ * One table of two catalogs merged: files by (period, url, sheet), columns and assets by name; `t` wins. `t` may
+ * hold only some periods (a matrix job's fragment: the periods it processed): the revisions and total checks of
+ * its periods are `t`'s, those of the others `o`'s.
+ */
 function mergeTable(o: CatalogTable, t: CatalogTable): CatalogTable {
   const key = (f: CatalogTable['files'][number]) => `${f.period}\u0000${f.url}\u0000${f.sheet}`;
   const files = new Map(o.files.map((f) => [key(f), f]));
@@ -53,7 +57,38 @@ function mergeTable(o: CatalogTable, t: CatalogTable): CatalogTable {
     rows: fl.reduce((s, f) => s + f.rows, 0),
     periods: [...new Set(fl.map((f) => f.period))].sort(),
     columns,
+    ...byPeriod('versions', o, t),
+    ...byPeriod('reconciliation', o, t),
     ...(o.assets || t.assets ? { assets: mergeAssets(o.assets, t.assets) } : {}),
+  };
+}
+
+/** `t`'s entries of list `k` for its periods, `o`'s for the others (absent when both have none). */
+function byPeriod<K extends 'versions' | 'reconciliation'>(k: K, o: CatalogTable, t: CatalogTable) {
+  if (!o[k]?.length) return t[k] ? { [k]: t[k] } : {};
+  const mine = new Set(t.periods);
+  const kept = o[k].filter((x) => !mine.has(x.period)) as NonNullable<CatalogTable[K]>;
+  if (!kept.length) return t[k] ? { [k]: t[k] } : {};
+  return { [k]: [...kept, ...(t[k] ?? [])].sort((x, y) => order(x.period, y.period)) };
+}
+
+/**
+ * `t` holding only `periods` (what a matrix job hands over of a table: the periods it processed), or undefined
+ * when it has none of them. Its rows and periods are those of the files kept; columns and description stay.
+ */
+export function tablePeriods(t: CatalogTable, periods: Set<string>): CatalogTable | undefined {
+  const files = t.files.filter((f) => periods.has(f.period));
+  if (!files.length) return undefined;
+  const only = <X extends { period: string }>(xs: X[] | undefined) =>
+    xs?.filter((x) => periods.has(x.period));
+  return {
+    ...t,
+    periods: t.periods.filter((p) => periods.has(p)),
+    rows: files.reduce((s, f) => s + f.rows, 0),
+    files,
+    ...(t.versions ? { versions: only(t.versions) } : {}),
+    ...(t.reconciliation ? { reconciliation: only(t.reconciliation) } : {}),
+    ...(t.assets ? { assets: only(t.assets) } : {}),
   };
 }
 

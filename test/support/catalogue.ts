@@ -129,7 +129,7 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
  * The fragments the matrix jobs of `matrix` would leave having processed every pending period of their
  * publications (one folder per publication, as after download-artifact with merge-multiple), under `dir`. As
  * src/action/fragment.ts writes them: the publication's keys of the job's state (the checked-out entries as they
- * were, the new ones stamped now) and the publication's tables of its catalog (every period).
+ * were, the new ones stamped now) and the publication's tables of its catalog (the periods the job processed).
  */
 export function writeFragments(
   dir: string,
@@ -156,9 +156,9 @@ export function writeFragments(
       };
       writeFiles(out, {
         'state.json': serializeState(st),
-        'catalog.json': JSON.stringify({
+        'catalog.json': serializeCatalog({
           generated_at: '2026-02-01T00:00:00.000Z',
-          tables: tablesOf(pub, cat.periods, o.tables),
+          tables: tablesOf(pub, todo, o.tables),
         }),
         'fragment.json': JSON.stringify(meta),
         ...Object.fromEntries(
