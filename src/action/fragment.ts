@@ -1,6 +1,6 @@
 // Fan-out: a matrix job's results as fragments the merge job folds in, one per publication of the job. A fragment
-// is a directory <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (only the
-// publication's keys), catalog.json (only the publication's tables, of the periods the job processed, asset
+// is a directory <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (the
+// keys of the items the job processed or tried), catalog.json (only the publication's tables, of the periods the job processed, asset
 // releases included: the merge folds them into the committed tables, src/action/merge.ts) and manifests/ (the
 // manifests the job wrote, paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
 // so a job stopped half-way still hands over what it finished.
@@ -51,23 +51,25 @@ export interface FragmentSource {
 const atomic = (path: string, text: string) => writeFileAtomic(path, text);
 
 /**
- * Write (or rewrite) the fragment of `src.pub` under `dir`: its keys of the state, its tables of the catalog (not
- * the whole catalog: a merge of 200 fragments parses 200 small ones) and the manifests the job wrote (changed
- * since `sinceMs`, the job's start; a fresh checkout's files are older).
+ * Write (or rewrite) the fragment of `src.pub` under `dir`: the state's keys and the catalog tables' periods of
+ * the items in `meta.outcomes` (not the whole state and catalog: a merge of 200 fragments reads 200 small ones)
+ * and the manifests the job wrote (changed since `sinceMs`, the job's start; a fresh checkout's files are older).
  */
 export function writeFragment(dir: string, src: FragmentSource, meta: FragmentMeta, sinceMs = 0): string {
   const out = join(dir, src.pub);
   mkdirSync(out, { recursive: true });
+  // the items the job processed (or tried): the rest of the publication's keys and tables is the checkout's
+  const keys = new Set(meta.outcomes.map((o) => o.key).filter((k) => k.startsWith(`${src.pub}/`)));
   const all = existsSync(src.statePath) ? readState(src.statePath) : emptyState();
   const mine = emptyState();
-  const ours = (k: string) => k.startsWith(`${src.pub}/`);
-  for (const [k, v] of Object.entries(all.processed)) if (ours(k)) mine.processed[k] = v;
-  for (const [k, v] of Object.entries(all.failed)) if (ours(k)) mine.failed[k] = v;
+  for (const k of keys) {
+    if (Object.hasOwn(all.processed, k)) mine.processed[k] = all.processed[k];
+    if (Object.hasOwn(all.failed, k)) mine.failed[k] = all.failed[k];
+  }
   atomic(join(out, 'state.json'), serializeState(mine));
   const catalog = existsSync(src.catalogPath) ? readCatalog(src.catalogPath) : undefined;
   if (catalog) {
-    // the periods the job processed (or tried): the rest of the publication's tables is the checkout's
-    const periods = new Set(meta.outcomes.map((o) => o.key.slice(src.pub.length + 1)));
+    const periods = new Set([...keys].map((k) => k.slice(src.pub.length + 1)));
     const tables = catalog.tables
       .filter((t) => t.publication === src.pub)
       .map((t) => tablePeriods(t, periods))

@@ -128,8 +128,8 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 /**
  * The fragments the matrix jobs of `matrix` would leave having processed every pending period of their
  * publications (one folder per publication, as after download-artifact with merge-multiple), under `dir`. As
- * src/action/fragment.ts writes them: the publication's keys of the job's state (the checked-out entries as they
- * were, the new ones stamped now) and the publication's tables of its catalog (the periods the job processed).
+ * src/action/fragment.ts writes them: the job's items' keys of its state (stamped now) and the publication's
+ * tables of its catalog (the periods the job processed).
  */
 export function writeFragments(
   dir: string,
@@ -142,11 +142,8 @@ export function writeFragments(
     for (const pub of job.pub.split(' ')) {
       const out = join(dir, pub);
       const st = emptyState();
-      for (const period of cat.periods)
-        st.processed[itemKey(pub, period)] = {
-          completed_at: todo.includes(period) ? '2026-02-01T00:00:00.000Z' : AT,
-          rows_loaded: 300,
-        };
+      for (const period of todo)
+        st.processed[itemKey(pub, period)] = { completed_at: '2026-02-01T00:00:00.000Z', rows_loaded: 300 };
       const meta = {
         pub,
         job: `backfill (${job.pub})`,
