@@ -10,6 +10,7 @@ import { TypedRows } from './typed-rows.js';
 import { partText, type SheetPart, type XlsxParts } from './xlsx-parts.js';
 import { scanSheet } from './xlsx-rows.js';
 import type { ExtractLimits } from './caps.js';
+import { HeapGuard } from './collect.js';
 
 export interface StreamedTable {
   parts: XlsxParts;
@@ -43,6 +44,7 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
   const caches = t.cols.map(() => new Map<string | number, Parsed>());
   const at = new Array<GridCell | undefined>(t.maxC + 1);
   const scan = scanSheet(partText(t.parts.path, t.sheet.member, t.limits), t.parts);
+  const guard = process.env.DW_NO_GUARD ? undefined : new HeapGuard(Number(process.env.DW_GUARD_MB ?? 80) * 2 ** 20);
   for await (const got of scan.rows) {
     for (const row of got) {
       if (row.r <= t.after) continue;
@@ -60,7 +62,9 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
         typed.cell(j, parsed(x, caches[j]));
       }
       const full = typed.end(row.r + 1, isTotalRow({ r: row.r, cells: inside }));
-      if (full) yield full;
+      if (!full) continue;
+      guard?.check();
+      yield full;
     }
     if (got.length && got[got.length - 1].r > t.last) break;
   }
