@@ -5,9 +5,9 @@
 // of the whole tree, from /usr/bin/time).
 //   npx tsx bench/workbook-peaks.ts
 // PEAKS_CLIS: CLI entries, comma-separated (default bin/datawarp.js); PEAKS_ROWS: cases as `rows x sheets`
-// (default 200000x1,2000000x2); PEAKS_RUNS: runs per build and case (default 3); PEAKS_LOG: a file for the last
-// run's output; PEAKS_TRACE: a file for its summed VmRSS, every 50 ms (with PEAKS_NODE_ARGS=--trace-gc, node's flags, V8's collections); DATABASE_URL: a server to use
-// (else a throwaway cluster); BENCH_DATA: where the workbooks are generated (as the bench).
+// (default 200000x1,2000000x2); PEAKS_RUNS: runs per build and case (default 3); PEAKS_NODE_ARGS: node's flags
+// (e.g. --trace-gc); PEAKS_LOG: a file for the last run's output; PEAKS_TRACE: a file for its summed VmRSS every
+// 50 ms; DATABASE_URL: a server to use (else a throwaway cluster); BENCH_DATA: where the workbooks are generated.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,7 +15,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../scripts/pg-cluster.js';
-import { ROOT, dropDb, freshDb, loadedRows, psqlQuery } from './harness.js';
+import { ROOT, dropDb, freshDb, loadedRows, psql, psqlQuery } from './harness.js';
 import { generateWorkbook } from './workbook.js';
 
 const DATA = process.env.BENCH_DATA ?? join(tmpdir(), 'datawarp-bench');
@@ -62,7 +62,8 @@ function sample(pid: number, t0: number): () => Sampled {
         /* exited */
       }
     if (sum > rss) [rss, at] = [sum, (performance.now() - t0) / 1000];
-    if (process.env.PEAKS_TRACE) trace.push(`${((performance.now() - t0) / 1000).toFixed(2)} ${sum.toFixed(0)}`);
+    if (process.env.PEAKS_TRACE)
+      trace.push(`${((performance.now() - t0) / 1000).toFixed(2)} ${sum.toFixed(0)}`);
   }, 50);
   return () => {
     clearInterval(timer);
@@ -82,7 +83,10 @@ async function run(cli: string, url: string, db: string) {
   const t0 = performance.now();
   const flags = (process.env.PEAKS_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = ['-f', 'CPU %U %S', process.execPath, ...flags, cli, 'backfill'];
-  const child = spawn('/usr/bin/time', args, { cwd: ws, env: { ...process.env, DATABASE_URL: db, NO_COLOR: '1' } });
+  const child = spawn('/usr/bin/time', args, {
+    cwd: ws,
+    env: { ...process.env, DATABASE_URL: db, NO_COLOR: '1' },
+  });
   const stop = sample(child.pid!, t0);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -100,6 +104,12 @@ async function run(cli: string, url: string, db: string) {
 async function main() {
   const cluster = process.env.DATABASE_URL ? undefined : startCluster();
   const base = process.env.DATABASE_URL ?? cluster!.databaseUrl;
+  if (cluster) {
+    // little WAL kept (a full disk stopped a 2,000,000-row run): the server's memory is not measured here
+    psql(base, `ALTER SYSTEM SET max_wal_size = '96MB'`);
+    psql(base, `ALTER SYSTEM SET min_wal_size = '32MB'`);
+    psql(base, 'SELECT pg_reload_conf()');
+  }
   try {
     for (const c of CASES) {
       const [rows, sheets = 1] = c.split('x').map(Number);

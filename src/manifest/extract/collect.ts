@@ -29,13 +29,17 @@ export const GUARD_FLOOR_MB = 80;
  * passed the limit, then sets the limit to the floor or twice what survived, whichever is more, so that a big live
  * set is collected no more often than V8 would (its limit then grows with what is alive). */
 export class HeapGuard {
+  /** the floor of a guard made without one (bytes): tests lower it */
+  static floor = GUARD_FLOOR_MB * 2 ** 20;
+  /** full collections made by all guards */
+  static collections = 0;
   private limit: number;
   /** full collections made and the milliseconds they took */
   collections = 0;
   ms = 0;
 
   constructor(
-    private readonly floor = GUARD_FLOOR_MB * 2 ** 20,
+    private readonly floor = HeapGuard.floor,
     private readonly collect: () => void = collectGarbage,
     private readonly used: () => number = usedHeap,
   ) {
@@ -49,6 +53,7 @@ export class HeapGuard {
     this.collect();
     this.ms += performance.now() - t0;
     this.collections++;
+    HeapGuard.collections++;
     this.limit = Math.max(this.floor, 2 * this.used());
     return true;
   }
