@@ -21,13 +21,15 @@ export function collectGarbage(): void {
 /** Bytes of the main thread's heap in use (live and not yet collected). */
 const usedHeap = (): number => getHeapStatistics().used_heap_size;
 
-/** MB of heap in use above which a long stream collects: V8 alone waits until ~4x what the last full collection
- * left (126-156 MB of heap while a workbook loads, 31-37 MB alive), which is most of the 2,000,000-row peak. */
-export const GUARD_FLOOR_MB = 80;
+/** MB of heap in use above which a long stream collects. V8 alone waits until ~4x what its last full collection
+ * left: 126-156 MB of heap while a workbook loads, with 31-37 MB alive, the top of the 2,000,000-row peak. 56 MB
+ * took that peak 375 -> ~300 MB and the 200,000-row one 324 -> ~278 MB; 80 MB: ~319 and ~288 (docs/benchmarks.md). */
+export const GUARD_FLOOR_MB = 56;
 
 /** Keeps the heap of a long stream near what is alive: `check()` (once a batch) collects when the heap in use has
- * passed the limit, then sets the limit to the floor or twice what survived, whichever is more, so that a big live
- * set is collected no more often than V8 would (its limit then grows with what is alive). */
+ * passed the limit, then sets the limit to the floor or twice what survived, whichever is more, so that a live set
+ * near or over the floor is not collected batch after batch (each collection then frees at least as much as is
+ * alive). */
 export class HeapGuard {
   /** the floor of a guard made without one (bytes): tests lower it */
   static floor = GUARD_FLOOR_MB * 2 ** 20;
