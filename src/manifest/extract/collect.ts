@@ -22,8 +22,9 @@ export function collectGarbage(): void {
 const usedHeap = (): number => getHeapStatistics().used_heap_size;
 
 /** MB of heap in use above which a long stream collects. V8 alone waits until ~4x what its last full collection
- * left: 126-156 MB of heap while a workbook loads, with 31-37 MB alive, the top of the 2,000,000-row peak. 56 MB
- * took that peak 375 -> ~300 MB and the 200,000-row one 324 -> ~278 MB; 80 MB: ~319 and ~288 (docs/benchmarks.md). */
+ * left: 126-156 MB of heap while a workbook loads, with 31-37 MB alive, the top of the 2,000,000-row peak. With
+ * the guard (limit 64 MB there: twice the ~32 MB alive) that peak fell 375 -> ~302 MB and the 200,000-row one
+ * 322 -> ~277 MB; a floor of 80 MB gave ~319 and ~288 (docs/benchmarks.md). */
 export const GUARD_FLOOR_MB = 56;
 
 /** Keeps the heap of a long stream near what is alive: `check()` (once a batch) collects when the heap in use has
