@@ -11,6 +11,7 @@ import { releaseParsedRows } from '../src/manifest/extract/isolate.js';
 import { streamPlan, SHEET_HEAD_ROWS } from '../src/manifest/extract/xlsx-stream.js';
 import { STREAM_BATCH_ROWS } from '../src/manifest/extract/xlsx-source.js';
 import { extractLimits } from '../src/manifest/extract/caps.js';
+import { HeapGuard } from '../src/manifest/extract/collect.js';
 import { writeXlsx, type XCell } from './support/xlsx-write.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-xlsx-stream-'));
@@ -101,6 +102,22 @@ describe('a streamed xlsx', () => {
     expect(Math.max(...sizes)).toBe(STREAM_BATCH_ROWS);
     expect(sizes.length).toBe(Math.ceil(N / STREAM_BATCH_ROWS));
     expect(first).toBe(5);
+  });
+
+  it('collects the heap while its rows stream once it passes the guard (memory stays flat on a long load)', async () => {
+    const plan = await streamPlan(file, extractLimits(), 0);
+    const t = plan!.sheets.flatMap((f) => f?.tables ?? []).find((x) => x.spec.sheet === 'Table 1')!;
+    const floor = HeapGuard.floor;
+    const before = HeapGuard.collections;
+    HeapGuard.floor = 1; // any heap is over it: the first full batch collects
+    try {
+      let rows = 0;
+      for await (const b of t.batches(50_000)) rows += b.rows.length;
+      expect(rows).toBe(N);
+    } finally {
+      HeapGuard.floor = floor;
+    }
+    expect(HeapGuard.collections).toBeGreaterThan(before);
   });
 });
 

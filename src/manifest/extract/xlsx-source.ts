@@ -10,6 +10,7 @@ import { TypedRows } from './typed-rows.js';
 import { partText, type SheetPart, type XlsxParts } from './xlsx-parts.js';
 import { scanSheet } from './xlsx-rows.js';
 import type { ExtractLimits } from './caps.js';
+import { HeapGuard } from './collect.js';
 
 export interface StreamedTable {
   parts: XlsxParts;
@@ -43,6 +44,8 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
   const caches = t.cols.map(() => new Map<string | number, Parsed>());
   const at = new Array<GridCell | undefined>(t.maxC + 1);
   const scan = scanSheet(partText(t.parts.path, t.sheet.member, t.limits), t.parts);
+  // a long load's main heap is collected near what is alive, not at V8's ~4x (collect.ts)
+  const guard = new HeapGuard();
   for await (const got of scan.rows) {
     for (const row of got) {
       if (row.r <= t.after) continue;
@@ -60,7 +63,9 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
         typed.cell(j, parsed(x, caches[j]));
       }
       const full = typed.end(row.r + 1, isTotalRow({ r: row.r, cells: inside }));
-      if (full) yield full;
+      if (!full) continue;
+      guard.check();
+      yield full;
     }
     if (got.length && got[got.length - 1].r > t.last) break;
   }
