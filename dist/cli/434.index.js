@@ -192,8 +192,8 @@ var version = __webpack_require__(71013);
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: ./src/export/index.ts + 34 modules
-var src_export = __webpack_require__(6378);
+// EXTERNAL MODULE: ./src/export/index.ts + 35 modules
+var src_export = __webpack_require__(52966);
 // EXTERNAL MODULE: ./src/site/index.ts + 4 modules
 var site = __webpack_require__(50647);
 ;// CONCATENATED MODULE: ./src/mcp/model.ts
