@@ -1,9 +1,9 @@
 // Fan-out: a matrix job's results as fragments the merge job folds in, one per publication of the job. A fragment
-// is a directory <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (the
-// keys of the items the job processed or tried), catalog.json (only the publication's tables, of the periods the job processed, asset
-// releases included: the merge folds them into the committed tables, src/action/merge.ts) and manifests/ (the
-// manifests the job wrote, paths relative to the manifests root). The job writes it after every item and at the end, even when it fails,
-// so a job stopped half-way still hands over what it finished.
+// is a directory <dir>/<pub>/ holding fragment.json (who, when, the item outcomes, an error), state.json (the keys
+// of the items the job processed or tried), catalog.json (the publication's tables, only the periods the job
+// processed, asset releases included: the merge folds them into the committed tables, src/action/merge.ts) and
+// manifests/ (the manifests the job wrote, paths relative to the manifests root). The job writes it after every
+// item and at the end, even when it fails, so a job stopped half-way still hands over what it finished.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';

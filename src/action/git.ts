@@ -106,7 +106,7 @@ function pushCommits(t: Target, c: { main?: string; manifests?: string }, branch
  * delta: the delta of a big blob is computed twice by pack-objects (found, then recomputed for writing when it is
  * over its cache's limit) at ~0.7 s of CPU each at 41 MB, where deflating it whole takes ~0.3 s and sends ~7 MB
  * (what a depth-1 checkout of the branch downloads anyway). The remote stores deltas again when it repacks, so
- * the packed repository stays as small (docs/benchmarks.md, "The merge's push").
+ * the packed repository stays as small (docs/benchmarks.md, "The merge, sixth session").
  */
 export const PUSH_CONFIG = ['-c', 'core.bigFileThreshold=16m', '-c', 'pack.compression=1'];
 
