@@ -42,6 +42,15 @@ describe('catalog text', () => {
     expect(parseCatalog(text)).toEqual(c);
   });
 
+  it('an asset without a URL (a hand-edited file) does not stop the write', () => {
+    const c = catalog(tablesOf('pub_d', ['2024-01', '2024-02']));
+    const [a, b] = c.tables[0].assets!;
+    delete (a as { url?: string }).url;
+    b.url = `${BASE}/${b.release}/${b.name}`;
+    const back = parseCatalog(serializeCatalog(c));
+    expect(back.tables[0].assets![1].url).toBe(b.url);
+  });
+
   it('without GitHub assets the text is as before (no asset_base)', () => {
     const c = catalog(tablesOf('pub_c', ['2024-01']).map(({ assets: _a, ...t }) => t));
     const text = serializeCatalog(c);

@@ -99,7 +99,8 @@ function assetBase(c: Catalog): string | undefined {
   for (const t of c.tables)
     for (const a of t.assets ?? []) {
       const tail = `/${a.release}/${a.name}`;
-      if (a.url.length > tail.length && a.url.endsWith(tail)) return a.url.slice(0, -tail.length);
+      if (typeof a.url === 'string' && a.url.length > tail.length && a.url.endsWith(tail))
+        return a.url.slice(0, -tail.length);
     }
   return undefined;
 }
