@@ -47,8 +47,28 @@ async function makePgliteTemplate(): Promise<() => void> {
   };
 }
 
+/**
+ * One temporary folder for the whole run: TMPDIR points into it for this process and every test process it
+ * starts (os.tmpdir()), and it is removed at the end, so the tests' origins, runners, workspaces and clusters do
+ * not pile up in /tmp run after run (thousands of folders, gigabytes). DATAWARP_KEEP_TMP=1 keeps it (it is named
+ * at the start) to look at after a failure.
+ */
+function runTmpdir(): () => void {
+  const before = process.env.TMPDIR;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datawarp-test-run-'));
+  // open to every user, sticky, as /tmp is: the throwaway cluster's files are the postgres user's
+  fs.chmodSync(dir, 0o1777);
+  process.env.TMPDIR = dir;
+  if (process.env.DATAWARP_KEEP_TMP) console.log(`[test set-up] temporary files under ${dir} (kept)`);
+  return () => {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+    if (!process.env.DATAWARP_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+  };
+}
+
 export default async function setup(): Promise<() => Promise<void>> {
-  const cleanups: (() => void)[] = [];
+  const cleanups: (() => void)[] = [runTmpdir()];
   const wanted = engines();
   try {
     if (wanted.includes('pg') && serverWanted() === 'start') cleanups.push(startTestCluster());
