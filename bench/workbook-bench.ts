@@ -6,22 +6,12 @@
 // figure: exit codes 0, the ledger's and the staging tables' row counts, the sum of the Appointments column,
 // and exceljs's count of the rows it read.
 import { spawn } from 'node:child_process';
-import {
-  createReadStream,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exited, loadedRows, stagingNames, type Query } from './harness.js';
 import { gate, pairOrder, ratioOfMedians, showSeconds, summarize } from './stats.js';
-import { generateWorkbook, type Workbook } from './workbook.js';
+import { generateWorkbook, workbookWorkspace, type Workbook } from './workbook.js';
 
 export interface Timed {
   s: number;
@@ -161,13 +151,7 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
           xl.push(r);
           continue;
         }
-        const ws = mkdtempSync(join(tmpdir(), 'datawarp-bench-wb-'));
-        mkdirSync(join(ws, 'config'));
-        writeFileSync(
-          join(ws, 'config/publications.yaml'),
-          `allowed_hosts: ['127.0.0.1']\npublications:\n  appts:\n    name: Appointments by practice\n` +
-            `    frequency: monthly\n    urls:\n      - period: 2024-01\n        url: ${url}\n`,
-        );
+        const ws = workbookWorkspace(url, 'datawarp-bench-wb-');
         const db = c.database(`bench_wb_${i}`);
         const r = await timed(process.execPath, [c.cli, 'backfill'], { cwd: ws, env: { DATABASE_URL: db } });
         rmSync(ws, { recursive: true, force: true });

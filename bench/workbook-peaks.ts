@@ -9,14 +9,14 @@
 // (e.g. --trace-gc); PEAKS_LOG: a file for the last run's output; PEAKS_TRACE: a file for its summed VmRSS every
 // 50 ms; DATABASE_URL: a server to use (else a throwaway cluster); BENCH_DATA: where the workbooks are generated.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../scripts/pg-cluster.js';
 import { ROOT, dropDb, freshDb, loadedRows, psql, psqlQuery } from './harness.js';
-import { generateWorkbook } from './workbook.js';
+import { generateWorkbook, workbookWorkspace } from './workbook.js';
 
 const DATA = process.env.BENCH_DATA ?? join(tmpdir(), 'datawarp-bench');
 const CLIS = (process.env.PEAKS_CLIS ?? join(ROOT, 'bin/datawarp.js')).split(',');
@@ -73,13 +73,7 @@ function sample(pid: number, t0: number): () => Sampled {
 }
 
 async function run(cli: string, url: string, db: string) {
-  const ws = mkdtempSync(join(tmpdir(), 'datawarp-peaks-'));
-  mkdirSync(join(ws, 'config'));
-  writeFileSync(
-    join(ws, 'config/publications.yaml'),
-    `allowed_hosts: ['127.0.0.1']\npublications:\n  appts:\n    name: Appointments by practice\n` +
-      `    frequency: monthly\n    urls:\n      - period: 2024-01\n        url: ${url}\n`,
-  );
+  const ws = workbookWorkspace(url, 'datawarp-peaks-');
   const t0 = performance.now();
   const flags = (process.env.PEAKS_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = ['-f', 'CPU %U %S', process.execPath, ...flags, cli, 'backfill'];

@@ -3,7 +3,8 @@
 // category, counts, a mean, a share as a percentage, an ICB code, a flag), string columns with a bounded number of
 // distinct values (shared strings). Written as a stream (test/support/xlsx-write.ts), so a million-row sheet
 // costs no more memory than a thousand-row one.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeXlsx, type XCell } from '../test/support/xlsx-write.js';
 
@@ -90,4 +91,16 @@ export function generateWorkbook(dir: string, rows: number, sheets = 1): Workboo
       ],
     });
   return { path, rows: rows * sheets, total, bytes: statSync(path).size };
+}
+
+/** A workspace (a temp folder named `prefix…`) whose config lists the workbook at `url` as one period. */
+export function workbookWorkspace(url: string, prefix: string): string {
+  const ws = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(ws, 'config'));
+  writeFileSync(
+    join(ws, 'config/publications.yaml'),
+    `allowed_hosts: ['127.0.0.1']\npublications:\n  appts:\n    name: Appointments by practice\n` +
+      `    frequency: monthly\n    urls:\n      - period: 2024-01\n        url: ${url}\n`,
+  );
+  return ws;
 }
