@@ -108,7 +108,7 @@ function pushCommits(t: Target, c: { main?: string; manifests?: string }, branch
  * (what a depth-1 checkout of the branch downloads anyway). The remote stores deltas again when it repacks, so
  * the packed repository stays as small (docs/benchmarks.md, "The merge, sixth session").
  */
-export const PUSH_CONFIG = ['-c', 'core.bigFileThreshold=16m', '-c', 'pack.compression=1'];
+const PUSH_CONFIG = ['-c', 'core.bigFileThreshold=16m', '-c', 'pack.compression=1'];
 
 /** The error of a push refused for another reason than the branch having moved. */
 function pushFailed(t: Target, branch: string, r: { stdout: string; stderr: string }): GitError {

@@ -65,9 +65,8 @@ function mergeTable(o: CatalogTable, t: CatalogTable): CatalogTable {
 
 /** `t`'s entries of list `k` for its periods, `o`'s for the others (absent when both have none). */
 function byPeriod<K extends 'versions' | 'reconciliation'>(k: K, o: CatalogTable, t: CatalogTable) {
-  if (!o[k]?.length) return t[k] ? { [k]: t[k] } : {};
   const mine = new Set(t.periods);
-  const kept = o[k].filter((x) => !mine.has(x.period)) as NonNullable<CatalogTable[K]>;
+  const kept = (o[k] ?? []).filter((x) => !mine.has(x.period)) as NonNullable<CatalogTable[K]>;
   if (!kept.length) return t[k] ? { [k]: t[k] } : {};
   return { [k]: [...kept, ...(t[k] ?? [])].sort((x, y) => order(x.period, y.period)) };
 }

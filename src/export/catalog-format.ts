@@ -1,6 +1,6 @@
 // The catalog's format: its types and its text (parseCatalog, serializeCatalog). The text is JSON, one table a
 // line. An asset's download URL is not repeated in it when it is `<asset_base>/<release>/<name>` (the top-level
-// `asset_base`, e.g. https://github.com/<owner>/<repo>/releases/download): a third of a catalogue's bytes at
+// `asset_base`, e.g. https://github.com/<owner>/<repo>/releases/download): a quarter of a catalogue's bytes at
 // 300 x 120, and GitHub warns at 50 MB and refuses 100 MB per file. parseCatalog puts every URL back, so a
 // catalog in memory always has them; an asset whose URL is anything else keeps it in the text.
 import type { ReconciledPart } from '../model.js';

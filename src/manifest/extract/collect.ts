@@ -37,9 +37,8 @@ export class HeapGuard {
   /** full collections made by all guards */
   static collections = 0;
   private limit: number;
-  /** full collections made and the milliseconds they took */
+  /** full collections made */
   collections = 0;
-  ms = 0;
 
   constructor(
     private readonly floor = HeapGuard.floor,
@@ -52,9 +51,7 @@ export class HeapGuard {
   /** Collect if the heap in use is over the limit; true when it did. */
   check(): boolean {
     if (this.used() < this.limit) return false;
-    const t0 = performance.now();
     this.collect();
-    this.ms += performance.now() - t0;
     this.collections++;
     HeapGuard.collections++;
     this.limit = Math.max(this.floor, 2 * this.used());
