@@ -2,6 +2,7 @@
 import type { GridRow } from './grid.js';
 
 const META_KEY = /^[A-Za-z][A-Za-z0-9 ()/&'.-]{0,40}:$/;
+const META_INLINE = /^([A-Za-z][A-Za-z ]{1,20}):\s+\S/;
 const KNOWN_KEYS =
   /^(title|summary|period|source|basis|published|revised|status|contact|report for|date|last updated|publication date)$/i;
 const FOOTNOTE =
@@ -21,8 +22,13 @@ export function isMeta(row: GridRow): boolean {
   const first = cells[0];
   if (first.kind !== 'text' || cells.length > 6) return false;
   if (META_KEY.test(first.text)) return cells.length > 1 || KNOWN_KEYS.test(first.text.slice(0, -1).trim());
-  const m = /^([A-Za-z][A-Za-z ]{1,20}):\s+\S/.exec(first.text);
+  const m = META_INLINE.exec(first.text);
   return cells.length === 1 && !!m && KNOWN_KEYS.test(m[1].trim());
+}
+
+/** A row whose first cell holds other text than this is not a meta row (isMeta), whatever else it holds. */
+export function mayStartMeta(text: string): boolean {
+  return META_KEY.test(text) || META_INLINE.test(text);
 }
 
 /** The leading cells of a row up to the first wide gap (stray labels far to the right are dropped). */

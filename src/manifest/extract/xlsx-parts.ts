@@ -89,7 +89,7 @@ async function wholeText(path: string, m: ZipMember | undefined, l: ExtractLimit
 /** Every `<tag>...</tag>` item of a part, read as a stream (a big shared-strings table is never one string). */
 async function* items(chunks: AsyncIterable<string>, tag: string): AsyncGenerator<string> {
   const close = `</${tag}>`;
-  const open = new RegExp(`<${tag}[\\s>/]`);
+  const open = new RegExp(`<${tag}[\\s>/]`, 'g');
   let buf = '';
   for await (const c of chunks) {
     buf += c;
@@ -98,24 +98,24 @@ async function* items(chunks: AsyncIterable<string>, tag: string): AsyncGenerato
     end += close.length;
     const done = buf.slice(0, end);
     buf = buf.slice(end);
-    let at = done.search(open);
+    let at = nextOpen(done, open, 0);
     while (at >= 0) {
-      const stop = done.indexOf(close, at);
-      const selfClose = done.indexOf('/>', at);
       const gt = done.indexOf('>', at);
-      if (selfClose >= 0 && selfClose < gt) {
+      // `<si/>`: an empty item (a search for `/>` from here would run on through every later item)
+      if (done.charCodeAt(gt - 1) === 47) {
         yield '';
         at = nextOpen(done, open, gt);
         continue;
       }
+      const stop = done.indexOf(close, gt);
       yield done.slice(gt + 1, stop);
       at = nextOpen(done, open, stop);
     }
   }
 }
 function nextOpen(s: string, open: RegExp, from: number): number {
-  const k = s.slice(from).search(open);
-  return k < 0 ? -1 : from + k;
+  open.lastIndex = from;
+  return open.exec(s)?.index ?? -1;
 }
 
 function styles(xml: string): StyleInfo {

@@ -1,10 +1,9 @@
 // A worksheet part read as a stream: its rows as grid rows (the cells SheetJS would give the grid path, grid.ts),
 // parsed by a scanner over the inflated text — a row is complete at its `</row>`, so memory holds the rows of
 // one chunk of text, never the sheet. The merged ranges (`<mergeCells>`, after `<sheetData>`) come at the end.
-import type { GridCell, GridRow, Merge } from './grid.js';
-import { DAYS_1904, describeCell } from './grid.js';
-import type { SheetCell } from './types.js';
-import { attr, itemText, unescapeXml, type XlsxParts } from './xlsx-parts.js';
+import type { GridCell, GridRow, Kind, Merge } from './grid.js';
+import { attr, unescapeXml, type XlsxParts } from './xlsx-parts.js';
+import { cellOf, colOf, kindOf, nextCell, readCell, type CellAt } from './xlsx-cell.js';
 
 /** A row's text over this many characters is refused (a part with no `</row>` is not a sheet we can stream). */
 const MAX_PENDING = 256 * 2 ** 20;
@@ -13,19 +12,10 @@ const MAX_PENDING = 256 * 2 ** 20;
 export class NeedsGrid extends Error {}
 
 export interface SheetScan {
-  rows: AsyncGenerator<GridRow[]>;
+  /** the sheet's rows, chunk by chunk of its text */
+  rows: AsyncGenerator<RowText>;
   /** filled once `rows` is done */
   merges: Merge[];
-}
-
-function colOf(ref: string): number {
-  let c = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const k = ref.charCodeAt(i);
-    if (k < 65 || k > 90) break;
-    c = c * 26 + (k - 64);
-  }
-  return c - 1;
 }
 
 function cellRef(ref: string): { r: number; c: number } {
@@ -46,152 +36,73 @@ function quick(xml: string, at: number, gt: number, key: string): string | undef
   return head.indexOf("'") >= 0 ? attr(head, key.slice(1, -2)) : undefined;
 }
 
-interface CellTag {
-  r?: string;
-  s?: string;
-  t?: string;
-}
-
-/** The r, s and t attributes of a cell's start tag xml[at..gt], in one walk over the tag (either quote, entities
- * unescaped). Searching for each by name ran past a tag without it into the next cells: most numbers carry no
- * `t`, many no `s`. */
-function cellTag(xml: string, at: number, gt: number, out: CellTag): CellTag {
-  out.r = out.s = out.t = undefined;
-  let eq = xml.indexOf('=', at);
-  while (eq >= 0 && eq < gt) {
-    const q = xml.charCodeAt(eq + 1);
-    if (q !== 34 && q !== 39) return out;
-    const end = xml.indexOf(q === 34 ? '"' : "'", eq + 2);
-    if (end < 0) return out;
-    const before = xml.charCodeAt(eq - 2);
-    // a one-letter name after white space: r, s or t (not cm=, x14ac:dyDescent=, ...)
-    if (before === 32 || before === 9 || before === 10 || before === 13) {
-      const name = xml.charCodeAt(eq - 1);
-      if (name === 114 || name === 115 || name === 116) {
-        let v = xml.slice(eq + 2, end);
-        if (v.indexOf('&') >= 0) v = unescapeXml(v);
-        if (name === 114) out.r = v;
-        else if (name === 115) out.s = v;
-        else out.t = v;
-      }
-    }
-    eq = xml.indexOf('=', end + 1);
-  }
-  return out;
-}
-
-/** The text of the cell's `<v>` between from and to, if it has one. */
-function valueOf(xml: string, from: number, to: number): string | undefined {
-  const at = xml.indexOf('<v', from);
-  if (at < 0 || at >= to) return undefined;
-  const gt = xml.indexOf('>', at);
-  if (xml.charCodeAt(gt - 1) === 47) return '';
-  return xml.slice(gt + 1, xml.indexOf('</v>', gt));
-}
-
-/** One cell (start tag at..gt, body to `to`) as the grid path sees it (grid.ts toCell, describeCell). */
-function cellOf(
-  c: number,
-  tag: CellTag,
-  xml: string,
-  gt: number,
-  to: number,
-  p: XlsxParts,
-): GridCell | undefined {
-  const t = tag.t ?? 'n';
-  if (t === 'n') {
-    const raw = valueOf(xml, gt, to);
-    if (raw === undefined || raw === '') return undefined;
-    const v = Number(raw);
-    if (Number.isNaN(v)) return undefined;
-    const s = Number(tag.s ?? 0);
-    const cell: SheetCell =
-      p.styles.date[s] && v > 0
-        ? { t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true }
-        : p.styles.pct[s]
-          ? { t: 'n', v, pct: true }
-          : { t: 'n', v };
-    const d = describeCell(cell);
-    return { c, cell, text: d.text, kind: d.kind };
-  }
-  if (t === 's') {
-    const k = Number(valueOf(xml, gt, to));
-    let known = p.described[k];
-    if (known === undefined) {
-      const v = p.strings[k];
-      if (v === undefined) return undefined;
-      const cell: SheetCell | undefined = v.trim() === '' ? undefined : { t: 's', v };
-      known = cell ? { cell, ...describeCell(cell) } : null;
-      p.described[k] = known;
-    }
-    return known ? { c, cell: known.cell, text: known.text, kind: known.kind } : undefined;
-  }
-  const cell = otherCell(t, xml.slice(gt + 1, to));
-  return cell && { c, cell, ...describeCell(cell) };
-}
-
-function otherCell(t: string, body: string): SheetCell | undefined {
-  if (t === 'inlineStr') {
-    const is = /<is>([\s\S]*)<\/is>/.exec(body);
-    const v = is ? itemText(is[1]) : '';
-    return v.trim() === '' ? undefined : { t: 's', v };
-  }
-  const raw = valueOf(body, 0, body.length);
-  if (raw === undefined) return undefined;
-  switch (t) {
-    case 'str': {
-      const v = unescapeXml(raw);
-      return v.trim() === '' ? undefined : { t: 's', v };
-    }
-    case 'b':
-      return { t: 'b', v: raw === '1' || raw === 'true' };
-    case 'e': {
-      const w = unescapeXml(raw);
-      return { t: 'e', v: w || '#ERR', w };
-    }
-    case 'd': {
-      // an ISO date cell: the grid path (cellDates off) sees its day number
-      const ms = Date.parse(raw);
-      const v = Number.isNaN(ms) ? NaN : ms / 86400000 + 25569;
-      return Number.isNaN(v) ? undefined : { t: 'n', v, date: true };
-    }
-    default:
-      return undefined;
-  }
-}
-
 /** The cells of the row whose inner text is xml[from..to]. */
 function rowCells(xml: string, from: number, to: number, p: XlsxParts): GridCell[] {
   const cells: GridCell[] = [];
-  const tag: CellTag = {};
+  const x = {} as CellAt;
   let next = 0;
-  let at = xml.indexOf('<c', from);
-  while (at >= 0 && at < to) {
-    const ch = xml.charCodeAt(at + 2);
-    if (ch !== 32 && ch !== 62 && ch !== 47 && ch !== 9 && ch !== 10 && ch !== 13) {
-      at = xml.indexOf('<c', at + 2);
-      continue;
-    }
-    const gt = xml.indexOf('>', at);
-    let end = gt + 1;
-    let cell: GridCell | undefined;
-    const ref = cellTag(xml, at, gt, tag).r;
-    const c = ref ? colOf(ref) : next;
-    next = c + 1;
-    if (xml.charCodeAt(gt - 1) !== 47) {
-      const close = xml.indexOf('</c>', gt);
-      cell = cellOf(c, tag, xml, gt, close, p);
-      end = close + 4;
-    }
+  for (let at = nextCell(xml, from, to); at >= 0;) {
+    const end = readCell(xml, at, next, x);
+    next = x.c + 1;
+    const cell = cellOf(xml, x, p);
     if (cell) cells.push(cell);
-    at = xml.indexOf('<c', end);
+    at = nextCell(xml, end, to);
   }
   return cells;
 }
 
-/** The rows of complete `<row>...</row>` text; `state.next` is the 0-based row a row without `r` gets. */
-function rowsOf(xml: string, p: XlsxParts, state: { next: number }): GridRow[] {
-  const out: GridRow[] = [];
+/**
+ * The complete rows of one chunk of a sheet's text, found but not built: row i is sheet row `spans[3i]` (0-based),
+ * its inner text `xml[spans[3i + 1]..spans[3i + 2]]`. A reader builds the rows it needs (`rowAt`), or first asks
+ * what a row is like (`shapeAt`), which costs a fraction of building it.
+ */
+export interface RowText {
+  xml: string;
+  spans: number[];
+}
+
+/** Row i of a chunk with its cells, as the grid path sees them; undefined when it has none. */
+export function rowAt(t: RowText, i: number, p: XlsxParts): GridRow | undefined {
+  const cells = rowCells(t.xml, t.spans[3 * i + 1], t.spans[3 * i + 2], p);
+  return cells.length ? { r: t.spans[3 * i], cells } : undefined;
+}
+
+/** A row's cells told by column and kind only. */
+export interface RowShape {
+  n: number;
+  cols: number[];
+  kinds: Kind[];
+  /** the first cell's text, when it is a string */
+  text?: string;
+}
+
+/** Row i's cells as `rowAt` would give them, by column and kind (describeCell's), without building them. False
+ * when a cell is of a type whose kind needs its text built (an inline or formula string, a boolean, an error, an
+ * ISO date): the caller builds the row then. */
+export function shapeAt(t: RowText, i: number, p: XlsxParts, out: RowShape): boolean {
+  const xml = t.xml;
+  const to = t.spans[3 * i + 2];
+  const x = {} as CellAt;
+  let next = 0;
+  out.n = 0;
+  out.text = undefined;
+  for (let at = nextCell(xml, t.spans[3 * i + 1], to); at >= 0;) {
+    const end = readCell(xml, at, next, x);
+    next = x.c + 1;
+    at = nextCell(xml, end, to);
+    const kind = kindOf(xml, x, p, out.n === 0 ? out : undefined);
+    if (kind === undefined) return false;
+    if (kind === null) continue;
+    out.cols[out.n] = x.c;
+    out.kinds[out.n++] = kind;
+  }
+  return true;
+}
+
+/** Where the complete `<row>...</row>` elements of xml are (RowText's spans); `state.next` is the 0-based row a
+ * row without `r` gets. */
+function spansOf(xml: string, state: { next: number }): number[] {
+  const out: number[] = [];
   let at = xml.indexOf('<row');
   while (at >= 0) {
     const gt = xml.indexOf('>', at);
@@ -203,8 +114,7 @@ function rowsOf(xml: string, p: XlsxParts, state: { next: number }): GridRow[] {
       continue;
     }
     const close = xml.indexOf('</row>', gt);
-    const cells = rowCells(xml, gt + 1, close, p);
-    if (cells.length) out.push({ r, cells });
+    out.push(r, gt + 1, close);
     at = xml.indexOf('<row', close);
   }
   return out;
@@ -221,48 +131,63 @@ function mergesOf(xml: string, into: Merge[]): void {
   }
 }
 
-/** Scan a sheet's text: batches of its rows (the rows of each chunk of text), then its merges. */
-export function scanSheet(chunks: AsyncIterable<string>, p: XlsxParts): SheetScan {
+/** The namespace check: a sheet whose elements carry a prefix (`<x:row>`) is the grid path's. */
+function checkPrefix(text: string): boolean {
+  if (/<sheetData[\s>/]/.test(text)) return true;
+  if (/<\w+:sheetData[\s>/]/.test(text)) throw new NeedsGrid('its XML elements carry a namespace prefix');
+  return false;
+}
+
+/** From the merges on (what follows the rows is small: merges, formatting). */
+const fromMerges = (text: string): string => {
+  const k = text.indexOf('<mergeCells');
+  return k >= 0 ? text.slice(k) : text.slice(-64);
+};
+
+/**
+ * Scan a sheet's bytes: its rows piece by piece (found, built when asked), then its merges. Each piece is the
+ * inflated bytes up to their last `</row>`, decoded on their own: one flat string, which the scanner reads
+ * character by character about a third faster than a string joined from pieces and cut out of it.
+ */
+export function scanSheet(chunks: AsyncIterable<Uint8Array>): SheetScan {
   const merges: Merge[] = [];
-  async function* rows(): AsyncGenerator<GridRow[]> {
+  async function* rows(): AsyncGenerator<RowText> {
     const state = { next: 0 };
-    let buf = '';
-    let after = false;
+    // a piece ends at `</row>` or `</sheetData>`, never inside a character: each decodes whole
+    const dec = new TextDecoder('utf-8', { ignoreBOM: true });
+    let held: Buffer = Buffer.alloc(0);
     let seen = false;
-    for await (const c of chunks) {
-      buf += c;
-      if (after) {
-        if (buf.indexOf('<mergeCells') < 0) buf = buf.slice(-64);
+    // the text after `</sheetData>`, once it has come
+    let after: string | undefined;
+    for await (const b of chunks) {
+      if (after !== undefined) {
+        after = fromMerges(after + dec.decode(b, { stream: true }));
         continue;
       }
-      if (!seen) {
-        if (/<sheetData[\s>/]/.test(buf)) seen = true;
-        else if (/<\w+:sheetData[\s>/]/.test(buf))
-          throw new NeedsGrid('its XML elements carry a namespace prefix');
-      }
-      const endData = buf.indexOf('</sheetData>');
-      const cut = endData >= 0 ? endData : buf.lastIndexOf('</row>');
+      const all = held.length ? Buffer.concat([held, b]) : Buffer.from(b.buffer, b.byteOffset, b.length);
+      if (!seen) seen = checkPrefix(all.toString('latin1'));
+      const endData = all.indexOf('</sheetData>');
+      const cut = endData >= 0 ? endData : all.lastIndexOf('</row>');
       if (cut < 0) {
-        if (buf.length > MAX_PENDING)
+        if (all.length > MAX_PENDING)
           throw new Error(`a row of the sheet is longer than ${MAX_PENDING / 2 ** 20} MiB of XML`);
+        held = all;
         continue;
       }
       const stop = endData >= 0 ? endData : cut + 6;
-      const got = rowsOf(buf.slice(0, stop), p, state);
-      buf = buf.slice(stop);
-      if (endData >= 0) after = true;
-      if (got.length) yield got;
-      if (after) {
-        // what follows the rows is small (merges, formatting); keep only from the merges on
-        const k = buf.indexOf('<mergeCells');
-        buf = k >= 0 ? buf.slice(k) : buf.slice(-64);
-      }
+      const xml = dec.decode(all.subarray(0, stop));
+      const spans = spansOf(xml, state);
+      if (spans.length) yield { xml, spans };
+      if (endData >= 0) after = fromMerges(dec.decode(all.subarray(stop), { stream: true }));
+      else held = all.subarray(stop);
     }
-    if (!after && buf.indexOf('</row>') >= 0) {
-      const got = rowsOf(buf, p, state);
-      if (got.length) yield got;
-    }
-    mergesOf(buf, merges);
+    if (after === undefined) {
+      const text = dec.decode(held);
+      const spans = text.indexOf('</row>') >= 0 ? spansOf(text, state) : [];
+      if (spans.length) yield { xml: text, spans };
+      after = text;
+    } else after += dec.decode();
+    mergesOf(after, merges);
   }
   return { rows: rows(), merges };
 }

@@ -2,13 +2,15 @@
 // (starting from the head's types, widened as a CSV's are: integer -> numeric -> text, never failed), in batches
 // the loader pulls (back-pressure); the spec's types, markers, flags and totals are settled at the end.
 import type { CellValue, RowBatch, TableSource, TableSpec } from '../../model.js';
-import type { GridCell } from './grid.js';
-import { isTotalRow } from './rows.js';
+import { DAYS_1904 } from './grid.js';
+import { TOTAL } from './rows.js';
 import { noteMarkers } from './describe.js';
-import { parseCell, type Parsed } from './types.js';
+import { parseCell, type Parsed, type SheetCell } from './types.js';
 import { TypedRows } from './typed-rows.js';
-import { partText, type SheetPart, type XlsxParts } from './xlsx-parts.js';
-import { scanSheet } from './xlsx-rows.js';
+import type { SheetPart, XlsxParts } from './xlsx-parts.js';
+import { memberBytes } from './zip-read.js';
+import { scanSheet, type RowText } from './xlsx-rows.js';
+import { cellOf, nextCell, numberOf, readCell, sharedOf, type CellAt } from './xlsx-cell.js';
 import type { ExtractLimits } from './caps.js';
 import { HeapGuard } from './collect.js';
 
@@ -40,34 +42,28 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
     spec.columns.map((c) => c.type),
     batchRows,
   );
-  const width = t.cols.length;
   const caches = t.cols.map(() => new Map<string | number, Parsed>());
-  const at = new Array<GridCell | undefined>(t.maxC + 1);
-  const scan = scanSheet(partText(t.parts.path, t.sheet.member, t.limits), t.parts);
+  // each sheet column of the piece: its column of the table, or -1 (a column the table does not keep)
+  const slot = new Array<number>(t.maxC - t.minC + 1).fill(-1);
+  t.cols.forEach((c, j) => (slot[c - t.minC] = j));
+  const x = {} as CellAt;
+  const scan = scanSheet(memberBytes(t.parts.path, t.sheet.member.index, t.limits));
   // a long load's main heap is collected near what is alive, not at V8's ~4x (collect.ts)
   const guard = new HeapGuard();
   for await (const got of scan.rows) {
-    for (const row of got) {
-      if (row.r <= t.after) continue;
-      if (row.r > t.last) break;
-      const inside = row.cells.filter((x) => x.c >= t.minC && x.c <= t.maxC);
-      if (inside.length === 0) continue;
-      at.fill(undefined);
-      for (const x of inside) at[x.c] = x;
-      typed.begin();
-      for (let j = 0; j < width; j++) {
-        const x = at[t.cols[j]];
-        if (x === undefined) continue;
-        const cell = x.cell;
-        if (cell.t === 'n' && !cell.date && typed.number(j, cell.v as number)) continue;
-        typed.cell(j, parsed(x, caches[j]));
-      }
-      const full = typed.end(row.r + 1, isTotalRow({ r: row.r, cells: inside }));
+    const spans = got.spans;
+    for (let i = 0; i < spans.length / 3; i++) {
+      const r = spans[3 * i];
+      if (r <= t.after) continue;
+      if (r > t.last) break;
+      const kind = typeRow(got, i, t, { typed, caches, slot, x });
+      if (kind === NO_ROW) continue;
+      const full = typed.end(r + 1, kind === TOTAL_ROW);
       if (!full) continue;
       guard.check();
       yield full;
     }
-    if (got.length && got[got.length - 1].r > t.last) break;
+    if (spans[spans.length - 3] > t.last) break;
   }
   const last = typed.rest();
   if (last) yield last;
@@ -75,9 +71,57 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
   spec.columns.forEach((c) => noteMarkers(c));
 }
 
+const [NO_ROW, DATA_ROW, TOTAL_ROW] = [0, 1, 2];
+
+interface Typing {
+  typed: TypedRows;
+  caches: Map<string | number, Parsed>[];
+  slot: number[];
+  x: CellAt;
+}
+
+/**
+ * Row i of the chunk typed into the table's columns straight from the text, as the grid's cells of the row
+ * would be (grid.ts): a plain number as itself, a shared string or a date parsed once per column and value, any
+ * other cell built as the grid builds it. A big sheet is millions of cells: building each (its text, its
+ * description) only to type its number cost a third of the stream. NO_ROW when the row has no cell in the
+ * piece's columns (the grid has no row of the table there); TOTAL_ROW when one of its first three is "Total".
+ */
+function typeRow(text: RowText, i: number, t: StreamedTable, { typed, caches, slot, x }: Typing): number {
+  const xml = text.xml;
+  const to = text.spans[3 * i + 2];
+  const p = t.parts;
+  let inside = 0;
+  let total = false;
+  let next = 0;
+  typed.begin();
+  for (let at = nextCell(xml, text.spans[3 * i + 1], to); at >= 0;) {
+    const end = readCell(xml, at, next, x);
+    next = x.c + 1;
+    at = nextCell(xml, end, to);
+    if (x.c < t.minC || x.c > t.maxC || x.close < 0) continue;
+    const j = slot[x.c - t.minC];
+    if (x.t === 'n') {
+      const v = numberOf(xml, x);
+      if (v === undefined) continue;
+      inside++;
+      if (j < 0) continue;
+      if (p.styles.date[x.s] && v > 0)
+        typed.cell(j, parsed({ t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true }, caches[j]));
+      else if (!typed.number(j, v))
+        typed.cell(j, parseCell(p.styles.pct[x.s] ? { t: 'n', v, pct: true } : { t: 'n', v }));
+      continue;
+    }
+    const cell = x.t === 's' ? sharedOf(xml, x, p) : cellOf(xml, x, p);
+    if (!cell) continue;
+    if (inside++ < 3 && cell.kind === 'text' && TOTAL.test(cell.text)) total = true;
+    if (j >= 0) typed.cell(j, parsed(cell.cell, caches[j]));
+  }
+  return inside === 0 ? NO_ROW : total ? TOTAL_ROW : DATA_ROW;
+}
+
 /** Strings and dates repeat down a column: each distinct one parsed once (as typeColumn and the CSV stream do). */
-function parsed(x: GridCell, cache: Map<string | number, Parsed>): Parsed {
-  const cell = x.cell;
+function parsed(cell: SheetCell, cache: Map<string | number, Parsed>): Parsed {
   if (cell.t !== 's' && !(cell.t === 'n' && cell.date)) return parseCell(cell);
   const s = cell.v as string | number;
   let p = cache.get(s);

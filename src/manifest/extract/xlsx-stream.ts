@@ -11,13 +11,14 @@ import type { ExtractedFile, ExtractedTable, RowBatch, SourceFile, TableSource }
 import type { Grid, GridCell, GridRow } from './grid.js';
 import { detectTables, type Block } from './detect.js';
 import { headerLike } from './header-rows.js';
-import { isFootnote, isMeta, rowText } from './rows.js';
+import { isFootnote, isMeta, mayStartMeta, rowText } from './rows.js';
 import { typeColumn } from './types.js';
 import { applyLegend } from './describe.js';
 import { addSheet, isDocSheet } from './workbook.js';
 import { piecesOf } from './header.js';
-import { partText, readParts, type SheetPart, type XlsxParts } from './xlsx-parts.js';
-import { NeedsGrid, scanSheet } from './xlsx-rows.js';
+import { readParts, type SheetPart, type XlsxParts } from './xlsx-parts.js';
+import { memberBytes } from './zip-read.js';
+import { NeedsGrid, rowAt, scanSheet, shapeAt, type RowShape, type RowText } from './xlsx-rows.js';
 import { streamedSource } from './xlsx-source.js';
 import type { ExtractLimits } from './caps.js';
 
@@ -54,15 +55,35 @@ function openTable(head: GridRow[]): Open | undefined {
 }
 
 /** A row the detector would take as one more data row of the open table, whatever follows. */
-function plain(row: GridRow, prev: GridRow, o: Open): boolean {
+function plain(row: GridRow, prevR: number, o: Open): boolean {
   const cells = row.cells;
   if (cells.length < 2 || cells[0].c < o.lo || cells[cells.length - 1].c > o.hi) return false;
   if (isMeta(row) || isFootnote(row)) return false;
-  const gap = row.r - prev.r - 1;
+  const gap = row.r - prevR - 1;
   // a text-only row (a name and a code, its numbers blank) is data unless a header could start there
   if (headerLike(row) && (gap > 0 || cells.some((x) => o.numeric.has(x.c)))) return false;
   if (gap > 0 && (rowText(row) === o.mainText || (gap > 1 && o.numeric.size === 0))) return false;
   return cells.every((x) => x.kind !== 'num' || o.numeric.has(x.c));
+}
+
+/**
+ * What `plain` says of the row, told from its cells' columns and kinds alone (`shapeAt`), for the common row: the
+ * next row, in the table's columns, its numbers in numeric columns, with a number or a marker (so neither a
+ * footnote nor header-like) and a first cell that cannot open a meta row. False when unsure: the row is built
+ * and `plain` decides.
+ */
+function surelyPlain(sh: RowShape, r: number, prevR: number, o: Open): boolean {
+  const n = sh.n;
+  if (r !== prevR + 1 || n < 2 || sh.cols[0] < o.lo || sh.cols[n - 1] > o.hi) return false;
+  let numbers = false;
+  for (let k = 0; k < n; k++) {
+    const kind = sh.kinds[k];
+    if (kind === 'num') {
+      if (!o.numeric.has(sh.cols[k])) return false;
+      numbers = true;
+    } else if (kind === 'marker') numbers = true;
+  }
+  return numbers && (sh.kinds[0] !== 'text' || !mayStartMeta(sh.text!));
 }
 
 interface Pass {
@@ -116,26 +137,43 @@ class Kept {
 }
 
 async function firstPass(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<Pass | undefined> {
-  const scan = scanSheet(partText(p.path, s.member, l), p);
+  const scan = scanSheet(memberBytes(p.path, s.member.index, l));
   const pass: Pass = { head: [], middle: 0, tail: [], merges: scan.merges };
   const kept = new Kept();
+  const shape: RowShape = { n: 0, cols: [], kinds: [] };
   let open: Open | undefined;
-  let prev: GridRow | undefined;
-  for await (const rows of scan.rows)
-    for (const row of rows) {
+  let prevR = -1;
+  // the last plain row: built (lastRow) or, when only its shape was read, where it is (lastText, lastAt)
+  let lastRow: GridRow | undefined;
+  let lastText: RowText | undefined;
+  let lastAt = 0;
+  // the table open after the head, once a row with cells follows it; undefined: the sheet takes the grid path
+  const opened = () => (open ??= openTable(pass.head)) && !isDocSheet(s.name);
+  for await (const text of scan.rows)
+    for (let i = 0; i < text.spans.length / 3; i++) {
+      const r = text.spans[3 * i];
+      if (pass.head.length >= SHEET_HEAD_ROWS && !pass.tail.length && shapeAt(text, i, p, shape)) {
+        if (shape.n === 0) continue;
+        if (!opened()) return undefined;
+        if (surelyPlain(shape, r, prevR, open!)) {
+          pass.middle++;
+          [lastRow, lastText, lastAt, prevR] = [undefined, text, i, r];
+          continue;
+        }
+      }
+      const row = rowAt(text, i, p);
+      if (!row) continue;
       if (pass.head.length < SHEET_HEAD_ROWS) pass.head.push(kept.row(row));
       else if (pass.tail.length) pass.tail.push(kept.row(row));
-      else {
-        open ??= openTable(pass.head);
-        if (!open || isDocSheet(s.name)) return undefined;
-        if (plain(row, prev!, open)) {
-          pass.middle++;
-          pass.lastPlain = row;
-        } else pass.tail.push(kept.row(row));
-      }
+      else if (!opened()) return undefined;
+      else if (plain(row, prevR, open!)) {
+        pass.middle++;
+        [lastRow, lastText] = [row, undefined];
+      } else pass.tail.push(kept.row(row));
       if (pass.tail.length > TAIL_ROWS) return undefined;
-      prev = row;
+      prevR = r;
     }
+  pass.lastPlain = lastRow ?? (lastText && rowAt(lastText, lastAt, p));
   return pass;
 }
 
