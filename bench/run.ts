@@ -13,8 +13,8 @@
 //      one's database (a PGlite data directory, a PostgreSQL database) made before its clock starts
 //   6. workbooks (bench/workbook-bench.ts): a generated 200,000-row xlsx and a 2,000,000-row one (two sheets of
 //      1,000,000) end to end on PostgreSQL beside exceljs's streaming reader; BENCH_WORKBOOK_ROWS (rows,sheets
-//      pairs: default `200000x1,2000000x2`), BENCH_WORKBOOK_RUNS (default BENCH_PAIRS); BENCH_ONLY=workbook
-//      runs only this case
+//      pairs: default `200000x1,2000000x2`), BENCH_WORKBOOK_RUNS (default BENCH_PAIRS), BENCH_WORKBOOK_ENV
+//      (variables for DataWarp's runs, e.g. `MALLOC_MMAP_THRESHOLD_=65536`); BENCH_ONLY=workbook runs only this case
 // BENCH_ONLY=pglite runs only case 5
 // BENCH_CLI: the CLI entry to run (default bin/datawarp.js, the built dist)
 // DATABASE_URL is used when set, else a throwaway cluster is started (Debian's postgresql).

@@ -13,6 +13,15 @@ import { exited, loadedRows, stagingNames, type Query } from './harness.js';
 import { gate, pairOrder, ratioOfMedians, showSeconds, summarize } from './stats.js';
 import { generateWorkbook, workbookWorkspace, type Workbook } from './workbook.js';
 
+/** BENCH_WORKBOOK_ENV: variables for DataWarp's runs only, as `NAME=value` separated by spaces (e.g.
+ * `MALLOC_MMAP_THRESHOLD_=65536`, as the shipped backfill workflow sets it). */
+const DW_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_WORKBOOK_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+
 export interface Timed {
   s: number;
   /** MB: the peak of each process summed over the tree */
@@ -153,7 +162,10 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
         }
         const ws = workbookWorkspace(url, 'datawarp-bench-wb-');
         const db = c.database(`bench_wb_${i}`);
-        const r = await timed(process.execPath, [c.cli, 'backfill'], { cwd: ws, env: { DATABASE_URL: db } });
+        const r = await timed(process.execPath, [c.cli, 'backfill'], {
+          cwd: ws,
+          env: { ...DW_ENV, DATABASE_URL: db },
+        });
         rmSync(ws, { recursive: true, force: true });
         gate(`datawarp backfill of the workbook, run ${i + 1}`, [exited('datawarp backfill', r)]);
         await gateLoad(`datawarp backfill of the workbook, run ${i + 1}`, c.query(db), book);
@@ -179,7 +191,7 @@ export async function benchWorkbook(c: WorkbookCase, say: (s: string) => void): 
     `   gate passed: every exit code 0; ledger and staging ${fmt(book.rows)} rows, Appointments sum ${fmt(book.total)}`,
   );
   say(
-    `   datawarp backfill (process start to exit): ${showSeconds(dwS)}, ${fmt(book.rows / dwS.median)} rows/s, peak RSS summed ${mb(dw)}`,
+    `   datawarp backfill (process start to exit${process.env.BENCH_WORKBOOK_ENV ? `, with ${process.env.BENCH_WORKBOOK_ENV}` : ''}): ${showSeconds(dwS)}, ${fmt(book.rows / dwS.median)} rows/s, peak RSS summed ${mb(dw)}`,
   );
   say(
     `   exceljs 4.4.0 WorkbookReader, every cell:  ${showSeconds(xlS)}, ${fmt(book.rows / xlS.median)} rows/s, peak RSS ${mb(xl)}`,

@@ -56,3 +56,15 @@ it('backfill.yml: each fan-out job passes rate-limit-jobs = min(matrix jobs, max
     0,
   );
 });
+
+it("backfill.yml: every job's process starts with glibc's mmap threshold fixed (MALLOC_MMAP_THRESHOLD_)", () => {
+  // glibc reads it when the process starts: set on the workflow, the action's node process has it. Without it,
+  // the threshold rises as big buffers are freed and a long load's peak grows (docs/benchmarks.md, issue 22)
+  const wf = YAML.parse(readFileSync(file, 'utf8')) as {
+    env?: Record<string, unknown>;
+    jobs: Record<string, { env?: Record<string, unknown> }>;
+  };
+  expect(String(wf.env?.MALLOC_MMAP_THRESHOLD_)).toBe('65536');
+  for (const [name, job] of Object.entries(wf.jobs))
+    expect(job.env?.MALLOC_MMAP_THRESHOLD_, `${name} keeps the workflow's value`).toBeUndefined();
+});

@@ -138,6 +138,31 @@ function checkPrefix(text: string): boolean {
   return false;
 }
 
+/** The bytes not yet cut into pieces, in one buffer used again chunk after chunk (grown for a longer row): a new
+ * buffer per chunk doubled what a sheet's read leaves for the collector outside V8's heap. */
+class Held {
+  private buf = Buffer.allocUnsafe(256 * 1024);
+  private length = 0;
+
+  /** The held bytes with b after them (valid until the next call). */
+  add(b: Uint8Array): Buffer {
+    if (this.length + b.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + b.length));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Keeps the bytes from `from` on. */
+  keep(from: number): void {
+    this.buf.copyWithin(0, from, this.length);
+    this.length -= from;
+  }
+}
+
 /** From the merges on (what follows the rows is small: merges, formatting). */
 const fromMerges = (text: string): string => {
   const k = text.indexOf('<mergeCells');
@@ -155,7 +180,7 @@ export function scanSheet(chunks: AsyncIterable<Uint8Array>): SheetScan {
     const state = { next: 0 };
     // a piece ends at `</row>` or `</sheetData>`, never inside a character: each decodes whole
     const dec = new TextDecoder('utf-8', { ignoreBOM: true });
-    let held: Buffer = Buffer.alloc(0);
+    const held = new Held();
     let seen = false;
     // the text after `</sheetData>`, once it has come
     let after: string | undefined;
@@ -164,25 +189,24 @@ export function scanSheet(chunks: AsyncIterable<Uint8Array>): SheetScan {
         after = fromMerges(after + dec.decode(b, { stream: true }));
         continue;
       }
-      const all = held.length ? Buffer.concat([held, b]) : Buffer.from(b.buffer, b.byteOffset, b.length);
+      const all = held.add(b);
       if (!seen) seen = checkPrefix(all.toString('latin1'));
       const endData = all.indexOf('</sheetData>');
       const cut = endData >= 0 ? endData : all.lastIndexOf('</row>');
       if (cut < 0) {
         if (all.length > MAX_PENDING)
           throw new Error(`a row of the sheet is longer than ${MAX_PENDING / 2 ** 20} MiB of XML`);
-        held = all;
         continue;
       }
       const stop = endData >= 0 ? endData : cut + 6;
       const xml = dec.decode(all.subarray(0, stop));
+      if (endData >= 0) after = fromMerges(dec.decode(all.subarray(stop), { stream: true }));
+      else held.keep(stop);
       const spans = spansOf(xml, state);
       if (spans.length) yield { xml, spans };
-      if (endData >= 0) after = fromMerges(dec.decode(all.subarray(stop), { stream: true }));
-      else held = all.subarray(stop);
     }
     if (after === undefined) {
-      const text = dec.decode(held);
+      const text = dec.decode(held.add(new Uint8Array(0)));
       const spans = text.indexOf('</row>') >= 0 ? spansOf(text, state) : [];
       if (spans.length) yield { xml: text, spans };
       after = text;
