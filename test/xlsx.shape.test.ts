@@ -164,3 +164,36 @@ describe('the shared strings', () => {
     expect(p!.strings[items.length - 1]).toBe('last');
   });
 });
+
+describe('a cell without its end tag (hostile input)', () => {
+  it('is dropped and the read goes on to the end: no step back into the row, no endless loop', async () => {
+    const f = path.join(dir, 'open-cell.xlsx');
+    writeXlsx(f, {
+      sheets: [
+        {
+          name: 'Data',
+          *rows(): Iterable<[number, XCell[]]> {
+            yield [0, ['Code', 'Count']];
+            for (let i = 0; i < 40; i++) yield [1 + i, [`C${i}`, i]];
+          },
+        },
+      ],
+    });
+    const parts = unzipSync(new Uint8Array(fs.readFileSync(f)));
+    const name = Object.keys(parts).find((k) => /worksheets\/sheet\d+\.xml$/.test(k))!;
+    const xml = new TextDecoder().decode(parts[name]);
+    // the last row's number loses its </c>: nothing after it closes a cell (the old scanner stepped back to the
+    // piece's first cell from there, and read the row again and again)
+    const at = xml.lastIndexOf('</c></row>');
+    const broken = xml.slice(0, at) + xml.slice(at + 4);
+    expect(broken.indexOf('</c>', xml.lastIndexOf('<c '))).toBe(-1);
+    const g = path.join(dir, 'open-cell-2.xlsx');
+    fs.writeFileSync(g, zipSync({ ...parts, [name]: strToU8(broken) }));
+    const stream = await extractFile(g, { ext: 'xlsx', streamFrom: 0 });
+    // the last row keeps only its code (its count, in the cell that never ends, is not read): a lone text cell
+    // after rows of two, which the detector takes as a note below the table
+    const rows = stream.tables[0].rows;
+    expect(rows).toHaveLength(39);
+    expect(rows[38]).toEqual(['C38', 38]);
+  }, 20_000);
+});

@@ -24,6 +24,9 @@ export interface CellAt {
   v1: number;
 }
 
+/** A CellAt to read cells into. */
+export const cellAt = (): CellAt => ({ c: 0, s: 0, t: 'n', gt: -1, close: -1, v0: -1, v1: -1 });
+
 export function colOf(ref: string): number {
   let c = 0;
   for (let i = 0; i < ref.length; i++) {
@@ -135,11 +138,11 @@ export function readCell(xml: string, at: number, next: number, x: CellAt): numb
       x.v0 = gt + 4;
       x.v1 = end;
       x.close = isTag(xml, end + 4, true, 99) ? end + 4 : xml.indexOf('</c>', end);
-      return x.close + 4;
+      return x.close < 0 ? xml.length : x.close + 4;
     }
   }
   x.close = xml.indexOf('</c>', gt);
-  // no `</c>` in the rest of the text: the cell is dropped and the row ends here
+  // no `</c>` in the rest of the text: the cell is dropped and the row ends here (never a step back)
   if (x.close < 0) return xml.length;
   const v = xml.indexOf('<v', gt);
   if (v >= 0 && v < x.close) {

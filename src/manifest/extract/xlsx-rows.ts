@@ -1,9 +1,10 @@
-// A worksheet part read as a stream: its rows as grid rows (the cells SheetJS would give the grid path, grid.ts),
-// parsed by a scanner over the inflated text — a row is complete at its `</row>`, so memory holds the rows of
-// one chunk of text, never the sheet. The merged ranges (`<mergeCells>`, after `<sheetData>`) come at the end.
+// A worksheet part read as a stream: its bytes cut into pieces at a row's end (so memory holds one piece, never
+// the sheet), each piece's rows found (`RowText`) and built into grid rows (the cells SheetJS would give the grid
+// path, grid.ts) only when a reader asks, or told by their cells' columns and kinds (`shapeAt`). The merged ranges
+// (`<mergeCells>`, after `<sheetData>`) come at the end.
 import type { GridCell, GridRow, Kind, Merge } from './grid.js';
 import { attr, unescapeXml, type XlsxParts } from './xlsx-parts.js';
-import { cellOf, colOf, kindOf, nextCell, readCell, type CellAt } from './xlsx-cell.js';
+import { cellAt, cellOf, colOf, kindOf, nextCell, readCell } from './xlsx-cell.js';
 
 /** A row's text over this many characters is refused (a part with no `</row>` is not a sheet we can stream). */
 const MAX_PENDING = 256 * 2 ** 20;
@@ -39,7 +40,7 @@ function quick(xml: string, at: number, gt: number, key: string): string | undef
 /** The cells of the row whose inner text is xml[from..to]. */
 function rowCells(xml: string, from: number, to: number, p: XlsxParts): GridCell[] {
   const cells: GridCell[] = [];
-  const x = {} as CellAt;
+  const x = cellAt();
   let next = 0;
   for (let at = nextCell(xml, from, to); at >= 0;) {
     const end = readCell(xml, at, next, x);
@@ -82,7 +83,7 @@ export interface RowShape {
 export function shapeAt(t: RowText, i: number, p: XlsxParts, out: RowShape): boolean {
   const xml = t.xml;
   const to = t.spans[3 * i + 2];
-  const x = {} as CellAt;
+  const x = cellAt();
   let next = 0;
   out.n = 0;
   out.text = undefined;

@@ -10,7 +10,7 @@ import { TypedRows } from './typed-rows.js';
 import type { SheetPart, XlsxParts } from './xlsx-parts.js';
 import { memberBytes } from './zip-read.js';
 import { scanSheet, type RowText } from './xlsx-rows.js';
-import { cellOf, nextCell, numberOf, readCell, sharedOf, type CellAt } from './xlsx-cell.js';
+import { cellAt, cellOf, nextCell, numberOf, readCell, sharedOf, type CellAt } from './xlsx-cell.js';
 import type { ExtractLimits } from './caps.js';
 import { HeapGuard } from './collect.js';
 
@@ -46,7 +46,7 @@ async function* streamRows(spec: TableSpec, t: StreamedTable, batchRows: number)
   // each sheet column of the piece: its column of the table, or -1 (a column the table does not keep)
   const slot = new Array<number>(t.maxC - t.minC + 1).fill(-1);
   t.cols.forEach((c, j) => (slot[c - t.minC] = j));
-  const x = {} as CellAt;
+  const x = cellAt();
   const scan = scanSheet(memberBytes(t.parts.path, t.sheet.member.index, t.limits));
   // a long load's main heap is collected near what is alive, not at V8's ~4x (collect.ts)
   const guard = new HeapGuard();

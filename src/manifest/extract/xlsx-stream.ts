@@ -2,11 +2,12 @@
 // rows. A sheet's first SHEET_HEAD_ROWS rows (its head) decide its tables as the grid path would (detect.ts,
 // header.ts, table.ts on the same cells); the table still open at the end of the head streams on. Rows after the
 // head that plainly continue it (in its columns, several cells, not header-like, no note, no title) are only
-// counted in the first pass; from the first row that does not, the rest of the sheet (its tail: footnotes, a
-// second table) is kept, and the head, the last plain row and the tail are detected together with the sheet's
-// merges (which come after its rows). A sheet this cannot settle goes to the grid path (SheetJS in the child
-// process): a layout the head does not settle (the open table ends in side-by-side pieces, shares its header
-// with a later block), a tail over TAIL_ROWS rows, XML with namespace prefixes.
+// counted in the first pass, most of them told by their cells' columns and kinds without being built; from the
+// first row that does not, the rest of the sheet (its tail: footnotes, a second table) is kept, and the head, the
+// last plain row and the tail are detected together with the sheet's merges (which come after its rows). A sheet
+// this cannot settle goes to the grid path (SheetJS in the child process): a layout the head does not settle (the
+// open table ends in side-by-side pieces, shares its header with a later block), a tail over TAIL_ROWS rows, XML
+// with namespace prefixes.
 import type { ExtractedFile, ExtractedTable, RowBatch, SourceFile, TableSource } from '../../model.js';
 import type { Grid, GridCell, GridRow } from './grid.js';
 import { detectTables, type Block } from './detect.js';
@@ -157,7 +158,10 @@ async function firstPass(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<
         if (!opened()) return undefined;
         if (surelyPlain(shape, r, prevR, open!)) {
           pass.middle++;
-          [lastRow, lastText, lastAt, prevR] = [undefined, text, i, r];
+          lastRow = undefined;
+          lastText = text;
+          lastAt = i;
+          prevR = r;
           continue;
         }
       }
@@ -168,7 +172,8 @@ async function firstPass(p: XlsxParts, s: SheetPart, l: ExtractLimits): Promise<
       else if (!opened()) return undefined;
       else if (plain(row, prevR, open!)) {
         pass.middle++;
-        [lastRow, lastText] = [row, undefined];
+        lastRow = row;
+        lastText = undefined;
       } else pass.tail.push(kept.row(row));
       if (pass.tail.length > TAIL_ROWS) return undefined;
       prevR = r;
