@@ -10,9 +10,7 @@
 // with namespace prefixes.
 import type { ExtractedFile, ExtractedTable, RowBatch, SourceFile, TableSource } from '../../model.js';
 import type { Grid, GridCell, GridRow } from './grid.js';
-import { detectTables, type Block } from './detect.js';
-import { headerLike } from './header-rows.js';
-import { isFootnote, isMeta, mayStartMeta, rowText } from './rows.js';
+import { detectTables } from './detect.js';
 import { typeColumn } from './types.js';
 import { applyLegend } from './describe.js';
 import { addSheet, isDocSheet } from './workbook.js';
@@ -20,6 +18,7 @@ import { piecesOf } from './header.js';
 import { readParts, type SheetPart, type XlsxParts } from './xlsx-parts.js';
 import { memberBytes } from './zip-read.js';
 import { NeedsGrid, rowAt, scanSheet, shapeAt, type RowShape, type RowText } from './xlsx-rows.js';
+import { openTable, plain, surelyPlain, type Open } from './xlsx-plain.js';
 import { streamedSource } from './xlsx-source.js';
 import type { ExtractLimits } from './caps.js';
 
@@ -34,58 +33,6 @@ export const STREAM_SHEET_BYTES = 16 * 2 ** 20;
 export const MAX_STRINGS_BYTES = 64 * 2 ** 20;
 
 type SheetResult = { grid: true } | { file: SourceFile };
-
-interface Open {
-  block: Block;
-  lo: number;
-  hi: number;
-  numeric: Set<number>;
-  mainText: string;
-}
-
-/** The table open at the end of the head, when the head's last row is one of its data rows. */
-function openTable(head: GridRow[]): Open | undefined {
-  const blocks = detectTables({ rows: head, merges: [] });
-  const block = blocks[blocks.length - 1];
-  const last = head[head.length - 1];
-  if (!block || block.dataRows[block.dataRows.length - 1] !== last) return undefined;
-  const numeric = new Set<number>();
-  for (const d of block.dataRows) for (const x of d.cells) if (x.kind === 'num') numeric.add(x.c);
-  const main = block.headerRows[block.headerRows.length - 1];
-  return { block, lo: block.minC, hi: block.maxC, numeric, mainText: main ? rowText(main) : '' };
-}
-
-/** A row the detector would take as one more data row of the open table, whatever follows. */
-function plain(row: GridRow, prevR: number, o: Open): boolean {
-  const cells = row.cells;
-  if (cells.length < 2 || cells[0].c < o.lo || cells[cells.length - 1].c > o.hi) return false;
-  if (isMeta(row) || isFootnote(row)) return false;
-  const gap = row.r - prevR - 1;
-  // a text-only row (a name and a code, its numbers blank) is data unless a header could start there
-  if (headerLike(row) && (gap > 0 || cells.some((x) => o.numeric.has(x.c)))) return false;
-  if (gap > 0 && (rowText(row) === o.mainText || (gap > 1 && o.numeric.size === 0))) return false;
-  return cells.every((x) => x.kind !== 'num' || o.numeric.has(x.c));
-}
-
-/**
- * What `plain` says of the row, told from its cells' columns and kinds alone (`shapeAt`), for the common row: the
- * next row, in the table's columns, its numbers in numeric columns, with a number or a marker (so neither a
- * footnote nor header-like) and a first cell that cannot open a meta row. False when unsure: the row is built
- * and `plain` decides.
- */
-function surelyPlain(sh: RowShape, r: number, prevR: number, o: Open): boolean {
-  const n = sh.n;
-  if (r !== prevR + 1 || n < 2 || sh.cols[0] < o.lo || sh.cols[n - 1] > o.hi) return false;
-  let numbers = false;
-  for (let k = 0; k < n; k++) {
-    const kind = sh.kinds[k];
-    if (kind === 'num') {
-      if (!o.numeric.has(sh.cols[k])) return false;
-      numbers = true;
-    } else if (kind === 'marker') numbers = true;
-  }
-  return numbers && (sh.kinds[0] !== 'text' || !mayStartMeta(sh.text!));
-}
 
 interface Pass {
   head: GridRow[];
