@@ -6,7 +6,7 @@ import * as XLSX from 'xlsx';
 import { listZip, memberBytes, type ZipMember } from './zip-read.js';
 import type { ExtractLimits } from './caps.js';
 import { DATE_TEXT, type Kind } from './grid.js';
-import type { SheetCell } from './types.js';
+import type { Parsed, SheetCell } from './types.js';
 
 function format(fmt: string, v: number): string {
   try {
@@ -36,8 +36,9 @@ export interface XlsxParts {
   date1904: boolean;
   styles: StyleInfo;
   strings: string[];
-  /** each shared string's cell as the grid sees it (made once, when first met); null: an empty string */
-  described: ({ cell: SheetCell; text: string; kind: Kind } | null | undefined)[];
+  /** each shared string's cell as the grid sees it (made once, when first met; `parsed` once a stream types it);
+   * null: an empty string */
+  described: ({ cell: SheetCell; text: string; kind: Kind; parsed?: Parsed } | null | undefined)[];
 }
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -82,8 +82,8 @@ interface Typing {
 
 /**
  * Row i of the chunk typed into the table's columns straight from the text, as the grid's cells of the row
- * would be (grid.ts): a plain number as itself, a shared string or a date parsed once per column and value, any
- * other cell built as the grid builds it. A big sheet is millions of cells: building each (its text, its
+ * would be (grid.ts): a plain number as itself, a shared string parsed once, a date once per column and value,
+ * any other cell built as the grid builds it. A big sheet is millions of cells: building each (its text, its
  * description) only to type its number cost a third of the stream. NO_ROW when the row has no cell in the
  * piece's columns (the grid has no row of the table there); TOTAL_ROW when one of its first three is "Total".
  */
@@ -112,7 +112,15 @@ function typeRow(text: RowText, i: number, t: StreamedTable, { typed, caches, sl
         typed.cell(j, parseCell(p.styles.pct[x.s] ? { t: 'n', v, pct: true } : { t: 'n', v }));
       continue;
     }
-    const cell = x.t === 's' ? sharedOf(xml, x, p) : cellOf(xml, x, p);
+    if (x.t === 's') {
+      const known = sharedOf(xml, x, p);
+      if (!known) continue;
+      if (inside++ < 3 && known.kind === 'text' && TOTAL.test(known.text)) total = true;
+      // a shared string is parsed once, whatever its column
+      if (j >= 0) typed.cell(j, (known.parsed ??= parseCell(known.cell)));
+      continue;
+    }
+    const cell = cellOf(xml, x, p);
     if (!cell) continue;
     if (inside++ < 3 && cell.kind === 'text' && TOTAL.test(cell.text)) total = true;
     if (j >= 0) typed.cell(j, parsed(cell.cell, caches[j]));
