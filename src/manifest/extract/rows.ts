@@ -57,9 +57,15 @@ export function rowText(row: GridRow, minC = 0, maxC = Infinity): string {
 /** "Total", "Grand total", "TOTAL:" as a whole cell. */
 export const TOTAL = /^\s*(grand\s+)?totals?:?\s*$/i;
 
+/** A cell naming its row a total row, when it is one of the row's first TOTAL_LEAD cells. */
+export const isTotalCell = (x: { kind: string; text: string }): boolean =>
+  x.kind === 'text' && TOTAL.test(x.text);
+/** Leading cells of a row that may name it a total row. */
+export const TOTAL_LEAD = 3;
+
 /** A total row names itself in one of its leading label cells. */
 export function isTotalRow(row: GridRow): boolean {
-  return row.cells.slice(0, 3).some((x) => x.kind === 'text' && TOTAL.test(x.text));
+  return row.cells.slice(0, TOTAL_LEAD).some(isTotalCell);
 }
 
 /** Footnote lines by their wording only (used below a table, where long titles of the next table also sit). */

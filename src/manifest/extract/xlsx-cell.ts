@@ -207,6 +207,16 @@ function sharedCell(k: number, p: XlsxParts): XlsxParts['described'][number] {
 export const sharedOf = (xml: string, x: CellAt, p: XlsxParts) =>
   sharedCell(x.v0 < 0 ? NaN : numberAt(xml, x.v0, x.v1), p);
 
+/** A number in a cell of style s shows as a date: the grid path's rule (grid.ts toCell). */
+export const dated = (v: number, s: number, p: XlsxParts): boolean => !!p.styles.date[s] && v > 0;
+
+/** A number's cell as the grid path sees it: a day number when its style shows a date (the 1904 system counted
+ * in), a fraction marked as a percentage when its style shows one. */
+export function numberCell(v: number, s: number, p: XlsxParts): SheetCell {
+  if (dated(v, s, p)) return { t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true };
+  return p.styles.pct[s] ? { t: 'n', v, pct: true } : { t: 'n', v };
+}
+
 /** The cell as the grid path sees it; undefined when the grid has none there. */
 export function cellOf(xml: string, x: CellAt, p: XlsxParts): GridCell | undefined {
   if (x.close < 0) return undefined;
@@ -214,12 +224,7 @@ export function cellOf(xml: string, x: CellAt, p: XlsxParts): GridCell | undefin
   if (x.t === 'n') {
     const v = numberOf(xml, x);
     if (v === undefined) return undefined;
-    const cell: SheetCell =
-      p.styles.date[x.s] && v > 0
-        ? { t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true }
-        : p.styles.pct[x.s]
-          ? { t: 'n', v, pct: true }
-          : { t: 'n', v };
+    const cell = numberCell(v, x.s, p);
     const d = describeCell(cell);
     return { c, cell, text: d.text, kind: d.kind };
   }
@@ -244,7 +249,7 @@ export function kindOf(
   if (x.t === 'n') {
     const v = numberOf(xml, x);
     if (v === undefined) return null;
-    return p.styles.date[x.s] && v > 0 ? 'date' : 'num';
+    return dated(v, x.s, p) ? 'date' : 'num';
   }
   if (x.t !== 's') return undefined;
   const known = sharedOf(xml, x, p);

@@ -154,6 +154,11 @@ class Held {
     }
     this.buf.set(b, this.length);
     this.length += b.length;
+    return this.bytes();
+  }
+
+  /** The held bytes. */
+  bytes(): Buffer {
     return this.buf.subarray(0, this.length);
   }
 
@@ -207,7 +212,7 @@ export function scanSheet(chunks: AsyncIterable<Uint8Array>): SheetScan {
       if (spans.length) yield { xml, spans };
     }
     if (after === undefined) {
-      const text = dec.decode(held.add(new Uint8Array(0)));
+      const text = dec.decode(held.bytes());
       const spans = text.indexOf('</row>') >= 0 ? spansOf(text, state) : [];
       if (spans.length) yield { xml: text, spans };
       after = text;

@@ -2,15 +2,24 @@
 // (starting from the head's types, widened as a CSV's are: integer -> numeric -> text, never failed), in batches
 // the loader pulls (back-pressure); the spec's types, markers, flags and totals are settled at the end.
 import type { CellValue, RowBatch, TableSource, TableSpec } from '../../model.js';
-import { DAYS_1904 } from './grid.js';
-import { TOTAL } from './rows.js';
+import { isTotalCell, TOTAL_LEAD } from './rows.js';
 import { noteMarkers } from './describe.js';
 import { parseCell, type Parsed, type SheetCell } from './types.js';
 import { TypedRows } from './typed-rows.js';
 import type { SheetPart, XlsxParts } from './xlsx-parts.js';
 import { memberBytes } from './zip-read.js';
 import { scanSheet, type RowText } from './xlsx-rows.js';
-import { cellAt, cellOf, nextCell, numberOf, readCell, sharedOf, type CellAt } from './xlsx-cell.js';
+import {
+  cellAt,
+  cellOf,
+  dated,
+  nextCell,
+  numberCell,
+  numberOf,
+  readCell,
+  sharedOf,
+  type CellAt,
+} from './xlsx-cell.js';
 import type { ExtractLimits } from './caps.js';
 import { HeapGuard } from './collect.js';
 
@@ -106,23 +115,21 @@ function typeRow(text: RowText, i: number, t: StreamedTable, { typed, caches, sl
       if (v === undefined) continue;
       inside++;
       if (j < 0) continue;
-      if (p.styles.date[x.s] && v > 0)
-        typed.cell(j, parsed({ t: 'n', v: p.date1904 ? v + DAYS_1904 : v, date: true }, caches[j]));
-      else if (!typed.number(j, v))
-        typed.cell(j, parseCell(p.styles.pct[x.s] ? { t: 'n', v, pct: true } : { t: 'n', v }));
+      if (!dated(v, x.s, p) && typed.number(j, v)) continue;
+      typed.cell(j, parsed(numberCell(v, x.s, p), caches[j]));
       continue;
     }
     if (x.t === 's') {
       const known = sharedOf(xml, x, p);
       if (!known) continue;
-      if (inside++ < 3 && known.kind === 'text' && TOTAL.test(known.text)) total = true;
+      if (inside++ < TOTAL_LEAD && isTotalCell(known)) total = true;
       // a shared string is parsed once, whatever its column
       if (j >= 0) typed.cell(j, (known.parsed ??= parseCell(known.cell)));
       continue;
     }
     const cell = cellOf(xml, x, p);
     if (!cell) continue;
-    if (inside++ < 3 && cell.kind === 'text' && TOTAL.test(cell.text)) total = true;
+    if (inside++ < TOTAL_LEAD && isTotalCell(cell)) total = true;
     if (j >= 0) typed.cell(j, parsed(cell.cell, caches[j]));
   }
   return inside === 0 ? NO_ROW : total ? TOTAL_ROW : DATA_ROW;
