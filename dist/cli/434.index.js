@@ -192,8 +192,8 @@ var version = __webpack_require__(71013);
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: ./src/export/index.ts + 35 modules
-var src_export = __webpack_require__(52966);
+// EXTERNAL MODULE: ./src/export/index.ts + 7 modules
+var src_export = __webpack_require__(49828);
 // EXTERNAL MODULE: ./src/site/index.ts + 4 modules
 var site = __webpack_require__(50647);
 ;// CONCATENATED MODULE: ./src/mcp/model.ts
@@ -279,8 +279,8 @@ async function workspaceModel(ws, repo) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __webpack_require__(41514);
-// EXTERNAL MODULE: ./src/config/index.ts + 4 modules
-var config = __webpack_require__(61435);
+// EXTERNAL MODULE: ./src/config/index.ts + 3 modules
+var config = __webpack_require__(18116);
 ;// CONCATENATED MODULE: ./src/mcp/errors.ts
 // Tool errors: the text part is DataWarp's own wording, chosen by SQLSTATE (a database message can quote a
 // cell value, e.g. `invalid input syntax for type integer: "..."`), with the position of a syntax error; the
