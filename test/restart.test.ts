@@ -7,7 +7,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { memoryRestart, restartForMemory, SEMI_SPACE_FLAG, type Startable } from '../src/runtime/restart.js';
+import {
+  memoryRestart,
+  RESTARTED_ENV,
+  restartForMemory,
+  SEMI_SPACE_FLAG,
+  type Startable,
+} from '../src/runtime/restart.js';
 import { execveNode } from './support/execve-node.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -26,7 +32,7 @@ function proc(over: Partial<Startable> = {}): Startable {
 }
 
 describe('memoryRestart: when and how', () => {
-  it('restarts with the flag first, then the flags and arguments it was given, in the same environment', () => {
+  it('restarts with the flag first, then the flags and arguments it was given, in its environment and the mark', () => {
     const p = proc({ env: { DATABASE_URL: 'postgres://x' } });
     expect(memoryRestart(p)).toEqual({
       file: '/usr/bin/node',
@@ -39,8 +45,12 @@ describe('memoryRestart: when and how', () => {
         '--pub',
         'adhd',
       ],
-      env: { DATABASE_URL: 'postgres://x' },
+      env: { DATABASE_URL: 'postgres://x', [RESTARTED_ENV]: '1' },
     });
+  });
+
+  it('not in a process started below a restarted one (the workbook child): the mark is inherited', () => {
+    expect(memoryRestart(proc({ env: { [RESTARTED_ENV]: '1' } }))).toBeUndefined();
   });
 
   it('not without process.execve (Node before 22.15, Windows)', () => {
@@ -61,7 +71,9 @@ describe('memoryRestart: when and how', () => {
       throw Object.assign(new Error('E2BIG'), { code: 'E2BIG' });
     });
     expect(() => restartForMemory(proc({ execve: execve as never }))).not.toThrow();
-    expect(execve).toHaveBeenCalledWith('/usr/bin/node', memoryRestart(proc())!.args, {});
+    expect(execve).toHaveBeenCalledWith('/usr/bin/node', memoryRestart(proc())!.args, {
+      [RESTARTED_ENV]: '1',
+    });
   });
 });
 
@@ -77,6 +89,7 @@ function probed(node: string, entry: string, args: string[], nodeOptions = '') {
   );
   writeFileSync(log, '');
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--import=${probe} ${nodeOptions}`.trim() };
+  delete env[RESTARTED_ENV];
   for (const k of Object.keys(env)) if (k.startsWith('INPUT_') || k.startsWith('GITHUB_')) delete env[k];
   const r = spawnSync(node, [join(REPO, entry), ...args], {
     cwd: dir,

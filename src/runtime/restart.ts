@@ -7,6 +7,9 @@
 
 /** The flag the restart adds. */
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
+/** Set by the restart and inherited by every process started below it (the workbook child runs an entry too), so
+ * only the process a user or the runner started restarts; the others keep Node's default, as before. */
+export const RESTARTED_ENV = 'DATAWARP_RESTARTED';
 
 /** The part of `process` the restart reads and calls. */
 export interface Startable {
@@ -30,15 +33,17 @@ const hasSemiSpace = (p: Startable): boolean =>
   );
 
 /**
- * The restart that adds the flag, or undefined: no `process.execve`, or a young-generation size already
- * given (by the user, whose value stands, or by the restart itself, so it happens once).
+ * The restart that adds the flag, or undefined: no `process.execve`, a young-generation size already given (by
+ * the user, whose value stands, or by the restart itself, so it happens once), or a process started below one
+ * that restarted.
  */
 export function memoryRestart(p: Startable): Restart | undefined {
-  if (typeof p.execve !== 'function' || hasSemiSpace(p)) return undefined;
+  if (typeof p.execve !== 'function' || hasSemiSpace(p) || p.env[RESTARTED_ENV] !== undefined)
+    return undefined;
   return {
     file: p.execPath,
     args: [p.execPath, SEMI_SPACE_FLAG, ...p.execArgv, ...p.argv.slice(1)],
-    env: p.env,
+    env: { ...p.env, [RESTARTED_ENV]: '1' },
   };
 }
 
