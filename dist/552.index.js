@@ -6905,7 +6905,7 @@ var external_node_readline_default = /*#__PURE__*/__webpack_require__.n(external
 // whole, and a V8 fatal error (out of memory, a crash) ends its whole process, worker threads included: in a child
 // it fails that workbook's item with a clear reason and the run goes on.
 //
-// The child is this very module run as a script (tsx in development, the ncc bundle — dist/index.js or
+// The child is this very module run as a script (tsx in development, the ncc bundle's entry — dist/index.js or
 // dist/cli/index.js — when bundled) with DATAWARP_WORKBOOK_CHILD set. Importing this module then serves jobs
 // synchronously — a JSON line on stdin, blocking reads — so the entry point's own code never runs: it parses the
 // workbook, writes each table's rows to a temp file (an NDJSON line per row) and a summary, and answers a line
@@ -6981,11 +6981,13 @@ function serveJobs() {
 }
 if (process.env[FLAG])
     serveJobs();
-/** How to start the child: this module's file, under tsx when it is TypeScript (development and tests). */
+/** How to start the child: this module's file under tsx when it is TypeScript (development and tests); when
+ * bundled, the bundle's entry (`index.js` beside the chunk this module is in: a chunk run on its own runs nothing),
+ * whose imports reach this module. */
 function childArgs() {
     const self = (0,external_node_url_.fileURLToPath)(import.meta.url);
     if (!self.endsWith('.ts'))
-        return [self];
+        return [external_node_path_default().join(external_node_path_default().dirname(self), 'index.js')];
     const tsx = external_node_path_default().resolve(external_node_path_default().dirname(self), '../../../node_modules/tsx/dist/loader.mjs');
     return ['--import', (0,external_node_url_.pathToFileURL)(tsx).href, self];
 }

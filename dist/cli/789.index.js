@@ -10953,7 +10953,7 @@ async function extractFile(path, opts) {
 // whole, and a V8 fatal error (out of memory, a crash) ends its whole process, worker threads included: in a child
 // it fails that workbook's item with a clear reason and the run goes on.
 //
-// The child is this very module run as a script (tsx in development, the ncc bundle — dist/index.js or
+// The child is this very module run as a script (tsx in development, the ncc bundle's entry — dist/index.js or
 // dist/cli/index.js — when bundled) with DATAWARP_WORKBOOK_CHILD set. Importing this module then serves jobs
 // synchronously — a JSON line on stdin, blocking reads — so the entry point's own code never runs: it parses the
 // workbook, writes each table's rows to a temp file (an NDJSON line per row) and a summary, and answers a line
@@ -11029,11 +11029,13 @@ function serveJobs() {
 }
 if (process.env[FLAG])
     serveJobs();
-/** How to start the child: this module's file, under tsx when it is TypeScript (development and tests). */
+/** How to start the child: this module's file under tsx when it is TypeScript (development and tests); when
+ * bundled, the bundle's entry (`index.js` beside the chunk this module is in: a chunk run on its own runs nothing),
+ * whose imports reach this module. */
 function childArgs() {
     const self = (0,node_url__WEBPACK_IMPORTED_MODULE_6__.fileURLToPath)(import.meta.url);
     if (!self.endsWith('.ts'))
-        return [self];
+        return [node_path__WEBPACK_IMPORTED_MODULE_4___default().join(node_path__WEBPACK_IMPORTED_MODULE_4___default().dirname(self), 'index.js')];
     const tsx = node_path__WEBPACK_IMPORTED_MODULE_4___default().resolve(node_path__WEBPACK_IMPORTED_MODULE_4___default().dirname(self), '../../../node_modules/tsx/dist/loader.mjs');
     return ['--import', (0,node_url__WEBPACK_IMPORTED_MODULE_6__.pathToFileURL)(tsx).href, self];
 }
