@@ -6982,12 +6982,13 @@ function serveJobs() {
 if (process.env[FLAG])
     serveJobs();
 /** How to start the child: this module's file under tsx when it is TypeScript (development and tests); when
- * bundled, the bundle's entry (`index.js` beside the chunk this module is in: a chunk run on its own runs nothing),
- * whose imports reach this module. */
+ * bundled, the bundle's entry, whose imports reach this module: ncc's `index.js` beside the chunk this module is in
+ * (a chunk run on its own runs nothing), else the one-file bundle this module is in (the tests' esbuild CLI). */
 function childArgs() {
     const self = (0,external_node_url_.fileURLToPath)(import.meta.url);
+    const entry = external_node_path_default().join(external_node_path_default().dirname(self), 'index.js');
     if (!self.endsWith('.ts'))
-        return [external_node_path_default().join(external_node_path_default().dirname(self), 'index.js')];
+        return [external_node_fs_default().existsSync(entry) ? entry : self];
     const tsx = external_node_path_default().resolve(external_node_path_default().dirname(self), '../../../node_modules/tsx/dist/loader.mjs');
     return ['--import', (0,external_node_url_.pathToFileURL)(tsx).href, self];
 }

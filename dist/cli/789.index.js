@@ -11030,12 +11030,13 @@ function serveJobs() {
 if (process.env[FLAG])
     serveJobs();
 /** How to start the child: this module's file under tsx when it is TypeScript (development and tests); when
- * bundled, the bundle's entry (`index.js` beside the chunk this module is in: a chunk run on its own runs nothing),
- * whose imports reach this module. */
+ * bundled, the bundle's entry, whose imports reach this module: ncc's `index.js` beside the chunk this module is in
+ * (a chunk run on its own runs nothing), else the one-file bundle this module is in (the tests' esbuild CLI). */
 function childArgs() {
     const self = (0,node_url__WEBPACK_IMPORTED_MODULE_6__.fileURLToPath)(import.meta.url);
+    const entry = node_path__WEBPACK_IMPORTED_MODULE_4___default().join(node_path__WEBPACK_IMPORTED_MODULE_4___default().dirname(self), 'index.js');
     if (!self.endsWith('.ts'))
-        return [node_path__WEBPACK_IMPORTED_MODULE_4___default().join(node_path__WEBPACK_IMPORTED_MODULE_4___default().dirname(self), 'index.js')];
+        return [node_fs__WEBPACK_IMPORTED_MODULE_2___default().existsSync(entry) ? entry : self];
     const tsx = node_path__WEBPACK_IMPORTED_MODULE_4___default().resolve(node_path__WEBPACK_IMPORTED_MODULE_4___default().dirname(self), '../../../node_modules/tsx/dist/loader.mjs');
     return ['--import', (0,node_url__WEBPACK_IMPORTED_MODULE_6__.pathToFileURL)(tsx).href, self];
 }

@@ -107,11 +107,12 @@ function serveJobs(): never {
 if (process.env[FLAG]) serveJobs();
 
 /** How to start the child: this module's file under tsx when it is TypeScript (development and tests); when
- * bundled, the bundle's entry (`index.js` beside the chunk this module is in: a chunk run on its own runs nothing),
- * whose imports reach this module. */
+ * bundled, the bundle's entry, whose imports reach this module: ncc's `index.js` beside the chunk this module is in
+ * (a chunk run on its own runs nothing), else the one-file bundle this module is in (the tests' esbuild CLI). */
 function childArgs(): string[] {
   const self = fileURLToPath(import.meta.url);
-  if (!self.endsWith('.ts')) return [path.join(path.dirname(self), 'index.js')];
+  const entry = path.join(path.dirname(self), 'index.js');
+  if (!self.endsWith('.ts')) return [fs.existsSync(entry) ? entry : self];
   const tsx = path.resolve(path.dirname(self), '../../../node_modules/tsx/dist/loader.mjs');
   return ['--import', pathToFileURL(tsx).href, self];
 }
