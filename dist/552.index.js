@@ -5,6 +5,8 @@ export const modules = {
 /***/ 19552:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -6907,7 +6909,8 @@ var external_node_readline_default = /*#__PURE__*/__webpack_require__.n(external
 //
 // The child is this very module run as a script (tsx in development, the ncc bundle's entry — dist/index.js or
 // dist/cli/index.js — when bundled) with DATAWARP_WORKBOOK_CHILD set. Importing this module then serves jobs
-// synchronously — a JSON line on stdin, blocking reads — so the entry point's own code never runs: it parses the
+// synchronously — a JSON line on stdin, blocking reads — so the entry point's own code never runs past its first
+// call (the start-up restart, a no-op here: the parent marked the environment, src/runtime/restart.ts): it parses the
 // workbook, writes each table's rows to a temp file (an NDJSON line per row) and a summary, and answers a line
 // on stdout. One child serves a run's workbooks (its start-up is paid once) until it dies; the parent streams the
 // rows back from the files and starts a new child for the next workbook after a crash.
@@ -15638,7 +15641,7 @@ async function runBackfill(e) {
     // layout `item`: one upload per item, whatever its tables
     const perItem = inputs.releaseAssets === 'item' ? 1 : tablesPerItemOf(catalog);
     const gate = apiBudgetGate(write ? e.github?.budget : undefined, perItem, e.log.warning, {
-        share: (0,client/* limitsShare */.y)(inputs.rateLimitJobs),
+        share: (0,client.limitsShare)(inputs.rateLimitJobs),
     });
     const publisher = releaser
         ? createPublisher(releaser, {
@@ -16588,7 +16591,7 @@ async function run(core, github, options = {}) {
             env,
             ...actionPaths(cwd),
             github: inputs.githubToken
-                ? github(inputs.githubToken, { owner: ctx.owner, repo: ctx.repo }, (0,client/* limitsOf */.A)(inputs))
+                ? github(inputs.githubToken, { owner: ctx.owner, repo: ctx.repo }, (0,client.limitsOf)(inputs))
                 : undefined,
             redact,
             log: { info: (m) => core.info(redact(m)), warning: (m) => core.warning(redact(m)) },
@@ -16660,12 +16663,14 @@ async function downloadReleaseAsset(gh, owner, repo, assetId) {
 /***/ 75913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   createGitHub: () => (/* binding */ createGitHub),
-  A: () => (/* binding */ limitsOf),
-  y: () => (/* binding */ limitsShare)
+  limitsOf: () => (/* binding */ limitsOf),
+  limitsShare: () => (/* binding */ limitsShare)
 });
 
 ;// CONCATENATED MODULE: ./src/github/budget.ts

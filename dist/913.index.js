@@ -25,12 +25,14 @@ async function downloadReleaseAsset(gh, owner, repo, assetId) {
 /***/ 75913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   createGitHub: () => (/* binding */ createGitHub),
-  A: () => (/* binding */ limitsOf),
-  y: () => (/* binding */ limitsShare)
+  limitsOf: () => (/* binding */ limitsOf),
+  limitsShare: () => (/* binding */ limitsShare)
 });
 
 ;// CONCATENATED MODULE: ./src/github/budget.ts

@@ -3,10 +3,12 @@
 import { restartForMemory } from './runtime/restart.js';
 
 restartForMemory();
-const core = await import('@actions/core');
-const { run } = await import('./action/run.js');
-const { createGitHub } = await import('./github/client.js');
-const { createOctokit } = await import('./github/octokit.js');
+const [core, { run }, { createGitHub }, { createOctokit }] = await Promise.all([
+  import('@actions/core'),
+  import('./action/run.js'),
+  import('./github/client.js'),
+  import('./github/octokit.js'),
+]);
 
 await run(core, (token, { owner, repo }, limits) =>
   createGitHub(createOctokit(token, core, undefined, limits), owner, repo, limits?.budget),

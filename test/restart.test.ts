@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
   memoryRestart,
-  RESTARTED_ENV,
+  STARTED_ENV,
   restartForMemory,
   SEMI_SPACE_FLAG,
   type Startable,
 } from '../src/runtime/restart.js';
-import { execveNode } from './support/execve-node.js';
+import { execveNode, hasExecve } from './support/execve-node.js';
 
 const REPO = join(import.meta.dirname, '..');
 
@@ -45,12 +45,12 @@ describe('memoryRestart: when and how', () => {
         '--pub',
         'adhd',
       ],
-      env: { DATABASE_URL: 'postgres://x', [RESTARTED_ENV]: '1' },
+      env: { DATABASE_URL: 'postgres://x', [STARTED_ENV]: '1' },
     });
   });
 
-  it('not in a process started below a restarted one (the workbook child): the mark is inherited', () => {
-    expect(memoryRestart(proc({ env: { [RESTARTED_ENV]: '1' } }))).toBeUndefined();
+  it('not in a process started below the first one (the workbook child): the mark is inherited', () => {
+    expect(memoryRestart(proc({ env: { [STARTED_ENV]: '1' } }))).toBeUndefined();
   });
 
   it('not without process.execve (Node before 22.15, Windows)', () => {
@@ -66,13 +66,22 @@ describe('memoryRestart: when and how', () => {
     expect(memoryRestart(proc({ execArgv: ['--max-old-space-size=4096'] }))).toBeDefined();
   });
 
+  it('marks the process started even when it does not restart, so its children do not restart either', () => {
+    const p = proc({ execArgv: ['--max-semi-space-size=16'], execve: vi.fn() as never });
+    restartForMemory(p);
+    expect(p.execve).not.toHaveBeenCalled();
+    expect(p.env[STARTED_ENV]).toBe('1');
+    const child = proc({ env: { ...p.env }, execArgv: ['--max-old-space-size=4096'] });
+    expect(memoryRestart(child)).toBeUndefined();
+  });
+
   it('calls execve with the restart; when execve(2) fails the process carries on', () => {
     const execve = vi.fn(() => {
       throw Object.assign(new Error('E2BIG'), { code: 'E2BIG' });
     });
     expect(() => restartForMemory(proc({ execve: execve as never }))).not.toThrow();
     expect(execve).toHaveBeenCalledWith('/usr/bin/node', memoryRestart(proc())!.args, {
-      [RESTARTED_ENV]: '1',
+      [STARTED_ENV]: '1',
     });
   });
 });
@@ -89,7 +98,7 @@ function probed(node: string, entry: string, args: string[], nodeOptions = '') {
   );
   writeFileSync(log, '');
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--import=${probe} ${nodeOptions}`.trim() };
-  delete env[RESTARTED_ENV];
+  delete env[STARTED_ENV];
   for (const k of Object.keys(env)) if (k.startsWith('INPUT_') || k.startsWith('GITHUB_')) delete env[k];
   const r = spawnSync(node, [join(REPO, entry), ...args], {
     cwd: dir,
@@ -140,8 +149,7 @@ describe('the built front ends (dist/), as run by a user and by the runner', () 
   it('on this Node: a restart exactly when it has process.execve', () => {
     const r = probed(process.execPath, 'dist/cli/index.js', ['--version']);
     expect(r.status, r.stderr).toBe(0);
-    const hasExecve = typeof (process as { execve?: unknown }).execve === 'function';
-    expect(r.images).toHaveLength(hasExecve ? 2 : 1);
+    expect(r.images).toHaveLength(hasExecve() ? 2 : 1);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
   });
 });

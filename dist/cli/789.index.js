@@ -10955,7 +10955,8 @@ async function extractFile(path, opts) {
 //
 // The child is this very module run as a script (tsx in development, the ncc bundle's entry — dist/index.js or
 // dist/cli/index.js — when bundled) with DATAWARP_WORKBOOK_CHILD set. Importing this module then serves jobs
-// synchronously — a JSON line on stdin, blocking reads — so the entry point's own code never runs: it parses the
+// synchronously — a JSON line on stdin, blocking reads — so the entry point's own code never runs past its first
+// call (the start-up restart, a no-op here: the parent marked the environment, src/runtime/restart.ts): it parses the
 // workbook, writes each table's rows to a temp file (an NDJSON line per row) and a summary, and answers a line
 // on stdout. One child serves a run's workbooks (its start-up is paid once) until it dies; the parent streams the
 // rows back from the files and starts a new child for the next workbook after a crash.

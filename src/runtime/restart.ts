@@ -7,9 +7,10 @@
 
 /** The flag the restart adds. */
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
-/** Set by the restart and inherited by every process started below it (the workbook child runs an entry too), so
- * only the process a user or the runner started restarts; the others keep Node's default, as before. */
-export const RESTARTED_ENV = 'DATAWARP_RESTARTED';
+/** Set by the first DataWarp process, whether it restarts or not, and inherited by every process started below it
+ * (the workbook child runs an entry too), so only the process a user or the runner started decides; the others keep
+ * Node's default, as before. */
+export const STARTED_ENV = 'DATAWARP_STARTED';
 
 /** The part of `process` the restart reads and calls. */
 export interface Startable {
@@ -34,25 +35,26 @@ const hasSemiSpace = (p: Startable): boolean =>
 
 /**
  * The restart that adds the flag, or undefined: no `process.execve`, a young-generation size already given (by
- * the user, whose value stands, or by the restart itself, so it happens once), or a process started below one
- * that restarted.
+ * the user, whose value stands, or by the restart itself, so it happens once), or a process started below the first
+ * DataWarp process.
  */
 export function memoryRestart(p: Startable): Restart | undefined {
-  if (typeof p.execve !== 'function' || hasSemiSpace(p) || p.env[RESTARTED_ENV] !== undefined)
-    return undefined;
+  if (typeof p.execve !== 'function' || hasSemiSpace(p) || p.env[STARTED_ENV] !== undefined) return undefined;
   return {
     file: p.execPath,
     args: [p.execPath, SEMI_SPACE_FLAG, ...p.execArgv, ...p.argv.slice(1)],
-    env: { ...p.env, [RESTARTED_ENV]: '1' },
+    env: { ...p.env, [STARTED_ENV]: '1' },
   };
 }
 
 /**
- * Call first, before anything is started or written: replaces the process when a restart is due, else returns.
- * If execve(2) itself fails the process runs on as it is, only without the flag.
+ * Call first, before anything is started or written: replaces the process when a restart is due, else marks it
+ * started (so its children do not decide again) and returns. If execve(2) itself fails the process runs on as it
+ * is, only without the flag.
  */
 export function restartForMemory(p: Startable = process): void {
   const restart = memoryRestart(p);
+  p.env[STARTED_ENV] ??= '1';
   if (!restart) return;
   try {
     p.execve!(restart.file, restart.args, restart.env);
