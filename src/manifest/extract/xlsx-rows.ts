@@ -175,10 +175,32 @@ const fromMerges = (text: string): string => {
   return k >= 0 ? text.slice(k) : text.slice(-64);
 };
 
+/** Bytes of XML decoded into one string, at most, when its rows allow: V8 makes a string of 128 KiB or more in
+ * its large-object space, ~30 times as slowly (docs/benchmarks.md); a string with a character outside Latin-1
+ * takes two bytes a character, so it reaches that size at 64 Ki characters. */
+export const PIECE_BYTES = 60 * 1024;
+
+/** Where the pieces of bytes[0..stop] end: each at a `</row>`, PIECE_BYTES long at most unless one row is longer;
+ * the last at `stop`. */
+function pieceEnds(bytes: Buffer, stop: number): number[] {
+  const ends: number[] = [];
+  let from = 0;
+  while (stop - from > PIECE_BYTES) {
+    let at = bytes.lastIndexOf('</row>', from + PIECE_BYTES - 6);
+    if (at < from) at = bytes.indexOf('</row>', from + PIECE_BYTES - 6);
+    if (at < 0 || at + 6 >= stop) break;
+    from = at + 6;
+    ends.push(from);
+  }
+  ends.push(stop);
+  return ends;
+}
+
 /**
- * Scan a sheet's bytes: its rows piece by piece (found, built when asked), then its merges. Each piece is the
- * inflated bytes up to their last `</row>`, decoded on their own: one flat string, which the scanner reads
- * character by character about a third faster than a string joined from pieces and cut out of it.
+ * Scan a sheet's bytes: its rows piece by piece (found, built when asked), then its merges. The inflated bytes up
+ * to their last `</row>` are cut at rows' ends into pieces (PIECE_BYTES), each decoded on its own: one flat string,
+ * which the scanner reads character by character about a third faster than a string joined from pieces and cut
+ * out of it.
  */
 export function scanSheet(chunks: AsyncIterable<Uint8Array>): SheetScan {
   const merges: Merge[] = [];
@@ -205,11 +227,14 @@ export function scanSheet(chunks: AsyncIterable<Uint8Array>): SheetScan {
         continue;
       }
       const stop = endData >= 0 ? endData : cut + 6;
-      const xml = dec.decode(all.subarray(0, stop));
+      const ends = pieceEnds(all, stop);
+      for (let k = 0, from = 0; k < ends.length; from = ends[k++]) {
+        const xml = dec.decode(all.subarray(from, ends[k]));
+        const spans = spansOf(xml, state);
+        if (spans.length) yield { xml, spans };
+      }
       if (endData >= 0) after = fromMerges(dec.decode(all.subarray(stop), { stream: true }));
       else held.keep(stop);
-      const spans = spansOf(xml, state);
-      if (spans.length) yield { xml, spans };
     }
     if (after === undefined) {
       const text = dec.decode(held.bytes());
