@@ -86,6 +86,8 @@ export interface ExtractedTable {
   sourceRows: number[];
   /** flags[i] of rows[i] (absent or null: none) */
   flags?: (RowFlags | null)[];
+  /** a table of one piece of a sheet: the sheet columns (0-based) its columns come from, in order */
+  sheetCols?: number[];
 }
 
 /** A batch of a table's rows as they stream: values converted to `types`, the column types settled so far

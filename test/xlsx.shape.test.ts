@@ -37,7 +37,7 @@ const textRow = (i: number): XCell[] => [
 ];
 
 /** A sheet of N data rows under a title and a header, `late` rows in place of the data row LATE (and after). */
-function sheet(name: string, late: XCell[][], gap = 0, make = row, header = HEADER): XSheet {
+function sheet(name: string, late: XCell[][], gap = 0, make = row, header: XCell[] = HEADER): XSheet {
   return {
     name,
     *rows(): Iterable<[number, XCell[]]> {
@@ -87,6 +87,9 @@ writeXlsx(book, {
     sheet('Wide', [['P00006', 'Practice 6', { n: 45001, s: 1 }, 3, { n: 0.1, s: 2 }, 'stray']]),
     sheet('Gap', [row(1)], 1),
     sheet('Repeat', [['Practice code', 'Practice name', 'Week ending', 'Appointments', 'Share']], 2),
+    // the header's last two cells alike (as a merged cell's halves read), the second's column empty in the head
+    // and filled by a row past it: a column the head alone would drop as the blank half of a merged header
+    sheet('MergedHalf', [[...row(LATE), 'revised']], 0, row, [...HEADER, 'Share']),
   ],
 });
 
@@ -97,7 +100,17 @@ describe('rows past the head told by their shape', () => {
     expect(plan?.grid).not.toContain('Plain');
     const grid = await extractFile(book, { ext: 'xlsx' });
     const stream = await extractFile(book, { ext: 'xlsx', streamFrom: 0 });
-    const names = ['Plain', 'Meta', 'NumberInText', 'TextOnly', 'Footnote', 'Wide', 'Gap', 'Repeat'];
+    const names = [
+      'Plain',
+      'Meta',
+      'NumberInText',
+      'TextOnly',
+      'Footnote',
+      'Wide',
+      'Gap',
+      'Repeat',
+      'MergedHalf',
+    ];
     for (const name of names) {
       // (a streamed table's spec gets its total rows last: the same keys in another order)
       const of = (x: typeof grid) =>
@@ -110,6 +123,10 @@ describe('rows past the head told by their shape', () => {
     // a row that ends the table there: the grid path's table stops before it
     const meta = grid.tables.find((t) => t.spec.sheet === 'Meta')!;
     expect(meta.spec.rowCount).toBe(LATE);
+    // the column empty in the head is the grid path's sixth, its one value kept
+    const half = grid.tables.find((t) => t.spec.sheet === 'MergedHalf')!;
+    expect(half.spec.columns).toHaveLength(6);
+    expect(half.rows.filter((r) => r[5] === 'revised')).toHaveLength(1);
   }, 120_000);
 });
 

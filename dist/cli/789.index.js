@@ -10528,7 +10528,6 @@ function parsed(cell, cache) {
 
 
 
-
 /** Rows of a sheet that decide its tables (as HEAD_ROWS records decide a CSV's). */
 const SHEET_HEAD_ROWS = 20_000;
 /** Rows after the first that does not plainly continue the open table, at most (else the grid path). */
@@ -10655,7 +10654,12 @@ async function readSheet(p, s, l, member) {
             continue;
         }
         streamed++;
-        if (t.spec.columns.length !== stream.cols.length || t.rows.length !== stream.sketchRows)
+        // the table has the piece's columns, all of them: a column dropped as empty (buildOne keeps an empty one for
+        // its header, unless it is the blank half of a merged one) might not be empty in the rows only counted
+        const cols = t.sheetCols;
+        if (!cols || cols.length !== stream.cols.length || cols.some((c, k) => c !== stream.cols[k]))
+            return { grid: true };
+        if (t.rows.length !== stream.sketchRows)
             return { grid: true };
         t.spec.rowCount = t.rows.length + pass.middle - 1;
         tables.push(streamedSource(t.spec, t.rows.slice(0, 5), {
@@ -10684,20 +10688,6 @@ function streamedPiece(grid, pass) {
     if (pieces.length !== 1)
         return undefined;
     const piece = pieces[0];
-    // the columns buildOne keeps (an empty column is kept for its header, unless half of a merged one): a
-    // column dropped as empty might not be empty in the rows only counted, so such a sheet takes the grid path
-    const hs = piece.headers;
-    const filled = piece.cols.map((c) => (0,extract_types/* typeColumn */.XA)(block.dataRows.map((r) => r.cells.find((x) => x.c === c)?.cell)).values.some((v) => v !== null));
-    const dropped = piece.cols.some((_, k) => {
-        const h = hs[k];
-        if (filled[k])
-            return false;
-        if (h === '' || h.length > 80)
-            return true;
-        return ((k > 0 && hs[k - 1] === h && filled[k - 1]) || (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1]));
-    });
-    if (dropped)
-        return undefined;
     const hr = block.headerRows;
     return {
         cols: piece.cols,
@@ -12265,7 +12255,8 @@ function buildOne(group, ctx, n) {
         ...(0,row_kinds/* withRowKinds */.Me)(columns, rows),
         fingerprint: (0,fingerprint/* makeFingerprint */.Bq)(ctx.sheet, first.title ?? '', columns),
     };
-    return { spec, rows, sourceRows, ...(flags ? { flags } : {}) };
+    const sheetCols = group.length === 1 ? first.piece.cols.filter((_, k) => keep[k]) : undefined;
+    return { spec, rows, sourceRows, ...(flags ? { flags } : {}), ...(sheetCols ? { sheetCols } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/extract/workbook-errors.ts

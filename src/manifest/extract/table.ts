@@ -245,5 +245,6 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     ...withRowKinds(columns, rows),
     fingerprint: makeFingerprint(ctx.sheet, first.title ?? '', columns),
   };
-  return { spec, rows, sourceRows, ...(flags ? { flags } : {}) };
+  const sheetCols = group.length === 1 ? first.piece.cols.filter((_, k) => keep[k]) : undefined;
+  return { spec, rows, sourceRows, ...(flags ? { flags } : {}), ...(sheetCols ? { sheetCols } : {}) };
 }

@@ -11,7 +11,6 @@
 import type { ExtractedFile, ExtractedTable, RowBatch, SourceFile, TableSource } from '../../model.js';
 import type { Grid, GridCell, GridRow } from './grid.js';
 import { detectTables } from './detect.js';
-import { typeColumn } from './types.js';
 import { applyLegend } from './describe.js';
 import { addSheet, isDocSheet } from './workbook.js';
 import { piecesOf } from './header.js';
@@ -158,8 +157,12 @@ async function readSheet(
       continue;
     }
     streamed++;
-    if (t.spec.columns.length !== stream.cols.length || t.rows.length !== stream.sketchRows)
+    // the table has the piece's columns, all of them: a column dropped as empty (buildOne keeps an empty one for
+    // its header, unless it is the blank half of a merged one) might not be empty in the rows only counted
+    const cols = t.sheetCols;
+    if (!cols || cols.length !== stream.cols.length || cols.some((c, k) => c !== stream.cols[k]))
       return { grid: true };
+    if (t.rows.length !== stream.sketchRows) return { grid: true };
     t.spec.rowCount = t.rows.length + pass.middle - 1;
     tables.push(
       streamedSource(t.spec, t.rows.slice(0, 5), {
@@ -187,23 +190,6 @@ function streamedPiece(grid: Grid, pass: Pass) {
   const pieces = piecesOf(block, grid, []);
   if (pieces.length !== 1) return undefined;
   const piece = pieces[0];
-  // the columns buildOne keeps (an empty column is kept for its header, unless half of a merged one): a
-  // column dropped as empty might not be empty in the rows only counted, so such a sheet takes the grid path
-  const hs = piece.headers;
-  const filled = piece.cols.map((c) =>
-    typeColumn(block.dataRows.map((r) => r.cells.find((x) => x.c === c)?.cell)).values.some(
-      (v) => v !== null,
-    ),
-  );
-  const dropped = piece.cols.some((_, k) => {
-    const h = hs[k];
-    if (filled[k]) return false;
-    if (h === '' || h.length > 80) return true;
-    return (
-      (k > 0 && hs[k - 1] === h && filled[k - 1]) || (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1])
-    );
-  });
-  if (dropped) return undefined;
   const hr = block.headerRows;
   return {
     cols: piece.cols,
