@@ -12174,6 +12174,20 @@ function apart(groups, order) {
     }
     return out;
 }
+/** Which columns a table keeps: an empty column is kept for its header, unless it is the blank half of a merged
+ * header cell. */
+function keptColumns(typed, hs) {
+    const filled = typed.map((t) => t.values.some((v) => v !== null));
+    return typed.map((_, k) => {
+        const h = hs[k];
+        if (filled[k])
+            return true;
+        if (h === '' || h.length > 80)
+            return false;
+        return !((k > 0 && hs[k - 1] === h && filled[k - 1]) ||
+            (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1]));
+    });
+}
 function buildOne(group, ctx, n) {
     const first = group[0];
     const width = first.piece.cols.length;
@@ -12202,18 +12216,7 @@ function buildOne(group, ctx, n) {
         }
     });
     const typed = raws.map(types/* typeColumn */.XA);
-    const hs = first.piece.headers;
-    const filled = typed.map((t) => t.values.some((v) => v !== null));
-    // an empty column is kept for its header, unless it is the blank half of a merged header cell
-    const keep = typed.map((_, k) => {
-        const h = hs[k];
-        if (filled[k])
-            return true;
-        if (h === '' || h.length > 80)
-            return false;
-        return !((k > 0 && hs[k - 1] === h && filled[k - 1]) ||
-            (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1]));
-    });
+    const keep = keptColumns(typed, first.piece.headers);
     const headers = first.piece.headers.filter((_, k) => keep[k]);
     const kept = typed.filter((_, k) => keep[k]);
     const names = (0,extract_names/* columnNames */.l)(headers, lab ? ['block'] : []);

@@ -5,7 +5,7 @@ import type { Grid, GridRow } from './grid.js';
 import type { MetaEntry } from './detect.js';
 import type { Piece } from './header.js';
 import { isTotalRow, rowText } from './rows.js';
-import { rowFlags, typeColumn, type RawCell } from './types.js';
+import { rowFlags, typeColumn, type ColumnResult, type RawCell } from './types.js';
 import { columnNames } from './names.js';
 import { columnNotes } from './describe.js';
 import { metaRecord, splitTitle } from './meta.js';
@@ -166,6 +166,21 @@ function apart(groups: PieceInfo[][], order: PieceInfo[]): PieceInfo[][] {
   return out;
 }
 
+/** Which columns a table keeps: an empty column is kept for its header, unless it is the blank half of a merged
+ * header cell. */
+function keptColumns(typed: ColumnResult[], hs: string[]): boolean[] {
+  const filled = typed.map((t) => t.values.some((v) => v !== null));
+  return typed.map((_, k) => {
+    const h = hs[k];
+    if (filled[k]) return true;
+    if (h === '' || h.length > 80) return false;
+    return !(
+      (k > 0 && hs[k - 1] === h && filled[k - 1]) ||
+      (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1])
+    );
+  });
+}
+
 function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTable {
   const first = group[0];
   const width = first.piece.cols.length;
@@ -194,18 +209,7 @@ function buildOne(group: PieceInfo[], ctx: SheetContext, n: number): ExtractedTa
     }
   });
   const typed = raws.map(typeColumn);
-  const hs = first.piece.headers;
-  const filled = typed.map((t) => t.values.some((v) => v !== null));
-  // an empty column is kept for its header, unless it is the blank half of a merged header cell
-  const keep = typed.map((_, k) => {
-    const h = hs[k];
-    if (filled[k]) return true;
-    if (h === '' || h.length > 80) return false;
-    return !(
-      (k > 0 && hs[k - 1] === h && filled[k - 1]) ||
-      (k + 1 < hs.length && hs[k + 1] === h && filled[k + 1])
-    );
-  });
+  const keep = keptColumns(typed, first.piece.headers);
   const headers = first.piece.headers.filter((_, k) => keep[k]);
   const kept = typed.filter((_, k) => keep[k]);
   const names = columnNames(headers, lab ? ['block'] : []);
