@@ -10124,6 +10124,25 @@ function shapeAt(t, i, p, out) {
     }
     return true;
 }
+/** The 0-based row of the `<row` tag at xml[at..gt]: its `r`, read off the digits when it comes first (as Excel
+ * writes it), else by attribute; `next` when it has none. */
+function rowNumber(xml, at, gt, next) {
+    // ' r="'
+    if (xml.charCodeAt(at + 4) === 32 &&
+        xml.charCodeAt(at + 5) === 114 &&
+        xml.charCodeAt(at + 6) === 61 &&
+        xml.charCodeAt(at + 7) === 34) {
+        let n = 0;
+        let i = at + 8;
+        let c = xml.charCodeAt(i);
+        for (; c >= 48 && c <= 57; c = xml.charCodeAt(++i))
+            n = n * 10 + c - 48;
+        if (c === 34 && i > at + 8)
+            return n - 1;
+    }
+    const rAttr = quick(xml, at, gt, ' r="');
+    return rAttr ? +rAttr - 1 : next;
+}
 /** Where the complete `<row>...</row>` elements of xml are (RowText's spans); `state.next` is the 0-based row a
  * row without `r` gets. */
 function spansOf(xml, state) {
@@ -10131,8 +10150,7 @@ function spansOf(xml, state) {
     let at = xml.indexOf('<row');
     while (at >= 0) {
         const gt = xml.indexOf('>', at);
-        const rAttr = quick(xml, at, gt, ' r="');
-        const r = rAttr ? +rAttr - 1 : state.next;
+        const r = rowNumber(xml, at, gt, state.next);
         state.next = r + 1;
         if (xml.charCodeAt(gt - 1) === 47) {
             at = xml.indexOf('<row', gt);
@@ -10487,7 +10505,7 @@ function typeRow(text, i, t, { typed, caches, slot, x }) {
             const known = sharedOf(xml, x, p);
             if (!known)
                 continue;
-            if (inside++ < rows/* TOTAL_LEAD */.aU && (0,rows/* isTotalCell */.J_)(known))
+            if (inside++ < rows/* TOTAL_LEAD */.aU && (known.total ??= (0,rows/* isTotalCell */.J_)(known)))
                 total = true;
             // a shared string is parsed once, whatever its column
             if (j >= 0)

@@ -36,9 +36,11 @@ export interface XlsxParts {
   date1904: boolean;
   styles: StyleInfo;
   strings: string[];
-  /** each shared string's cell as the grid sees it (made once, when first met; `parsed` once a stream types it);
-   * null: an empty string */
-  described: ({ cell: SheetCell; text: string; kind: Kind; parsed?: Parsed } | null | undefined)[];
+  /** each shared string's cell as the grid sees it (made once, when first met; `parsed` and `total`, whether it
+   * names a total row, once a stream types it); null: an empty string */
+  described: (
+    { cell: SheetCell; text: string; kind: Kind; parsed?: Parsed; total?: boolean } | null | undefined
+  )[];
 }
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -100,6 +100,26 @@ export function shapeAt(t: RowText, i: number, p: XlsxParts, out: RowShape): boo
   return true;
 }
 
+/** The 0-based row of the `<row` tag at xml[at..gt]: its `r`, read off the digits when it comes first (as Excel
+ * writes it), else by attribute; `next` when it has none. */
+function rowNumber(xml: string, at: number, gt: number, next: number): number {
+  // ' r="'
+  if (
+    xml.charCodeAt(at + 4) === 32 &&
+    xml.charCodeAt(at + 5) === 114 &&
+    xml.charCodeAt(at + 6) === 61 &&
+    xml.charCodeAt(at + 7) === 34
+  ) {
+    let n = 0;
+    let i = at + 8;
+    let c = xml.charCodeAt(i);
+    for (; c >= 48 && c <= 57; c = xml.charCodeAt(++i)) n = n * 10 + c - 48;
+    if (c === 34 && i > at + 8) return n - 1;
+  }
+  const rAttr = quick(xml, at, gt, ' r="');
+  return rAttr ? +rAttr - 1 : next;
+}
+
 /** Where the complete `<row>...</row>` elements of xml are (RowText's spans); `state.next` is the 0-based row a
  * row without `r` gets. */
 function spansOf(xml: string, state: { next: number }): number[] {
@@ -107,8 +127,7 @@ function spansOf(xml: string, state: { next: number }): number[] {
   let at = xml.indexOf('<row');
   while (at >= 0) {
     const gt = xml.indexOf('>', at);
-    const rAttr = quick(xml, at, gt, ' r="');
-    const r = rAttr ? +rAttr - 1 : state.next;
+    const r = rowNumber(xml, at, gt, state.next);
     state.next = r + 1;
     if (xml.charCodeAt(gt - 1) === 47) {
       at = xml.indexOf('<row', gt);

@@ -122,7 +122,7 @@ function typeRow(text: RowText, i: number, t: StreamedTable, { typed, caches, sl
     if (x.t === 's') {
       const known = sharedOf(xml, x, p);
       if (!known) continue;
-      if (inside++ < TOTAL_LEAD && isTotalCell(known)) total = true;
+      if (inside++ < TOTAL_LEAD && (known.total ??= isTotalCell(known))) total = true;
       // a shared string is parsed once, whatever its column
       if (j >= 0) typed.cell(j, (known.parsed ??= parseCell(known.cell)));
       continue;
