@@ -97,10 +97,11 @@ class Sink implements TableSink {
     this.prov = cols.map((c) => fixed.get(c.name) ?? null);
   }
 
-  private async rowDone(): Promise<void> {
+  /** Counts a row gathered; true when the row group is full (flush it). A plain call, not an await per row. */
+  private rowDone(): boolean {
     this.n++;
     this.seen++;
-    if (this.n >= this.groupRows) await this.flush();
+    return this.n >= this.groupRows;
   }
 
   /** The rows gathered so far, as a row group's columns; gathering starts again. */
@@ -140,7 +141,7 @@ class Sink implements TableSink {
                   : prov[i],
         );
       }
-      await this.rowDone();
+      if (this.rowDone()) await this.flush();
     }
   }
 
