@@ -2004,14 +2004,110 @@ async function supersedeFile(db, item, file, version) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/manifest/extract/row-kind-rule.ts
+// A table's row-kind rule as plain data (it travels in the manifest's table spec and to the Parquet worker) and
+// its JavaScript reading. The patterns are whole-cell, case-insensitive, and written in the regular-expression
+// subset JavaScript and PostgreSQL (`~*`) read alike, so src/load/row-kind.ts applies the same rule in SQL.
+const PATTERNS = {
+    /** `Total`, `Grand total`, `TOTAL:` */
+    total: '^\\s*(grand\\s+)?totals?:?\\s*$',
+    /** the national row */
+    national: '^\\s*(england|e92000001)\\s*$',
+    /** an NHS England region (ODS Y56..Y63) or an ONS region code */
+    region: '^\\s*(y5[6-9]|y6[0-3]|e40[0-9]{6}|e12[0-9]{6})\\s*$',
+    /** an ICB (ONS E54...) */
+    icb: '^\\s*e54[0-9]{6}\\s*$',
+    all: '^\\s*all\\s*$',
+};
+const cache = new Map();
+function re(src) {
+    let r = cache.get(src);
+    if (!r) {
+        r = new RegExp(src, 'i');
+        if (cache.size < 1000)
+            cache.set(src, r);
+    }
+    return r;
+}
+/** Longer cells are never aggregates' labels: the SQL checks the length before the pattern, cheaply. */
+const MAX_LABEL = 40;
+const test = (src, v) => v !== null && v.length <= MAX_LABEL && re(src).test(v);
+/** The kind of one row; `cell(j)` gives the text of column j (null when empty). */
+function classifyRow(rule, cell) {
+    if (!rule)
+        return 'detail';
+    for (const j of rule.labels)
+        if (test(PATTERNS.total, cell(j)))
+            return 'total';
+    if (rule.id !== undefined && rule.national && test(PATTERNS.national, cell(rule.id)))
+        return 'total';
+    if (rule.all?.length && rule.all.every((j) => test(PATTERNS.all, cell(j))))
+        return 'total';
+    if (rule.id !== undefined && rule.subtotal && test(rule.subtotal, cell(rule.id)))
+        return 'subtotal';
+    return 'detail';
+}
+
+;// CONCATENATED MODULE: ./src/load/row-kind.ts
+
+
+
+const ROW_KIND_COLUMN = '_dw_row_kind';
+/** A value's text as the row-kind patterns read it (null when empty). */
+function kindText(v) {
+    if (v === null || v === undefined)
+        return null;
+    return typeof v === 'number' ? plainNumber(v) : String(v);
+}
+/** The kind of a row of values under the table's rule (the rule names values by their place in the row). */
+function rowKindOf(rule, row) {
+    return rule ? classifyRow(rule, (j) => kindText(row[j])) : 'detail';
+}
+const lit = (s) => `'${s.replace(/'/g, "''")}'`;
+/** SQL conditions (total, subtotal) of the rule over `columns` (the names of the row's values), or undefined. */
+function rowKindConditions(rule, columns) {
+    if (!rule)
+        return {};
+    const col = (j) => (columns[j] === undefined ? undefined : `${(0,ident/* quoteIdent */.v4)(columns[j])}::text`);
+    const match = (j, re) => {
+        const c = col(j);
+        return c === undefined ? undefined : `(length(${c}) <= ${MAX_LABEL} AND ${c} ~* ${lit(re)})`;
+    };
+    const total = [];
+    for (const j of rule.labels)
+        total.push(match(j, PATTERNS.total) ?? 'false');
+    if (rule.id !== undefined && rule.national)
+        total.push(match(rule.id, PATTERNS.national) ?? 'false');
+    if (rule.all?.length)
+        total.push(`(${rule.all.map((j) => match(j, PATTERNS.all) ?? 'false').join(' AND ')})`);
+    const subtotal = rule.id !== undefined && rule.subtotal ? (match(rule.id, rule.subtotal) ?? undefined) : undefined;
+    return {
+        ...(total.length ? { total: `(${total.join(' OR ')})` } : {}),
+        ...(subtotal ? { subtotal: `(${subtotal})` } : {}),
+    };
+}
+/** Mark the total and subtotal rows of one (file, period, sheet) part the fast path loaded; its other rows stay
+ * `detail`. */
+async function markRowKinds(tx, target, rule, columns, part) {
+    const { total, subtotal } = rowKindConditions(rule, columns);
+    if (!total && !subtotal)
+        return;
+    const kind = `CASE${total ? ` WHEN ${total} THEN 'total'` : ''}${subtotal ? ` WHEN ${subtotal} THEN 'subtotal'` : ''} ELSE 'detail' END`;
+    const any = [total, subtotal].filter(Boolean).join(' OR ');
+    await tx.query(`UPDATE ${target} SET ${(0,ident/* quoteIdent */.v4)(ROW_KIND_COLUMN)} = ${kind}
+      WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3 AND (${any})`, [part.fileUrl, part.period, part.sheet]);
+}
+
 ;// CONCATENATED MODULE: ./src/load/copy.ts
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
 //   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load; the first
 //   batch carrying flags (cell texts kept beside their values) adds the `_dw_flags` jsonb column the same way;
+//   each row's `_dw_row_kind` is read off its values here (row-kind.ts), so no UPDATE passes over the rows after;
 // - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
+
 
 
 
@@ -2030,7 +2126,8 @@ function checkedTypes(batch) {
 function encode(batch, t) {
     const { types } = t;
     const width = types.length;
-    const line = width + 1 + (t.flags ? 1 : 0);
+    const rule = t.rowKinds;
+    const line = width + 1 + (t.flags ? 1 : 0) + (rule ? 1 : 0);
     const parts = new Array(batch.rows.length * line);
     let k = 0;
     for (let i = 0; i < batch.rows.length; i++) {
@@ -2042,6 +2139,12 @@ function encode(batch, t) {
         if (t.flags) {
             const json = flagsJson(batch.flags?.[i], t.columns);
             parts[k++] = json === undefined ? '' : csvText(json);
+        }
+        if (rule) {
+            const kind = rowKindOf(rule, row);
+            if (kind === 'total')
+                t.totalRows = (t.totalRows ?? 0) + 1;
+            parts[k++] = kind;
         }
     }
     // fields joined by ',' and lines by '\n', in one join per line
@@ -2114,7 +2217,8 @@ async function copyRows(tx, t, batches, opts) {
                     return;
             }
         };
-        await tx.copyCsv(target, ['_dw_row', ...t.columns, ...(t.flags ? [FLAGS_COLUMN] : [])], chunks());
+        const extra = [...(t.flags ? [FLAGS_COLUMN] : []), ...(t.rowKinds ? [ROW_KIND_COLUMN] : [])];
+        await tx.copyCsv(target, ['_dw_row', ...t.columns, ...extra], chunks());
     }
     return copied;
 }
@@ -2253,88 +2357,6 @@ async function narrowColumns(tx, table, wanted, current, ctx) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/manifest/extract/row-kind-rule.ts
-// A table's row-kind rule as plain data (it travels in the manifest's table spec and to the Parquet worker) and
-// its JavaScript reading. The patterns are whole-cell, case-insensitive, and written in the regular-expression
-// subset JavaScript and PostgreSQL (`~*`) read alike, so src/load/row-kind.ts applies the same rule in SQL.
-const PATTERNS = {
-    /** `Total`, `Grand total`, `TOTAL:` */
-    total: '^\\s*(grand\\s+)?totals?:?\\s*$',
-    /** the national row */
-    national: '^\\s*(england|e92000001)\\s*$',
-    /** an NHS England region (ODS Y56..Y63) or an ONS region code */
-    region: '^\\s*(y5[6-9]|y6[0-3]|e40[0-9]{6}|e12[0-9]{6})\\s*$',
-    /** an ICB (ONS E54...) */
-    icb: '^\\s*e54[0-9]{6}\\s*$',
-    all: '^\\s*all\\s*$',
-};
-const cache = new Map();
-function re(src) {
-    let r = cache.get(src);
-    if (!r) {
-        r = new RegExp(src, 'i');
-        if (cache.size < 1000)
-            cache.set(src, r);
-    }
-    return r;
-}
-/** Longer cells are never aggregates' labels: the SQL checks the length before the pattern, cheaply. */
-const MAX_LABEL = 40;
-const test = (src, v) => v !== null && v.length <= MAX_LABEL && re(src).test(v);
-/** The kind of one row; `cell(j)` gives the text of column j (null when empty). */
-function classifyRow(rule, cell) {
-    if (!rule)
-        return 'detail';
-    for (const j of rule.labels)
-        if (test(PATTERNS.total, cell(j)))
-            return 'total';
-    if (rule.id !== undefined && rule.national && test(PATTERNS.national, cell(rule.id)))
-        return 'total';
-    if (rule.all?.length && rule.all.every((j) => test(PATTERNS.all, cell(j))))
-        return 'total';
-    if (rule.id !== undefined && rule.subtotal && test(rule.subtotal, cell(rule.id)))
-        return 'subtotal';
-    return 'detail';
-}
-
-;// CONCATENATED MODULE: ./src/load/row-kind.ts
-
-
-const ROW_KIND_COLUMN = '_dw_row_kind';
-const lit = (s) => `'${s.replace(/'/g, "''")}'`;
-/** SQL conditions (total, subtotal) of the rule over `columns` (the names of the row's values), or undefined. */
-function rowKindConditions(rule, columns) {
-    if (!rule)
-        return {};
-    const col = (j) => (columns[j] === undefined ? undefined : `${(0,ident/* quoteIdent */.v4)(columns[j])}::text`);
-    const match = (j, re) => {
-        const c = col(j);
-        return c === undefined ? undefined : `(length(${c}) <= ${MAX_LABEL} AND ${c} ~* ${lit(re)})`;
-    };
-    const total = [];
-    for (const j of rule.labels)
-        total.push(match(j, PATTERNS.total) ?? 'false');
-    if (rule.id !== undefined && rule.national)
-        total.push(match(rule.id, PATTERNS.national) ?? 'false');
-    if (rule.all?.length)
-        total.push(`(${rule.all.map((j) => match(j, PATTERNS.all) ?? 'false').join(' AND ')})`);
-    const subtotal = rule.id !== undefined && rule.subtotal ? (match(rule.id, rule.subtotal) ?? undefined) : undefined;
-    return {
-        ...(total.length ? { total: `(${total.join(' OR ')})` } : {}),
-        ...(subtotal ? { subtotal: `(${subtotal})` } : {}),
-    };
-}
-/** Mark the total and subtotal rows of one (file, period, sheet) part; its other rows stay `detail`. */
-async function markRowKinds(tx, target, rule, columns, part) {
-    const { total, subtotal } = rowKindConditions(rule, columns);
-    if (!total && !subtotal)
-        return;
-    const kind = `CASE${total ? ` WHEN ${total} THEN 'total'` : ''}${subtotal ? ` WHEN ${subtotal} THEN 'subtotal'` : ''} ELSE 'detail' END`;
-    const any = [total, subtotal].filter(Boolean).join(' OR ');
-    await tx.query(`UPDATE ${target} SET ${(0,ident/* quoteIdent */.v4)(ROW_KIND_COLUMN)} = ${kind}
-      WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3 AND (${any})`, [part.fileUrl, part.period, part.sheet]);
-}
-
 ;// CONCATENATED MODULE: ./src/load/reconcile.ts
 
 
@@ -2347,10 +2369,11 @@ function isNotAdditive(column) {
         PERCENT_NOTE.test(column.description ?? ''));
 }
 const isNumeric = (t) => t === 'integer' || t === 'numeric';
-/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. */
-async function reconcilePart(tx, target, columns, part) {
+/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. `totalRows`: the
+ * part's total rows when counted as they were copied (the typed path); then the rows are read only for one. */
+async function reconcilePart(tx, target, columns, part, totalRows) {
     const numeric = columns.filter((c) => isNumeric(c.type));
-    if (!numeric.length)
+    if (!numeric.length || (totalRows !== undefined && totalRows !== 1))
         return undefined;
     const where = `"_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`;
     const params = [part.fileUrl, part.period, part.sheet];
@@ -2580,7 +2603,13 @@ async function loadTable(tx, input, p, opts, progress) {
     await createStagingTable(tx, table);
     const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
     const { types } = await evolveColumns(tx, table, wanted);
-    const t = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)) };
+    const { rowKinds } = p.rows.spec;
+    const t = {
+        table,
+        columns: p.columns,
+        types: p.columns.map((c) => types.get(c)),
+        ...(rowKinds ? { rowKinds } : {}),
+    };
     t.flags = (await schema_columnsOf(tx, schema_STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
     // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
     if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
@@ -2604,10 +2633,11 @@ async function loadTable(tx, input, p, opts, progress) {
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${(0,ident/* quoteIdent */.v4)(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`);
     const { copied, fast } = await copyTable(tx, input, p, t, opts, progress);
     progress.rows += copied;
-    // totals and subtotals marked in the file's transaction, whichever path loaded the rows
+    // the fast path's totals and subtotals marked in the file's transaction (typed rows carried theirs)
     const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
-    await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
-    const reconciliation = await reconcilePart(tx, target, reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns), part);
+    if (fast)
+        await markRowKinds(tx, target, rowKinds, p.columns, part);
+    const reconciliation = await reconcilePart(tx, target, reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns), part, fast ? undefined : (t.totalRows ?? 0));
     const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${(0,ident/* quoteIdent */.v4)(c)} DROP DEFAULT`).join(', ')}`);
     if (p.check && entry.table && copied !== entry.table.rows.length)

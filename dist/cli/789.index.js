@@ -6487,7 +6487,7 @@ __webpack_require__.d(__webpack_exports__, {
   M7: () => (/* reexport */ versionState)
 });
 
-// UNUSED EXPORTS: DEFAULT_CHUNK_ROWS, DEFAULT_PGLITE_DIR, FLAGS_COLUMN, LoadError, ROW_KIND_COLUMN, flagsJson, insertCatalogFile, ledgerTotals, loadedRowCount, markVersionComplete, plainNumber, tableColumns
+// UNUSED EXPORTS: DEFAULT_CHUNK_ROWS, DEFAULT_PGLITE_DIR, FLAGS_COLUMN, LoadError, ROW_KIND_COLUMN, flagsJson, insertCatalogFile, kindText, ledgerTotals, loadedRowCount, markVersionComplete, plainNumber, rowKindOf, tableColumns
 
 // EXTERNAL MODULE: ./src/load/db.ts
 var db = __webpack_require__(35008);
@@ -6610,6 +6610,58 @@ async function supersedeFile(db, item, file, version) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: ./src/manifest/extract/row-kind-rule.ts
+var row_kind_rule = __webpack_require__(11813);
+;// CONCATENATED MODULE: ./src/load/row-kind.ts
+
+
+
+const ROW_KIND_COLUMN = '_dw_row_kind';
+/** A value's text as the row-kind patterns read it (null when empty). */
+function kindText(v) {
+    if (v === null || v === undefined)
+        return null;
+    return typeof v === 'number' ? (0,values/* plainNumber */.ku)(v) : String(v);
+}
+/** The kind of a row of values under the table's rule (the rule names values by their place in the row). */
+function rowKindOf(rule, row) {
+    return rule ? (0,row_kind_rule/* classifyRow */.n$)(rule, (j) => kindText(row[j])) : 'detail';
+}
+const lit = (s) => `'${s.replace(/'/g, "''")}'`;
+/** SQL conditions (total, subtotal) of the rule over `columns` (the names of the row's values), or undefined. */
+function rowKindConditions(rule, columns) {
+    if (!rule)
+        return {};
+    const col = (j) => (columns[j] === undefined ? undefined : `${(0,ident/* quoteIdent */.v4)(columns[j])}::text`);
+    const match = (j, re) => {
+        const c = col(j);
+        return c === undefined ? undefined : `(length(${c}) <= ${row_kind_rule/* MAX_LABEL */.EF} AND ${c} ~* ${lit(re)})`;
+    };
+    const total = [];
+    for (const j of rule.labels)
+        total.push(match(j, row_kind_rule/* PATTERNS */.G3.total) ?? 'false');
+    if (rule.id !== undefined && rule.national)
+        total.push(match(rule.id, row_kind_rule/* PATTERNS */.G3.national) ?? 'false');
+    if (rule.all?.length)
+        total.push(`(${rule.all.map((j) => match(j, row_kind_rule/* PATTERNS */.G3.all) ?? 'false').join(' AND ')})`);
+    const subtotal = rule.id !== undefined && rule.subtotal ? (match(rule.id, rule.subtotal) ?? undefined) : undefined;
+    return {
+        ...(total.length ? { total: `(${total.join(' OR ')})` } : {}),
+        ...(subtotal ? { subtotal: `(${subtotal})` } : {}),
+    };
+}
+/** Mark the total and subtotal rows of one (file, period, sheet) part the fast path loaded; its other rows stay
+ * `detail`. */
+async function markRowKinds(tx, target, rule, columns, part) {
+    const { total, subtotal } = rowKindConditions(rule, columns);
+    if (!total && !subtotal)
+        return;
+    const kind = `CASE${total ? ` WHEN ${total} THEN 'total'` : ''}${subtotal ? ` WHEN ${subtotal} THEN 'subtotal'` : ''} ELSE 'detail' END`;
+    const any = [total, subtotal].filter(Boolean).join(' OR ');
+    await tx.query(`UPDATE ${target} SET ${(0,ident/* quoteIdent */.v4)(ROW_KIND_COLUMN)} = ${kind}
+      WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3 AND (${any})`, [part.fileUrl, part.period, part.sheet]);
+}
+
 // EXTERNAL MODULE: ./src/faults.ts
 var faults = __webpack_require__(37230);
 ;// CONCATENATED MODULE: ./src/load/copy.ts
@@ -6617,9 +6669,11 @@ var faults = __webpack_require__(37230);
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
 //   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load; the first
 //   batch carrying flags (cell texts kept beside their values) adds the `_dw_flags` jsonb column the same way;
+//   each row's `_dw_row_kind` is read off its values here (row-kind.ts), so no UPDATE passes over the rows after;
 // - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
+
 
 
 
@@ -6638,7 +6692,8 @@ function checkedTypes(batch) {
 function encode(batch, t) {
     const { types } = t;
     const width = types.length;
-    const line = width + 1 + (t.flags ? 1 : 0);
+    const rule = t.rowKinds;
+    const line = width + 1 + (t.flags ? 1 : 0) + (rule ? 1 : 0);
     const parts = new Array(batch.rows.length * line);
     let k = 0;
     for (let i = 0; i < batch.rows.length; i++) {
@@ -6650,6 +6705,12 @@ function encode(batch, t) {
         if (t.flags) {
             const json = (0,values/* flagsJson */.OB)(batch.flags?.[i], t.columns);
             parts[k++] = json === undefined ? '' : (0,values/* csvText */.kD)(json);
+        }
+        if (rule) {
+            const kind = rowKindOf(rule, row);
+            if (kind === 'total')
+                t.totalRows = (t.totalRows ?? 0) + 1;
+            parts[k++] = kind;
         }
     }
     // fields joined by ',' and lines by '\n', in one join per line
@@ -6722,7 +6783,8 @@ async function copyRows(tx, t, batches, opts) {
                     return;
             }
         };
-        await tx.copyCsv(target, ['_dw_row', ...t.columns, ...(t.flags ? [values/* FLAGS_COLUMN */.dX] : [])], chunks());
+        const extra = [...(t.flags ? [values/* FLAGS_COLUMN */.dX] : []), ...(t.rowKinds ? [ROW_KIND_COLUMN] : [])];
+        await tx.copyCsv(target, ['_dw_row', ...t.columns, ...extra], chunks());
     }
     return copied;
 }
@@ -6861,46 +6923,6 @@ async function narrowColumns(tx, table, wanted, current, ctx) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/manifest/extract/row-kind-rule.ts
-var row_kind_rule = __webpack_require__(11813);
-;// CONCATENATED MODULE: ./src/load/row-kind.ts
-
-
-const ROW_KIND_COLUMN = '_dw_row_kind';
-const lit = (s) => `'${s.replace(/'/g, "''")}'`;
-/** SQL conditions (total, subtotal) of the rule over `columns` (the names of the row's values), or undefined. */
-function rowKindConditions(rule, columns) {
-    if (!rule)
-        return {};
-    const col = (j) => (columns[j] === undefined ? undefined : `${(0,ident/* quoteIdent */.v4)(columns[j])}::text`);
-    const match = (j, re) => {
-        const c = col(j);
-        return c === undefined ? undefined : `(length(${c}) <= ${row_kind_rule/* MAX_LABEL */.EF} AND ${c} ~* ${lit(re)})`;
-    };
-    const total = [];
-    for (const j of rule.labels)
-        total.push(match(j, row_kind_rule/* PATTERNS */.G3.total) ?? 'false');
-    if (rule.id !== undefined && rule.national)
-        total.push(match(rule.id, row_kind_rule/* PATTERNS */.G3.national) ?? 'false');
-    if (rule.all?.length)
-        total.push(`(${rule.all.map((j) => match(j, row_kind_rule/* PATTERNS */.G3.all) ?? 'false').join(' AND ')})`);
-    const subtotal = rule.id !== undefined && rule.subtotal ? (match(rule.id, rule.subtotal) ?? undefined) : undefined;
-    return {
-        ...(total.length ? { total: `(${total.join(' OR ')})` } : {}),
-        ...(subtotal ? { subtotal: `(${subtotal})` } : {}),
-    };
-}
-/** Mark the total and subtotal rows of one (file, period, sheet) part; its other rows stay `detail`. */
-async function markRowKinds(tx, target, rule, columns, part) {
-    const { total, subtotal } = rowKindConditions(rule, columns);
-    if (!total && !subtotal)
-        return;
-    const kind = `CASE${total ? ` WHEN ${total} THEN 'total'` : ''}${subtotal ? ` WHEN ${subtotal} THEN 'subtotal'` : ''} ELSE 'detail' END`;
-    const any = [total, subtotal].filter(Boolean).join(' OR ');
-    await tx.query(`UPDATE ${target} SET ${(0,ident/* quoteIdent */.v4)(ROW_KIND_COLUMN)} = ${kind}
-      WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3 AND (${any})`, [part.fileUrl, part.period, part.sheet]);
-}
-
 ;// CONCATENATED MODULE: ./src/load/reconcile.ts
 
 
@@ -6913,10 +6935,11 @@ function isNotAdditive(column) {
         PERCENT_NOTE.test(column.description ?? ''));
 }
 const isNumeric = (t) => t === 'integer' || t === 'numeric';
-/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. */
-async function reconcilePart(tx, target, columns, part) {
+/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. `totalRows`: the
+ * part's total rows when counted as they were copied (the typed path); then the rows are read only for one. */
+async function reconcilePart(tx, target, columns, part, totalRows) {
     const numeric = columns.filter((c) => isNumeric(c.type));
-    if (!numeric.length)
+    if (!numeric.length || (totalRows !== undefined && totalRows !== 1))
         return undefined;
     const where = `"_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`;
     const params = [part.fileUrl, part.period, part.sheet];
@@ -7146,7 +7169,13 @@ async function loadTable(tx, input, p, opts, progress) {
     await (0,schema/* createStagingTable */.GH)(tx, table);
     const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
     const { types } = await (0,schema/* evolveColumns */.pl)(tx, table, wanted);
-    const t = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)) };
+    const { rowKinds } = p.rows.spec;
+    const t = {
+        table,
+        columns: p.columns,
+        types: p.columns.map((c) => types.get(c)),
+        ...(rowKinds ? { rowKinds } : {}),
+    };
     t.flags = (await (0,schema/* columnsOf */.PL)(tx, schema/* STAGING_SCHEMA */.C0, table)).some((c) => c.name === values/* FLAGS_COLUMN */.dX);
     // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
     if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
@@ -7170,10 +7199,11 @@ async function loadTable(tx, input, p, opts, progress) {
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c, v]) => `ALTER COLUMN ${(0,ident/* quoteIdent */.v4)(c)} SET DEFAULT ${sqlLiteral(v)}`).join(', ')}`);
     const { copied, fast } = await copyTable(tx, input, p, t, opts, progress);
     progress.rows += copied;
-    // totals and subtotals marked in the file's transaction, whichever path loaded the rows
+    // the fast path's totals and subtotals marked in the file's transaction (typed rows carried theirs)
     const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
-    await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
-    const reconciliation = await reconcilePart(tx, target, reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns), part);
+    if (fast)
+        await markRowKinds(tx, target, rowKinds, p.columns, part);
+    const reconciliation = await reconcilePart(tx, target, reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns), part, fast ? undefined : (t.totalRows ?? 0));
     const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
     await tx.query(`ALTER TABLE ${target} ${constants.map(([c]) => `ALTER COLUMN ${(0,ident/* quoteIdent */.v4)(c)} DROP DEFAULT`).join(', ')}`);
     if (p.check && entry.table && copied !== entry.table.rows.length)
@@ -7873,9 +7903,10 @@ async function evolveColumns(tx, table, wanted) {
 /* harmony export */   dX: () => (/* binding */ FLAGS_COLUMN),
 /* harmony export */   kD: () => (/* binding */ csvText),
 /* harmony export */   kT: () => (/* binding */ SQL_TYPE),
+/* harmony export */   ku: () => (/* binding */ plainNumber),
 /* harmony export */   mH: () => (/* binding */ joinTypes)
 /* harmony export */ });
-/* unused harmony exports isIsoDate, widenFor, plainNumber */
+/* unused harmony exports isIsoDate, widenFor */
 /** SQL type used for each ColumnType. */
 const SQL_TYPE = {
     integer: 'bigint',
@@ -11367,9 +11398,9 @@ function columnNames(headers, reserved = []) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   EF: () => (/* binding */ MAX_LABEL),
-/* harmony export */   G3: () => (/* binding */ PATTERNS)
+/* harmony export */   G3: () => (/* binding */ PATTERNS),
+/* harmony export */   n$: () => (/* binding */ classifyRow)
 /* harmony export */ });
-/* unused harmony export classifyRow */
 // A table's row-kind rule as plain data (it travels in the manifest's table spec and to the Parquet worker) and
 // its JavaScript reading. The patterns are whole-cell, case-insensitive, and written in the regular-expression
 // subset JavaScript and PostgreSQL (`~*`) read alike, so src/load/row-kind.ts applies the same rule in SQL.

@@ -7,16 +7,10 @@ import type { RawCsv, RowBatch } from '../model.js';
 import type { LoadTap, TableSink, TapTable } from '../load/tap.js';
 import { CsvBytes } from './csv-bytes.js';
 import { FieldValues, SMALL_BIGINTS, bigint, days } from './raw-values.js';
-import { FLAGS_COLUMN, ROW_KIND_COLUMN, flagsJson, plainNumber } from '../load/index.js';
+import { FLAGS_COLUMN, ROW_KIND_COLUMN, flagsJson, kindText, plainNumber, rowKindOf } from '../load/index.js';
 import { ParquetFile, type ExportTable } from './parquet.js';
 import type { Kind, Value } from './rows.js';
 import { classifyRow } from '../manifest/extract/row-kind-rule.js';
-
-/** A value's text as the row-kind patterns read it (null when empty). */
-function cellText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'number' ? plainNumber(v) : String(v);
-}
 
 /** What parsing a file's own bytes needs to know of it (what crosses to the worker thread). */
 export type RawShape = Pick<RawCsv, 'delimiter' | 'newline' | 'header' | 'firstRow' | 'encoding'>;
@@ -137,7 +131,7 @@ class Sink implements TableSink {
               : j === FLAGS
                 ? (flagsJson(batch.flags?.[r], this.t.columns) ?? null)
                 : j === KIND
-                  ? classifyRow(this.t.rowKinds, (k) => cellText(row[k]))
+                  ? rowKindOf(this.t.rowKinds, row)
                   : prov[i],
         );
       }
@@ -172,7 +166,7 @@ class Sink implements TableSink {
     const colOf = new Map(from.flatMap((j, i) => (j >= 0 ? [[j, i] as const] : [])));
     const cell = (j: number) => {
       const i = colOf.get(j);
-      return i === undefined ? null : cellText(this.buf[i][this.buf[i].length - 1]);
+      return i === undefined ? null : kindText(this.buf[i][this.buf[i].length - 1]);
     };
     const cut = () => {
       const n = this.n;

@@ -2,15 +2,17 @@
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
 //   the table first (between two COPY statements), so a late `12.5` or `abc` never fails the load; the first
 //   batch carrying flags (cell texts kept beside their values) adds the `_dw_flags` jsonb column the same way;
+//   each row's `_dw_row_kind` is read off its values here (row-kind.ts), so no UPDATE passes over the rows after;
 // - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
 import { randomBytes } from 'node:crypto';
-import type { CellValue, ColumnType, RawCsv, RowBatch } from '../model.js';
+import type { CellValue, ColumnType, RawCsv, RowBatch, RowKindRule } from '../model.js';
 import type { Tx } from './db.js';
 import type { TableSink } from './tap.js';
 import { qualified, quoteIdent } from './ident.js';
 import { META_SCHEMA, STAGING_SCHEMA, evolveColumns } from './schema.js';
+import { ROW_KIND_COLUMN, rowKindOf } from './row-kind.js';
 import { FLAGS_COLUMN, columnTypeFor, csvField, csvText, flagsJson, joinTypes } from './values.js';
 import { faultPoint } from '../faults.js';
 
@@ -30,6 +32,10 @@ export interface CopyTarget {
   types: ColumnType[];
   /** the table has the `_dw_flags` column (added when a batch first carries flags) */
   flags?: boolean;
+  /** the table's row-kind rule: typed rows carry their `_dw_row_kind` in the COPY (else the column's default) */
+  rowKinds?: RowKindRule;
+  /** typed rows copied so far marked `total` (reconciliation needs exactly one) */
+  totalRows?: number;
 }
 
 /** A batch's column types widened by its own values (for rows that did not come from the typing extractor). */
@@ -50,7 +56,8 @@ export function checkedTypes(batch: RowBatch): ColumnType[] {
 function encode(batch: RowBatch, t: CopyTarget): string {
   const { types } = t;
   const width = types.length;
-  const line = width + 1 + (t.flags ? 1 : 0);
+  const rule = t.rowKinds;
+  const line = width + 1 + (t.flags ? 1 : 0) + (rule ? 1 : 0);
   const parts: string[] = new Array(batch.rows.length * line);
   let k = 0;
   for (let i = 0; i < batch.rows.length; i++) {
@@ -61,6 +68,11 @@ function encode(batch: RowBatch, t: CopyTarget): string {
     if (t.flags) {
       const json = flagsJson(batch.flags?.[i], t.columns);
       parts[k++] = json === undefined ? '' : csvText(json);
+    }
+    if (rule) {
+      const kind = rowKindOf(rule, row);
+      if (kind === 'total') t.totalRows = (t.totalRows ?? 0) + 1;
+      parts[k++] = kind;
     }
   }
   // fields joined by ',' and lines by '\n', in one join per line
@@ -135,7 +147,8 @@ export async function copyRows(
         else if (needsWidening(t, pending.batch, pending.types)) return;
       }
     };
-    await tx.copyCsv(target, ['_dw_row', ...t.columns, ...(t.flags ? [FLAGS_COLUMN] : [])], chunks());
+    const extra = [...(t.flags ? [FLAGS_COLUMN] : []), ...(t.rowKinds ? [ROW_KIND_COLUMN] : [])];
+    await tx.copyCsv(target, ['_dw_row', ...t.columns, ...extra], chunks());
   }
   return copied;
 }

@@ -22,7 +22,7 @@ export { insertCatalogFile, markVersionComplete, recordRestoredSource } from './
 export type { CatalogLedgerFile, RestoredSource } from './ledger-restore.js';
 export { isValidIdent, quoteIdent } from './ident.js';
 export { plainNumber, flagsJson, FLAGS_COLUMN } from './values.js';
-export { ROW_KIND_COLUMN } from './row-kind.js';
+export { ROW_KIND_COLUMN, kindText, rowKindOf } from './row-kind.js';
 export { recordLlmCalls } from './llm-calls.js';
 export type { LlmCallRow } from './llm-calls.js';
 export type { LoadTap, TableSink, TapTable } from './tap.js';

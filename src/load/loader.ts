@@ -221,7 +221,8 @@ async function loadTable(
   await createStagingTable(tx, table);
   const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
   const { types } = await evolveColumns(tx, table, wanted);
-  const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!) };
+  const { rowKinds } = p.rows.spec;
+  const t: CopyTarget = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)!), rowKinds };
   t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
   // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
   if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
@@ -252,14 +253,15 @@ async function loadTable(
   );
   const { copied, fast } = await copyTable(tx, input, p, t, opts, progress);
   progress.rows += copied;
-  // totals and subtotals marked in the file's transaction, whichever path loaded the rows
+  // the fast path's totals and subtotals marked in the file's transaction (typed rows carried theirs)
   const part = { fileUrl: input.fileUrl, period: input.period, sheet: entry.sheet };
-  await markRowKinds(tx, target, p.rows.spec.rowKinds, p.columns, part);
+  if (fast) await markRowKinds(tx, target, rowKinds, p.columns, part);
   const reconciliation = await reconcilePart(
     tx,
     target,
     reconcileColumns(t, p.rows.spec.columns, p.entry.source.columns),
     part,
+    fast ? undefined : (t.totalRows ?? 0),
   );
   const warnings = [...narrow.warnings, ...reconciliationWarnings(table, reconciliation)];
   await tx.query(

@@ -29,15 +29,17 @@ export interface ReconcileColumn {
 
 const isNumeric = (t: ColumnType) => t === 'integer' || t === 'numeric';
 
-/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. */
+/** Reconcile one part; undefined unless it has exactly one `total` row and a numeric column. `totalRows`: the
+ * part's total rows when counted as they were copied (the typed path); then the rows are read only for one. */
 export async function reconcilePart(
   tx: Tx,
   target: string,
   columns: ReconcileColumn[],
   part: { fileUrl: string; period: string; sheet: string },
+  totalRows?: number,
 ): Promise<Reconciliation | undefined> {
   const numeric = columns.filter((c) => isNumeric(c.type));
-  if (!numeric.length) return undefined;
+  if (!numeric.length || (totalRows !== undefined && totalRows !== 1)) return undefined;
   const where = `"_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3`;
   const params = [part.fileUrl, part.period, part.sheet];
   const kind = quoteIdent(ROW_KIND_COLUMN);

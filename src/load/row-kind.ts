@@ -1,13 +1,26 @@
-// `_dw_row_kind` in SQL: the table's row-kind rule (src/manifest/extract/row-kind-rule.ts) applied to the rows a
-// file just loaded, inside the file's transaction, on both paths. During the COPY the column's default is
-// `detail`; this UPDATE then marks the few total and subtotal rows (found through the provenance index). The
-// patterns are the ones JavaScript reads (the Parquet writer applies the same rule), so both agree.
+// `_dw_row_kind`: the table's row-kind rule (src/manifest/extract/row-kind-rule.ts) applied to the rows a file
+// loads, inside the file's transaction. Typed rows are marked as their COPY text is made (`rowKindOf`, the reading
+// the Parquet tap applies too). The fast path's bytes go to PostgreSQL untouched, so there the column's default is
+// `detail` during the COPY and an UPDATE (`markRowKinds`) then marks the few total and subtotal rows. Its patterns
+// are the ones JavaScript reads, so both paths agree.
 import type { RowKindRule } from '../model.js';
-import { MAX_LABEL, PATTERNS } from '../manifest/extract/row-kind-rule.js';
+import { MAX_LABEL, PATTERNS, classifyRow, type RowKind } from '../manifest/extract/row-kind-rule.js';
 import type { Tx } from './db.js';
 import { quoteIdent } from './ident.js';
+import { plainNumber } from './values.js';
 
 export const ROW_KIND_COLUMN = '_dw_row_kind';
+
+/** A value's text as the row-kind patterns read it (null when empty). */
+export function kindText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'number' ? plainNumber(v) : String(v);
+}
+
+/** The kind of a row of values under the table's rule (the rule names values by their place in the row). */
+export function rowKindOf(rule: RowKindRule | undefined, row: readonly unknown[]): RowKind {
+  return rule ? classifyRow(rule, (j) => kindText(row[j])) : 'detail';
+}
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -35,7 +48,8 @@ export function rowKindConditions(
   };
 }
 
-/** Mark the total and subtotal rows of one (file, period, sheet) part; its other rows stay `detail`. */
+/** Mark the total and subtotal rows of one (file, period, sheet) part the fast path loaded; its other rows stay
+ * `detail`. */
 export async function markRowKinds(
   tx: Tx,
   target: string,
