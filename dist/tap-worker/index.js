@@ -1897,12 +1897,7 @@ async function loadTable(tx, input, p, opts, progress) {
     const wanted = p.columns.map((name, j) => ({ name, type: p.rows.spec.columns[j]?.type ?? 'text' }));
     const { types } = await evolveColumns(tx, table, wanted);
     const { rowKinds } = p.rows.spec;
-    const t = {
-        table,
-        columns: p.columns,
-        types: p.columns.map((c) => types.get(c)),
-        ...(rowKinds ? { rowKinds } : {}),
-    };
+    const t = { table, columns: p.columns, types: p.columns.map((c) => types.get(c)), rowKinds };
     t.flags = (await columnsOf(tx, STAGING_SCHEMA, table)).some((c) => c.name === FLAGS_COLUMN);
     // flags the extractor already counted: the column goes in before the Parquet sink reads the table's shape
     if (p.rows.spec.columns.some((c) => c.flagged) || entry.table?.flags?.some(Boolean))
