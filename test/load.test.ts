@@ -386,18 +386,26 @@ forEachEngine('loader', (ctx) => {
       'NULL',
       'nul\u0000byte',
     ];
+    // each twice (a string's field is made once per column and reused); a blank is text in `v`, NULL in `n`
+    const rows = [...nasty, '  ', ...nasty, '  '];
     await loadFile(
       db,
       file('txt', 1, [
         makeTable(
           'txt_t',
-          [{ name: 'v', type: 'text' }],
-          nasty.map((v) => [v]),
+          [
+            { name: 'v', type: 'text' },
+            { name: 'n', type: 'integer' },
+          ],
+          rows.map((v) => [v, '  ']),
         ),
       ]),
     );
-    const got = await db.query<{ v: string | null }>(`SELECT v FROM staging.txt_t ORDER BY _dw_row`);
-    expect(got.map((r) => r.v)).toEqual(nasty.map((v) => (v === null ? null : v.split('\u0000').join(''))));
+    const got = await db.query<{ v: string | null; n: string | null }>(
+      `SELECT v, n::text AS n FROM staging.txt_t ORDER BY _dw_row`,
+    );
+    expect(got.map((r) => r.v)).toEqual(rows.map((v) => (v === null ? null : v.split('\u0000').join(''))));
+    expect(got.map((r) => r.n)).toEqual(rows.map(() => null));
   });
 
   it('validates identifiers and loads nothing when they are bad', async () => {

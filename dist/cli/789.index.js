@@ -6686,12 +6686,40 @@ function checkedTypes(batch) {
             yield (row[j] ?? null);
     })()));
 }
+/** Distinct strings whose fields `Fields` keeps, over all columns. */
+const FIELDS_KEPT = 2 ** 16;
+/**
+ * Each column's string fields by value, for one COPY (its column types fixed): a workbook's strings are its shared
+ * strings, the same few thousand values row after row, so each is quoted once instead of once per row (a new string
+ * per field and per row, and the quoting's search). Past FIELDS_KEPT values, fields are made as they come.
+ */
+class Fields {
+    types;
+    kept;
+    size = 0;
+    constructor(types) {
+        this.types = types;
+        this.kept = types.map(() => new Map());
+    }
+    of(v, j) {
+        if (typeof v !== 'string')
+            return (0,values/* csvField */.XR)(v, this.types[j]);
+        let f = this.kept[j].get(v);
+        if (f !== undefined)
+            return f;
+        f = (0,values/* csvField */.XR)(v, this.types[j]);
+        if (this.size < FIELDS_KEPT) {
+            this.kept[j].set(v, f);
+            this.size++;
+        }
+        return f;
+    }
+}
 /** The batch as COPY text, one string. Made in pieces of a few thousand fields instead (young garbage), the
  * 200,000-row workbook's peak fell (338 -> 310 MB) but the 2,000,000-row one rose (363 -> 449 MB): the pieces' garbage
  * brought collections while each batch's rows were alive, so the rows were promoted instead (docs/benchmarks.md). */
-function encode(batch, t) {
-    const { types } = t;
-    const width = types.length;
+function encode(batch, t, fields) {
+    const width = t.types.length;
     const rule = t.rowKinds;
     const line = width + 1 + (t.flags ? 1 : 0) + (rule ? 1 : 0);
     const parts = new Array(batch.rows.length * line);
@@ -6701,7 +6729,7 @@ function encode(batch, t) {
         const srcRow = batch.sourceRows[i];
         parts[k++] = Number.isInteger(srcRow) && Math.abs(srcRow) < 2 ** 31 ? String(srcRow) : '';
         for (let j = 0; j < width; j++)
-            parts[k++] = (0,values/* csvField */.XR)(row[j], types[j]);
+            parts[k++] = fields.of(row[j], j);
         if (t.flags) {
             const json = (0,values/* flagsJson */.OB)(batch.flags?.[i], t.columns);
             parts[k++] = json === undefined ? '' : (0,values/* csvText */.kD)(json);
@@ -6766,11 +6794,12 @@ async function copyRows(tx, t, batches, opts) {
         if (hasFlags(pending.batch))
             await addFlagsColumn(tx, t, opts.sink);
         // One COPY until a batch needs a wider column: then the COPY ends, the column widens, another starts.
+        const fields = new Fields([...t.types]);
         const chunks = async function* () {
             while (pending) {
                 const b = pending;
                 pending = undefined;
-                yield encode(b.batch, t);
+                yield encode(b.batch, t, fields);
                 await opts.sink?.rows(b.batch);
                 copied += b.batch.rows.length;
                 opts.onRows?.((opts.rowsBefore ?? 0) + copied);
