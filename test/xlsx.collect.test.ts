@@ -3,7 +3,8 @@
 // and the guard that collects while rows stream, only when the heap in use has passed its limit
 // (docs/benchmarks.md, workbooks).
 import { describe, expect, it } from 'vitest';
-import { HeapGuard, collectGarbage } from '../src/manifest/extract/collect.js';
+import { HeapGuard } from '../src/manifest/extract/collect.js';
+import { collectGarbage } from '../src/gc.js';
 
 describe('collectGarbage', () => {
   it('collects what nothing refers to any more', async () => {

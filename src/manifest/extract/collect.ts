@@ -1,22 +1,7 @@
-// Full garbage collections a streamed workbook asks for: one between its first passes and its load (xlsx-open.ts),
+// Full garbage collections (src/gc.ts) a streamed workbook asks for: one between its first passes and its load (xlsx-open.ts),
 // and, while its rows stream, one whenever the main thread's heap has grown well past what is alive (HeapGuard).
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-let gc: (() => void) | null | undefined;
-
-/** Collect V8's garbage now, if the runtime lets us (else nothing). */
-export function collectGarbage(): void {
-  if (gc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as () => void;
-    } catch {
-      gc = null;
-    }
-  }
-  gc?.();
-}
+import { getHeapStatistics } from 'node:v8';
+import { collectGarbage } from '../../gc.js';
 
 /** Bytes of the main thread's heap in use (live and not yet collected). */
 const usedHeap = (): number => getHeapStatistics().used_heap_size;

@@ -4,7 +4,7 @@
 import type { SourceFile } from '../../model.js';
 import { LimitError, type ExtractLimits } from './caps.js';
 import { mergePlan, streamPlan } from './xlsx-stream.js';
-import { collectGarbage } from './collect.js';
+import { collectGarbage } from '../../gc.js';
 
 /** Read the workbook of only these sheets (all when absent) by the grid path. */
 export type GridReader = (sheets?: string[]) => Promise<SourceFile>;

@@ -1,8 +1,8 @@
-export const id = 552;
-export const ids = [552,913];
+export const id = 914;
+export const ids = [914,913];
 export const modules = {
 
-/***/ 19552:
+/***/ 83914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -4065,6 +4065,40 @@ function version_userAgent(repo = 'datawarp/datawarp') {
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(46466);
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(78877);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __webpack_require__(30714);
+;// CONCATENATED MODULE: ./src/gc.ts
+// Garbage collections the code asks for, where V8 on its own would wait too long: V8 collects when its heap
+// fills, not by the bytes its objects hold outside it (a Buffer's memory is malloc's). `gc` is exposed from inside
+// the process (as jest-leak-detector does), so no flag is needed; if the runtime refuses, these do nothing.
+
+
+let gc;
+function exposed() {
+    if (gc === undefined) {
+        try {
+            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
+            gc = (0,external_node_vm_.runInNewContext)('gc');
+        }
+        catch {
+            gc = null;
+        }
+    }
+    return gc;
+}
+/** A full collection now (see src/manifest/extract/collect.ts for when a workbook asks). */
+function collectGarbage() {
+    exposed()?.();
+}
+/** A young-generation collection now: cheap (~1 ms), it frees the buffers of young objects already dead. */
+function collectYoung() {
+    exposed()?.({ type: 'minor' });
+}
+/** Bytes moved between two young collections by code that makes little other garbage (a download). */
+const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
+
 ;// CONCATENATED MODULE: ./src/http/errors.ts
 // The HTTP client's failures as values: what failed (the URL, the status), whether retrying later may succeed
 // (`transient`), and which limit refused a body. Decided here, where the failure happens; nothing downstream
@@ -4132,6 +4166,7 @@ function describeError(err) {
 // before anything is written, and again while streaming) and a minimum throughput averaged over a window.
 // Downloads stream to a temporary file beside the destination with a running sha256, renamed into place at the
 // end; a partial file is removed at once.
+
 
 
 
@@ -4238,11 +4273,19 @@ async function writeBody(res, url, lim, destPath, onProgress) {
     const tmp = `${destPath}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let bytes = 0;
+    let collectAt = YOUNG_EVERY_BYTES;
     const meter = new external_node_stream_.Transform({
         transform(chunk, _enc, cb) {
             bytes += chunk.length;
             if (bytes > lim.maxBytes)
                 return cb(overCap(url, bytes, lim));
+            // each socket read's buffer is freed only when collected, and a download makes too little other garbage
+            // for V8 to collect on its own: unchecked, a 95 MB download left ~35-46 MB resident in malloc's heap for
+            // the rest of the run (docs/benchmarks.md)
+            if (bytes >= collectAt) {
+                collectAt = bytes + YOUNG_EVERY_BYTES;
+                collectYoung();
+            }
             hash.update(chunk);
             onProgress?.(bytes, total);
             const paused = faultPoint('download');
@@ -8099,29 +8142,11 @@ function surelyPlain(sh, r, prevR, o) {
     return numbers && (sh.kinds[0] !== 'text' || !mayStartMeta(sh.text));
 }
 
-// EXTERNAL MODULE: external "node:v8"
-var external_node_v8_ = __webpack_require__(78877);
-// EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __webpack_require__(30714);
 ;// CONCATENATED MODULE: ./src/manifest/extract/collect.ts
-// Full garbage collections a streamed workbook asks for: one between its first passes and its load (xlsx-open.ts),
+// Full garbage collections (src/gc.ts) a streamed workbook asks for: one between its first passes and its load (xlsx-open.ts),
 // and, while its rows stream, one whenever the main thread's heap has grown well past what is alive (HeapGuard).
 
 
-let gc;
-/** Collect V8's garbage now, if the runtime lets us (else nothing). */
-function collectGarbage() {
-    if (gc === undefined) {
-        try {
-            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
-            gc = (0,external_node_vm_.runInNewContext)('gc');
-        }
-        catch {
-            gc = null;
-        }
-    }
-    gc?.();
-}
 /** Bytes of the main thread's heap in use (live and not yet collected). */
 const usedHeap = () => (0,external_node_v8_.getHeapStatistics)().used_heap_size;
 /** MB of heap in use above which a long stream collects. V8 alone waits until ~4x what its last full collection
