@@ -9150,6 +9150,8 @@ function describe(b, html) {
 // code, or an error naming the command) and for the manifest store's reads (synchronous: the output, or
 // undefined when git fails). Neither prompts for credentials.
 
+
+
 class GitError extends Error {
 }
 /** git never asks a person: no terminal prompt, ssh in batch mode. */
@@ -9196,6 +9198,18 @@ function gitSync(cwd, args, opts = {}) {
     }
     catch {
         return undefined;
+    }
+}
+/** Whether git could find a repository from `dir`: GIT_DIR is set, or `dir` or a folder above it holds `.git`. When
+ * not, asking git is only a process started (forked from this one, with its memory) to be told no. */
+function mayBeInRepo(dir) {
+    if (process.env.GIT_DIR)
+        return true;
+    for (let d = (0,external_node_path_.resolve)(dir);; d = (0,external_node_path_.dirname)(d)) {
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(d, '.git')))
+            return true;
+        if ((0,external_node_path_.dirname)(d) === d)
+            return false;
     }
 }
 
@@ -9473,7 +9487,7 @@ class BranchReader {
         if (this.ref !== undefined)
             return this.ref;
         const tracking = `refs/remotes/${this.remote}/${MANIFESTS_BRANCH}`;
-        const top = this.git(['rev-parse', '--show-toplevel'])?.trim();
+        const top = mayBeInRepo(this.cwd()) ? this.git(['rev-parse', '--show-toplevel'])?.trim() : undefined;
         if (!top || (0,external_node_path_.relative)(top, (0,external_node_fs_.realpathSync)(this.cwd())).startsWith('..'))
             return (this.ref = null);
         this.top = top;

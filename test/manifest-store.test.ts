@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitCommitter } from '../src/action/git.js';
+import { mayBeInRepo } from '../src/git/exec.js';
 import { runCli } from '../src/cli/main.js';
 import { loadConfig } from '../src/config/index.js';
 import { assetName, releaseTag } from '../src/github/release-names.js';
@@ -362,5 +363,53 @@ describe('the committer and the manifests branch', () => {
     expect(origin.show('manifests/backfill/ref/ref_2020-01_enriched.yaml')).toContain('edited: true');
     // nothing new: no push
     expect((await cb.commitAndPush('again')).pushed).toBe(false);
+  });
+});
+
+describe('the manifests branch outside a repository', () => {
+  it('asks git only where it could find a repository: a .git above, or GIT_DIR', () => {
+    const top = mkdtempSync(join(tmpdir(), 'dw-norepo-'));
+    const deep = join(top, 'a', 'b');
+    mkdirSync(deep, { recursive: true });
+    expect(mayBeInRepo(deep)).toBe(false);
+    const saved = process.env.GIT_DIR;
+    process.env.GIT_DIR = join(top, 'elsewhere.git');
+    try {
+      expect(mayBeInRepo(deep)).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved;
+    }
+    // a worktree's .git is a file; a repository's a folder: either counts, from any folder below
+    writeFileSync(join(top, 'a', '.git'), 'gitdir: /nowhere\n');
+    expect(mayBeInRepo(deep)).toBe(true);
+    rmSync(join(top, 'a', '.git'));
+    execFileSync('git', ['init', '-q', top]);
+    expect(mayBeInRepo(deep)).toBe(true);
+    rmSync(top, { recursive: true, force: true });
+  });
+
+  it('a store outside any repository reads and lists without starting git', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dw-norepo-store-'));
+    // a `git` first on PATH that only notes that it ran
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    const calls = join(root, 'git-calls');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${calls}\nexit 1\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const store = manifestStore(join(root, 'manifests'));
+      expect(store.has('pub', '2024-01', 'manifest')).toBe(false);
+      expect(store.periods('pub', 'manifest')).toEqual([]);
+      expect(existsSync(calls)).toBe(false);
+      // the same store inside a repository asks git (the fake answers no)
+      mkdirSync(join(root, '.git'));
+      expect(manifestStore(join(root, 'manifests')).has('pub', '2024-01', 'manifest')).toBe(false);
+      expect(readFileSync(calls, 'utf8')).toContain('rev-parse --show-toplevel');
+    } finally {
+      process.env.PATH = path;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,8 @@
 // code, or an error naming the command) and for the manifest store's reads (synchronous: the output, or
 // undefined when git fails). Neither prompts for credentials.
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export class GitError extends Error {}
 
@@ -76,5 +78,15 @@ export function gitSync(
     });
   } catch {
     return undefined;
+  }
+}
+
+/** Whether git could find a repository from `dir`: GIT_DIR is set, or `dir` or a folder above it holds `.git`. When
+ * not, asking git is only a process started (forked from this one, with its memory) to be told no. */
+export function mayBeInRepo(dir: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
   }
 }

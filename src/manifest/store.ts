@@ -12,7 +12,7 @@ import YAML from 'yaml';
 import { periodStart } from '../config/index.js';
 import { faultPoint } from '../faults.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { GitError, gitSync } from '../git/exec.js';
+import { GitError, gitSync, mayBeInRepo } from '../git/exec.js';
 import type { EnrichedManifest, Manifest } from '../model.js';
 import {
   BRANCH_PUBLICATIONS,
@@ -275,7 +275,7 @@ class BranchReader {
   private resolve(): string | null {
     if (this.ref !== undefined) return this.ref;
     const tracking = `refs/remotes/${this.remote}/${MANIFESTS_BRANCH}`;
-    const top = this.git(['rev-parse', '--show-toplevel'])?.trim();
+    const top = mayBeInRepo(this.cwd()) ? this.git(['rev-parse', '--show-toplevel'])?.trim() : undefined;
     if (!top || relative(top, realpathSync(this.cwd())).startsWith('..')) return (this.ref = null);
     this.top = top;
     for (const r of [tracking, `refs/heads/${MANIFESTS_BRANCH}`])
