@@ -10465,8 +10465,9 @@ var external_node_v8_ = __webpack_require__(78877);
 // EXTERNAL MODULE: ./src/gc.ts
 var gc = __webpack_require__(61781);
 ;// CONCATENATED MODULE: ./src/manifest/extract/collect.ts
-// Full garbage collections (src/gc.ts) a streamed workbook asks for: one between its first passes and its load (xlsx-open.ts),
-// and, while its rows stream, one whenever the main thread's heap has grown well past what is alive (HeapGuard).
+// Full garbage collections (src/gc.ts) a streamed workbook asks for: one between its first passes and its load
+// (xlsx-open.ts), and, while its rows stream, one whenever the main thread's heap has grown well past what is alive
+// (HeapGuard).
 
 
 /** Bytes of the main thread's heap in use (live and not yet collected). */

@@ -1,5 +1,6 @@
-// Full garbage collections (src/gc.ts) a streamed workbook asks for: one between its first passes and its load (xlsx-open.ts),
-// and, while its rows stream, one whenever the main thread's heap has grown well past what is alive (HeapGuard).
+// Full garbage collections (src/gc.ts) a streamed workbook asks for: one between its first passes and its load
+// (xlsx-open.ts), and, while its rows stream, one whenever the main thread's heap has grown well past what is alive
+// (HeapGuard).
 import { getHeapStatistics } from 'node:v8';
 import { collectGarbage } from '../../gc.js';
 
