@@ -2098,6 +2098,40 @@ async function markRowKinds(tx, target, rule, columns, part) {
       WHERE "_dw_file_url" = $1 AND "_dw_period" = $2 AND "_dw_sheet" = $3 AND (${any})`, [part.fileUrl, part.period, part.sheet]);
 }
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(78877);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __webpack_require__(30714);
+;// CONCATENATED MODULE: ./src/gc.ts
+// Garbage collections the code asks for, where V8 on its own would wait too long: V8 collects when its heap
+// fills, not by the bytes its objects hold outside it (a Buffer's memory is malloc's). `gc` is exposed from inside
+// the process (as jest-leak-detector does), so no flag is needed; if the runtime refuses, these do nothing.
+
+
+let gc;
+function exposed() {
+    if (gc === undefined) {
+        try {
+            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
+            gc = (0,external_node_vm_.runInNewContext)('gc');
+        }
+        catch {
+            gc = null;
+        }
+    }
+    return gc;
+}
+/** A full collection now (see src/manifest/extract/collect.ts for when a workbook asks). */
+function collectGarbage() {
+    exposed()?.();
+}
+/** A young-generation collection now: cheap (~1 ms), it frees the buffers of young objects already dead. */
+function collectYoung() {
+    exposed()?.({ type: 'minor' });
+}
+/** Bytes moved between two young collections by code that makes little other garbage (a download). */
+const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
+
 ;// CONCATENATED MODULE: ./src/load/copy.ts
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
@@ -2107,6 +2141,7 @@ async function markRowKinds(tx, target, rule, columns, part) {
 // - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
+
 
 
 
@@ -2279,12 +2314,20 @@ async function copyRawCsv(tx, t, raw, opts) {
         return undefined;
     }
 }
-/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. */
+/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
+ * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
 async function* counted(raw, opts) {
     let lines = 0;
     let bytes = 0;
     let chunk = 0;
+    let young = 0;
     for await (const b of raw.open()) {
+        young += b.length;
+        if (young >= YOUNG_EVERY_BYTES) {
+            young = 0;
+            collectYoung();
+        }
         await faultPoint('parse');
         yield b;
         await opts.sink?.raw(raw, b);
@@ -4065,40 +4108,6 @@ function version_userAgent(repo = 'datawarp/datawarp') {
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: external "node:v8"
-var external_node_v8_ = __webpack_require__(78877);
-// EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __webpack_require__(30714);
-;// CONCATENATED MODULE: ./src/gc.ts
-// Garbage collections the code asks for, where V8 on its own would wait too long: V8 collects when its heap
-// fills, not by the bytes its objects hold outside it (a Buffer's memory is malloc's). `gc` is exposed from inside
-// the process (as jest-leak-detector does), so no flag is needed; if the runtime refuses, these do nothing.
-
-
-let gc;
-function exposed() {
-    if (gc === undefined) {
-        try {
-            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
-            gc = (0,external_node_vm_.runInNewContext)('gc');
-        }
-        catch {
-            gc = null;
-        }
-    }
-    return gc;
-}
-/** A full collection now (see src/manifest/extract/collect.ts for when a workbook asks). */
-function collectGarbage() {
-    exposed()?.();
-}
-/** A young-generation collection now: cheap (~1 ms), it frees the buffers of young objects already dead. */
-function collectYoung() {
-    exposed()?.({ type: 'minor' });
-}
-/** Bytes moved between two young collections by code that makes little other garbage (a download). */
-const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
-
 ;// CONCATENATED MODULE: ./src/http/errors.ts
 // The HTTP client's failures as values: what failed (the URL, the status), whether retrying later may succeed
 // (`transient`), and which limit refused a body. Decided here, where the failure happens; nothing downstream

@@ -6719,6 +6719,8 @@ async function markRowKinds(tx, target, rule, columns, part) {
 
 // EXTERNAL MODULE: ./src/faults.ts
 var faults = __webpack_require__(37230);
+// EXTERNAL MODULE: ./src/gc.ts
+var gc = __webpack_require__(61781);
 ;// CONCATENATED MODULE: ./src/load/copy.ts
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
@@ -6728,6 +6730,7 @@ var faults = __webpack_require__(37230);
 // - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
+
 
 
 
@@ -6900,12 +6903,20 @@ async function copyRawCsv(tx, t, raw, opts) {
         return undefined;
     }
 }
-/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. */
+/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
+ * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
 async function* counted(raw, opts) {
     let lines = 0;
     let bytes = 0;
     let chunk = 0;
+    let young = 0;
     for await (const b of raw.open()) {
+        young += b.length;
+        if (young >= gc/* YOUNG_EVERY_BYTES */.Jb) {
+            young = 0;
+            (0,gc/* collectYoung */.DC)();
+        }
         await (0,faults/* faultPoint */.J)('parse');
         yield b;
         await opts.sink?.raw(raw, b);

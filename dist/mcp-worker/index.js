@@ -1020,6 +1020,40 @@ function faults_faultPoint(point) {
     process.kill(process.pid, 'SIGKILL');
 }
 
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/gc.ts
+// Garbage collections the code asks for, where V8 on its own would wait too long: V8 collects when its heap
+// fills, not by the bytes its objects hold outside it (a Buffer's memory is malloc's). `gc` is exposed from inside
+// the process (as jest-leak-detector does), so no flag is needed; if the runtime refuses, these do nothing.
+
+
+let gc;
+function exposed() {
+    if (gc === undefined) {
+        try {
+            setFlagsFromString('--expose-gc');
+            gc = runInNewContext('gc');
+        }
+        catch {
+            gc = null;
+        }
+    }
+    return gc;
+}
+/** A full collection now (see src/manifest/extract/collect.ts for when a workbook asks). */
+function collectGarbage() {
+    exposed()?.();
+}
+/** A young-generation collection now: cheap (~1 ms), it frees the buffers of young objects already dead. */
+function gc_collectYoung() {
+    exposed()?.({ type: 'minor' });
+}
+/** Bytes moved between two young collections by code that makes little other garbage (a download). */
+const gc_YOUNG_EVERY_BYTES = (/* unused pure expression or super */ null && (4 * 2 ** 20));
+
 ;// CONCATENATED MODULE: ./src/load/copy.ts
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
 // - rows: batches typed by the extractor become CSV text; a batch whose types are wider than the table's widens
@@ -1029,6 +1063,7 @@ function faults_faultPoint(point) {
 // - raw (the fast path): the file's own bytes go straight to COPY, PostgreSQL parses
 //   them, provenance and row numbers come from column defaults. When PostgreSQL rejects a value, everything of
 //   the fast attempt is rolled back to a savepoint and the caller replays the rows.
+
 
 
 
@@ -1201,12 +1236,20 @@ async function copy_copyRawCsv(tx, t, raw, opts) {
         return undefined;
     }
 }
-/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. */
+/** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
+ * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
 async function* counted(raw, opts) {
     let lines = 0;
     let bytes = 0;
     let chunk = 0;
+    let young = 0;
     for await (const b of raw.open()) {
+        young += b.length;
+        if (young >= YOUNG_EVERY_BYTES) {
+            young = 0;
+            collectYoung();
+        }
         await faultPoint('parse');
         yield b;
         await opts.sink?.raw(raw, b);
