@@ -1077,12 +1077,15 @@ function checkedTypes(batch) {
             yield (row[j] ?? null);
     })()));
 }
-/** Distinct strings whose fields `Fields` keeps, over all columns. */
-const FIELDS_KEPT = (/* unused pure expression or super */ null && (2 ** 16));
+/** Distinct strings whose fields `Fields` keeps, over all columns, and the longest it keeps: at most ~8 MB held
+ * however many rows or long texts go by. */
+const FIELDS_KEPT = (/* unused pure expression or super */ null && (2 ** 15));
+const FIELD_KEPT_LENGTH = 64;
 /**
  * Each column's string fields by value, for one COPY (its column types fixed): a workbook's strings are its shared
- * strings, the same few thousand values row after row, so each is quoted once instead of once per row (a new string
- * per field and per row, and the quoting's search). Past FIELDS_KEPT values, fields are made as they come.
+ * strings, the same few thousand codes, names and categories row after row, so each is quoted once instead of once
+ * per row (a new string per field and per row, and the quoting's search). Longer strings, and any past FIELDS_KEPT
+ * values, are quoted as they come.
  */
 class Fields {
     types;
@@ -1092,8 +1095,12 @@ class Fields {
         this.types = types;
         this.kept = types.map(() => new Map());
     }
+    /** strings kept, over all columns */
+    get count() {
+        return this.size;
+    }
     of(v, j) {
-        if (typeof v !== 'string')
+        if (typeof v !== 'string' || v.length > FIELD_KEPT_LENGTH)
             return csvField(v, this.types[j]);
         let f = this.kept[j].get(v);
         if (f !== undefined)

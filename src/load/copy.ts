@@ -51,15 +51,18 @@ export function checkedTypes(batch: RowBatch): ColumnType[] {
   );
 }
 
-/** Distinct strings whose fields `Fields` keeps, over all columns. */
-const FIELDS_KEPT = 2 ** 16;
+/** Distinct strings whose fields `Fields` keeps, over all columns, and the longest it keeps: at most ~8 MB held
+ * however many rows or long texts go by. */
+export const FIELDS_KEPT = 2 ** 15;
+export const FIELD_KEPT_LENGTH = 64;
 
 /**
  * Each column's string fields by value, for one COPY (its column types fixed): a workbook's strings are its shared
- * strings, the same few thousand values row after row, so each is quoted once instead of once per row (a new string
- * per field and per row, and the quoting's search). Past FIELDS_KEPT values, fields are made as they come.
+ * strings, the same few thousand codes, names and categories row after row, so each is quoted once instead of once
+ * per row (a new string per field and per row, and the quoting's search). Longer strings, and any past FIELDS_KEPT
+ * values, are quoted as they come.
  */
-class Fields {
+export class Fields {
   private readonly kept: Map<string, string>[];
   private size = 0;
 
@@ -67,8 +70,13 @@ class Fields {
     this.kept = types.map(() => new Map());
   }
 
+  /** strings kept, over all columns */
+  get count(): number {
+    return this.size;
+  }
+
   of(v: CellValue | undefined, j: number): string {
-    if (typeof v !== 'string') return csvField(v, this.types[j]);
+    if (typeof v !== 'string' || v.length > FIELD_KEPT_LENGTH) return csvField(v, this.types[j]);
     let f = this.kept[j].get(v);
     if (f !== undefined) return f;
     f = csvField(v, this.types[j]);
