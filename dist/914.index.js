@@ -2131,6 +2131,19 @@ function collectYoung() {
 }
 /** Bytes moved between two young collections by code that makes little other garbage (a download). */
 const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
+/** For a stream that moves bytes in new buffers and makes little other garbage (a download, the fast path's file):
+ * told each chunk's size, it makes a young collection each time YOUNG_EVERY_BYTES more have gone by, so the dead
+ * buffers are freed before they pile up in malloc's heap. */
+function youngCollections() {
+    let due = YOUNG_EVERY_BYTES;
+    return (bytes) => {
+        due -= bytes;
+        if (due > 0)
+            return;
+        due = YOUNG_EVERY_BYTES;
+        collectYoung();
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/load/copy.ts
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
@@ -2322,19 +2335,15 @@ async function copyRawCsv(tx, t, raw, opts) {
     }
 }
 /** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
- * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
- * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: young collections
+ * keep them from piling up in malloc's heap (`youngCollections`, src/gc.ts). */
 async function* counted(raw, opts) {
     let lines = 0;
     let bytes = 0;
     let chunk = 0;
-    let young = 0;
+    const collect = youngCollections();
     for await (const b of raw.open()) {
-        young += b.length;
-        if (young >= YOUNG_EVERY_BYTES) {
-            young = 0;
-            collectYoung();
-        }
+        collect(b.length);
         await faultPoint('parse');
         yield b;
         await opts.sink?.raw(raw, b);
@@ -4289,7 +4298,7 @@ async function writeBody(res, url, lim, destPath, onProgress) {
     const tmp = `${destPath}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let bytes = 0;
-    let collectAt = YOUNG_EVERY_BYTES;
+    const collect = youngCollections();
     const meter = new external_node_stream_.Transform({
         transform(chunk, _enc, cb) {
             bytes += chunk.length;
@@ -4298,10 +4307,7 @@ async function writeBody(res, url, lim, destPath, onProgress) {
             // each socket read's buffer is freed only when collected, and a download makes too little other garbage
             // for V8 to collect on its own: unchecked, a 95 MB download left ~35-46 MB resident in malloc's heap for
             // the rest of the run (docs/benchmarks.md)
-            if (bytes >= collectAt) {
-                collectAt = bytes + YOUNG_EVERY_BYTES;
-                collectYoung();
-            }
+            collect(chunk.length);
             hash.update(chunk);
             onProgress?.(bytes, total);
             const paused = faultPoint('download');

@@ -25,9 +25,22 @@ export function collectGarbage(): void {
 }
 
 /** A young-generation collection now: cheap (~1 ms), it frees the buffers of young objects already dead. */
-export function collectYoung(): void {
+function collectYoung(): void {
   exposed()?.({ type: 'minor' });
 }
 
 /** Bytes moved between two young collections by code that makes little other garbage (a download). */
-export const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
+const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
+
+/** For a stream that moves bytes in new buffers and makes little other garbage (a download, the fast path's file):
+ * told each chunk's size, it makes a young collection each time YOUNG_EVERY_BYTES more have gone by, so the dead
+ * buffers are freed before they pile up in malloc's heap. */
+export function youngCollections(): (bytes: number) => void {
+  let due = YOUNG_EVERY_BYTES;
+  return (bytes) => {
+    due -= bytes;
+    if (due > 0) return;
+    due = YOUNG_EVERY_BYTES;
+    collectYoung();
+  };
+}

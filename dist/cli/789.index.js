@@ -5756,9 +5756,8 @@ function renameIntoPlace(tmp, file) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DC: () => (/* binding */ collectYoung),
-/* harmony export */   Jb: () => (/* binding */ YOUNG_EVERY_BYTES),
-/* harmony export */   iO: () => (/* binding */ collectGarbage)
+/* harmony export */   M: () => (/* binding */ youngCollections),
+/* harmony export */   i: () => (/* binding */ collectGarbage)
 /* harmony export */ });
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
@@ -5792,6 +5791,19 @@ function collectYoung() {
 }
 /** Bytes moved between two young collections by code that makes little other garbage (a download). */
 const YOUNG_EVERY_BYTES = 4 * 2 ** 20;
+/** For a stream that moves bytes in new buffers and makes little other garbage (a download, the fast path's file):
+ * told each chunk's size, it makes a young collection each time YOUNG_EVERY_BYTES more have gone by, so the dead
+ * buffers are freed before they pile up in malloc's heap. */
+function youngCollections() {
+    let due = YOUNG_EVERY_BYTES;
+    return (bytes) => {
+        due -= bytes;
+        if (due > 0)
+            return;
+        due = YOUNG_EVERY_BYTES;
+        collectYoung();
+    };
+}
 
 
 /***/ }),
@@ -6053,7 +6065,7 @@ async function writeBody(res, url, lim, destPath, onProgress) {
     const tmp = `${destPath}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let bytes = 0;
-    let collectAt = gc/* YOUNG_EVERY_BYTES */.Jb;
+    const collect = (0,gc/* youngCollections */.M)();
     const meter = new external_node_stream_.Transform({
         transform(chunk, _enc, cb) {
             bytes += chunk.length;
@@ -6062,10 +6074,7 @@ async function writeBody(res, url, lim, destPath, onProgress) {
             // each socket read's buffer is freed only when collected, and a download makes too little other garbage
             // for V8 to collect on its own: unchecked, a 95 MB download left ~35-46 MB resident in malloc's heap for
             // the rest of the run (docs/benchmarks.md)
-            if (bytes >= collectAt) {
-                collectAt = bytes + gc/* YOUNG_EVERY_BYTES */.Jb;
-                (0,gc/* collectYoung */.DC)();
-            }
+            collect(chunk.length);
             hash.update(chunk);
             onProgress?.(bytes, total);
             const paused = (0,faults/* faultPoint */.J)('download');
@@ -6911,19 +6920,15 @@ async function copyRawCsv(tx, t, raw, opts) {
     }
 }
 /** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
- * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
- * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: young collections
+ * keep them from piling up in malloc's heap (`youngCollections`, src/gc.ts). */
 async function* counted(raw, opts) {
     let lines = 0;
     let bytes = 0;
     let chunk = 0;
-    let young = 0;
+    const collect = (0,gc/* youngCollections */.M)();
     for await (const b of raw.open()) {
-        young += b.length;
-        if (young >= gc/* YOUNG_EVERY_BYTES */.Jb) {
-            young = 0;
-            (0,gc/* collectYoung */.DC)();
-        }
+        collect(b.length);
         await (0,faults/* faultPoint */.J)('parse');
         yield b;
         await opts.sink?.raw(raw, b);
@@ -10510,7 +10515,7 @@ class HeapGuard {
     limit;
     /** full collections made */
     collections = 0;
-    constructor(floor = HeapGuard.floor, collect = gc/* collectGarbage */.iO, used = usedHeap) {
+    constructor(floor = HeapGuard.floor, collect = gc/* collectGarbage */.i, used = usedHeap) {
         this.floor = floor;
         this.collect = collect;
         this.used = used;
@@ -10912,7 +10917,7 @@ async function openXlsx(path, limits, grid, opts = {}) {
         return { file: await grid(), streamed: false };
     const fromGrid = plan.grid.length ? await grid(plan.grid) : undefined;
     if (plan.sheets.some(Boolean))
-        (0,gc/* collectGarbage */.iO)();
+        (0,gc/* collectGarbage */.i)();
     return { file: mergePlan(plan, fromGrid), streamed: plan.sheets.some(Boolean) };
 }
 

@@ -1434,11 +1434,24 @@ function collectGarbage() {
     exposed()?.();
 }
 /** A young-generation collection now: cheap (~1 ms), it frees the buffers of young objects already dead. */
-function gc_collectYoung() {
+function collectYoung() {
     exposed()?.({ type: 'minor' });
 }
 /** Bytes moved between two young collections by code that makes little other garbage (a download). */
-const gc_YOUNG_EVERY_BYTES = (/* unused pure expression or super */ null && (4 * 2 ** 20));
+const YOUNG_EVERY_BYTES = (/* unused pure expression or super */ null && (4 * 2 ** 20));
+/** For a stream that moves bytes in new buffers and makes little other garbage (a download, the fast path's file):
+ * told each chunk's size, it makes a young collection each time YOUNG_EVERY_BYTES more have gone by, so the dead
+ * buffers are freed before they pile up in malloc's heap. */
+function gc_youngCollections() {
+    let due = YOUNG_EVERY_BYTES;
+    return (bytes) => {
+        due -= bytes;
+        if (due > 0)
+            return;
+        due = YOUNG_EVERY_BYTES;
+        collectYoung();
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/load/copy.ts
 // COPY of one table's rows into staging, inside the file's transaction. Two ways in:
@@ -1630,19 +1643,15 @@ async function copy_copyRawCsv(tx, t, raw, opts) {
     }
 }
 /** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
- * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
- * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: young collections
+ * keep them from piling up in malloc's heap (`youngCollections`, src/gc.ts). */
 async function* counted(raw, opts) {
     let lines = 0;
     let bytes = 0;
     let chunk = 0;
-    let young = 0;
+    const collect = youngCollections();
     for await (const b of raw.open()) {
-        young += b.length;
-        if (young >= YOUNG_EVERY_BYTES) {
-            young = 0;
-            collectYoung();
-        }
+        collect(b.length);
         await faultPoint('parse');
         yield b;
         await opts.sink?.raw(raw, b);

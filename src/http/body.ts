@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { formatSize } from '../config/limits.js';
 import { faultPoint } from '../faults.js';
-import { YOUNG_EVERY_BYTES, collectYoung } from '../gc.js';
+import { youngCollections } from '../gc.js';
 import { describeError, HttpError } from './errors.js';
 
 export interface BodyLimits {
@@ -145,7 +145,7 @@ export async function writeBody(
   const tmp = `${destPath}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
   const hash = createHash('sha256');
   let bytes = 0;
-  let collectAt = YOUNG_EVERY_BYTES;
+  const collect = youngCollections();
   const meter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       bytes += chunk.length;
@@ -153,10 +153,7 @@ export async function writeBody(
       // each socket read's buffer is freed only when collected, and a download makes too little other garbage
       // for V8 to collect on its own: unchecked, a 95 MB download left ~35-46 MB resident in malloc's heap for
       // the rest of the run (docs/benchmarks.md)
-      if (bytes >= collectAt) {
-        collectAt = bytes + YOUNG_EVERY_BYTES;
-        collectYoung();
-      }
+      collect(chunk.length);
       hash.update(chunk);
       onProgress?.(bytes, total);
       const paused = faultPoint('download');

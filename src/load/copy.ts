@@ -15,7 +15,7 @@ import { META_SCHEMA, STAGING_SCHEMA, evolveColumns } from './schema.js';
 import { ROW_KIND_COLUMN, rowKindOf } from './row-kind.js';
 import { FLAGS_COLUMN, columnTypeFor, csvField, csvText, flagsJson, joinTypes } from './values.js';
 import { faultPoint } from '../faults.js';
-import { YOUNG_EVERY_BYTES, collectYoung } from '../gc.js';
+import { youngCollections } from '../gc.js';
 
 export interface CopyHooks {
   /** sees what is copied (the export writes Parquet from it) */
@@ -225,19 +225,15 @@ export async function copyRawCsv(
 }
 
 /** Pass bytes on, reporting approximate rows (line breaks) and a chunk every MB for the hooks. The bytes are read
- * into a new buffer each, freed only when collected, and this path makes little other garbage: a young collection
- * every YOUNG_EVERY_BYTES keeps them from piling up in malloc's heap (src/gc.ts). */
+ * into a new buffer each, freed only when collected, and this path makes little other garbage: young collections
+ * keep them from piling up in malloc's heap (`youngCollections`, src/gc.ts). */
 export async function* counted(raw: RawCsv, opts: CopyHooks & { rowsBefore?: number }) {
   let lines = 0;
   let bytes = 0;
   let chunk = 0;
-  let young = 0;
+  const collect = youngCollections();
   for await (const b of raw.open()) {
-    young += b.length;
-    if (young >= YOUNG_EVERY_BYTES) {
-      young = 0;
-      collectYoung();
-    }
+    collect(b.length);
     await faultPoint('parse');
     yield b;
     await opts.sink?.raw(raw, b);
